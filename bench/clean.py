@@ -1,0 +1,114 @@
+"""Score the clean stage on the article-extraction benchmark pages.
+
+    python bench/clean.py [DEV_DIR]        (default ../shared/dev)
+
+Metric (the benchmark's own): tokens are ``\\w+`` runs; compare the sets of 4-token shingles
+of prediction and truth per page; average precision and recall over pages; F1 of the
+averages. Printed in one run: keeping everything (no cleaning), newswire on the plain text,
+trafilatura on the HTML, newswire on the HTML; with pages per second for each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from schemas import RawArticle  # noqa: E402
+from streams.processors.clean import clean  # noqa: E402
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def shingles(text: str, n: int = 4) -> set[tuple[str, ...]]:
+    tokens = _TOKEN.findall(text.lower())
+    if len(tokens) < n:
+        return {tuple(tokens)} if tokens else set()
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+
+
+def precision_recall(pred: str, truth: str) -> tuple[float, float]:
+    p, t = shingles(pred), shingles(truth)
+    if not p and not t:
+        return 1.0, 1.0
+    if not p:
+        return 0.0, 0.0  # benchmark convention: an empty prediction is all wrong
+    if not t:
+        return 0.0, 1.0
+    inter = len(p & t)
+    return inter / len(p), inter / len(t)
+
+
+def score(preds: dict[str, str], truth: dict[str, str]) -> tuple[float, float, float]:
+    ps, rs = [], []
+    for key, gold in truth.items():
+        p, r = precision_recall(preds.get(key, ""), gold)
+        ps.append(p)
+        rs.append(r)
+    prec, rec = sum(ps) / len(ps), sum(rs) / len(rs)
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return prec, rec, f1
+
+
+def run(name: str, pages: dict[str, str], fn: Callable[[str, str], str], truth: dict[str, str]) -> dict[str, float]:
+    preds = {}
+    started = time.perf_counter()
+    for key, content in pages.items():
+        try:
+            preds[key] = fn(key, content)
+        except Exception as exc:  # a failure on one page scores as an empty prediction
+            print(f"  {name}: {key[:12]} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            preds[key] = ""
+    elapsed = time.perf_counter() - started
+    p, r, f = score(preds, truth)
+    rate = len(pages) / elapsed if elapsed else float("inf")
+    print(f"{name:<34} P {p:.3f}  R {r:.3f}  F1 {f:.3f}   {rate:8.1f} pages/s")
+    return {"precision": p, "recall": r, "f1": f, "pages_per_s": rate}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dev", nargs="?", default="../shared/dev", type=Path)
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    args = parser.parse_args()
+    root = args.dev / "extraction"
+    gt = json.loads((root / "ground-truth.json").read_text())
+    truth = {k: v["articleBody"] for k, v in gt.items()}
+    texts = {k: (root / "text" / f"{k}.txt").read_text(encoding="utf-8") for k in truth if (root / "text" / f"{k}.txt").exists()}
+    htmls = {}
+    for k in truth:
+        path = root / "html" / f"{k}.html.gz"
+        if path.exists():
+            htmls[k] = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+    urls = {k: v.get("url") for k, v in gt.items()}
+    print(f"{len(truth)} pages ({len(texts)} as text, {len(htmls)} as HTML) from {root}")
+
+    import trafilatura
+
+    results = {
+        "text_keep_everything": run("text: keep everything (baseline)", texts, lambda k, t: t, truth),
+        "text_newswire": run("text: newswire clean", texts, lambda k, t: clean(RawArticle(text=t, url=urls[k])).text, truth),
+        "html_trafilatura": run(
+            "html: trafilatura alone (baseline)", htmls,
+            lambda k, h: trafilatura.extract(h, url=urls[k], include_comments=False) or "", truth,
+        ),
+        "html_newswire": run("html: newswire clean", htmls, lambda k, h: clean(RawArticle(html=h, url=urls[k])).text, truth),
+    }
+    gain_t = results["text_newswire"]["f1"] - results["text_keep_everything"]["f1"]
+    gain_h = results["html_newswire"]["f1"] - results["html_trafilatura"]["f1"]
+    print(f"text F1 gain over keeping everything: {gain_t:+.3f}; html F1 gain over trafilatura: {gain_h:+.3f}")
+    print(f"html speed ratio newswire/trafilatura: {results['html_newswire']['pages_per_s'] / results['html_trafilatura']['pages_per_s']:.2f}")
+    if args.json:
+        print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,217 @@
+"""The records that travel on newswire's topics.
+
+Compatibility rule: within a major version only new *optional* fields are added, so a
+reader of version 1.x can read any 1.y record (unknown fields are ignored). A new major
+version goes to new topic names. ``schema_version`` on every record says which it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import datetime
+from typing import Annotated, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import base64
+import binascii
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    NaiveDatetime,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+SCHEMA_VERSION = "1.0"
+SCHEMA_MAJOR = SCHEMA_VERSION.split(".")[0]
+
+#: query parameters that only track a click and never change the article
+_TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|icid|ref|_ga)$", re.I)
+
+Timestamp = AwareDatetime | NaiveDatetime
+
+
+def _bytes_from_wire(v: object) -> object:
+    if isinstance(v, str):
+        try:
+            return base64.b64decode(v.encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeEncodeError) as exc:
+            raise ValueError(f"not base64: {exc}") from None
+    return v
+
+
+#: bytes in Python, a base64 string on the wire
+WireBytes = Annotated[
+    bytes,
+    BeforeValidator(_bytes_from_wire),
+    PlainSerializer(lambda b: base64.b64encode(b).decode("ascii"), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "contentEncoding": "base64"}),
+]
+
+
+def normalize_url(url: str) -> str:
+    """The canonical form of an article URL: lower-case scheme and host, no default port,
+    no fragment, no tracking parameters, no trailing slash on the path."""
+    parts = urlsplit(url.strip())
+    scheme = (parts.scheme or "http").lower()
+    host = (parts.hostname or "").lower()
+    if parts.port and not ((scheme == "http" and parts.port == 80) or (scheme == "https" and parts.port == 443)):
+        host = f"{host}:{parts.port}"
+    path = re.sub(r"/+$", "", parts.path) or "/"
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)))
+    return urlunsplit((scheme, host, path, query, ""))
+
+
+def article_id_for(url: str | None, text: str | None) -> str:
+    """A stable 16-hex-digit id: from the normalized URL when there is one, else from the text
+    (NFC, whitespace collapsed), so that republishing the same article gives the same key."""
+    if url and url.strip():
+        basis = "url:" + normalize_url(url)
+    else:
+        norm = " ".join(unicodedata.normalize("NFC", text or "").split())
+        basis = "text:" + norm
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
+class Record(BaseModel):
+    """Base of every record: ignores fields it does not know (newer minor versions)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+    schema_version: str = Field(default=SCHEMA_VERSION, description="major.minor of the record format")
+
+    @field_validator("schema_version")
+    @classmethod
+    def _same_major(cls, v: str) -> str:
+        if v.split(".")[0] != SCHEMA_MAJOR:
+            raise ValueError(f"schema_version {v!r} is not readable by major version {SCHEMA_MAJOR}")
+        return v
+
+
+class RawArticle(Record):
+    """What producers publish on ``articles.raw``: exactly one of ``text`` and ``html``."""
+
+    id: str | None = Field(default=None, max_length=200, description="article id; derived from the URL, else the text, when absent")
+    url: str | None = Field(default=None, max_length=4096)
+    source: str | None = Field(default=None, max_length=500)
+    title: str | None = Field(default=None, max_length=2000)
+    text: str | None = Field(default=None, description="plain text as scraped")
+    html: str | None = Field(default=None, description="the page's HTML")
+    published_at: Timestamp | None = None
+    language_hint: str | None = Field(default=None, max_length=16, description="ISO 639-1 code the producer believes")
+    metadata: dict[str, str] = Field(default_factory=dict, description="carried unchanged to the enriched record")
+
+    @model_validator(mode="after")
+    def _one_body_and_an_id(self) -> RawArticle:
+        has_text = self.text is not None
+        has_html = self.html is not None
+        if has_text == has_html:
+            raise ValueError("exactly one of 'text' and 'html' must be given")
+        body = self.text if has_text else self.html
+        if not (body or "").strip():
+            raise ValueError("the article body is empty")
+        if not self.id:
+            self.id = article_id_for(self.url, body)
+        return self
+
+
+class RemovedSpan(BaseModel):
+    """A block the clean stage removed, and why."""
+
+    text: str
+    reason: str
+
+
+class TraceStamp(BaseModel):
+    """One stage's stamp on a record."""
+
+    stage: str
+    version: str
+    at: datetime
+    ms: float
+
+
+class CleanArticle(Record):
+    """On ``articles.clean``: the article's clean body and its metadata."""
+
+    id: str
+    url: str | None = None
+    source: str | None = None
+    title: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    section: str | None = None
+    published_at: Timestamp | None = None
+    text: str = Field(description="the clean body; every later offset indexes into it")
+    removed: list[RemovedSpan] = Field(default_factory=list)
+    content_hash: str = Field(description="sha256 of the clean text")
+    language_hint: str | None = None
+    input_format: Literal["text", "html"] = "text"
+    metadata: dict[str, str] = Field(default_factory=dict)
+    trace: list[TraceStamp] = Field(default_factory=list)
+
+
+class LanguageCandidate(BaseModel):
+    code: str
+    confidence: float
+
+
+class LanguageInfo(BaseModel):
+    code: str = Field(description="ISO 639-1, or 'und' when no language is reliable")
+    confidence: float = Field(ge=0.0, le=1.0)
+    detector: str = Field(description="which model decided: fasttext, lingua, hint, none")
+    candidates: list[LanguageCandidate] = Field(default_factory=list)
+    script: str | None = Field(default=None, description="dominant Unicode script, e.g. Latin, Cyrillic")
+    mixed: bool = False
+    shares: dict[str, float] = Field(default_factory=dict, description="share of text per language when mixed")
+
+
+class LanguageArticle(CleanArticle):
+    """On ``articles.lang``: a clean article and its language."""
+
+    language: LanguageInfo
+
+
+class Mention(BaseModel):
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Entity(BaseModel):
+    name: str = Field(description="canonical name: the fullest form in the article")
+    label: str = Field(description="OntoNotes label: PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE")
+    mentions: list[Mention]
+    count: int
+    salience: float
+    country_code: str | None = None
+
+
+class EnrichedArticle(LanguageArticle):
+    """On ``articles.enriched``: what subscribers read."""
+
+    entities: list[Entity] = Field(default_factory=list)
+    ner_model: str
+
+
+class DeadLetter(Record):
+    """On ``articles.dlq``: a record a stage could not handle, with its original bytes."""
+
+    stage: str
+    error_type: str
+    error: str
+    topic: str
+    partition: int
+    offset: int
+    key: WireBytes | None = Field(default=None, description="original key, base64")
+    value: WireBytes | None = Field(default=None, description="original value, base64")
+    failed_at: datetime
+    attempts: int = 1
+

@@ -1,0 +1,3 @@
+"""newswire: a news-enrichment pipeline on Apache Kafka."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,146 @@
+"""What a scraped page leaves in its text besides the article: the patterns of boilerplate
+lines in several languages, and the classifier that finds the article's body among them.
+
+The classifier works on lines (a scraper writes one block a line). Each line gets a score:
+body-like lines (long, with sentence punctuation) score by their length; menu items,
+buttons and other short lines score below zero; lines that match a boilerplate pattern score
+well below zero and are never kept. The body is the run of lines with the largest total
+score (the idea of Finn et al.'s Body Text Extraction, applied to lines instead of tags), so
+short subheadings between paragraphs stay, and long runs of menus or links end it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from streams.processors.text import word_count
+
+# Each pattern is matched against a whole short line (case-insensitive). Reasons are the
+# categories a user sees in CleanArticle.removed.
+_PATTERNS: dict[str, list[str]] = {
+    "call_to_action": [
+        r".*[-–—|:•]\s*(join|sign up|subscribe|register|log ?in|sign in|donate|download|upgrade|start (your )?free trial)( now| today| here| for free)?[.!]*$",
+        r".*\b(join|sign up|subscribe|register|donate|download|upgrade)( now| today| here| for free)[.!]*$",
+        r"^(join now|join us|sign up( now| here| today)?|subscribe( now| today)?|log ?in|sign in|register|create (an|your) account|get started|try (it )?(for )?free|buy now|shop now|learn more|click here|read more|see more|show more|load more|continue reading|read the full (story|article)|watch now|listen now|get the app|download the app)\b.*",
+        r"^(abonnez-vous|inscrivez-vous|se connecter|connexion|s'abonner|lire la suite|en savoir plus|suivez-nous|télécharger l'application).*",
+        r"^(jetzt )?(abonnieren|anmelden|registrieren|einloggen|weiterlesen|mehr lesen|mehr erfahren|folgen sie uns).*",
+        r"^(suscr[ií]bete|reg[ií]strate|iniciar sesi[oó]n|inicia sesi[oó]n|leer m[aá]s|s[ií]guenos|descarga la app).*",
+        r"^(подпис(ать|аться|ывайтесь|ка)|подпишитесь|войти|вход|регистрация|читать (далее|дальше|также)|подробнее|читайте также|читайте нас).*",
+        r"^(اشترك|سجل الدخول|تسجيل الدخول|اقرأ (أيضا|أيضاً|المزيد)|تابعنا|للمزيد).*",
+    ],
+    "newsletter": [
+        r".*\b(mailing list|newsletter|e-?mail alerts?|inbox)\b.*",
+        r".*(infolettre|lettre d'information|rundbrief|boletín|рассылк|النشرة البريدية).*",
+    ],
+    "share": [
+        r"^((share|tweet|pin|email|e-mail|print|copy link|whatsapp|facebook|twitter|x|linkedin|reddit|telegram|pinterest|flipboard|messenger|vk|ok|viber|mail)\b[\s,|/:·•-]*)+$",
+        r"^(share (this|on|via|the)|share article|partager|teilen|compartir|поделиться|شارك).*",
+    ],
+    "copyright": [
+        r".*(©|\(c\) ?(19|20)\d\d|\bcopyright\b|all rights reserved|tous droits réservés|alle rechte vorbehalten|todos los derechos reservados|все права защищены|جميع الحقوق محفوظة).*",
+    ],
+    "cookie_or_legal": [
+        r".*\b(cookies?|privacy (policy|notice|settings)|terms (of|and) (use|service|conditions)|cookie settings|do not sell)\b.*",
+        r".*(datenschutz|impressum|politique de confidentialité|mentions légales|política de privacidad|aviso legal|политика конфиденциальности|سياسة الخصوصية).*",
+    ],
+    "navigation": [
+        r"^(home|menu|search|skip to (main )?content|back to top|top|next|previous|prev|more|close|open|toggle navigation|main menu|navigation|sections|topics|latest|latest news|trending|popular|most (read|popular|viewed)|breaking news|live|video|videos|photos|podcasts?|opinion|sport|sports|weather|contact( us)?|about( us)?|advertise( with us)?|careers|faq|help|sitemap|rss|archive|editions?|edition|accueil|startseite|inicio|главная|الرئيسية)[\s:›»>|]*$",
+        r"^(advertisement|advertising|sponsored( content)?|ad|ads|anzeige|publicité|publicidad|реклама|إعلان)$",
+        r"^(you (may|might) also like|related( (articles|stories|news|posts|content|topics))?|more (stories|from|on this)|recommended( for you)?|what to read next|read next|also read|see also|also on|most popular|most read|don'?t miss|editor'?s picks|top stories)\b.*",
+        r"^(tags?|topics|keywords|filed under|categories|category)\s*:.*",
+        r"^(loading|please wait)\W*$",
+    ],
+    "comments": [
+        r"^(\d+\s+)?(comments?|replies|reactions|responses)\W*$",
+        r"^(leave a (comment|reply)|add (a|your) comment|post a comment|reply|report|like|dislike|load comments|view comments|show comments|comments are closed|join the (discussion|conversation)).*",
+        r"^(commentaires?|kommentare?|comentarios?|комментари\w*|تعليقات?)\W*$",
+    ],
+    "photo_credit": [
+        r"^(photo|image|picture|foto|фото|صورة)\s*(credit)?\s*[:/].*",
+        r"^(getty images|reuters|afp|ap photo|shutterstock|epa)(/.*)?$",
+    ],
+}
+
+_COMPILED: list[tuple[str, re.Pattern[str]]] = [
+    (reason, re.compile(p, re.IGNORECASE)) for reason, ps in _PATTERNS.items() for p in ps
+]
+_FOOTNOTE = re.compile(r"^(\*+|†|‡|¹|²|³|\[\d+\]|\(\d+\))\s*\S")
+_SENTENCE_END = re.compile(r"[.!?…。！？؟»\"”’)]\s*$|[.!?。！？؟]\s")
+_URLISH = re.compile(r"https?://|www\.|\.(com|org|net|html?)\b", re.I)
+_DATEISH = re.compile(
+    r"^\W*(\w+,?\s+)?(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|(\d{1,2}\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{4})",
+    re.I,
+)
+
+#: lines longer than this are prose, whatever words they contain
+MAX_PATTERN_WORDS = 25
+
+
+def boilerplate_reason(line: str) -> str | None:
+    """Why a line is boilerplate, or None. Only short lines are judged by pattern: a long
+    paragraph that mentions cookies or Facebook is still body text."""
+    words = word_count(line)
+    if words == 0:
+        return "empty"
+    if words > MAX_PATTERN_WORDS:
+        return None
+    if _FOOTNOTE.match(line) and words <= 20:
+        return "footnote"
+    for reason, pattern in _COMPILED:
+        if pattern.match(line):
+            return reason
+    if _URLISH.search(line) and words <= 6:
+        return "link"
+    return None
+
+
+def is_dateline(line: str) -> bool:
+    return bool(_DATEISH.match(line)) and word_count(line) <= 12
+
+
+@dataclass
+class Line:
+    index: int
+    text: str
+    words: int
+    reason: str | None
+    prose: bool
+    score: float
+
+
+def looks_like_prose(text: str, words: int) -> bool:
+    """A body-like line: long enough, and written in sentences."""
+    if words >= 25:
+        return True
+    return words >= 8 and bool(_SENTENCE_END.search(text))
+
+
+def score_lines(lines: list[str]) -> list[Line]:
+    scored = []
+    for i, text in enumerate(lines):
+        words = word_count(text)
+        reason = boilerplate_reason(text)
+        prose = reason is None and looks_like_prose(text, words)
+        if reason is not None:
+            # a barrier: boilerplate should split regions, not be bridged by them
+            score = -(words + 12.0)
+        elif prose:
+            score = float(words)
+        else:
+            score = -(min(words, 8) + 2.0)
+        scored.append(Line(i, text, words, reason, prose, score))
+    return scored
+
+
+def densest_run(scored: list[Line]) -> tuple[int, int]:
+    """[start, end) of the run with the largest total score (Kadane's algorithm)."""
+    best, best_span = float("-inf"), (0, 0)
+    total, start = 0.0, 0
+    for i, line in enumerate(scored):
+        if total <= 0:
+            total, start = 0.0, i
+        total += line.score
+        if total > best:
+            best, best_span = total, (start, i + 1)
+    return best_span

@@ -1,0 +1,296 @@
+"""clean: RawArticle -> CleanArticle. Pure: no Kafka, no I/O, no network.
+
+- Plain text: repaired (ftfy, NFC, whitespace), then split into lines; the body is found by
+  the line classifier in :mod:`streams.processors.boilerplate`; the lines above it are read
+  as the header (title, section, source, byline, date); everything removed is kept in
+  ``removed`` with its reason.
+- HTML: trafilatura extracts the main text and metadata; where it finds too little, the page's
+  visible text goes through the plain-text path instead; either way the boilerplate patterns
+  are applied to the result.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from schemas import CleanArticle, EmptyText, RawArticle, RemovedSpan, TooLarge, TraceStamp
+from streams import __version__
+from streams.processors.boilerplate import Line, boilerplate_reason, densest_run, is_dateline, score_lines
+from streams.processors.text import content_hash, repair, word_count
+
+STAGE = "clean"
+DEFAULT_MAX_CHARS = 400_000
+
+_TITLE_SPLIT = re.compile(r"\s+[|–—-]\s+|\s+::\s+|\s+·\s+")
+_BY = re.compile(r"^(by|par|von|por|di|door|автор|بقلم)[:\s]+(.+)$", re.I)
+_NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w'’.-]*$")
+_SOURCE_WORDS = re.compile(
+    r"\b(news|agency|press|times|post|journal|daily|herald|tribune|gazette|media|tv|radio|network|wire|"
+    r"reuters|afp|ap|dpa|efe|ansa|tass|ria|sputnik|xinhua|bbc|cnn|associated press|chronicle|telegraph|"
+    r"guardian|independent|observer|monitor|review|magazine|online|today|world|report|bulletin|express|"
+    r"mail|star|sun|globe|courier|dispatch|inquirer|examiner|nachrichten|zeitung|presse|noticias|"
+    r"diario|новости|известия|ведомости|أخبار)\b",
+    re.I,
+)
+_DATE_PARSE = (
+    "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%d.%m.%Y",
+)
+
+
+@dataclass
+class Header:
+    title: str | None = None
+    section: str | None = None
+    source: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    used: dict[int, str] = field(default_factory=dict)  # line index -> what it was read as
+
+
+def _is_name(text: str) -> bool:
+    """A line that is a person's name: 2 to 4 capitalised tokens, no digits, no source words."""
+    tokens = text.replace(",", " ").split()
+    if not 2 <= len(tokens) <= 4 or any(ch.isdigit() for ch in text):
+        return False
+    if _SOURCE_WORDS.search(text):
+        return False
+    return all(_NAME_TOKEN.match(t) or t.lower() in {"de", "van", "von", "der", "da", "di", "al", "bin", "el", "la", "le"} for t in tokens)
+
+
+def split_authors(text: str) -> list[str]:
+    """'By A and B', 'A, B & C', 'A, Reuters' -> person names only."""
+    m = _BY.match(text.strip())
+    body = m.group(2) if m else text
+    parts = re.split(r"\s*(?:,|;|&|\band\b|\bet\b|\bund\b|\by\b|\bи\b)\s*", body)
+    return [p.strip(" .") for p in parts if p.strip(" .") and _is_name(p.strip(" ."))]
+
+
+def _parse_date(text: str) -> datetime | None:
+    cleaned = re.sub(r"^\W*(published|updated|posted|le|am|el|опубликовано)?[:\s]*", "", text, flags=re.I)
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", cleaned).strip(" .")
+    for fmt in _DATE_PARSE:
+        for candidate in (cleaned, cleaned[:10], cleaned[:19]):
+            try:
+                return datetime.strptime(candidate, fmt).replace(tzinfo=timezone.utc)
+            except ValueError:
+                continue
+    m = re.search(r"(\d{4})-(\d{2})-(\d{2})", cleaned)
+    if m:
+        try:
+            return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=timezone.utc)
+        except ValueError:
+            return None
+    return None
+
+
+def read_header(lines: list[Line], body_start: int) -> Header:
+    """Title, section, source, authors and date from the lines above the body.
+
+    The title is the longest headline-like line close to the body (a page's first line often
+    repeats it as "Title - Site", which also names the source); the short line just above it
+    is the section or kicker; name-like lines and "By ..." lines below it are the byline;
+    lines with news-outlet words are the source.
+    """
+    header = Header()
+    candidates = [ln for ln in lines[:body_start] if ln.reason is None and ln.words > 0]
+    near = candidates[-12:]
+    site_from_title: str | None = None
+    # "Title - Site" on the first line: the repeated part is the title, the rest the source
+    if candidates:
+        first = candidates[0]
+        pieces = _TITLE_SPLIT.split(first.text)
+        if len(pieces) >= 2:
+            head, tail = pieces[0].strip(), pieces[-1].strip()
+            for ln in near:
+                if ln is not first and ln.text.strip() == head:
+                    site_from_title = tail
+                    header.used[first.index] = "page title"
+                    break
+    titled = [ln for ln in near if 3 <= ln.words <= 40 and not is_dateline(ln.text) and not _BY.match(ln.text)
+              and not _is_name(ln.text) and ln.index not in header.used]
+    if titled:
+        # longest, ties to the one nearest the body
+        best = max(titled, key=lambda ln: (min(ln.words, 30), ln.index))
+        header.title = best.text
+        header.used[best.index] = "title"
+        before = [ln for ln in near if ln.index < best.index and ln.index not in header.used]
+        if before and before[-1].words <= 8 and not is_dateline(before[-1].text) and not _is_name(before[-1].text):
+            header.section = before[-1].text
+            header.used[before[-1].index] = "section"
+    for ln in near:
+        if ln.index in header.used:
+            continue
+        text = ln.text
+        if header.published_at is None and is_dateline(text):
+            parsed = _parse_date(text)
+            if parsed is not None:
+                header.published_at = parsed
+                header.used[ln.index] = "date"
+                continue
+        if ln.words <= 12 and (_BY.match(text) or _is_name(text)):
+            names = split_authors(text)
+            if names:
+                header.authors.extend(n for n in names if n not in header.authors)
+                header.used[ln.index] = "byline"
+                # "A, Reuters": the rest may name the source
+                rest = [p.strip() for p in re.split(r",", _BY.sub(r"\2", text)) if p.strip() and p.strip() not in names]
+                if rest and header.source is None and _SOURCE_WORDS.search(rest[-1]):
+                    header.source = rest[-1]
+                continue
+        if header.source is None and ln.words <= 6 and _SOURCE_WORDS.search(text):
+            header.source = text
+            header.used[ln.index] = "source"
+    if header.source is None and site_from_title:
+        header.source = site_from_title
+    return header
+
+
+@dataclass
+class Extraction:
+    text: str
+    removed: list[RemovedSpan]
+    header: Header
+
+
+def _group_removed(lines: list[Line], keep: set[int], header: Header) -> list[RemovedSpan]:
+    """Consecutive removed lines with the same reason become one span."""
+    spans: list[RemovedSpan] = []
+    for ln in lines:
+        if ln.index in keep or ln.words == 0:
+            continue
+        reason = header.used.get(ln.index) or ln.reason or ("outside main text" if not ln.prose else "outside main text")
+        reason = reason if ln.index not in header.used else f"header: {reason}"
+        if spans and spans[-1].reason == reason and reason in {"outside main text", "navigation"}:
+            spans[-1] = RemovedSpan(text=spans[-1].text + "\n" + ln.text, reason=reason)
+        else:
+            spans.append(RemovedSpan(text=ln.text, reason=reason))
+    return spans
+
+
+def extract_text(text: str) -> Extraction:
+    """The body of a page given as plain text, with the header read and the rest explained."""
+    raw_lines = text.split("\n")
+    lines = score_lines(raw_lines)
+    start, end = densest_run(lines)
+    if end <= start:
+        start, end = 0, len(lines)
+    keep = {ln.index for ln in lines[start:end] if ln.reason is None and ln.words > 0}
+    header = read_header(lines, start)
+    # a lead paragraph that the header reading did not claim, right above the body, is body
+    for ln in reversed(lines[:start]):
+        if ln.words == 0:
+            continue
+        if ln.index in header.used or ln.reason is not None or not ln.prose:
+            break
+        keep.add(ln.index)
+    # separate paragraphs the way the input did
+    out: list[str] = []
+    prev: int | None = None
+    for i in sorted(keep):
+        if prev is not None:
+            gap = any(lines[j].words == 0 for j in range(prev + 1, i))
+            out.append("\n\n" if gap or i - prev > 1 else "\n")
+        out.append(lines[i].text)
+        prev = i
+    return Extraction("".join(out), _group_removed(lines, keep, header), header)
+
+
+def _html_to_lines(html: str) -> str:
+    """The visible text of a page, a block a line (what a scraper without an extractor gives)."""
+    import lxml.html
+
+    try:
+        doc = lxml.html.document_fromstring(html)
+    except Exception:  # lxml raises several types for broken markup; all mean "no text"
+        return ""
+    for bad in doc.xpath("//script|//style|//noscript|//template|//svg|//head"):
+        bad.drop_tree()
+    blocks = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "section", "article", "header",
+              "footer", "nav", "aside", "blockquote", "pre", "figcaption", "dd", "dt", "td", "th", "ul", "ol", "form"}
+    for el in doc.iter():
+        if isinstance(el.tag, str) and el.tag in blocks:
+            el.tail = "\n" + (el.tail or "")
+            if el.tag != "br":
+                el.text = "\n" + (el.text or "")
+    return doc.text_content()
+
+
+def extract_html(html: str, url: str | None) -> Extraction:
+    """trafilatura with its metadata; the plain-text path as a second opinion."""
+    import trafilatura
+
+    doc = None
+    try:
+        doc = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, include_tables=True,
+            include_images=False, include_links=False, favor_recall=True,
+        )
+    except Exception:  # trafilatura can fail on odd markup; the text path still runs below
+        doc = None
+    data = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+    main = repair(data.get("text") or "")
+    fallback = extract_text(repair(_html_to_lines(html)))
+    # too little from trafilatura (or nothing): take the text path's body instead
+    if word_count(main) < max(30, 0.3 * word_count(fallback.text)):
+        result = fallback
+    else:
+        kept, removed = [], []
+        for para in main.split("\n"):
+            reason = boilerplate_reason(para)
+            if reason is None:
+                kept.append(para)
+            elif reason != "empty":
+                removed.append(RemovedSpan(text=para, reason=reason))
+        result = Extraction("\n".join(kept), removed, Header())
+    header = result.header
+    meta_title = data.get("title")
+    if meta_title:
+        header.title = repair(meta_title)
+    if data.get("author"):
+        authors = [a.strip() for a in re.split(r";|\band\b|,", data["author"]) if a.strip()]
+        header.authors = authors or header.authors
+    if data.get("sitename"):
+        header.source = repair(data["sitename"])
+    cats = data.get("categories")
+    if cats:
+        header.section = cats[0] if isinstance(cats, list) else str(cats).split(",")[0]
+    if data.get("date") and header.published_at is None:
+        header.published_at = _parse_date(str(data["date"]))
+    return result
+
+
+def clean(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS, now: datetime | None = None) -> CleanArticle:
+    """A raw article as a clean article. Raises :class:`TooLarge` or :class:`EmptyText`."""
+    started = time.perf_counter()
+    body = raw.text if raw.text is not None else raw.html or ""
+    if len(body) > max_chars * (4 if raw.html is not None else 1):
+        raise TooLarge(f"the article body has {len(body):,} characters, over the limit of {max_chars:,}")
+    if raw.html is not None:
+        result = extract_html(raw.html, raw.url)
+        input_format = "html"
+    else:
+        result = extract_text(repair(body))
+        input_format = "text"
+    if not result.text.strip():
+        raise EmptyText("no article text was found in the input")
+    h = result.header
+    elapsed = (time.perf_counter() - started) * 1000
+    return CleanArticle(
+        id=raw.id or "",
+        url=raw.url,
+        source=raw.source or h.source,
+        title=raw.title or h.title,
+        authors=h.authors,
+        section=h.section,
+        published_at=raw.published_at or h.published_at,
+        text=result.text,
+        removed=result.removed,
+        content_hash=content_hash(result.text),
+        language_hint=raw.language_hint,
+        input_format=input_format,
+        metadata=dict(raw.metadata),
+        trace=[TraceStamp(stage=STAGE, version=__version__, at=now or datetime.now(timezone.utc), ms=round(elapsed, 3))],
+    )

