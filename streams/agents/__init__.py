@@ -1,0 +1,1 @@
+"""One module per stage: decode -> process -> send, or dead-letter. See base.py."""

@@ -1,0 +1,52 @@
+"""The Faust apps: one per stage, each its own app id and so its own consumer group."""
+
+from __future__ import annotations
+
+import faust
+
+from streams.settings import Settings
+
+DEFAULT_WEB_PORTS = {"all": 6066, "clean": 6067, "language": 6068, "entities": 6069}
+
+
+def _credentials(settings: Settings) -> object | None:
+    if settings.security_protocol == "PLAINTEXT":
+        return None
+    import ssl
+
+    context = None
+    if settings.security_protocol in {"SSL", "SASL_SSL"}:
+        context = ssl.create_default_context(cafile=str(settings.ssl_cafile) if settings.ssl_cafile else None)
+        if settings.ssl_certfile:
+            context.load_cert_chain(str(settings.ssl_certfile), str(settings.ssl_keyfile) if settings.ssl_keyfile else None)
+    if settings.sasl_mechanism:
+        password = settings.sasl_password.get_secret_value() if settings.sasl_password else ""
+        return faust.SASLCredentials(username=settings.sasl_username or "", password=password,
+                                     mechanism=settings.sasl_mechanism, ssl_context=context)
+    return faust.SSLCredentials(context)
+
+
+def make_app(stage: str, settings: Settings, web_port: int | None = None) -> faust.App:
+    """A Faust app for one stage. Records are bytes on the wire; newswire's own
+    encode/decode does the (de)serialisation so that bad bytes can be dead-lettered."""
+    return faust.App(
+        settings.group(stage),
+        broker=[f"kafka://{hp.strip()}" for hp in settings.bootstrap_servers.split(",")],
+        broker_credentials=_credentials(settings),
+        processing_guarantee=settings.processing_guarantee,
+        store="memory://",
+        autodiscover=False,
+        key_serializer="raw",
+        value_serializer="raw",
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        topic_allow_declare=False,  # `newswire topics create` owns partition counts
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        producer_max_request_size=max(settings.max_message_bytes * 2, 1048576),
+        broker_commit_interval=1.0,
+        web_enabled=True,
+        web_bind=settings.web_host,
+        web_port=web_port or settings.web_port or DEFAULT_WEB_PORTS[stage],
+        web_in_thread=False,
+    )

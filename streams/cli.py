@@ -1,0 +1,481 @@
+"""The `newswire` command: local Kafka, topics, workers, publishing, tailing, offline
+enrichment, lag, dead-letter replay and the end-to-end demo."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from schemas import (
+    BadInput,
+    CleanArticle,
+    DeadLetter,
+    EnrichedArticle,
+    LanguageArticle,
+    LanguageInfo,
+    RawArticle,
+    decode,
+    encode,
+)
+from streams.settings import STAGES, Settings, get_settings
+
+app = typer.Typer(help="newswire: a news-enrichment pipeline on Apache Kafka.", no_args_is_help=True, add_completion=False)
+kafka_app = typer.Typer(help="A local single-node Apache Kafka (KRaft) for machines without Docker.", no_args_is_help=True)
+topics_app = typer.Typer(help="Topic administration.", no_args_is_help=True)
+dlq_app = typer.Typer(help="Dead letters.", no_args_is_help=True)
+app.add_typer(kafka_app, name="kafka")
+app.add_typer(topics_app, name="topics")
+app.add_typer(dlq_app, name="dlq")
+out = Console()
+err = Console(stderr=True)
+
+MODELS_BY_STATE: dict[str, type[Any]] = {
+    "raw": RawArticle, "clean": CleanArticle, "lang": LanguageArticle, "enriched": EnrichedArticle, "dlq": DeadLetter,
+}
+
+
+class StageChoice(str, Enum):
+    clean = "clean"
+    language = "language"
+    entities = "entities"
+    all = "all"
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+# --- kafka --------------------------------------------------------------------------------
+@kafka_app.command("start")
+def kafka_start(timeout: float = typer.Option(90.0, help="seconds to wait for the broker")) -> None:
+    """Start the local broker (or reuse one already answering) and wait until it serves metadata."""
+    from streams.ops import kafka
+
+    s = _settings()
+    try:
+        st = kafka.start(s, timeout=timeout)
+    except kafka.KafkaError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    out.print(st.describe())
+
+
+@kafka_app.command("stop")
+def kafka_stop() -> None:
+    """Stop the broker that `newswire kafka start` started."""
+    from streams.ops import kafka
+
+    stopped = kafka.stop(_settings())
+    out.print("Kafka stopped" if stopped else "no broker started by newswire is running")
+
+
+@kafka_app.command("status")
+def kafka_status() -> None:
+    """Is the local broker running and serving metadata? Exit code 0 if so, 1 if not."""
+    from streams.ops import kafka
+
+    st = kafka.status(_settings())
+    out.print(st.describe())
+    raise typer.Exit(0 if st.reachable else 1)
+
+
+# --- topics -------------------------------------------------------------------------------
+@topics_app.command("create")
+def topics_create() -> None:
+    """Create the pipeline's topics with partitions and replication from settings (idempotent)."""
+    from streams.ops.admin import create_topics
+
+    s = _settings()
+    for name, what in create_topics(s).items():
+        out.print(f"{name}: {what} ({s.partitions} partitions, replication {s.replication_factor})")
+
+
+# --- worker -------------------------------------------------------------------------------
+@app.command()
+def worker(
+    stage: Annotated[StageChoice, typer.Option(help="which stage to run; 'all' runs each in its own process")] = StageChoice.all,
+    web_port: Annotated[int | None, typer.Option(help="web port (default: all 6066, clean 6067, language 6068, entities 6069)")] = None,
+    loglevel: Annotated[str, typer.Option(help="crit, error, warn, info or debug")] = "info",
+) -> None:
+    """Run a stage's Faust worker until stopped."""
+    from streams import worker as w
+
+    s = _settings()
+    if stage is StageChoice.all:
+        raise typer.Exit(w.run_all(s, web_port, loglevel))
+    w.run_stage(stage.value, s, web_port, loglevel)
+
+
+# --- publish ------------------------------------------------------------------------------
+@app.command()
+def publish(
+    paths: Annotated[list[str], typer.Argument(help=".txt .html .json .jsonl files, folders, or - for stdin")],
+    validate: Annotated[bool, typer.Option("--validate/--no-validate", help="reject invalid records here (default), or send bytes as they are")] = True,
+    topic: Annotated[str, typer.Option(help="topic state or name")] = "raw",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar and no per-record rejections")] = False,
+) -> None:
+    """Validate and send articles to articles.raw: keyed by article id, idempotent, acks=all."""
+    from rich.progress import Progress
+
+    from streams.client import Publisher
+    from streams.inputs import read_paths
+    from streams.topics import resolve
+
+    s = _settings()
+    items = list(read_paths(paths))
+    sent = rejected = failed = 0
+    reasons: dict[str, int] = {}
+    with Publisher(s) as pub, Progress(console=err, disable=quiet or len(items) < 50, transient=True) as progress:
+        task = progress.add_task("publishing", total=len(items))
+        futures = []
+        for item in items:
+            progress.advance(task)
+            if not validate:
+                if item.article is not None:
+                    futures.append(pub.send_bytes(encode(item.article), item.article.id.encode() if item.article.id else None, resolve(s, topic)))
+                else:
+                    futures.append(pub.send_bytes(item.raw, None, resolve(s, topic)))
+                continue
+            if item.article is None:
+                rejected += 1
+                reason = (item.error or "invalid").split(":")[0]
+                reasons[reason] = reasons.get(reason, 0) + 1
+                if not quiet:
+                    err.print(f"[yellow]rejected[/yellow] {item.origin}: {item.error}")
+                continue
+            assert item.article.id is not None
+            futures.append(pub.send_bytes(encode(item.article), item.article.id.encode(), resolve(s, topic)))
+        pub.flush()
+        for f in futures:
+            try:
+                f.get(timeout=30)
+                sent += 1
+            except Exception as exc:  # noqa: BLE001 - counted and reported, never lost silently
+                failed += 1
+                err.print(f"[red]send failed:[/red] {exc}")
+    out.print(f"read {len(items)}, sent {sent}, rejected {rejected}, failed {failed}" + (f" (rejected: {reasons})" if reasons else ""))
+    raise typer.Exit(0 if failed == 0 else 1)
+
+
+# --- tail ---------------------------------------------------------------------------------
+def _summary(state: str, value: bytes | None) -> str:
+    model = MODELS_BY_STATE.get(state)
+    if model is None:
+        return (value or b"").decode("utf-8", "replace")[:200]
+    try:
+        rec = decode(value, model)
+    except BadInput as exc:
+        return f"[red]undecodable:[/red] {exc}"
+    if isinstance(rec, DeadLetter):
+        return f"[red]{rec.stage}/{rec.error_type}[/red] {rec.error} (from {rec.topic}[{rec.partition}]@{rec.offset})"
+    parts = [f"[bold]{getattr(rec, 'title', None) or '(no title)'}[/bold]"]
+    if isinstance(rec, LanguageArticle):
+        parts.append(f"lang={rec.language.code}")
+    if isinstance(rec, EnrichedArticle):
+        parts.append("entities=" + ", ".join(f"{e.name}/{e.label}" for e in rec.entities[:6]))
+    return "  ".join(parts)
+
+
+@app.command()
+def tail(
+    topic: Annotated[str, typer.Option(help="raw, clean, lang, enriched, dlq, or a full topic name")] = "enriched",
+    from_beginning: Annotated[bool, typer.Option("--from-beginning", help="start at the oldest record")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON record a line")] = False,
+    limit: Annotated[int | None, typer.Option(help="stop after N records")] = None,
+    timeout: Annotated[float | None, typer.Option(help="stop after S seconds without a record")] = None,
+) -> None:
+    """Follow a topic as a subscriber would (reads committed records only; joins no group)."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    from streams.topics import STATES, resolve
+
+    s = _settings()
+    name = resolve(s, topic)
+    state = topic if topic in STATES else next((st for st in STATES if name.endswith(f"articles.{st}")), "")
+    consumer = KafkaConsumer(bootstrap_servers=s.bootstrap_servers, enable_auto_commit=False, group_id=None,
+                             isolation_level="read_committed", **s.kafka_client_options())
+    parts = consumer.partitions_for_topic(name)
+    if not parts:
+        err.print(f"no such topic: {name}")
+        raise typer.Exit(1)
+    tps = [TopicPartition(name, p) for p in sorted(parts)]
+    consumer.assign(tps)
+    (consumer.seek_to_beginning if from_beginning else consumer.seek_to_end)(*tps)
+    seen = 0
+    last = time.monotonic()
+    try:
+        while limit is None or seen < limit:
+            batch = consumer.poll(timeout_ms=500)
+            if not batch:
+                if timeout is not None and time.monotonic() - last > timeout:
+                    break
+                continue
+            last = time.monotonic()
+            for tp, messages in sorted(batch.items(), key=lambda kv: kv[0].partition):
+                for m in messages:
+                    if as_json:
+                        sys.stdout.write((m.value or b"null").decode("utf-8", "replace") + "\n")
+                    else:
+                        key = (m.key or b"").decode("utf-8", "replace")
+                        out.print(f"[dim]{tp.partition}@{m.offset}[/dim] {key}  {_summary(state, m.value)}")
+                    seen += 1
+                    if limit is not None and seen >= limit:
+                        break
+                if limit is not None and seen >= limit:
+                    break
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        consumer.close()
+
+
+# --- enrich (offline) ---------------------------------------------------------------------
+@app.command()
+def enrich(
+    paths: Annotated[list[str], typer.Argument(help=".txt .html .json .jsonl files, folders, or - for stdin")],
+    stages: Annotated[str, typer.Option(help="comma-separated stages to run, in pipeline order")] = "clean,language,entities",
+) -> None:
+    """Run the processors in this process, with no broker; one JSON record a line on stdout.
+
+    When clean is left out, the input text is taken as clean text; when language is left out,
+    language_hint is taken as the language."""
+    from streams.inputs import read_paths
+    from streams.processors.clean import clean
+    from streams.processors.entities import EntityExtractor
+    from streams.processors.language import detect_language
+    from streams.processors.text import content_hash
+
+    chosen = [x.strip() for x in stages.split(",") if x.strip()]
+    unknown = [x for x in chosen if x not in STAGES]
+    if unknown or not chosen:
+        err.print(f"unknown stages: {unknown}; choose from {', '.join(STAGES)}")
+        raise typer.Exit(2)
+    s = _settings()
+    extractor = EntityExtractor(s.spacy_models, batch_size=s.batch_size) if "entities" in chosen else None
+    ok = bad = 0
+    batch: list[LanguageArticle] = []
+
+    def flush() -> None:
+        nonlocal ok
+        if extractor and batch:
+            for rec in extractor.extract(batch):
+                sys.stdout.buffer.write(encode(rec) + b"\n")
+                ok += 1
+            batch.clear()
+
+    for item in read_paths(paths):
+        if item.article is None:
+            bad += 1
+            err.print(f"rejected {item.origin}: {item.error}")
+            continue
+        raw = item.article
+        try:
+            if "clean" in chosen:
+                rec: Any = clean(raw, max_chars=s.max_text_chars)
+            else:
+                text = raw.text or raw.html or ""
+                rec = CleanArticle(id=raw.id or "", url=raw.url, source=raw.source, title=raw.title, published_at=raw.published_at,
+                                   text=text, content_hash=content_hash(text), language_hint=raw.language_hint, metadata=raw.metadata)
+            if "language" in chosen:
+                rec = detect_language(rec)
+            elif "entities" in chosen:
+                hint = raw.language_hint or "und"
+                rec = LanguageArticle(**rec.model_dump(), language=LanguageInfo(code=hint, confidence=1.0 if raw.language_hint else 0.0, detector="hint"))
+        except BadInput as exc:
+            bad += 1
+            err.print(f"dead letter {item.origin}: {exc.error_type}: {exc}")
+            continue
+        if extractor:
+            batch.append(rec)
+            if len(batch) >= s.batch_size:
+                flush()
+        else:
+            sys.stdout.buffer.write(encode(rec) + b"\n")
+            ok += 1
+    flush()
+    sys.stdout.flush()
+    err.print(f"enriched {ok}, failed {bad}")
+
+
+# --- lag ----------------------------------------------------------------------------------
+@app.command()
+def lag(as_json: Annotated[bool, typer.Option("--json", help="a JSON list of per-stage objects")] = False) -> None:
+    """Per stage: partition, committed offset, end offset and lag. Exit 0 when all are OK."""
+    from streams.ops.lag import measure
+
+    rows = measure(_settings())
+    if as_json:
+        sys.stdout.write(orjson.dumps([r.as_dict() for r in rows], option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        table = Table("stage", "group", "topic", "partition", "committed", "end", "lag", "status")
+        for r in rows:
+            for p in r.partitions:
+                table.add_row(r.stage, r.group, r.topic, str(p.partition), str(p.committed), str(p.end), str(p.lag), r.status)
+            table.add_row(r.stage, r.group, r.topic, "all", "", "", str(r.lag), r.status, style="bold")
+        out.print(table)
+    raise typer.Exit(0 if all(r.status == "OK" for r in rows) else 1)
+
+
+# --- dlq ----------------------------------------------------------------------------------
+@dlq_app.command("replay")
+def dlq_replay(
+    stage: Annotated[str | None, typer.Option(help="only dead letters of this stage")] = None,
+    error_type: Annotated[str | None, typer.Option(help="only this error type")] = None,
+    since: Annotated[datetime | None, typer.Option(help="only dead letters that failed at or after this time (ISO 8601)")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="list what would be replayed, send nothing")] = False,
+) -> None:
+    """Send dead letters back to their source topic, with their original key and bytes."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    from streams.client import Publisher
+
+    s = _settings()
+    name = s.topic("dlq")
+    consumer = KafkaConsumer(bootstrap_servers=s.bootstrap_servers, enable_auto_commit=False, group_id=None,
+                             isolation_level="read_committed", **s.kafka_client_options())
+    tps = [TopicPartition(name, p) for p in sorted(consumer.partitions_for_topic(name) or [])]
+    consumer.assign(tps)
+    consumer.seek_to_beginning(*tps)
+    ends = consumer.end_offsets(tps)
+    letters: list[DeadLetter] = []
+    while any(consumer.position(tp) < ends[tp] for tp in tps):
+        for messages in consumer.poll(timeout_ms=1000).values():
+            for m in messages:
+                try:
+                    d = decode(m.value, DeadLetter)
+                except BadInput:
+                    continue
+                at = d.failed_at if d.failed_at.tzinfo else d.failed_at.replace(tzinfo=timezone.utc)
+                if stage and d.stage != stage or error_type and d.error_type != error_type:
+                    continue
+                if since and at < (since if since.tzinfo else since.replace(tzinfo=timezone.utc)):
+                    continue
+                letters.append(d)
+    consumer.close()
+    if dry_run:
+        for d in letters:
+            out.print(f"would replay {d.stage}/{d.error_type} {d.topic}[{d.partition}]@{d.offset}: {d.error[:100]}")
+        out.print(f"{len(letters)} dead letters match")
+        return
+    with Publisher(s) as pub:
+        for d in letters:
+            pub.send_bytes(d.value or b"", d.key, d.topic)
+    out.print(f"replayed {len(letters)} dead letters")
+
+
+# --- run (the demo) -----------------------------------------------------------------------
+def _show(rec: EnrichedArticle) -> None:
+    out.rule(f"[bold]{rec.title}")
+    out.print(f"id {rec.id}   source {rec.source}   section {rec.section}   authors {rec.authors}")
+    out.print(f"language {rec.language.code} ({rec.language.confidence:.2f}, {rec.language.detector})   ner {rec.ner_model}")
+    out.print(f"removed: {[r.reason for r in rec.removed]}")
+    out.print(f"text: {rec.text[:300]}…")
+    table = Table("entity", "label", "count", "salience", "country")
+    for e in rec.entities[:20]:
+        table.add_row(e.name, e.label, str(e.count), f"{e.salience:.2f}", e.country_code or "")
+    out.print(table)
+
+
+@app.command()
+def run(
+    seeds: Annotated[Path, typer.Option(help="folder of articles to publish")] = Path("seeds"),
+    keep: Annotated[bool, typer.Option("--keep", help="leave the broker and the workers running (Ctrl-C stops the workers)")] = False,
+    timeout: Annotated[float, typer.Option(help="seconds to wait for the enriched records")] = 180.0,
+    as_json: Annotated[bool, typer.Option("--json", help="print the enriched records as JSON lines")] = False,
+) -> None:
+    """The demo: local Kafka, all stages, publish seeds/, show what comes out on articles.enriched."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    from streams.client import Publisher
+    from streams.inputs import read_paths
+    from streams.ops import kafka
+    from streams.ops.admin import create_topics
+
+    s = _settings()
+    started_broker = False
+    if not kafka.is_reachable(s.bootstrap_servers):
+        out.print("starting the local Kafka broker (the first run resolves its jars with Maven)…")
+        kafka.start(s)
+        started_broker = True
+    create_topics(s)
+    enriched = s.topic("enriched")
+    consumer = KafkaConsumer(bootstrap_servers=s.bootstrap_servers, enable_auto_commit=False, group_id=None,
+                             isolation_level="read_committed", **s.kafka_client_options())
+    tps = [TopicPartition(enriched, p) for p in sorted(consumer.partitions_for_topic(enriched) or [])]
+    consumer.assign(tps)
+    consumer.seek_to_end(*tps)
+    for tp in tps:
+        consumer.position(tp)  # pin the start now, before anything is published
+    log_path = s.home.resolve() / "worker.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as log_file:
+        workers = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker", "--stage", "all", "--loglevel", "warn"],
+                                   stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+    out.print(f"workers started (pid {workers.pid}; log {log_path})")
+    try:
+        items = [i for i in read_paths([str(seeds)]) if i.article is not None]
+        with Publisher(s) as pub:
+            for item in items:
+                assert item.article is not None
+                pub.publish(item.article)
+        wanted = {i.article.id for i in items if i.article}
+        out.print(f"published {len(wanted)} articles from {seeds}; waiting for them on {enriched}…")
+        deadline = time.monotonic() + timeout
+        got: dict[str, EnrichedArticle] = {}
+        while wanted - set(got) and time.monotonic() < deadline:
+            for messages in consumer.poll(timeout_ms=500).values():
+                for m in messages:
+                    try:
+                        rec = decode(m.value, EnrichedArticle)
+                    except BadInput:
+                        continue
+                    if rec.id in wanted:
+                        got[rec.id] = rec
+        for rec in got.values():
+            if as_json:
+                sys.stdout.write(encode(rec).decode() + "\n")
+            else:
+                _show(rec)
+        missing = wanted - set(got)
+        if missing:
+            err.print(f"[red]{len(missing)} articles did not come out within {timeout:.0f}s[/red]; see {log_path}")
+            raise typer.Exit(1)
+        out.print(f"[green]{len(got)} enriched records on {enriched}[/green]")
+        if keep:
+            out.print("the pipeline keeps running: try `newswire publish FILE`, `newswire tail`, `newswire lag`; Ctrl-C stops the workers")
+            workers.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        consumer.close()
+        if workers.poll() is None:
+            os.killpg(workers.pid, signal.SIGTERM)
+            try:
+                workers.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                os.killpg(workers.pid, signal.SIGKILL)
+        if started_broker and not keep:
+            kafka.stop(s)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app()
+
+
+if __name__ == "__main__":
+    main()

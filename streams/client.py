@@ -1,0 +1,144 @@
+"""Python clients for other services: a Publisher of raw articles and a typed Subscriber of
+enriched ones. Both speak the wire format through :mod:`schemas` (the one encode/decode)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any, Generic, Literal, TypeVar
+
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.structs import OffsetAndMetadata
+from pydantic import BaseModel
+
+from schemas import BadInput, EnrichedArticle, RawArticle, decode, encode
+from streams.settings import Settings, get_settings
+
+log = logging.getLogger("newswire.client")
+R = TypeVar("R", bound=BaseModel)
+
+
+class Publisher:
+    """Validates, keys and sends RawArticles to ``articles.raw``.
+
+    The producer is idempotent with ``acks=all``: a retried send never duplicates a record,
+    and a record is acknowledged only once every in-sync replica has it. The key is the
+    article id, so republishing an article lands on the same partition."""
+
+    def __init__(self, settings: Settings | None = None, **producer_options: Any) -> None:
+        self.settings = settings or get_settings()
+        options: dict[str, Any] = {
+            "bootstrap_servers": self.settings.bootstrap_servers,
+            "acks": "all",
+            "enable_idempotence": True,
+            "linger_ms": 5,
+            "max_request_size": max(self.settings.max_message_bytes * 2, 1048576),
+            "client_id": "newswire-publisher",
+            **self.settings.kafka_client_options(),
+        }
+        options.update(producer_options)
+        self._producer = KafkaProducer(**options)
+        self.topic = self.settings.topic("raw")
+
+    def publish(self, article: RawArticle | dict[str, Any]) -> Any:
+        """Send one article (validated first); returns the send's future."""
+        raw = article if isinstance(article, RawArticle) else RawArticle.model_validate(article)
+        assert raw.id is not None  # RawArticle always derives one
+        return self._producer.send(self.topic, key=raw.id.encode("utf-8"), value=encode(raw))
+
+    def send_bytes(self, value: bytes, key: bytes | None = None, topic: str | None = None) -> Any:
+        """Send bytes as they are (no validation): for replays and tests of bad input."""
+        return self._producer.send(topic or self.topic, key=key, value=value)
+
+    def flush(self, timeout: float | None = None) -> None:
+        self._producer.flush(timeout=timeout)
+
+    def close(self) -> None:
+        self._producer.flush()
+        self._producer.close()
+
+    def __enter__(self) -> Publisher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Subscriber(Generic[R]):
+    """Yields typed records from a topic (``articles.enriched`` by default) in a consumer group.
+
+    Reads with ``isolation_level=read_committed``. Offsets are committed only after the caller
+    has handled a record (when it asks for the next one, or on ``commit()``), so a subscriber
+    that crashes mid-record sees that record again: handle records idempotently by ``id``.
+    ``start``: 'earliest' or 'latest' for a new group, or a timestamp in ms to seek to."""
+
+    def __init__(self, group: str, *, settings: Settings | None = None, topic: str = "enriched",
+                 model: type[R] = EnrichedArticle,  # type: ignore[assignment]
+                 start: Literal["earliest", "latest"] | int = "earliest", poll_timeout_ms: int = 1000) -> None:
+        self.settings = settings or get_settings()
+        self.model = model
+        self.topic = self.settings.topic(topic) if "." not in topic else topic
+        self._consumer = KafkaConsumer(
+            bootstrap_servers=self.settings.bootstrap_servers,
+            group_id=group,
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+            auto_offset_reset=start if isinstance(start, str) else "earliest",
+            client_id=f"newswire-subscriber-{group}",
+            **self.settings.kafka_client_options(),
+        )
+        self._start = start
+        self._consumer.subscribe([self.topic])
+        self.poll_timeout_ms = poll_timeout_ms
+        self._pending: dict[TopicPartition, int] = {}
+        self.skipped = 0
+
+    def _seek_to_time(self) -> None:
+        if not isinstance(self._start, int):
+            return
+        while not self._consumer.assignment():
+            self._consumer.poll(timeout_ms=200)
+        parts = self._consumer.assignment()
+        offsets = self._consumer.offsets_for_times({tp: self._start for tp in parts})
+        ends = self._consumer.end_offsets(list(parts))
+        for tp in parts:
+            found = offsets.get(tp)
+            self._consumer.seek(tp, found.offset if found else ends[tp])
+        self._start = "earliest"
+
+    def commit(self) -> None:
+        """Commit what the caller has handled so far."""
+        if self._pending:
+            self._consumer.commit({tp: OffsetAndMetadata(off, None, -1) for tp, off in self._pending.items()})
+            self._pending.clear()
+
+    def poll(self, max_records: int = 100) -> list[R]:
+        """One poll's worth of records (commit with ``commit()`` once handled)."""
+        self._seek_to_time()
+        out: list[R] = []
+        batches = self._consumer.poll(timeout_ms=self.poll_timeout_ms, max_records=max_records)
+        for tp, messages in batches.items():
+            for m in messages:
+                self._pending[tp] = m.offset + 1
+                try:
+                    out.append(decode(m.value, self.model))
+                except BadInput as exc:
+                    self.skipped += 1
+                    log.warning("skipping %s[%d]@%d: %s", tp.topic, tp.partition, m.offset, exc)
+        return out
+
+    def __iter__(self) -> Iterator[R]:
+        while True:
+            for record in self.poll():
+                yield record
+            self.commit()
+
+    def close(self) -> None:
+        self.commit()
+        self._consumer.close()
+
+    def __enter__(self) -> Subscriber[R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,101 @@
+"""Reading articles from files and stdin for `newswire publish` and `newswire enrich`:
+.txt (plain text), .html/.htm, .json (one object or a list), .jsonl (one object a line),
+folders (recursively, in name order) and ``-`` for stdin (JSON lines, or one text article)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+from pydantic import ValidationError
+
+from schemas import BadInput, RawArticle
+from schemas.wire import _describe
+
+SUFFIXES = {".txt", ".text", ".html", ".htm", ".json", ".jsonl", ".ndjson"}
+
+
+@dataclass
+class Item:
+    """One input record: an article, or the reason it was rejected; ``raw`` holds its bytes."""
+
+    origin: str
+    article: RawArticle | None
+    error: str | None
+    raw: bytes
+
+
+def _from_obj(origin: str, obj: object, raw: bytes) -> Item:
+    if not isinstance(obj, dict):
+        return Item(origin, None, f"expected a JSON object, got {type(obj).__name__}", raw)
+    try:
+        return Item(origin, RawArticle.model_validate(obj), None, raw)
+    except ValidationError as exc:
+        return Item(origin, None, _describe(exc), raw)
+
+
+def _json_lines(origin: str, data: bytes) -> Iterator[Item]:
+    for n, line in enumerate(data.split(b"\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            yield Item(f"{origin}:{n}", None, f"not valid JSON: {exc}", line)
+            continue
+        yield _from_obj(f"{origin}:{n}", obj, line)
+
+
+def _text(origin: str, data: bytes, *, html: bool, name: str | None) -> Item:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Item(origin, None, f"not valid UTF-8 at byte {exc.start}", data)
+    meta = {"file": name} if name else {}
+    fields = {"html": text} if html else {"text": text}
+    try:
+        return Item(origin, RawArticle(metadata=meta, **fields), None, data)
+    except ValidationError as exc:
+        return Item(origin, None, _describe(exc), data)
+
+
+def read_bytes(origin: str, data: bytes, suffix: str, name: str | None = None) -> Iterator[Item]:
+    if suffix in {".jsonl", ".ndjson"}:
+        yield from _json_lines(origin, data)
+    elif suffix == ".json":
+        try:
+            obj = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            yield Item(origin, None, f"not valid JSON: {exc}", data)
+            return
+        if isinstance(obj, list):
+            for n, o in enumerate(obj, 1):
+                yield _from_obj(f"{origin}[{n}]", o, orjson.dumps(o))
+        else:
+            yield _from_obj(origin, obj, data)
+    else:
+        yield _text(origin, data, html=suffix in {".html", ".htm"}, name=name)
+
+
+def read_paths(paths: list[str]) -> Iterator[Item]:
+    for p in paths:
+        if p == "-":
+            data = sys.stdin.buffer.read()
+            head = data.lstrip()[:1]
+            suffix = ".jsonl" if head == b"{" else ".json" if head == b"[" else ".html" if head == b"<" else ".txt"
+            yield from read_bytes("<stdin>", data, suffix)
+            continue
+        path = Path(p)
+        if path.is_dir():
+            for f in sorted(x for x in path.rglob("*") if x.is_file() and x.suffix.lower() in SUFFIXES):
+                yield from read_bytes(str(f), f.read_bytes(), f.suffix.lower(), f.name)
+        elif path.is_file():
+            yield from read_bytes(str(path), path.read_bytes(), path.suffix.lower(), path.name)
+        else:
+            yield Item(p, None, "no such file or folder", b"")
+
+
+__all__ = ["BadInput", "Item", "read_bytes", "read_paths"]

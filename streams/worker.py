@@ -1,0 +1,88 @@
+"""Run a stage's worker, or all three side by side under one supervisor."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import subprocess
+import sys
+import time
+from types import FrameType
+from typing import Any
+
+from streams.app import DEFAULT_WEB_PORTS, make_app
+from streams.settings import STAGES, Settings
+from streams.topics import stage_topics
+
+log = logging.getLogger("newswire.worker")
+
+
+def build(stage: str, settings: Settings, web_port: int | None = None) -> tuple[Any, Any]:
+    """The stage's Faust app with its agent attached."""
+    from streams.agents import base, clean, entities, language
+
+    specs = {"clean": clean.spec, "language": language.spec, "entities": entities.spec}
+    app = make_app(stage, settings, web_port)
+    t = stage_topics(settings, stage)
+    batch = settings.batch_size if stage == "entities" else max(settings.batch_size, 64)
+    agent = base.attach(app, specs[stage](settings), t.source, t.sink, t.dlq, batch_size=batch, batch_ms=settings.batch_ms)
+    return app, agent
+
+
+def run_stage(stage: str, settings: Settings, web_port: int | None = None, loglevel: str = "info") -> None:
+    """Run one stage in this process until it is stopped (SIGTERM or Ctrl-C)."""
+    from faust import Worker
+
+    from streams.ops.admin import create_topics
+
+    create_topics(settings)
+    if stage == "entities":
+        from streams.processors.entities import load_model
+
+        for package in settings.spacy_models.values():
+            load_model(package)  # before joining the group: a slow load must not stall a rebalance
+    app, _ = build(stage, settings, web_port)
+    Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False).execute_from_commandline()
+
+
+def run_all(settings: Settings, web_port: int | None = None, loglevel: str = "info") -> int:
+    """Supervise one process per stage (each its own consumer group and web port: base+1..3).
+
+    A stage that dies is restarted after a short back-off; SIGTERM or Ctrl-C stops them all.
+    Separate processes keep a crash or a slow model in one stage from stalling the others."""
+    base_port = web_port or settings.web_port or DEFAULT_WEB_PORTS["all"]
+    procs: dict[str, subprocess.Popen[bytes]] = {}
+    stopping = False
+
+    def spawn(i: int, stage: str) -> subprocess.Popen[bytes]:
+        cmd = [sys.executable, "-m", "streams.cli", "worker", "--stage", stage, "--web-port", str(base_port + i + 1), "--loglevel", loglevel]
+        return subprocess.Popen(cmd)
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    for i, stage in enumerate(STAGES):
+        procs[stage] = spawn(i, stage)
+    backoff = dict.fromkeys(STAGES, 1.0)
+    while not stopping:
+        time.sleep(0.5)
+        for i, stage in enumerate(STAGES):
+            code = procs[stage].poll()
+            if code is not None and not stopping:
+                log.error("stage %s exited with code %s; restarting in %.0fs", stage, code, backoff[stage])
+                time.sleep(backoff[stage])
+                backoff[stage] = min(backoff[stage] * 2, 30.0)
+                procs[stage] = spawn(i, stage)
+    for p in procs.values():
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    for p in procs.values():
+        try:
+            p.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+    return 0
