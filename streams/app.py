@@ -29,12 +29,15 @@ def _credentials(settings: Settings) -> object | None:
 def make_app(stage: str, settings: Settings, web_port: int | None = None) -> faust.App:
     """A Faust app for one stage. Records are bytes on the wire; newswire's own
     encode/decode does the (de)serialisation so that bad bytes can be dead-lettered."""
+    datadir = settings.home.resolve() / "faust"
+    datadir.mkdir(parents=True, exist_ok=True)
     return faust.App(
         settings.group(stage),
         broker=[f"kafka://{hp.strip()}" for hp in settings.bootstrap_servers.split(",")],
         broker_credentials=_credentials(settings),
         processing_guarantee=settings.processing_guarantee,
         store="memory://",
+        datadir=str(datadir / settings.group(stage)),
         autodiscover=False,
         key_serializer="raw",
         value_serializer="raw",

@@ -39,8 +39,8 @@ dlq_app = typer.Typer(help="Dead letters.", no_args_is_help=True)
 app.add_typer(kafka_app, name="kafka")
 app.add_typer(topics_app, name="topics")
 app.add_typer(dlq_app, name="dlq")
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 MODELS_BY_STATE: dict[str, type[Any]] = {
     "raw": RawArticle, "clean": CleanArticle, "lang": LanguageArticle, "enriched": EnrichedArticle, "dlq": DeadLetter,

@@ -165,4 +165,6 @@ def attach(app: Any, spec: StageSpec[Any, Any], source: str, sink: str, dlq: str
                 yield o
 
     process.__name__ = f"{spec.stage}_agent"
-    return app.agent(source_topic, name=f"newswire.{spec.stage}")(process)
+    agent = app.agent(source_topic, name=f"newswire.{spec.stage}")(process)
+    agent.newswire_sinks = {"sink": sink_topic, "dlq": dlq_topic}  # for in-process tests
+    return agent

@@ -47,7 +47,8 @@ def measure(settings: Settings, stages: tuple[str, ...] = STAGES) -> list[StageL
                 parts = consumer.partitions_for_topic(t.source) or set()
                 tps = [TopicPartition(t.source, p) for p in sorted(parts)]
                 ends = consumer.end_offsets(tps) if tps else {}
-                committed = {tp: om.offset for tp, om in admin.list_consumer_group_offsets(group).items() if tp.topic == t.source}
+                offsets = admin.list_group_offsets({group: None}).get(group, {})
+                committed = {tp: om.offset for tp, om in offsets.items() if tp.topic == t.source}
                 rows = []
                 for tp in tps:
                     c = committed.get(tp)

@@ -19,6 +19,10 @@ from streams.processors.text import word_count
 # Each pattern is matched against a whole short line (case-insensitive). Reasons are the
 # categories a user sees in CleanArticle.removed.
 _PATTERNS: dict[str, list[str]] = {
+    "newsletter": [
+        r".*\b(mailing list|newsletter|e-?mail alerts?|inbox)\b.*",
+        r".*(infolettre|lettre d'information|rundbrief|boletín|рассылк|النشرة البريدية).*",
+    ],
     "call_to_action": [
         r".*[-–—|:•]\s*(join|sign up|subscribe|register|log ?in|sign in|donate|download|upgrade|start (your )?free trial)( now| today| here| for free)?[.!]*$",
         r".*\b(join|sign up|subscribe|register|donate|download|upgrade)( now| today| here| for free)[.!]*$",
@@ -28,10 +32,6 @@ _PATTERNS: dict[str, list[str]] = {
         r"^(suscr[ií]bete|reg[ií]strate|iniciar sesi[oó]n|inicia sesi[oó]n|leer m[aá]s|s[ií]guenos|descarga la app).*",
         r"^(подпис(ать|аться|ывайтесь|ка)|подпишитесь|войти|вход|регистрация|читать (далее|дальше|также)|подробнее|читайте также|читайте нас).*",
         r"^(اشترك|سجل الدخول|تسجيل الدخول|اقرأ (أيضا|أيضاً|المزيد)|تابعنا|للمزيد).*",
-    ],
-    "newsletter": [
-        r".*\b(mailing list|newsletter|e-?mail alerts?|inbox)\b.*",
-        r".*(infolettre|lettre d'information|rundbrief|boletín|рассылк|النشرة البريدية).*",
     ],
     "share": [
         r"^((share|tweet|pin|email|e-mail|print|copy link|whatsapp|facebook|twitter|x|linkedin|reddit|telegram|pinterest|flipboard|messenger|vk|ok|viber|mail)\b[\s,|/:·•-]*)+$",

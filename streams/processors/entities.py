@@ -138,14 +138,21 @@ def gazetteer_mentions(text: str, *, places: bool) -> list[RawMention]:
     """Known organisations; with ``places``, also country names in the text's language."""
     found = [RawMention(m.start(), m.end(), m.group(0), gazetteer.KNOWN_ORGS[m.group(0)]) for m in _gazetteer_pattern().finditer(text)]
     if places:
-        for m in re.finditer(r"(?<!\w)([A-ZÀ-ÖØ-ÞА-ЯЁ\u0600-\u06FF][\w\u0600-\u06FF'’-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]+){0,3})", text):
-            words = m.group(0).split()
-            # longest prefix of capitalised words that names a place
-            for n in range(len(words), 0, -1):
-                cand = " ".join(words[:n])
+        words = list(re.finditer(r"[\w\u0600-\u06FF'’-]+", text))
+        i = 0
+        while i < len(words):
+            if not words[i].group(0)[0].isupper() and not ("\u0600" <= words[i].group(0)[0] <= "\u06FF"):
+                i += 1
+                continue
+            # the longest run of up to four words from here that names a country
+            for n in range(min(4, len(words) - i), 0, -1):
+                start, end = words[i].start(), words[i + n - 1].end()
+                cand = text[start:end]
                 if gazetteer.country_code(cand, cities=False):
-                    found.append(RawMention(m.start(), m.start() + len(cand), cand, "GPE"))
+                    found.append(RawMention(start, end, cand, "GPE"))
+                    i += n - 1
                     break
+            i += 1
     return found
 
 

@@ -1,0 +1,142 @@
+"""Integration fixtures: a real Apache Kafka broker, and per-test topics and workers.
+
+The broker is the one at NEWSWIRE_BOOTSTRAP_SERVERS (default 127.0.0.1:9092); when none
+answers, the suite starts the local one (`newswire kafka start`). On a laptop where that
+fails the integration tests are skipped; under CI=true a missing broker is a failure.
+Each test gets a topic prefix of its own, so its topics and consumer groups are its own."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kafka import KafkaConsumer, TopicPartition
+
+from streams.ops import kafka as local_kafka
+from streams.ops.admin import create_topics
+from streams.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/integration" in str(item.fspath):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def broker() -> str:
+    base = Settings()
+    if local_kafka.is_reachable(base.bootstrap_servers):
+        return base.bootstrap_servers
+    try:
+        local_kafka.start(base)
+    except local_kafka.KafkaError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and no Kafka broker could be started: {exc}")
+        pytest.skip(f"no Kafka broker: {exc}")
+    return base.bootstrap_servers
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Pipeline:
+    """Topics of one test, and its worker processes."""
+
+    def __init__(self, bootstrap: str, name: str, tmp: Path) -> None:
+        self.prefix = f"t{uuid.uuid4().hex[:8]}-{name[:30]}."
+        self.env = {**os.environ, "NEWSWIRE_BOOTSTRAP_SERVERS": bootstrap, "NEWSWIRE_TOPIC_PREFIX": self.prefix,
+                    "NEWSWIRE_HOME": str(tmp / "home"), "NEWSWIRE_BATCH_MS": "50"}
+        self.settings = Settings(bootstrap_servers=bootstrap, topic_prefix=self.prefix, home=tmp / "home")
+        self.tmp = tmp
+        self.workers: dict[str, subprocess.Popen[bytes]] = {}
+        create_topics(self.settings)
+
+    def topic(self, state: str) -> str:
+        return self.settings.topic(state)
+
+    def start(self, stage: str) -> subprocess.Popen[bytes]:
+        log = open(self.tmp / f"worker-{stage}.log", "ab")  # noqa: SIM115 - closed with the process
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", "worker", "--stage", stage, "--web-port", str(_free_port()), "--loglevel", "warn"],
+            env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        self.workers[stage] = proc
+        return proc
+
+    def stop(self, stage: str, sig: int = signal.SIGTERM, timeout: float = 60) -> None:
+        proc = self.workers.pop(stage)
+        if proc.poll() is None:
+            os.killpg(proc.pid, sig)
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+    def stop_all(self) -> None:
+        for stage in list(self.workers):
+            self.stop(stage)
+
+    def newswire(self, *args: str, input: bytes | None = None, timeout: float = 300) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "streams.cli", *args], env=self.env, cwd=ROOT, input=input,
+                              capture_output=True, timeout=timeout, check=False)
+
+    def read(self, state: str, *, count: int | None = None, timeout: float = 120, settle: float = 0.0,
+             until: Callable[[list[Any]], bool] | None = None) -> list[Any]:
+        """Every message on a topic from the beginning: until `count` arrived (then `settle`
+        seconds more, to catch duplicates) or `until(messages)` holds, or timeout."""
+        consumer = KafkaConsumer(bootstrap_servers=self.settings.bootstrap_servers, group_id=None, enable_auto_commit=False,
+                                 isolation_level="read_committed")
+        topic = self.topic(state)
+        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+        consumer.assign(tps)
+        consumer.seek_to_beginning(*tps)
+        got: list[Any] = []
+        deadline = time.monotonic() + timeout
+        done_at: float | None = None
+        try:
+            while time.monotonic() < deadline:
+                for messages in consumer.poll(timeout_ms=300).values():
+                    got.extend(messages)
+                reached = (count is not None and len(got) >= count) or (until is not None and until(got))
+                if reached and done_at is None:
+                    done_at = time.monotonic()
+                if done_at is not None and time.monotonic() - done_at >= settle:
+                    break
+        finally:
+            consumer.close()
+        return got
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in self.tmp.glob("worker-*.log"))
+
+
+@pytest.fixture
+def pipeline(broker: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pipeline]:
+    p = Pipeline(broker, request.node.name.replace("_", "-").replace("[", "-").replace("]", ""), tmp_path)
+    yield p
+    p.stop_all()
+    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        print(p.logs())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, "rep_" + rep.when, rep)

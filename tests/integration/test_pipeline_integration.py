@@ -1,0 +1,110 @@
+"""The whole pipeline against a real broker: the seed comes out enriched exactly once; bad
+messages become dead letters with their original bytes while good ones still flow; a
+restarted stage does not re-emit what it had committed; publish counts add up."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from schemas import DeadLetter, EnrichedArticle, RawArticle, decode, encode
+from tests.conftest import SEED
+
+pytestmark = pytest.mark.integration
+
+
+def test_seed_comes_out_enriched_once_integration(pipeline) -> None:
+    pipeline.start("all")
+    result = pipeline.newswire("publish", str(SEED))
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"sent 1, rejected 0, failed 0" in result.stdout
+    messages = pipeline.read("enriched", count=1, timeout=180, settle=3)
+    assert len(messages) == 1, pipeline.logs()
+    rec = decode(messages[0].value, EnrichedArticle)
+    assert messages[0].key == rec.id.encode()
+    assert rec.title == "Iran Marks Readiness to Share Advanced Military Tech With Friends and Neighbours"
+    assert rec.authors == ["Ilya Tsukanov"]
+    assert rec.source == "Sputnik News"
+    assert rec.section == "Weapons of Mass Destruction (WMD)"
+    assert rec.language.code == "en"
+    assert "JOIN NOW" not in rec.text and "mailing list" not in rec.text and "©" not in rec.text
+    labels = {e.name: e.label for e in rec.entities}
+    for name, label in [("Habibollah Sayyari", "PERSON"), ("Benny Gantz", "PERSON"), ("Hezbollah", "ORG"), ("Hamas", "ORG"),
+                        ("Popular Mobilisation Forces", "ORG"), ("Iran", "GPE"), ("Israel", "GPE"), ("Tehran", "GPE")]:
+        assert labels.get(name) == label, (name, labels.get(name))
+    for e in rec.entities:
+        for m in e.mentions:
+            assert rec.text[m.start : m.end] == m.text
+    assert [t.stage for t in rec.trace] == ["clean", "language", "entities"]
+    assert pipeline.read("dlq", timeout=2) == []
+
+
+def test_malformed_message_is_one_dead_letter_and_the_next_article_flows_integration(pipeline, seed_text) -> None:
+    pipeline.start("all")
+    bad = b'{"text": "unterminated'
+    binary = b"\xff\xfe\x00garbage"
+    wrong_type = orjson.dumps({"text": 42})
+    good = RawArticle(text=seed_text, url="https://example.org/news/iran-tech")
+    from streams.client import Publisher
+
+    with Publisher(pipeline.settings) as pub:
+        pub.send_bytes(bad, key=b"bad-1")
+        pub.send_bytes(binary, key=b"bad-2")
+        pub.send_bytes(wrong_type, key=b"bad-3")
+        pub.publish(good)
+    enriched = pipeline.read("enriched", count=1, timeout=180, settle=2)
+    letters = pipeline.read("dlq", count=3, timeout=60, settle=2)
+    assert [decode(m.value, EnrichedArticle).id for m in enriched] == [good.id], pipeline.logs()
+    dead = sorted((decode(m.value, DeadLetter) for m in letters), key=lambda d: d.key or b"")
+    assert [d.key for d in dead] == [b"bad-1", b"bad-2", b"bad-3"]
+    assert [d.value for d in dead] == [bad, binary, wrong_type]
+    assert [d.error_type for d in dead] == ["invalid_json", "invalid_encoding", "invalid_record"]
+    assert all(d.stage == "clean" and d.topic == pipeline.topic("raw") for d in dead)
+    assert "text" in dead[2].error
+
+
+def test_restarted_stage_does_not_reemit_committed_records_integration(pipeline) -> None:
+    articles = [RawArticle(text=f"Article number {i}. The mayor of Paris, Anne Hidalgo, opened a new bridge over the Seine on Monday.")
+                for i in range(20)]
+    from streams.client import Publisher
+
+    pipeline.start("clean")
+    with Publisher(pipeline.settings) as pub:
+        for a in articles[:10]:
+            pub.publish(a)
+    first = pipeline.read("clean", count=10, timeout=120)
+    assert len(first) == 10, pipeline.logs()
+    pipeline.stop("clean")  # SIGTERM: a clean shutdown commits what was processed
+    pipeline.start("clean")
+    with Publisher(pipeline.settings) as pub:
+        for a in articles[10:]:
+            pub.publish(a)
+    everything = pipeline.read("clean", count=20, timeout=120, settle=5)
+    ids = [m.key for m in everything]
+    assert len(ids) == 20 and len(set(ids)) == 20, (len(ids), pipeline.logs())
+
+
+def test_publish_of_a_thousand_records_counts_add_up_integration(pipeline, tmp_path) -> None:
+    lines = []
+    for i in range(1000):
+        if i % 20 == 3:
+            lines.append(b'{"text": ' + str(i).encode() + b"}")  # wrong type
+        elif i % 20 == 13:
+            lines.append(b'{"title": "no body"')  # invalid JSON
+        else:
+            lines.append(encode(RawArticle(text=f"Story {i}: Officials in Berlin said on Tuesday that talks with Poland would resume.")))
+    path = tmp_path / "thousand.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    pipeline.start("all")
+    result = pipeline.newswire("publish", "--quiet", str(path))
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"read 1000, sent 900, rejected 100, failed 0" in result.stdout
+    out = pipeline.read("enriched", count=900, timeout=300, settle=3)
+    assert len({m.key for m in out}) == 900 and len(out) == 900
+    # the same file sent without validation: the 100 invalid ones become dead letters
+    result = pipeline.newswire("publish", "--quiet", "--no-validate", str(path))
+    assert b"sent 1000" in result.stdout
+    letters = pipeline.read("dlq", count=100, timeout=120, settle=3)
+    assert len(letters) == 100
+    kinds = sorted({decode(m.value, DeadLetter).error_type for m in letters})
+    assert kinds == ["invalid_json", "invalid_record"]

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import pytest
+
+from schemas import EmptyText, RawArticle, TooLarge
+from streams.processors.boilerplate import boilerplate_reason
+from streams.processors.clean import clean, split_authors
+from streams.processors.text import repair
+
+
+def test_seed_header_and_body(seed_text: str) -> None:
+    art = clean(RawArticle(text=seed_text))
+    assert art.title == "Iran Marks Readiness to Share Advanced Military Tech With Friends and Neighbours"
+    assert art.section == "Weapons of Mass Destruction (WMD)"
+    assert art.source == "Sputnik News"
+    assert art.authors == ["Ilya Tsukanov"]
+    assert art.text.startswith("Subjected to decades of restrictions")
+    assert art.text.endswith("to bring the war in that country to an end.")
+    for gone in ("JOIN NOW", "Join the mailing list", "© Sputnik", "Sputnik News", "Ilya Tsukanov"):
+        assert gone not in art.text
+    reasons = {r.reason for r in art.removed}
+    assert {"call_to_action", "copyright", "newsletter", "header: title"} <= reasons
+    # nothing of the body lost: every paragraph of the seed's body is in the text
+    body = [p for p in seed_text.split("\n\n") if len(p) > 200]
+    assert all(p.strip() in art.text for p in body)
+    assert art.content_hash and art.trace[0].stage == "clean"
+
+
+def test_metadata_given_by_producer_wins_and_is_carried(seed_text: str) -> None:
+    art = clean(RawArticle(text=seed_text, title="Given", source="Wire", metadata={"feed": "x"}))
+    assert (art.title, art.source, art.metadata) == ("Given", "Wire", {"feed": "x"})
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Subscribe now", "call_to_action"),
+        ("© 2024 Example Media. All rights reserved.", "copyright"),
+        ("Share on Facebook", "share"),
+        ("Tous droits réservés", "copyright"),
+        ("Читайте также", "call_to_action"),
+        ("We use cookies to improve your experience", "cookie_or_legal"),
+        ("Sign up for our daily newsletter", "newsletter"),
+        ("* Banned in Russia", "footnote"),
+    ],
+)
+def test_boilerplate_lines(line: str, reason: str) -> None:
+    assert boilerplate_reason(line) == reason
+
+
+def test_long_paragraph_mentioning_cookies_is_body() -> None:
+    line = ("The regulator said on Monday that the company had used cookies to track users across websites without "
+            "consent, and that it would fine the company unless it changed its practices within three months.")
+    assert boilerplate_reason(line) is None
+
+
+def test_html_goes_through_trafilatura_with_metadata() -> None:
+    para = "<p>The central bank raised interest rates by half a point on Thursday, its third increase this year, citing stubborn inflation.</p>"
+    html = ("<html><head><title>Bank raises rates - Daily Wire</title><meta name='author' content='Jane Roe'></head><body>"
+            "<nav><a href='/'>Home</a><a href='/w'>World</a></nav><article><h1>Bank raises rates</h1>" + para * 4 +
+            "</article><footer>© 2024 Daily Wire. All rights reserved.</footer></body></html>")
+    art = clean(RawArticle(html=html, url="https://example.com/a"))
+    assert art.input_format == "html"
+    assert "central bank raised interest rates" in art.text
+    assert "All rights reserved" not in art.text and "Home" not in art.text
+    assert art.title == "Bank raises rates"
+    assert art.authors == ["Jane Roe"]
+
+
+def test_repair_fixes_mojibake_controls_and_spaces() -> None:
+    assert repair("cafÃ©\u00a0\u00a0au  lait\x07\r\n\r\n\r\n\r\nok\u200b") == "café au lait\n\nok"
+    assert repair("e\u0301") == "é"
+
+
+def test_too_large_is_refused_not_truncated() -> None:
+    with pytest.raises(TooLarge, match="over the limit"):
+        clean(RawArticle(text="word " * 1000), max_chars=1000)
+
+
+def test_text_without_article_is_empty() -> None:
+    with pytest.raises(EmptyText):
+        clean(RawArticle(text="Home\nShare\n© 2024"))
+
+
+def test_bylines() -> None:
+    assert split_authors("By Jane Roe and John Smith") == ["Jane Roe", "John Smith"]
+    assert split_authors("Maria Lopez, Reuters") == ["Maria Lopez"]

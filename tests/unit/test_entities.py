@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import pytest
+
+from schemas import LanguageArticle, LanguageInfo, RawArticle
+from streams.processors import gazetteer
+from streams.processors.clean import clean
+from streams.processors.entities import EntityExtractor
+from streams.processors.language import detect_language
+
+
+@pytest.fixture(scope="module")
+def extractor() -> EntityExtractor:
+    return EntityExtractor()
+
+
+@pytest.fixture(scope="module")
+def seed_enriched(extractor: EntityExtractor, seed_text: str):  # type: ignore[no-untyped-def]
+    return extractor.extract([detect_language(clean(RawArticle(text=seed_text)))])[0]
+
+
+def _by_name(rec):  # type: ignore[no-untyped-def]
+    return {e.name: e for e in rec.entities}
+
+
+def test_seed_entities(seed_enriched) -> None:  # type: ignore[no-untyped-def]
+    ents = _by_name(seed_enriched)
+    for name, label in [("Habibollah Sayyari", "PERSON"), ("Benny Gantz", "PERSON"), ("Hezbollah", "ORG"), ("Hamas", "ORG"),
+                        ("Popular Mobilisation Forces", "ORG"), ("Iran", "GPE"), ("Israel", "GPE"), ("Tehran", "GPE")]:
+        assert ents[name].label == label
+    assert "Sayyari" not in ents and ents["Habibollah Sayyari"].count == 4
+    assert ents["Houthis"].label != "PERSON"
+    assert ents["Daesh"].label != "GPE"
+    for name, code in [("Iran", "IR"), ("Israel", "IL"), ("Iraq", "IQ"), ("Syria", "SY"), ("Lebanon", "LB"), ("Yemen", "YE")]:
+        assert ents[name].country_code == code
+
+
+def test_mentions_index_the_text_exactly(seed_enriched) -> None:  # type: ignore[no-untyped-def]
+    for e in seed_enriched.entities:
+        assert e.count == len(e.mentions)
+        for m in e.mentions:
+            assert seed_enriched.text[m.start : m.end] == m.text
+
+
+def test_entities_sorted_by_salience(seed_enriched) -> None:  # type: ignore[no-untyped-def]
+    sal = [e.salience for e in seed_enriched.entities]
+    assert sal == sorted(sal, reverse=True)
+    assert seed_enriched.entities[0].name == "Iran"
+
+
+def test_french_model(extractor: EntityExtractor) -> None:
+    art = LanguageArticle(id="f", text="Emmanuel Macron a rencontré Olaf Scholz à Berlin pour parler de l'Union européenne.",
+                          content_hash="h", language=LanguageInfo(code="fr", confidence=1.0, detector="test"))
+    out = extractor.extract([art])[0]
+    ents = _by_name(out)
+    assert out.ner_model.startswith("fr_core_news_sm")
+    assert ents["Emmanuel Macron"].label == "PERSON"
+    assert ents["Berlin"].country_code == "DE"
+
+
+def test_language_without_model_uses_gazetteer(extractor: EntityExtractor) -> None:
+    art = LanguageArticle(id="r", text="Президент Казахстана посетил Польшу и Германию.", content_hash="h",
+                          language=LanguageInfo(code="ru", confidence=1.0, detector="test"))
+    out = extractor.extract([art])[0]
+    assert out.ner_model == "gazetteer"
+    assert {e.country_code for e in out.entities} >= {"KZ"}
+    for e in out.entities:
+        assert e.label == "GPE"
+
+
+def test_country_codes_for_inflected_forms() -> None:
+    assert gazetteer.country_code("Казахстана") == "KZ"
+    assert gazetteer.country_code("Polens") == "PL"
+    assert gazetteer.country_code("the United States") == "US"
+    assert gazetteer.country_code("Zzyzxland") is None

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from schemas import (
+    DeadLetter,
+    EnrichedArticle,
+    InvalidEncoding,
+    InvalidJSON,
+    InvalidRecord,
+    RawArticle,
+    article_id_for,
+    decode,
+    encode,
+    normalize_url,
+)
+from schemas.generate import expected_files
+
+
+def test_url_normalization_drops_tracking_fragment_and_case() -> None:
+    assert normalize_url("HTTPS://Example.COM:443/a/b/?utm_source=x&b=2&a=1#top") == "https://example.com/a/b?a=1&b=2"
+
+
+def test_id_is_derived_from_url_then_text() -> None:
+    a = RawArticle(text="x y", url="https://example.com/story?utm_medium=social")
+    b = RawArticle(text="different text", url="https://EXAMPLE.com/story/")
+    assert a.id == b.id == article_id_for("https://example.com/story", None)
+    c = RawArticle(text="Same  text\n here")
+    d = RawArticle(text="Same text here")
+    assert c.id == d.id and c.id != a.id and len(c.id) == 16
+
+
+def test_explicit_id_wins() -> None:
+    assert RawArticle(id="abc", text="t").id == "abc"
+
+
+@pytest.mark.parametrize("fields", [{}, {"text": "a", "html": "<p>a</p>"}, {"text": "   "}, {"html": ""}])
+def test_exactly_one_nonempty_body(fields: dict[str, str]) -> None:
+    with pytest.raises(ValueError):
+        RawArticle(**fields)
+
+
+def test_metadata_must_be_strings() -> None:
+    with pytest.raises(InvalidRecord):
+        decode(orjson.dumps({"text": "t", "metadata": {"a": [1]}}), RawArticle)
+
+
+def test_roundtrip_keeps_every_field() -> None:
+    raw = RawArticle(text="Body", title="T", metadata={"feed": "rss"}, published_at="2024-01-02T03:04:05Z")
+    again = decode(encode(raw), RawArticle)
+    assert again == raw
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (b"\xff\xfe", InvalidEncoding),
+        (b"{not json", InvalidJSON),
+        (b"[1, 2]", InvalidRecord),
+        (b'{"text": 5}', InvalidRecord),
+        (b"null", InvalidRecord),
+        (None, InvalidJSON),
+        (b"[" * 5000 + b"]" * 5000, InvalidJSON),
+    ],
+)
+def test_decode_errors_say_what_is_wrong(data: bytes | None, error: type[Exception]) -> None:
+    with pytest.raises(error) as info:
+        decode(data, RawArticle)
+    assert str(info.value)
+
+
+def test_newer_major_version_is_refused_and_unknown_fields_ignored() -> None:
+    with pytest.raises(InvalidRecord, match="schema_version"):
+        decode(b'{"schema_version": "2.0", "text": "t"}', RawArticle)
+    rec = decode(b'{"schema_version": "1.7", "text": "t", "future_field": 1}', RawArticle)
+    assert rec.text == "t"
+
+
+def test_dead_letter_keeps_original_bytes_through_json() -> None:
+    d = DeadLetter(stage="clean", error_type="invalid_encoding", error="x", topic="articles.raw", partition=1, offset=7,
+                   key=b"\x00k", value=b"\xff\xfe raw", failed_at="2024-01-01T00:00:00Z")
+    wire = orjson.loads(encode(d))
+    assert isinstance(wire["value"], str)
+    back = decode(encode(d), DeadLetter)
+    assert back.value == b"\xff\xfe raw" and back.key == b"\x00k"
+
+
+def test_enriched_record_requires_language_and_model() -> None:
+    with pytest.raises(InvalidRecord):
+        decode(b'{"id": "a", "text": "t", "content_hash": "h"}', EnrichedArticle)
+
+
+def test_checked_in_json_schemas_are_current() -> None:
+    stale = [p.name for p, content in expected_files().items() if not p.exists() or p.read_bytes() != content]
+    assert not stale, f"run `make schemas`: stale {stale}"
