@@ -266,6 +266,8 @@ def enrich(
         raise typer.Exit(2)
     s = _settings()
     extractor = EntityExtractor(s.spacy_models, batch_size=s.batch_size) if "entities" in chosen else None
+    if extractor:
+        extractor.warm_up()  # load models before the first record, not inside its timing
     ok = bad = 0
     batch: list[LanguageArticle] = []
 
