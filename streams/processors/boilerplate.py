@@ -62,35 +62,129 @@ _PATTERNS: dict[str, list[str]] = {
     ],
 }
 
-_COMPILED: list[tuple[str, re.Pattern[str]]] = [
-    (reason, re.compile(p, re.IGNORECASE)) for reason, ps in _PATTERNS.items() for p in ps
+
+
+def _searchable(pattern: str) -> str:
+    """'.*x.*' and 'x' mean the same to re.search; without the '.*' it is much faster."""
+    if pattern.startswith(".*"):
+        pattern = pattern[2:]
+    if pattern.endswith(".*") and not pattern.endswith("\\.*"):
+        pattern = pattern[:-2]
+    return f"(?:{pattern})"
+
+
+# Substrings without which a reason's unanchored patterns cannot match: a C-speed `in` test
+# skips the regex for the great majority of lines.
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "newsletter": ("mail", "newsletter", "inbox", "infolettre", "lettre d", "rundbrief", "boletín", "рассылк", "النشرة"),
+    "call_to_action": ("join", "sign", "subscri", "regist", "log", "donat", "download", "upgrade", "trial"),
+    "copyright": ("©", "(c)", "copyright", "rights reserved", "droits", "rechte", "derechos", "права", "الحقوق"),
+    "cookie_or_legal": ("cookie", "privacy", "terms", "do not sell", "datenschutz", "impressum", "confidentialit",
+                        "mentions l", "privacidad", "aviso legal", "конфиденциальност", "الخصوصية"),
+}
+
+
+_TRIGGER_RES: dict[str, re.Pattern[str]] = {r: re.compile("|".join(map(re.escape, ts))) for r, ts in _TRIGGERS.items()}
+_ANY_TRIGGER = re.compile("|".join(re.escape(t) for ts in _TRIGGERS.values() for t in ts))
+
+
+def _compile(patterns: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(_searchable(p) for p in patterns)) if patterns else None
+
+
+def _tail_only(pattern: str) -> bool:
+    # patterns anchored at the end only need the end of the line
+    return pattern.endswith("$") and not pattern.startswith("^")
+
+
+def _head_only(pattern: str) -> bool:
+    return pattern.startswith("^")
+
+
+# per reason (lines are lower-cased first: faster than IGNORECASE), tried in the order above:
+# patterns anchored at the start (re.match), unanchored ones (re.search, behind their
+# triggers), and patterns anchored at the end, searched in the last TAIL characters only
+TAIL = 60
+_COMPILED: list[tuple[str, re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]] = [
+    (
+        reason,
+        _compile([p for p in ps if _head_only(p)]),
+        _compile([p for p in ps if not _head_only(p) and not _tail_only(p)]),
+        _compile([p for p in ps if _tail_only(p)]),
+    )
+    for reason, ps in _PATTERNS.items()
 ]
+
+# every start-anchored pattern in one regex: re.match tries the alternatives in order, so
+# the named group that matches is the first reason whose pattern fits
+_ALL_STARTS = re.compile(
+    "|".join(f"(?P<{reason}>{start.pattern})" for reason, start, _, _ in _COMPILED if start is not None)
+)
 _FOOTNOTE = re.compile(r"^(\*+|†|‡|¹|²|³|\[\d+\]|\(\d+\))\s*\S")
-_SENTENCE_END = re.compile(r"[.!?…。！？؟»\"”’)]\s*$|[.!?。！？؟]\s")
+_SENTENCE_STOP = re.compile(r"[.!?。！？؟]\s")
+_CLOSERS = frozenset(".!?…。！？؟»\"”’)")
 _URLISH = re.compile(r"https?://|www\.|\.(com|org|net|html?)\b", re.I)
 _DATEISH = re.compile(
     r"^\W*(\w+,?\s+)?(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|(\d{1,2}\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{4})",
     re.I,
 )
 
-#: lines longer than this are prose, whatever words they contain
+#: lines longer than this are prose, whatever words they contain (unless legal, below)
 MAX_PATTERN_WORDS = 25
 
+# Site-wide legal and consent prose: cookie banners, disclaimers, registration terms. These
+# are long, well-formed paragraphs, so the length test calls them body text. A paragraph that
+# speaks of the site to its reader ("this website", "you agree", "by registering") and of
+# legal matters at once is about the site, not the news; news about privacy or cookies does
+# not address its reader like that.
+_SITE_TO_READER = re.compile(
+    r"this (web)?site|our (web)?site|our (services|partners)|we use|your (browser|use|consent|data|personal|experience|device)|"
+    r"you (agree|consent|accept)|by (registering|clicking|continuing|subscribing|signing|using)|customer service|"
+    r"rights reserved|registered trademarks?|cet? site|nos partenaires|diese (web)?seite|unsere (web)?seite|"
+    r"este (sitio|portal)|nuestro sitio|этот сайт|наш сайт|هذا الموقع"
+)
+_LEGAL_TOPIC = re.compile(
+    r"cookie|privacy|terms of (use|service)|terms and conditions|consent|trademark|disclaimer|affiliate|"
+    r"personal (data|information)|gdpr|opt[ -]out|unsubscribe|not been evaluated|informational purposes|"
+    r"advertis|datenschutz|données personnelles|datos personales|персональных данных|конфиденциальност|"
+    r"ملفات تعريف الارتباط|الخصوصية"
+)
 
-def boilerplate_reason(line: str) -> str | None:
+
+def is_legal_prose(line: str) -> bool:
+    low = line.lower()
+    return _SITE_TO_READER.search(low) is not None and _LEGAL_TOPIC.search(low) is not None
+
+
+def boilerplate_reason(line: str, words: int | None = None) -> str | None:
     """Why a line is boilerplate, or None. Only short lines are judged by pattern: a long
     paragraph that mentions cookies or Facebook is still body text."""
-    words = word_count(line)
+    words = word_count(line) if words is None else words
     if words == 0:
         return "empty"
     if words > MAX_PATTERN_WORDS:
-        return None
+        return "legal" if is_legal_prose(line) else None
     if _FOOTNOTE.match(line) and words <= 20:
         return "footnote"
-    for reason, pattern in _COMPILED:
-        if pattern.match(line):
+    low = line.lower()
+    tail = low[-TAIL:]
+    head = _ALL_STARTS.match(low)
+    start_reason = head.lastgroup if head is not None else None
+    if _ANY_TRIGGER.search(low) is None:
+        return start_reason if start_reason is not None else _other_reason(line, words)
+    for reason, _, anywhere, at_end in _COMPILED:
+        if reason == start_reason:
             return reason
-    if _URLISH.search(line) and words <= 6:
+        gate = _TRIGGER_RES.get(reason)
+        if anywhere is not None and (gate is None or gate.search(low)) and anywhere.search(low):
+            return reason
+        if at_end is not None and (gate is None or gate.search(tail)) and at_end.search(tail):
+            return reason
+    return _other_reason(line, words)
+
+
+def _other_reason(line: str, words: int) -> str | None:
+    if words <= 6 and _URLISH.search(line):
         return "link"
     return None
 
@@ -99,7 +193,7 @@ def is_dateline(line: str) -> bool:
     return bool(_DATEISH.match(line)) and word_count(line) <= 12
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     index: int
     text: str
@@ -113,14 +207,17 @@ def looks_like_prose(text: str, words: int) -> bool:
     """A body-like line: long enough, and written in sentences."""
     if words >= 25:
         return True
-    return words >= 8 and bool(_SENTENCE_END.search(text))
+    if words < 8:
+        return False
+    stripped = text.rstrip()
+    return bool(stripped) and (stripped[-1] in _CLOSERS or _SENTENCE_STOP.search(text) is not None)
 
 
 def score_lines(lines: list[str]) -> list[Line]:
     scored = []
     for i, text in enumerate(lines):
         words = word_count(text)
-        reason = boilerplate_reason(text)
+        reason = boilerplate_reason(text, words)
         prose = reason is None and looks_like_prose(text, words)
         if reason is not None:
             # a barrier: boilerplate should split regions, not be bridged by them

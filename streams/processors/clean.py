@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
 from datetime import datetime, timezone
 
 from schemas import CleanArticle, EmptyText, RawArticle, RemovedSpan, TooLarge, TraceStamp
@@ -156,25 +159,49 @@ class Extraction:
 
 
 def _group_removed(lines: list[Line], keep: set[int], header: Header) -> list[RemovedSpan]:
-    """Consecutive removed lines with the same reason become one span."""
+    """Removed lines with their reasons; consecutive lines removed for the same reason
+    become one span."""
     spans: list[RemovedSpan] = []
+    last_reason: str | None = None
+    last_index = -2
     for ln in lines:
         if ln.index in keep or ln.words == 0:
             continue
-        reason = header.used.get(ln.index) or ln.reason or ("outside main text" if not ln.prose else "outside main text")
-        reason = reason if ln.index not in header.used else f"header: {reason}"
-        if spans and spans[-1].reason == reason and reason in {"outside main text", "navigation"}:
-            spans[-1] = RemovedSpan(text=spans[-1].text + "\n" + ln.text, reason=reason)
+        used = header.used.get(ln.index)
+        reason = f"header: {used}" if used else (ln.reason or "outside main text")
+        if spans and reason == last_reason and not used and ln.index - last_index <= 2:
+            spans[-1].text += "\n" + ln.text
         else:
-            spans.append(RemovedSpan(text=ln.text, reason=reason))
+            spans.append(RemovedSpan.model_construct(text=ln.text, reason=reason))
+        last_reason, last_index = reason, ln.index
     return spans
+
+
+def _headline_line(lines: list[Line]) -> int | None:
+    """Index of the first later line that repeats the page title's headline part."""
+    first = next((ln for ln in lines if ln.words > 0), None)
+    if first is None or first.words < 3:
+        return None
+    pieces = [p.strip() for p in _TITLE_SPLIT.split(first.text) if p.strip()]
+    heads = {first.text.strip().lower()} | ({pieces[0].lower()} if pieces and len(pieces[0].split()) >= 3 else set())
+    for ln in lines[first.index + 1 :]:
+        if ln.words >= 3 and ln.text.strip().lower() in heads:
+            return ln.index
+    return None
 
 
 def extract_text(text: str) -> Extraction:
     """The body of a page given as plain text, with the header read and the rest explained."""
     raw_lines = text.split("\n")
     lines = score_lines(raw_lines)
-    start, end = densest_run(lines)
+    # A scraped page usually starts with its <title> ("Headline - Site") and repeats the
+    # headline just above the article: when it does, the body is sought after that line.
+    after = _headline_line(lines)
+    start, end = densest_run(lines[after + 1 :]) if after is not None else (0, 0)
+    if end > start and sum(ln.score for ln in lines[after + 1 + start : after + 1 + end]) > 0 and after is not None:
+        start, end = start + after + 1, end + after + 1
+    else:
+        start, end = densest_run(lines)
     if end <= start:
         start, end = 0, len(lines)
     keep = {ln.index for ln in lines[start:end] if ln.reason is None and ln.words > 0}
@@ -218,48 +245,114 @@ def _html_to_lines(html: str) -> str:
     return doc.text_content()
 
 
-def extract_html(html: str, url: str | None) -> Extraction:
-    """trafilatura with its metadata; the plain-text path as a second opinion."""
-    import trafilatura
+def _meta(tree: Any, *names: str) -> str | None:
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            found = tree.xpath(f"//meta[@{attr}=$n]/@content", n=name)
+            for value in found:
+                if value and value.strip():
+                    return str(value).strip()
+    return None
 
+
+def _json_ld(tree: Any) -> list[dict[str, Any]]:
+    """The page's JSON-LD objects (flattened @graph), parsed without evaluating anything."""
+    out: list[dict[str, Any]] = []
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()')[:10]:
+        try:
+            data = orjson.loads(script.strip().encode("utf-8"))
+        except orjson.JSONDecodeError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        for item in stack:
+            if isinstance(item, dict):
+                out.append(item)
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    out.extend(g for g in graph if isinstance(g, dict))
+    return out
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    return []
+
+
+def html_metadata(tree: Any) -> Header:
+    """Title, authors, site name, section and date from a page's meta tags and JSON-LD."""
+    header = Header()
+    articles = [d for d in _json_ld(tree) if "headline" in d or "author" in d or "datePublished" in d]
+    ld = articles[0] if articles else {}
+    title = _meta(tree, "og:title", "twitter:title") or (ld.get("headline") if isinstance(ld.get("headline"), str) else None)
+    if not title:
+        h1 = tree.xpath("//h1")
+        title = h1[0].text_content().strip() if h1 else None
+    if not title:
+        t = tree.xpath("//title/text()")
+        title = _TITLE_SPLIT.split(t[0].strip())[0] if t else None
+    header.title = repair(title) if title else None
+    authors = _names(ld.get("author"))
+    if not authors:
+        meta_author = _meta(tree, "author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author")
+        if meta_author and not meta_author.startswith("http"):
+            authors = [a for a in re.split(r"\s*(?:,|;|\band\b|&)\s*", _BY.sub(r"\2", meta_author)) if a]
+    if not authors:
+        authors = [a.text_content().strip() for a in tree.xpath('//a[@rel="author"]|//*[@itemprop="author"]')[:3]]
+    header.authors = list(dict.fromkeys(repair(a).strip() for a in authors if a and 2 <= len(a.strip()) <= 80))
+    publisher = _names(ld.get("publisher"))
+    header.source = _meta(tree, "og:site_name", "application-name") or (publisher[0] if publisher else None)
+    section = _meta(tree, "article:section") or ld.get("articleSection")
+    if isinstance(section, list):
+        section = section[0] if section else None
+    header.section = str(section).strip() if section else None
+    date = _meta(tree, "article:published_time", "og:published_time", "datePublished", "date", "pubdate") or ld.get("datePublished")
+    if not date:
+        times = tree.xpath("//time/@datetime")
+        date = times[0] if times else None
+    if isinstance(date, str):
+        header.published_at = _parse_date(date)
+    return header
+
+
+def extract_html(html: str, url: str | None) -> Extraction:
+    """trafilatura for the body, the page's own metadata for the header, and the plain-text
+    path as a second opinion when trafilatura finds too little."""
+    import trafilatura
+    from trafilatura.utils import load_html
+
+    tree = load_html(html)
+    header = html_metadata(tree) if tree is not None else Header()
     doc = None
     try:
-        doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=True,
-            include_images=False, include_links=False, favor_recall=True,
-        )
+        # trafilatura changes the tree it is given; metadata was read from it above
+        doc = trafilatura.bare_extraction(tree if tree is not None else html, url=url, include_comments=False,
+                                          include_tables=True, include_images=False, include_links=False)
     except Exception:  # trafilatura can fail on odd markup; the text path still runs below
         doc = None
     data = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
     main = repair(data.get("text") or "")
-    fallback = extract_text(repair(_html_to_lines(html)))
+    fallback = extract_text(repair(_html_to_lines(html))) if word_count(main) < 60 else None
     # too little from trafilatura (or nothing): take the text path's body instead
-    if word_count(main) < max(30, 0.3 * word_count(fallback.text)):
-        result = fallback
-    else:
-        kept, removed = [], []
-        for para in main.split("\n"):
-            reason = boilerplate_reason(para)
-            if reason is None:
-                kept.append(para)
-            elif reason != "empty":
-                removed.append(RemovedSpan(text=para, reason=reason))
-        result = Extraction("\n".join(kept), removed, Header())
-    header = result.header
-    meta_title = data.get("title")
-    if meta_title:
-        header.title = repair(meta_title)
-    if data.get("author"):
-        authors = [a.strip() for a in re.split(r";|\band\b|,", data["author"]) if a.strip()]
-        header.authors = authors or header.authors
-    if data.get("sitename"):
-        header.source = repair(data["sitename"])
-    cats = data.get("categories")
-    if cats:
-        header.section = cats[0] if isinstance(cats, list) else str(cats).split(",")[0]
-    if data.get("date") and header.published_at is None:
-        header.published_at = _parse_date(str(data["date"]))
-    return result
+    if fallback is not None and word_count(main) < max(30, 0.3 * word_count(fallback.text)):
+        result = Extraction(fallback.text, fallback.removed, header)
+        for field_name in ("title", "source", "section", "published_at"):
+            if getattr(header, field_name) is None:
+                setattr(header, field_name, getattr(fallback.header, field_name))
+        header.authors = header.authors or fallback.header.authors
+        return result
+    kept, removed = [], []
+    for para in main.split("\n"):
+        reason = boilerplate_reason(para)
+        if reason is None:
+            kept.append(para)
+        elif reason != "empty":
+            removed.append(RemovedSpan(text=para, reason=reason))
+    return Extraction("\n".join(kept), removed, header)
 
 
 def clean(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS, now: datetime | None = None) -> CleanArticle:
