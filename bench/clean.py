@@ -57,16 +57,25 @@ def score(preds: dict[str, str], truth: dict[str, str]) -> tuple[float, float, f
     return prec, rec, f1
 
 
+REPEAT = 3
+
+
 def run(name: str, pages: dict[str, str], fn: Callable[[str, str], str], truth: dict[str, str]) -> dict[str, float]:
-    preds = {}
-    started = time.perf_counter()
-    for key, content in pages.items():
-        try:
-            preds[key] = fn(key, content)
-        except Exception as exc:  # a failure on one page scores as an empty prediction
-            print(f"  {name}: {key[:12]} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-            preds[key] = ""
-    elapsed = time.perf_counter() - started
+    """Quality from the first pass; speed from the best of REPEAT passes (this machine is noisy)."""
+    preds: dict[str, str] = {}
+    elapsed = float("inf")
+    for attempt in range(REPEAT):
+        started = time.perf_counter()
+        for key, content in pages.items():
+            try:
+                out = fn(key, content)
+            except Exception as exc:  # a failure on one page scores as an empty prediction
+                if attempt == 0:
+                    print(f"  {name}: {key[:12]} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+                out = ""
+            if attempt == 0:
+                preds[key] = out
+        elapsed = min(elapsed, time.perf_counter() - started)
     p, r, f = score(preds, truth)
     rate = len(pages) / elapsed if elapsed else float("inf")
     print(f"{name:<34} P {p:.3f}  R {r:.3f}  F1 {f:.3f}   {rate:8.1f} pages/s")
@@ -77,7 +86,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dev", nargs="?", default="../shared/dev", type=Path)
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument("--repeat", type=int, default=3, help="timing passes (best is reported)")
     args = parser.parse_args()
+    global REPEAT
+    REPEAT = max(1, args.repeat)
     root = args.dev / "extraction"
     gt = json.loads((root / "ground-truth.json").read_text())
     truth = {k: v["articleBody"] for k, v in gt.items()}
@@ -88,7 +100,7 @@ def main() -> int:
         if path.exists():
             htmls[k] = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
     urls = {k: v.get("url") for k, v in gt.items()}
-    print(f"{len(truth)} pages ({len(texts)} as text, {len(htmls)} as HTML) from {root}")
+    print(f"{len(truth)} pages ({len(texts)} as text, {len(htmls)} as HTML) from {root}; one core, best of {REPEAT} timing passes")
 
     import trafilatura
 

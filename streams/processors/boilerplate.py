@@ -36,6 +36,7 @@ _PATTERNS: dict[str, list[str]] = {
     "share": [
         r"^((share|tweet|pin|email|e-mail|print|copy link|whatsapp|facebook|twitter|x|linkedin|reddit|telegram|pinterest|flipboard|messenger|vk|ok|viber|mail)\b[\s,|/:·•-]*)+$",
         r"^(share (this|on|via|the)|share article|partager|teilen|compartir|поделиться|شارك).*",
+        r"^click to (share|email|print|tweet)\b.*",
     ],
     "copyright": [
         r".*(©|\(c\) ?(19|20)\d\d|\bcopyright\b|all rights reserved|tous droits réservés|alle rechte vorbehalten|todos los derechos reservados|все права защищены|جميع الحقوق محفوظة).*",
@@ -219,7 +220,9 @@ def score_lines(lines: list[str]) -> list[Line]:
         words = word_count(text)
         reason = boilerplate_reason(text, words)
         prose = reason is None and looks_like_prose(text, words)
-        if reason is not None:
+        if words == 0:
+            score = 0.0  # blank lines separate blocks; how many a scraper writes means nothing
+        elif reason is not None:
             # a barrier: boilerplate should split regions, not be bridged by them
             score = -(words + 12.0)
         elif prose:
@@ -228,6 +231,32 @@ def score_lines(lines: list[str]) -> list[Line]:
             score = -(min(words, 8) + 2.0)
         scored.append(Line(i, text, words, reason, prose, score))
     return scored
+
+
+# Where the article ends for sure: the start of the comments. A region that runs past one
+# is cut there. ("Related" and "Read more" lines are not cuts: sites put them inside
+# articles too; they only count as boilerplate lines.)
+_END_MARKERS = re.compile(
+    r"^(\d+\s+)?(comments?|responses?|replies|reactions|discussion)\W*$|"
+    r"\b\d+\s+(comments?|responses?|replies)\b|"
+    r"^\S.{0,60}\b(says|said|wrote|writes|a écrit|schrieb|dijo|escribió|пишет|написал)\s*:\s*$|"
+    r"^(leave a (comment|reply)|add (a|your) comment|post a comment|join the (discussion|conversation)|show comments|"
+    r"view comments|load comments|comments are closed|"
+    r"commentaires?|kommentare?|comentarios?|комментари\w*|تعليقات?)\b",
+    re.IGNORECASE,
+)
+MIN_WORDS_BEFORE_END = 40
+
+
+def cut_at_end_marker(scored: list[Line], start: int, end: int) -> int:
+    """The region's end, moved up to the first end marker that follows some body text."""
+    words = 0
+    for ln in scored[start:end]:
+        if ln.words and ln.words <= 15 and words >= MIN_WORDS_BEFORE_END and _END_MARKERS.search(ln.text):
+            return ln.index
+        if ln.prose:
+            words += ln.words
+    return end
 
 
 def densest_run(scored: list[Line]) -> tuple[int, int]:

@@ -21,10 +21,12 @@ from datetime import datetime, timezone
 
 from schemas import CleanArticle, EmptyText, RawArticle, RemovedSpan, TooLarge, TraceStamp
 from streams import __version__
-from streams.processors.boilerplate import Line, boilerplate_reason, densest_run, is_dateline, score_lines
+from streams.processors.boilerplate import Line, boilerplate_reason, cut_at_end_marker, densest_run, is_dateline, score_lines
 from streams.processors.text import content_hash, repair, word_count
 
 STAGE = "clean"
+#: below this many words from trafilatura's fast pass, its full pass (with fallbacks) runs too
+FULL_EXTRACTION_BELOW = 50
 DEFAULT_MAX_CHARS = 400_000
 
 _TITLE_SPLIT = re.compile(r"\s+[|–—-]\s+|\s+::\s+|\s+·\s+")
@@ -204,6 +206,7 @@ def extract_text(text: str) -> Extraction:
         start, end = densest_run(lines)
     if end <= start:
         start, end = 0, len(lines)
+    end = cut_at_end_marker(lines, start, end)
     keep = {ln.index for ln in lines[start:end] if ln.reason is None and ln.words > 0}
     header = read_header(lines, start)
     # a lead paragraph that the header reading did not claim, right above the body, is body
@@ -245,14 +248,22 @@ def _html_to_lines(html: str) -> str:
     return doc.text_content()
 
 
-def _meta(tree: Any, *names: str) -> str | None:
-    for name in names:
+def _meta_tags(tree: Any) -> dict[str, str]:
+    """Every <meta> tag's content by its property, name or itemprop (lower-cased), in one pass."""
+    tags: dict[str, str] = {}
+    for el in tree.iter("meta"):
+        content = (el.get("content") or "").strip()
+        if not content:
+            continue
         for attr in ("property", "name", "itemprop"):
-            found = tree.xpath(f"//meta[@{attr}=$n]/@content", n=name)
-            for value in found:
-                if value and value.strip():
-                    return str(value).strip()
-    return None
+            key = el.get(attr)
+            if key:
+                tags.setdefault(key.strip().lower(), content)
+    return tags
+
+
+def _meta(tags: dict[str, str], *names: str) -> str | None:
+    return next((tags[n] for n in names if n in tags), None)
 
 
 def _json_ld(tree: Any) -> list[dict[str, Any]]:
@@ -286,9 +297,10 @@ def _names(value: Any) -> list[str]:
 def html_metadata(tree: Any) -> Header:
     """Title, authors, site name, section and date from a page's meta tags and JSON-LD."""
     header = Header()
+    tags = _meta_tags(tree)
     articles = [d for d in _json_ld(tree) if "headline" in d or "author" in d or "datePublished" in d]
     ld = articles[0] if articles else {}
-    title = _meta(tree, "og:title", "twitter:title") or (ld.get("headline") if isinstance(ld.get("headline"), str) else None)
+    title = _meta(tags, "og:title", "twitter:title") or (ld.get("headline") if isinstance(ld.get("headline"), str) else None)
     if not title:
         h1 = tree.xpath("//h1")
         title = h1[0].text_content().strip() if h1 else None
@@ -298,22 +310,21 @@ def html_metadata(tree: Any) -> Header:
     header.title = repair(title) if title else None
     authors = _names(ld.get("author"))
     if not authors:
-        meta_author = _meta(tree, "author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author")
+        meta_author = _meta(tags, "author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author")
         if meta_author and not meta_author.startswith("http"):
             authors = [a for a in re.split(r"\s*(?:,|;|\band\b|&)\s*", _BY.sub(r"\2", meta_author)) if a]
     if not authors:
-        authors = [a.text_content().strip() for a in tree.xpath('//a[@rel="author"]|//*[@itemprop="author"]')[:3]]
+        authors = [a.text_content().strip() for a in tree.xpath('//a[@rel="author"]')[:3]]
     header.authors = list(dict.fromkeys(repair(a).strip() for a in authors if a and 2 <= len(a.strip()) <= 80))
     publisher = _names(ld.get("publisher"))
-    header.source = _meta(tree, "og:site_name", "application-name") or (publisher[0] if publisher else None)
-    section = _meta(tree, "article:section") or ld.get("articleSection")
+    header.source = _meta(tags, "og:site_name", "application-name") or (publisher[0] if publisher else None)
+    section = _meta(tags, "article:section") or ld.get("articleSection")
     if isinstance(section, list):
         section = section[0] if section else None
     header.section = str(section).strip() if section else None
-    date = _meta(tree, "article:published_time", "og:published_time", "datePublished", "date", "pubdate") or ld.get("datePublished")
+    date = _meta(tags, "article:published_time", "og:published_time", "datePublished", "date", "pubdate") or ld.get("datePublished")
     if not date:
-        times = tree.xpath("//time/@datetime")
-        date = times[0] if times else None
+        date = next((t.get("datetime") for t in tree.iter("time") if t.get("datetime")), None)
     if isinstance(date, str):
         header.published_at = _parse_date(date)
     return header
@@ -327,15 +338,22 @@ def extract_html(html: str, url: str | None) -> Extraction:
 
     tree = load_html(html)
     header = html_metadata(tree) if tree is not None else Header()
-    doc = None
-    try:
-        # trafilatura changes the tree it is given; metadata was read from it above
-        doc = trafilatura.bare_extraction(tree if tree is not None else html, url=url, include_comments=False,
-                                          include_tables=True, include_images=False, include_links=False)
-    except Exception:  # trafilatura can fail on odd markup; the text path still runs below
-        doc = None
-    data = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
-    main = repair(data.get("text") or "")
+    def run_trafilatura(source: Any, fast: bool) -> str:
+        try:
+            doc = trafilatura.bare_extraction(source, url=url, include_comments=False, include_tables=True,
+                                              include_images=False, include_links=False, fast=fast)
+        except Exception:  # trafilatura can fail on odd markup; the text path still runs below
+            return ""
+        data = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+        return repair(data.get("text") or "")
+
+    # trafilatura's own extractor first (fast: no readability/jusText comparison); only when
+    # that finds little does the full run with its fallbacks go over the page again.
+    main = run_trafilatura(tree if tree is not None else html, fast=True)  # changes the tree: metadata came first
+    if word_count(main) < FULL_EXTRACTION_BELOW:
+        slow = run_trafilatura(html, fast=False)
+        if word_count(slow) > word_count(main):
+            main = slow
     fallback = extract_text(repair(_html_to_lines(html))) if word_count(main) < 60 else None
     # too little from trafilatura (or nothing): take the text path's body instead
     if fallback is not None and word_count(main) < max(30, 0.3 * word_count(fallback.text)):
