@@ -163,20 +163,20 @@ class Extraction:
 def _group_removed(lines: list[Line], keep: set[int], header: Header) -> list[RemovedSpan]:
     """Removed lines with their reasons; consecutive lines removed for the same reason
     become one span."""
-    spans: list[RemovedSpan] = []
+    groups: list[tuple[str, list[str]]] = []
     last_reason: str | None = None
     last_index = -2
     for ln in lines:
-        if ln.index in keep or ln.words == 0:
+        if ln.words == 0 or ln.index in keep:
             continue
         used = header.used.get(ln.index)
         reason = f"header: {used}" if used else (ln.reason or "outside main text")
-        if spans and reason == last_reason and not used and ln.index - last_index <= 2:
-            spans[-1].text += "\n" + ln.text
+        if groups and reason == last_reason and not used and ln.index - last_index <= 2:
+            groups[-1][1].append(ln.text)
         else:
-            spans.append(RemovedSpan.model_construct(text=ln.text, reason=reason))
+            groups.append((reason, [ln.text]))
         last_reason, last_index = reason, ln.index
-    return spans
+    return [RemovedSpan.model_construct(text="\n".join(texts), reason=reason) for reason, texts in groups]
 
 
 def _headline_line(lines: list[Line]) -> int | None:

@@ -13,7 +13,10 @@ from ftfy.badness import is_bad
 # C0/C1 controls except tab and newline; zero-width and bidi controls are kept out of the
 # body too (they break offsets and matching) but NBSP and friends become plain spaces.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_WS = r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+# any run of white space that is not already a single plain space (matching every single
+# space, as a plain [..]+ would, costs a substitution per word)
+_SPACES = re.compile(rf"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{_WS}*| {_WS}+")
 _BLANK_RUN = re.compile(r"\n{3,}")
 # the signature of mojibake (UTF-8 read as Latin-1 / Windows-1252): a lead byte's character
 # followed by a continuation byte's; text without it is not mis-decoded UTF-8, so ftfy's
@@ -50,9 +53,9 @@ _WORD = re.compile(r"\w+")
 
 
 def word_count(text: str) -> int:
-    """Words, with scripts written without spaces (Chinese, Japanese) counted as about two
+    """Whitespace-separated words, with scripts written without spaces (Chinese, Japanese) counted as about two
     characters a word so that length thresholds mean the same in every language."""
-    words = len(_WORD.findall(text))
+    words = len(text.split())
     if text.isascii():
         return words
     cjk = len(_CJK.findall(text))
