@@ -37,7 +37,9 @@ _SOURCE_WORDS = re.compile(
     r"reuters|afp|ap|dpa|efe|ansa|tass|ria|sputnik|xinhua|bbc|cnn|associated press|chronicle|telegraph|"
     r"guardian|independent|observer|monitor|review|magazine|online|today|world|report|bulletin|express|"
     r"mail|star|sun|globe|courier|dispatch|inquirer|examiner|nachrichten|zeitung|presse|noticias|"
-    r"diario|новости|известия|ведомости|أخبار)\b",
+    r"diario|новости|известия|ведомости|агентство|أخبار|وكالة|أنباء|صحيفة|قناة|agence|agencia|agenzia|prensa)\b"
+    # German and Dutch compounds: "Nachrichtenagentur", "Tageszeitung", "Rundfunk"
+    r"|\w*(agentur|zeitung|nachrichten|presse|rundschau|anzeiger|rundfunk|krant|nieuws)\w*",
     re.I,
 )
 _DATE_PARSE = (
@@ -55,13 +57,19 @@ class Header:
     used: dict[int, str] = field(default_factory=dict)  # line index -> what it was read as
 
 
+_CASELESS_WORD = re.compile(r"^[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f]+$")
+
+
 def _is_name(text: str) -> bool:
-    """A line that is a person's name: 2 to 4 capitalised tokens, no digits, no source words."""
+    """A line that is a person's name: 2 to 4 capitalised tokens (or, in scripts without
+    capitals such as Arabic and Hebrew, 2 to 3 words), no digits, no source words."""
     tokens = text.replace(",", " ").split()
     if not 2 <= len(tokens) <= 4 or any(ch.isdigit() for ch in text):
         return False
     if _SOURCE_WORDS.search(text):
         return False
+    if all(_CASELESS_WORD.match(t) for t in tokens):
+        return len(tokens) <= 3
     return all(_NAME_TOKEN.match(t) or t.lower() in {"de", "van", "von", "der", "da", "di", "al", "bin", "el", "la", "le"} for t in tokens)
 
 

@@ -85,3 +85,31 @@ def test_text_without_article_is_empty() -> None:
 def test_bylines() -> None:
     assert split_authors("By Jane Roe and John Smith") == ["Jane Roe", "John Smith"]
     assert split_authors("Maria Lopez, Reuters") == ["Maria Lopez"]
+
+
+MULTILINGUAL = [
+    ("001_fr_port_marseille.txt", "Le port de Marseille vise un record de trafic de conteneurs en 2025", "Économie",
+     "Agence Méditerranée Presse", ["Claire Dubois"]),
+    ("002_de_bahn_streik.txt", "Bahnstreik legt Fernverkehr in ganz Deutschland lahm", "Wirtschaft",
+     "Nachrichtenagentur Nordpresse", ["Jonas Becker", "Lena Hoffmann"]),
+    ("003_es_sequia.txt", "La sequía obliga a restringir el riego en el valle del Guadalquivir", "Medio ambiente",
+     "Diario del Sur", ["María López"]),
+    ("004_ru_kazakhstan.txt", "Казахстан и Китай договорились о строительстве новой железной дороги", "Экономика",
+     "Агентство Евразия Новости", ["Анна Смирнова"]),
+    ("005_ar_cairo_metro.txt", "افتتاح خط جديد لمترو القاهرة يربط وسط المدينة بالعاصمة الإدارية", "اقتصاد",
+     "وكالة أنباء النيل", ["سارة إبراهيم"]),
+]
+
+
+@pytest.mark.parametrize(("name", "title", "section", "source", "authors"), MULTILINGUAL)
+def test_header_and_body_beyond_english(name: str, title: str, section: str, source: str, authors: list[str]) -> None:
+    from tests.conftest import SEEDS
+
+    raw = (SEEDS / name).read_text(encoding="utf-8")
+    art = clean(RawArticle(text=raw))
+    assert (art.title, art.section, art.source, art.authors) == (title, section, source, authors)
+    blocks = [b.strip() for b in raw.split("\n\n") if b.strip()]
+    body = [b for b in blocks if len(b.split()) > 25]
+    assert body and all(b in art.text for b in body)  # nothing of the body lost
+    assert blocks[0] not in art.text and blocks[-1] not in art.text  # the banner and the copyright line
+    assert {r.reason for r in art.removed} >= {"copyright", "share"}
