@@ -34,8 +34,16 @@ NAME_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT"
 _LABEL_MAP = {"PER": "PERSON", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
 _PIPES_NOT_FOR_NER = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "morphologizer", "senter", "trainable_lemmatizer"]
 
-_LEADING = re.compile(r"^(?:the|a|an|le|la|les|l'|l’|der|die|das|el|los|las|il|lo|gli)\s+|^[\W_]+", re.I)
-_TRAILING = re.compile(r"(?:'s|’s|'|’)$|[\W_]+$")
+# determiners a model sometimes takes into a name, per language ("El Salvador" and "Los
+# Angeles" keep theirs: Spanish determiners are only trimmed in Spanish text)
+_DETERMINERS = {
+    "en": "the|a|an", "fr": "le|la|les|l'|l’|un|une|des", "de": "der|die|das|den|dem|des|ein|eine",
+    "es": "el|la|los|las|un|una", "it": "il|lo|la|gli|le|l'|l’|un|una", "pt": "o|a|os|as|um|uma", "nl": "de|het|een",
+}
+_LEADING = {lang: re.compile(rf"^(?:{dets})\s+|^[\W_]+", re.I) for lang, dets in _DETERMINERS.items()}
+_LEADING_PUNCT = re.compile(r"^[\W_]+")
+# possessives and punctuation, but not the period of an abbreviation ("U.S.", "Inc.", "Fla.")
+_TRAILING = re.compile(r"(?:'s|’s|'|’)$|(?<![A-Z]\.[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z][a-z])(?<!\b[A-Z][a-z]{3})(?<!\b[A-Z])[\W_]+$")
 _TITLES = re.compile(r"^(?:mr|mrs|ms|dr|prof|sir|president|minister|gen|general|col|lt|sgt|rep|sen|gov|king|queen|prince|pope|judge|m|mme)\.?\s+", re.I)
 
 
@@ -74,13 +82,14 @@ def model_name(package: str) -> str:
     return f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', package)}-{nlp.meta.get('version', '')}"
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def _trim(text: str, start: int, end: int, language: str = "en") -> tuple[int, int]:
     """Span without leading determiners or punctuation and trailing possessives."""
     span = text[start:end]
+    leading = _LEADING.get(language, _LEADING_PUNCT)
     changed = True
     while changed and span:
         changed = False
-        m = _LEADING.match(span)
+        m = leading.match(span)
         if m and m.end() < len(span):
             start += m.end()
             span = span[m.end() :]
@@ -108,13 +117,13 @@ def _is_caps_line(text: str, start: int, end: int) -> bool:
     return len(letters) > 12 and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
 
-def model_mentions(doc: Any, text: str) -> list[RawMention]:
+def model_mentions(doc: Any, text: str, language: str = "en") -> list[RawMention]:
     out = []
     for ent in doc.ents:
         label = _normalize_label(ent.label_)
         if label is None:
             continue
-        start, end = _trim(text, ent.start_char, ent.end_char)
+        start, end = _trim(text, ent.start_char, ent.end_char, language)
         if end <= start:
             continue
         surface = text[start:end]
@@ -160,7 +169,7 @@ def _overlaps(a: RawMention, b: RawMention) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def merge_mentions(model: list[RawMention], extra: list[RawMention]) -> list[RawMention]:
+def merge_mentions(model: list[RawMention], extra: list[RawMention], language: str = "en", from_misc: bool = False) -> list[RawMention]:
     """Model mentions, corrected by the gazetteer where they overlap a known name."""
     result = []
     for m in model:
@@ -169,17 +178,70 @@ def merge_mentions(model: list[RawMention], extra: list[RawMention]) -> list[Raw
             m = RawMention(m.start, m.end, m.text, known)
         elif m.text in gazetteer.DEMONYMS:
             m = RawMention(m.start, m.end, m.text, "NORP")
-        elif m.label == "NORP" and m.text not in gazetteer.DEMONYMS and gazetteer.country_code(m.text, cities=False):
-            m = RawMention(m.start, m.end, m.text, "GPE")
-        elif m.label in {"PERSON", "ORG", "NORP"} and gazetteer.country_code(m.text, cities=False):
-            m = RawMention(m.start, m.end, m.text, "GPE")
-        if m.label == "NORP" and m.text not in gazetteer.DEMONYMS and not m.text.endswith(("s", "n", "i", "ese", "ish")):
-            continue  # a MISC that is not a group of people: not a name we can label
+        elif m.label in {"PERSON", "ORG", "NORP"} and not m.text.isupper() and \
+                gazetteer.country_code(m.text, cities=False, language=language, inflected=False):
+            m = RawMention(m.start, m.end, m.text, "GPE")  # a country's own name is a country
+        if from_misc and m.label == "NORP" and m.text not in gazetteer.DEMONYMS and not m.text.endswith(("s", "n", "i", "ese", "ish")):
+            continue  # a MISC (WikiNER models) that is not a group of people: no OntoNotes label fits
         result.append(m)
     for g in extra:
         if not any(_overlaps(g, m) for m in result):
             result.append(g)
     return sorted(result, key=lambda m: m.start)
+
+
+_SCORE = re.compile(r"(?<![\d./:-])\b\d{1,3}-\d{1,3}\b(?![./:-]?\d)")
+_MATCH_WORDS = re.compile(r"\b(beat|beats|drew with|drew|draw with|lost to|defeated|vs\.?|halftime|half-time|innings|goals?|points)\b", re.I)
+_NUMERIC_TOKEN = re.compile(r"^[(]?\d[\d.,:/-]*[)]?$")
+_DATE_TOKEN = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}/\d{1,2}/\d{2,4}$")
+_CAP_RUN = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+
+
+def _line_of(text: str, pos: int) -> tuple[int, int]:
+    s = text.rfind("\n", 0, pos) + 1
+    e = text.find("\n", pos)
+    return s, (e if e != -1 else len(text))
+
+
+def _is_results_line(line: str) -> bool:
+    """A sports result or standings row: a score, or a row that is mostly numbers."""
+    words = line.split()
+    if not words or len(words) > 30:
+        return False
+    numbers = sum(1 for w in words if _NUMERIC_TOKEN.match(w) and not _DATE_TOKEN.match(w))
+    if _SCORE.search(line) and _MATCH_WORDS.search(line):
+        return True
+    return numbers >= 3 and numbers >= 0.5 * len(words) and len(words) <= 16
+
+
+def sports_teams(text: str, mentions: list[RawMention]) -> list[RawMention]:
+    """In results lines and standings tables, places and single names are teams (ORG), and
+    the capitalised names that start a table row are teams too."""
+    out: list[RawMention] = []
+    results_lines: dict[int, bool] = {}
+    for m in mentions:
+        s, e = _line_of(text, m.start)
+        if s not in results_lines:
+            results_lines[s] = _is_results_line(text[s:e])
+        in_parens = text[max(s, m.start - 2) : m.start].endswith("(") or text[max(s, m.start - 2) : m.start].endswith("( ")
+        # a country stays a place (national teams are named for it); a city, county or a
+        # lone name in a results row is a club
+        if results_lines[s] and not in_parens and m.label in {"GPE", "LOC", "PERSON", "NORP"} \
+                and (m.label != "PERSON" or len(m.text.split()) == 1) \
+                and not gazetteer.country_code(m.text, cities=False, language="en", inflected=False):
+            m = RawMention(m.start, m.end, m.text, "ORG")
+        out.append(m)
+    # unlabelled team names at the start of table rows
+    offset = 0
+    for line in text.split("\n"):
+        if _is_results_line(line) and not _SCORE.search(line):
+            head = _CAP_RUN.match(line)
+            if head and not any(ch.isdigit() for ch in head.group(0)):
+                start, end = offset + head.start(), offset + head.end()
+                if not any(m.start < end and start < m.end for m in out):
+                    out.append(RawMention(start, end, head.group(0), "ORG"))
+        offset += len(line) + 1
+    return sorted(out, key=lambda m: m.start)
 
 
 def _key(text: str) -> str:
@@ -284,8 +346,11 @@ class EntityExtractor:
             package = self.models[lang]
             nlp = load_model(package)
             name = model_name(package) + "+newswire-rules"
+            from_misc = "MISC" in nlp.get_pipe("ner").labels
             for i, text, doc in zip(idxs, texts, nlp.pipe(texts, batch_size=self.batch_size), strict=True):
-                found[i] = (merge_mentions(model_mentions(doc, text), gazetteer_mentions(text, places=False)), name)
+                mentions = model_mentions(doc, text, lang)
+                merged = merge_mentions(mentions, gazetteer_mentions(text, places=False), lang, from_misc)
+                found[i] = (sports_teams(text, merged), name)
         per_article_ms = (time.perf_counter() - started) * 1000 / max(len(articles), 1)
         at = now or datetime.now(timezone.utc)
         out = []

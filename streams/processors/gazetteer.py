@@ -56,32 +56,44 @@ NOT_ENTITIES: frozenset[str] = frozenset(
 _REGION_OK = re.compile(r"^[A-Z]{2}$")
 
 
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+
+
+@lru_cache(maxsize=128)
+def country_names_in(language: str) -> dict[str, str]:
+    """Lower-cased country names in one CLDR language -> ISO 3166-1 alpha-2 code."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        territories = Locale.parse(language).territories
+    except (UnknownLocaleError, ValueError):
+        return {}
+    return {name.lower(): code for code, name in territories.items() if _REGION_OK.match(code) and code not in _NOT_COUNTRIES}
+
+
 @lru_cache(maxsize=1)
 def country_names() -> dict[str, str]:
     """Lower-cased country name in any CLDR locale -> ISO 3166-1 alpha-2 code."""
-    from babel import Locale, localedata
+    from babel import localedata
 
     names: dict[str, str] = {}
     for locale_id in localedata.locale_identifiers():
         if "_" in locale_id:
             continue  # the base locale has the names; regional variants repeat them
-        try:
-            territories = Locale.parse(locale_id).territories
-        except Exception:  # noqa: BLE001 - a broken locale file must not stop the stage
-            continue
-        for code, name in territories.items():
-            if _REGION_OK.match(code) and code not in {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}:
-                names.setdefault(name.lower(), code)
-    # everyday English names CLDR spells differently
-    extra = {
-        "us": "US", "u.s.": "US", "usa": "US", "u.s.a.": "US", "america": "US", "united states of america": "US",
-        "uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
-        "wales": "GB", "russia": "RU", "iran": "IR", "syria": "SY", "south korea": "KR", "north korea": "KP",
-        "the netherlands": "NL", "holland": "NL", "czech republic": "CZ", "ivory coast": "CI", "burma": "MM",
-        "palestine": "PS", "gaza": "PS", "west bank": "PS", "vatican": "VA", "taiwan": "TW", "kosovo": "XK",
-    }
-    names.update(extra)
+        for name, code in country_names_in(locale_id).items():
+            names.setdefault(name, code)
+    names.update(_EXTRA)
     return names
+
+
+# everyday English names CLDR spells differently
+_EXTRA = {
+    "us": "US", "u.s.": "US", "usa": "US", "u.s.a.": "US", "america": "US", "united states of america": "US",
+    "uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "russia": "RU", "iran": "IR", "syria": "SY", "south korea": "KR", "north korea": "KP",
+    "the netherlands": "NL", "holland": "NL", "czech republic": "CZ", "ivory coast": "CI", "burma": "MM",
+    "palestine": "PS", "gaza": "PS", "west bank": "PS", "vatican": "VA", "taiwan": "TW", "kosovo": "XK",
+}
 
 
 @lru_cache(maxsize=1)
@@ -112,19 +124,25 @@ def us_states() -> dict[str, str]:
 _SUFFIXES = ("ами", "ями", "ого", "его", "ому", "ему", "ой", "ей", "ом", "ем", "ах", "ях", "а", "я", "у", "ю", "е", "ы", "и", "s", "es", "n", "ns")
 
 
-def country_code(name: str, *, cities: bool = True) -> str | None:
+def country_code(name: str, *, cities: bool = True, language: str | None = None, inflected: bool = True) -> str | None:
     """The country of a place name, or None when the evidence is not clear.
 
-    Inflected forms (Russian "Казахстана", German "Polens") are tried with their common
-    case endings removed."""
+    With ``language``, only that language's and English country names count (a word that
+    names a country in some other language is not evidence). With ``inflected``, forms such
+    as Russian "Казахстана" or German "Polens" are tried with their case endings removed."""
     key = " ".join(name.lower().replace("’", "'").split())
     if key.startswith("the "):
         key = key[4:]
-    countries = country_names()
+    if language:
+        countries = {**country_names_in(language), **_EXTRA, **country_names_in("en")}
+    else:
+        countries = country_names()
     if key in countries:
         return countries[key]
     if key in us_states():
         return "US"
+    if not inflected:
+        return city_names().get(key) if cities else None
     for suffix in _SUFFIXES:
         if key.endswith(suffix) and len(key) - len(suffix) >= 3:
             stem = key[: -len(suffix)]
