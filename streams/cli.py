@@ -39,8 +39,8 @@ dlq_app = typer.Typer(help="Dead letters.", no_args_is_help=True)
 app.add_typer(kafka_app, name="kafka")
 app.add_typer(topics_app, name="topics")
 app.add_typer(dlq_app, name="dlq")
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 200)
 
 MODELS_BY_STATE: dict[str, type[Any]] = {
     "raw": RawArticle, "clean": CleanArticle, "lang": LanguageArticle, "enriched": EnrichedArticle, "dlq": DeadLetter,
@@ -315,21 +315,54 @@ def enrich(
 
 # --- lag ----------------------------------------------------------------------------------
 @app.command()
-def lag(as_json: Annotated[bool, typer.Option("--json", help="a JSON list of per-stage objects")] = False) -> None:
-    """Per stage: partition, committed offset, end offset and lag. Exit 0 when all are OK."""
-    from streams.ops.lag import measure
+def lag(
+    as_json: Annotated[bool, typer.Option("--json", help="a JSON list of per-stage objects")] = False,
+    watch: Annotated[bool, typer.Option("--watch", help="refresh every --interval seconds until Ctrl-C")] = False,
+    max_lag: Annotated[int | None, typer.Option(help="exit 2 when any stage's lag is above N records")] = None,
+    max_seconds: Annotated[float | None, typer.Option(help="exit 2 when any stage is more than S seconds behind")] = None,
+    window: Annotated[float, typer.Option(help="seconds between the two readings that judge progress")] = 3.0,
+    interval: Annotated[float, typer.Option(help="seconds between refreshes with --watch or --serve")] = 5.0,
+    serve: Annotated[int | None, typer.Option(help="serve Prometheus gauges, /api/status and a status page on this port")] = None,
+) -> None:
+    """Per stage and partition: committed offset, end offset, lag, lag in seconds, rate,
+    members and a status (OK, WARN, STALLED, STOPPED, ERROR).
 
-    rows = measure(_settings())
-    if as_json:
-        sys.stdout.write(orjson.dumps([r.as_dict() for r in rows], option=orjson.OPT_INDENT_2).decode() + "\n")
-    else:
-        table = Table("stage", "group", "topic", "partition", "committed", "end", "lag", "status")
-        for r in rows:
-            for p in r.partitions:
-                table.add_row(r.stage, r.group, r.topic, str(p.partition), str(p.committed), str(p.end), str(p.lag), r.status)
-            table.add_row(r.stage, r.group, r.topic, "all", "", "", str(r.lag), r.status, style="bold")
-        out.print(table)
-    raise typer.Exit(0 if all(r.status == "OK" for r in rows) else 1)
+    Exit code: 0 when every stage is OK, 1 on WARN, 2 on STALLED, STOPPED, ERROR or a
+    threshold crossed."""
+    from streams.ops.lag import LagMonitor, exit_code
+
+    s = _settings()
+    if serve is not None:
+        from streams.ops.exporter import serve as run_exporter
+
+        out.print(f"lag exporter on http://{s.web_host}:{serve}/ (metrics at /metrics)")
+        run_exporter(s, serve, host=s.web_host, interval=interval)
+        return
+    monitor = LagMonitor(s)
+    try:
+        while True:
+            rows = monitor.measure(window)
+            code = exit_code(rows, max_lag, max_seconds)
+            if as_json:
+                sys.stdout.write(orjson.dumps([r.as_dict() for r in rows], option=orjson.OPT_INDENT_2).decode() + "\n")
+                sys.stdout.flush()
+            else:
+                table = Table("stage", "group", "topic", "partition", "committed", "end", "lag", "lag s", "rate/s", "members", "status")
+                for r in rows:
+                    for p in r.partitions:
+                        table.add_row(r.stage, r.group, r.topic, str(p.partition), str(p.committed), str(p.end), str(p.lag),
+                                      f"{p.lag_seconds:.1f}", "", "", "")
+                    style = {"OK": "bold green", "WARN": "bold yellow"}.get(r.status, "bold red")
+                    table.add_row(r.stage, r.group, r.topic, "all", "", "", str(r.lag), f"{r.lag_seconds:.1f}", f"{r.rate:.1f}",
+                                  str(r.members), r.status, style=style)
+                out.print(table)
+            if not watch:
+                raise typer.Exit(code)
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        monitor.close()
 
 
 # --- dlq ----------------------------------------------------------------------------------

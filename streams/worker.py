@@ -26,7 +26,34 @@ def build(stage: str, settings: Settings, web_port: int | None = None) -> tuple[
     t = stage_topics(settings, stage)
     batch = settings.batch_size if stage == "entities" else max(settings.batch_size, 64)
     agent = base.attach(app, specs[stage](settings), t.source, t.sink, t.dlq, batch_size=batch, batch_ms=settings.batch_ms)
+    add_web_views(app, stage)
     return app, agent
+
+
+def add_web_views(app: Any, stage: str) -> None:
+    """/metrics (Prometheus), /healthz (the process is up) and /readyz (consuming, not
+    rebalancing) on the worker's web port."""
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+    from streams.ops import metrics
+
+    metrics.UP.labels(stage).set(1)
+    for series in (metrics.RECORDS_IN, metrics.RECORDS_OUT, metrics.RECORD_SECONDS, metrics.BATCH_SECONDS, metrics.BATCH_SIZE):
+        series.labels(stage)  # every series is there from the start, at zero
+
+    @app.page("/metrics")
+    async def prometheus(web: Any, request: Any) -> Any:
+        return web.bytes(generate_latest(metrics.REGISTRY), content_type=CONTENT_TYPE_LATEST.split(";")[0])
+
+    @app.page("/healthz")
+    async def healthz(web: Any, request: Any) -> Any:
+        return web.json({"status": "ok", "stage": stage})
+
+    @app.page("/readyz")
+    async def readyz(web: Any, request: Any) -> Any:
+        consumer = getattr(app, "_consumer", None)
+        ready = consumer is not None and not app.rebalancing
+        return web.json({"ready": ready, "stage": stage, "rebalancing": bool(app.rebalancing)}, status=200 if ready else 503)
 
 
 def run_stage(stage: str, settings: Settings, web_port: int | None = None, loglevel: str = "info") -> None:
@@ -36,11 +63,21 @@ def run_stage(stage: str, settings: Settings, web_port: int | None = None, logle
     from streams.ops.admin import create_topics
 
     create_topics(settings)
+    from streams.ops import metrics
+
     if stage == "entities":
         from streams.processors.entities import load_model
 
         for package in settings.spacy_models.values():
+            started = time.perf_counter()
             load_model(package)  # before joining the group: a slow load must not stall a rebalance
+            metrics.MODEL_LOAD_SECONDS.labels(stage, package).set(time.perf_counter() - started)
+    elif stage == "language":
+        from streams.processors.language import detect
+
+        started = time.perf_counter()
+        detect("warm up the language models")
+        metrics.MODEL_LOAD_SECONDS.labels(stage, "fasttext-lid176-lite").set(time.perf_counter() - started)
     app, _ = build(stage, settings, web_port)
     Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False).execute_from_commandline()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pydantic import BaseModel
 
 from schemas import DeadLetter, NewswireError, TooLarge, decode, encode
 from schemas.errors import ProcessingFailed
+from streams.ops import metrics
 
 log = logging.getLogger("newswire.agents")
 
@@ -152,6 +154,9 @@ def attach(app: Any, spec: StageSpec[Any, Any], source: str, sink: str, dlq: str
         # take_events acks (and so lets Faust commit) a batch only after this loop body has
         # finished with it, i.e. after the broker acknowledged every send below.
         async for events in stream.take_events(batch_size, within=batch_ms / 1000):
+            started = time.perf_counter()
+            metrics.RECORDS_IN.labels(spec.stage).inc(len(events))
+            metrics.BATCH_SIZE.labels(spec.stage).observe(len(events))
             outs = await route_with_retries(spec, [incoming(e) for e in events])
             pending = []
             for o in outs:
@@ -161,7 +166,14 @@ def attach(app: Any, spec: StageSpec[Any, Any], source: str, sink: str, dlq: str
                     # same partition number as the input: per-article order holds end to end
                     pending.append(await sink_topic.send(key=o.key, value=o.value, partition=o.partition))
             await asyncio.gather(*pending)
+            elapsed = time.perf_counter() - started
+            metrics.BATCH_SECONDS.labels(spec.stage).observe(elapsed)
             for o in outs:
+                metrics.RECORD_SECONDS.labels(spec.stage).observe(elapsed / len(outs))
+                if o.dead:
+                    metrics.DEAD_LETTERS.labels(spec.stage, getattr(o.record, "error_type", "unknown")).inc()
+                else:
+                    metrics.RECORDS_OUT.labels(spec.stage).inc()
                 yield o
 
     process.__name__ = f"{spec.stage}_agent"

@@ -1,7 +1,21 @@
-"""Consumer lag per stage: committed offset, end offset and lag per partition."""
+"""Consumer lag and health per stage, judged the way an on-call engineer needs it.
+
+For each stage's consumer group on its input topic, per partition and summed: committed
+offset, end offset, lag in records, lag in seconds (the age of the oldest unprocessed record,
+read from its timestamp: correct on idle topics, 0 when caught up), consumption rate over the
+window, live members. Status, in the spirit of Burrow's rules:
+
+- ``OK``: caught up, or consuming and not falling behind;
+- ``WARN``: lag grew over the window while the group consumed;
+- ``STALLED``: lag above zero and the committed offset did not move over the window
+  although the group has live members;
+- ``STOPPED``: lag above zero and no live members;
+- ``ERROR``: the group or topic cannot be read.
+"""
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -11,6 +25,8 @@ from kafka.errors import KafkaError
 from streams.settings import STAGES, Settings
 from streams.topics import stage_topics
 
+SEVERITY = {"OK": 0, "WARN": 1, "STALLED": 2, "STOPPED": 2, "ERROR": 2}
+
 
 @dataclass
 class PartitionLag:
@@ -18,6 +34,7 @@ class PartitionLag:
     committed: int | None
     end: int
     lag: int
+    lag_seconds: float
 
 
 @dataclass
@@ -26,39 +43,136 @@ class StageLag:
     group: str
     topic: str
     lag: int
+    lag_seconds: float
+    rate: float  # records committed per second over the window
+    members: int
     status: str
     partitions: list[PartitionLag] = field(default_factory=list)
     error: str | None = None
+    measured_at: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def measure(settings: Settings, stages: tuple[str, ...] = STAGES) -> list[StageLag]:
-    opts = {"bootstrap_servers": settings.bootstrap_servers, **settings.kafka_client_options()}
-    admin = KafkaAdminClient(client_id="newswire-lag", **opts)
-    consumer = KafkaConsumer(client_id="newswire-lag", enable_auto_commit=False, **opts)
-    out = []
+@dataclass
+class Snapshot:
+    committed: dict[int, int | None]
+    ends: dict[int, int]
+    members: int
+    at: float
+
+
+class LagMonitor:
+    """Reads offsets with kafka-python's admin client and a group-less consumer."""
+
+    def __init__(self, settings: Settings, stages: tuple[str, ...] = STAGES) -> None:
+        self.settings = settings
+        self.stages = stages
+        opts = {"bootstrap_servers": settings.bootstrap_servers, **settings.kafka_client_options()}
+        self.admin = KafkaAdminClient(client_id="newswire-lag", **opts)
+        self.consumer = KafkaConsumer(client_id="newswire-lag", enable_auto_commit=False, group_id=None, **opts)
+        self.history: dict[str, list[Snapshot]] = {s: [] for s in stages}
+
+    def close(self) -> None:
+        self.consumer.close()
+        self.admin.close()
+
+    def _members(self, group: str) -> int:
+        try:
+            described = self.admin.describe_groups([group])
+        except KafkaError:
+            return 0
+        info = described.get(group, {}) if isinstance(described, dict) else {}
+        members = info.get("members") if isinstance(info, dict) else None
+        return len(members) if members else 0
+
+    def snapshot(self, stage: str) -> Snapshot:
+        t = stage_topics(self.settings, stage)
+        group = self.settings.group(stage)
+        parts = self.consumer.partitions_for_topic(t.source)
+        if not parts:
+            raise KafkaError(f"topic {t.source} does not exist")
+        tps = [TopicPartition(t.source, p) for p in sorted(parts)]
+        ends = self.consumer.end_offsets(tps)
+        offsets = self.admin.list_group_offsets({group: None}).get(group, {})
+        committed = {tp.partition: (om.offset if om.offset >= 0 else None) for tp, om in offsets.items() if tp.topic == t.source}
+        return Snapshot({tp.partition: committed.get(tp.partition) for tp in tps}, {tp.partition: ends[tp] for tp in tps},
+                        self._members(group), time.time())
+
+    def _age_of(self, topic: str, partition: int, offset: int) -> float:
+        """Seconds since the record at `offset` was produced (its timestamp)."""
+        tp = TopicPartition(topic, partition)
+        self.consumer.assign([tp])
+        self.consumer.seek(tp, offset)
+        records = self.consumer.poll(timeout_ms=2000, max_records=1).get(tp, [])
+        if not records:
+            return 0.0
+        return max(0.0, time.time() - records[0].timestamp / 1000.0)
+
+    def measure(self, window: float = 2.0) -> list[StageLag]:
+        """Take a snapshot per stage (and a second one `window` seconds later when there is
+        no history yet), then judge each stage against the oldest snapshot in its history."""
+        first_time = any(not self.history[s] for s in self.stages)
+        if first_time and window > 0:
+            for stage in self.stages:
+                try:
+                    self.history[stage].append(self.snapshot(stage))
+                except KafkaError:
+                    pass
+            time.sleep(window)
+        return [self._judge(stage) for stage in self.stages]
+
+    def _judge(self, stage: str) -> StageLag:
+        t = stage_topics(self.settings, stage)
+        group = self.settings.group(stage)
+        try:
+            now = self.snapshot(stage)
+        except (KafkaError, OSError) as exc:
+            return StageLag(stage, group, t.source, -1, -1.0, 0.0, 0, "ERROR", [], str(exc), time.time())
+        hist = self.history[stage]
+        hist.append(now)
+        while len(hist) > 1 and now.at - hist[0].at > 60:  # judge over the last minute at most
+            hist.pop(0)
+        before = hist[0]
+        rows = []
+        for p, end in now.ends.items():
+            c = now.committed.get(p)
+            lag = max(end - (c or 0), 0)
+            age = self._age_of(t.source, p, c or 0) if lag > 0 else 0.0
+            rows.append(PartitionLag(p, c, end, lag, round(age, 3)))
+        total = sum(r.lag for r in rows)
+        seconds = max((r.lag_seconds for r in rows), default=0.0)
+        moved = sum((now.committed.get(p) or 0) - (before.committed.get(p) or 0) for p in now.ends)
+        span = now.at - before.at
+        rate = moved / span if span > 0 else 0.0
+        lag_before = sum(max(before.ends.get(p, 0) - (before.committed.get(p) or 0), 0) for p in now.ends)
+        if total == 0:
+            status = "OK"
+        elif now.members == 0:
+            status = "STOPPED"
+        elif span > 0 and moved == 0:
+            status = "STALLED"
+        elif span > 0 and total > lag_before:
+            status = "WARN"
+        else:
+            status = "OK"
+        return StageLag(stage, group, t.source, total, round(seconds, 3), round(rate, 2), now.members, status, rows, None, now.at)
+
+
+def exit_code(rows: list[StageLag], max_lag: int | None = None, max_seconds: float | None = None) -> int:
+    """0 when every stage is OK, 1 on WARN, 2 on STALLED, STOPPED, ERROR or a threshold crossed."""
+    code = max((SEVERITY.get(r.status, 2) for r in rows), default=0)
+    if max_lag is not None and any(r.lag > max_lag for r in rows):
+        code = 2
+    if max_seconds is not None and any(r.lag_seconds > max_seconds for r in rows):
+        code = 2
+    return code
+
+
+def measure(settings: Settings, stages: tuple[str, ...] = STAGES, window: float = 2.0) -> list[StageLag]:
+    monitor = LagMonitor(settings, stages)
     try:
-        for stage in stages:
-            t = stage_topics(settings, stage)
-            group = settings.group(stage)
-            try:
-                parts = consumer.partitions_for_topic(t.source) or set()
-                tps = [TopicPartition(t.source, p) for p in sorted(parts)]
-                ends = consumer.end_offsets(tps) if tps else {}
-                offsets = admin.list_group_offsets({group: None}).get(group, {})
-                committed = {tp: om.offset for tp, om in offsets.items() if tp.topic == t.source}
-                rows = []
-                for tp in tps:
-                    c = committed.get(tp)
-                    lag = ends[tp] - (c if c is not None and c >= 0 else 0)
-                    rows.append(PartitionLag(tp.partition, c, ends[tp], max(lag, 0)))
-                total = sum(r.lag for r in rows)
-                out.append(StageLag(stage, group, t.source, total, "OK" if total == 0 else "LAGGING", rows))
-            except KafkaError as exc:
-                out.append(StageLag(stage, group, t.source, -1, "ERROR", [], str(exc)))
+        return monitor.measure(window)
     finally:
-        consumer.close()
-        admin.close()
-    return out
+        monitor.close()

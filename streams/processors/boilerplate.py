@@ -26,7 +26,7 @@ _PATTERNS: dict[str, list[str]] = {
     "call_to_action": [
         r".*[-–—|:•]\s*(join|sign up|subscribe|register|log ?in|sign in|donate|download|upgrade|start (your )?free trial)( now| today| here| for free)?[.!]*$",
         r".*\b(join|sign up|subscribe|register|donate|download|upgrade)( now| today| here| for free)[.!]*$",
-        r"^(join now|join us|sign up( now| here| today)?|subscribe( now| today)?|log ?in|sign in|register|create (an|your) account|get started|try (it )?(for )?free|buy now|shop now|learn more|click here|read more|see more|show more|load more|continue reading|read the full (story|article)|watch now|listen now|get the app|download the app)\b.*",
+        r"^(join now|join us|sign up( now| here| today)?|subscribe( now| today)?|log ?in|sign in|register|create (an|your) account|get started|try (it )?(for )?free|buy now|shop now|learn more|click here|read more|see more|show more|load more|continue reading|read the full (story|article)|watch now|listen now|get the app|download the app)\b(\W+\w+){0,5}\W*$",
         r"^(abonnez-vous|inscrivez-vous|se connecter|connexion|s'abonner|lire la suite|en savoir plus|suivez-nous|télécharger l'application).*",
         r"^(jetzt )?(abonnieren|anmelden|registrieren|einloggen|weiterlesen|mehr lesen|mehr erfahren|folgen sie uns).*",
         r"^(suscr[ií]bete|reg[ií]strate|iniciar sesi[oó]n|inicia sesi[oó]n|leer m[aá]s|s[ií]guenos|descarga la app).*",
@@ -35,7 +35,7 @@ _PATTERNS: dict[str, list[str]] = {
     ],
     "share": [
         r"^((share|tweet|pin|email|e-mail|print|copy link|whatsapp|facebook|twitter|x|linkedin|reddit|telegram|pinterest|flipboard|messenger|vk|ok|viber|mail)\b[\s,|/:·•-]*)+$",
-        r"^(share (this|on|via|the)|share article|partager|teilen|compartir|поделиться|شارك).*",
+        r"^(share (this|on|via|the)|share article|partager|teilen|compartir|поделиться|شارك)\b(\W+\w+){0,5}\W*$",
         r"^click to (share|email|print|tweet)\b.*",
     ],
     "copyright": [
@@ -54,7 +54,8 @@ _PATTERNS: dict[str, list[str]] = {
     ],
     "comments": [
         r"^(\d+\s+)?(comments?|replies|reactions|responses)\W*$",
-        r"^(leave a (comment|reply)|add (a|your) comment|post a comment|reply|report|like|dislike|load comments|view comments|show comments|comments are closed|join the (discussion|conversation)).*",
+        r"^(leave a (comment|reply)|add (a|your) comment|post a comment|load comments|view comments|show comments|comments are closed|join the (discussion|conversation))\b.*",
+        r"^(reply|report|report abuse|like|dislike|flag|upvote|downvote)\W*$",
         r"^(commentaires?|kommentare?|comentarios?|комментари\w*|تعليقات?)\W*$",
     ],
     "photo_credit": [

@@ -113,3 +113,9 @@ def test_header_and_body_beyond_english(name: str, title: str, section: str, sou
     assert body and all(b in art.text for b in body)  # nothing of the body lost
     assert blocks[0] not in art.text and blocks[-1] not in art.text  # the banner and the copyright line
     assert {r.reason for r in art.removed} >= {"copyright", "share"}
+
+
+@pytest.mark.parametrize("first", ["Report", "Like", "Reply", "Register", "Share"])
+def test_one_paragraph_article_starting_with_a_button_word_is_kept(first: str) -> None:
+    text = f"{first} 7: the finance ministers of France and Germany met in Brussels on Monday to discuss the budget."
+    assert clean(RawArticle(text=text)).text == text

@@ -1,0 +1,123 @@
+"""`newswire lag --serve PORT`: per-stage lag as Prometheus gauges, a JSON API and a live
+status page, refreshed every few seconds by one LagMonitor."""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from kafka import KafkaConsumer, TopicPartition
+from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+
+from schemas import BadInput, DeadLetter, decode
+from streams.ops.lag import SEVERITY, LagMonitor, StageLag
+from streams.settings import Settings
+
+log = logging.getLogger("newswire.exporter")
+PAGE = Path(__file__).with_name("status.html")
+STATUS_CODES = {"OK": 0, "WARN": 1, "STALLED": 2, "STOPPED": 3, "ERROR": 4}
+HISTORY_SECONDS = 15 * 60
+
+
+class Exporter:
+    def __init__(self, settings: Settings, interval: float = 5.0) -> None:
+        self.settings = settings
+        self.interval = interval
+        self.registry = CollectorRegistry()
+        labels = ["stage", "group", "topic"]
+        self.g_lag = Gauge("newswire_consumer_lag", "Records in the stage's input topic not yet committed by its group", labels,
+                           registry=self.registry)
+        self.g_seconds = Gauge("newswire_consumer_lag_seconds", "Age of the oldest record the stage has not committed (0 when caught up)",
+                               labels, registry=self.registry)
+        self.g_rate = Gauge("newswire_consumer_rate", "Records per second the stage's group committed over the window", labels,
+                            registry=self.registry)
+        self.g_members = Gauge("newswire_consumer_members", "Live members of the stage's consumer group", labels, registry=self.registry)
+        self.g_status = Gauge("newswire_stage_status", "0 OK, 1 WARN, 2 STALLED, 3 STOPPED, 4 ERROR", labels, registry=self.registry)
+        self.c_dead = Counter("newswire_dlq_records", "Dead letters on the dead-letter topic seen by the exporter", ["stage", "error_type"],
+                              registry=self.registry)
+        self.latest: list[StageLag] = []
+        self.history: collections.deque[dict[str, Any]] = collections.deque()
+        self.dead_letters: collections.deque[dict[str, Any]] = collections.deque(maxlen=20)
+        self.monitor = LagMonitor(settings)
+        self._dlq = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None, enable_auto_commit=False,
+                                  **settings.kafka_client_options())
+        dlq = settings.topic("dlq")
+        tps = [TopicPartition(dlq, p) for p in sorted(self._dlq.partitions_for_topic(dlq) or [])]
+        self._dlq.assign(tps)
+        self._dlq.seek_to_beginning(*tps)
+
+    def _poll_dead_letters(self) -> None:
+        for messages in self._dlq.poll(timeout_ms=200, max_records=500).values():
+            for m in messages:
+                try:
+                    d = decode(m.value, DeadLetter)
+                except BadInput:
+                    continue
+                self.c_dead.labels(d.stage, d.error_type).inc()
+                self.dead_letters.appendleft({"stage": d.stage, "error_type": d.error_type, "error": d.error[:300],
+                                              "topic": d.topic, "partition": d.partition, "offset": d.offset,
+                                              "failed_at": d.failed_at.isoformat()})
+
+    def refresh(self) -> None:
+        rows = self.monitor.measure(window=0 if self.latest else 1.0)
+        self._poll_dead_letters()
+        self.latest = rows
+        point: dict[str, Any] = {"at": time.time(), "stages": {}}
+        for r in rows:
+            lbl = (r.stage, r.group, r.topic)
+            self.g_lag.labels(*lbl).set(r.lag)
+            self.g_seconds.labels(*lbl).set(r.lag_seconds)
+            self.g_rate.labels(*lbl).set(r.rate)
+            self.g_members.labels(*lbl).set(r.members)
+            self.g_status.labels(*lbl).set(STATUS_CODES.get(r.status, 4))
+            point["stages"][r.stage] = {"lag": r.lag, "lag_seconds": r.lag_seconds, "rate": r.rate, "status": r.status}
+        self.history.append(point)
+        while self.history and point["at"] - self.history[0]["at"] > HISTORY_SECONDS:
+            self.history.popleft()
+
+    async def loop(self) -> None:
+        while True:
+            try:
+                await asyncio.to_thread(self.refresh)
+            except Exception:  # noqa: BLE001 - keep serving the last figures; the page shows the age
+                log.exception("lag refresh failed")
+            await asyncio.sleep(self.interval)
+
+    # --- HTTP -----------------------------------------------------------------------------
+    async def metrics(self, request: web.Request) -> web.Response:
+        return web.Response(body=generate_latest(self.registry), content_type="text/plain")
+
+    async def api(self, request: web.Request) -> web.Response:
+        worst = max((SEVERITY.get(r.status, 2) for r in self.latest), default=0)
+        return web.json_response({
+            "stages": [r.as_dict() for r in self.latest], "history": list(self.history),
+            "dead_letters": list(self.dead_letters), "worst": worst, "interval": self.interval,
+        })
+
+    async def page(self, request: web.Request) -> web.Response:
+        return web.Response(text=PAGE.read_text(encoding="utf-8"), content_type="text/html")
+
+    async def healthz(self, request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+
+def serve(settings: Settings, port: int, host: str = "127.0.0.1", interval: float = 5.0) -> None:
+    exporter = Exporter(settings, interval)
+    app = web.Application()
+    app.router.add_get("/", exporter.page)
+    app.router.add_get("/metrics", exporter.metrics)
+    app.router.add_get("/api/status", exporter.api)
+    app.router.add_get("/healthz", exporter.healthz)
+
+    async def start_loop(app: web.Application) -> Any:
+        task = asyncio.create_task(exporter.loop())
+        yield
+        task.cancel()
+
+    app.cleanup_ctx.append(start_loop)
+    web.run_app(app, host=host, port=port, print=None)
