@@ -15,6 +15,7 @@ window, live members. Status, in the spirit of Burrow's rules:
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -24,6 +25,10 @@ from kafka.errors import KafkaError
 
 from streams.settings import STAGES, Settings
 from streams.topics import stage_topics
+
+# kafka-python cannot decode Faust's custom assignor metadata and warns on every describe;
+# the member count it still returns is all newswire needs
+logging.getLogger("kafka.admin._groups").setLevel(logging.ERROR)
 
 SEVERITY = {"OK": 0, "WARN": 1, "STALLED": 2, "STOPPED": 2, "ERROR": 2}
 
