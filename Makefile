@@ -4,10 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV ?= ../shared/dev
+# the AsyncAPI 3.0 JSON Schema (npm package @asyncapi/specs), for validating schemas/asyncapi.yaml
+SPECS := .newswire/asyncapi-specs/package/schemas/3.0.0-without-$$id.json
 
 .PHONY: install run test test-unit test-integration lint schemas kafka-start kafka-stop bench bench-clean bench-language bench-entities compose-check clean
 
-install: $(STAMP)
+install: $(STAMP) $(SPECS)
+
+$(SPECS):
+	mkdir -p .newswire/asyncapi-specs
+	cd .newswire/asyncapi-specs && npm pack --silent @asyncapi/specs@6.11.1 >/dev/null && tar xzf asyncapi-specs-6.11.1.tgz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -35,6 +41,8 @@ lint: install
 
 schemas: install
 	$(BIN)/python -m schemas.generate
+	$(BIN)/python -m schemas.asyncapi
+	$(BIN)/python -m schemas.compat
 
 kafka-start: install
 	$(BIN)/newswire kafka start

@@ -1,0 +1,1 @@
+"""An example subscriber: an entity index of enriched articles in SQLite."""
