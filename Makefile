@@ -7,7 +7,11 @@ DEV ?= ../shared/dev
 # the AsyncAPI 3.0 JSON Schema (npm package @asyncapi/specs), for validating schemas/asyncapi.yaml
 SPECS := .newswire/asyncapi-specs/package/schemas/3.0.0-without-$$id.json
 
-.PHONY: install run test test-unit test-integration lint schemas kafka-start kafka-stop bench bench-clean bench-language bench-entities compose-check clean
+chaos: install
+	$(BIN)/newswire kafka start
+	NEWSWIRE_CHAOS_ARTICLES=1500 NEWSWIRE_CHAOS_MALFORMED=100 NEWSWIRE_CHAOS_KILLS=2 $(BIN)/python -m pytest -s tests/integration/test_chaos_integration.py tests/unit/test_fuzz.py
+
+.PHONY: chaos install run test test-unit test-integration lint schemas kafka-start kafka-stop bench bench-clean bench-language bench-entities compose-check clean
 
 install: $(STAMP) $(SPECS)
 

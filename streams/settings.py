@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     replication_factor: int = Field(default=1, ge=1)
 
     # --- processing -------------------------------------------------------------------
-    processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
+    processing_guarantee: Literal["at_least_once", "exactly_once"] = Field(
+        default="exactly_once", description="exactly_once: Kafka transactions per input partition (read with read_committed)"
+    )
     max_message_bytes: int = Field(default=1_000_000, ge=1024, description="larger input messages are dead-lettered (keep under the broker's message.max.bytes)")
     max_text_chars: int = Field(default=400_000, ge=100, description="longer article bodies are dead-lettered, never truncated")
     batch_size: int = Field(default=32, ge=1, description="records per batch handed to a processor")

@@ -338,11 +338,19 @@ def html_metadata(tree: Any) -> Header:
     return header
 
 
+# A document type declaration with an internal subset can declare entities (the "billion
+# laughs" bomb); HTML needs none of it. It is removed before any parser sees the page, and
+# lxml's HTML parser never resolves entities or fetches anything from the network.
+_DOCTYPE = re.compile(r"<!DOCTYPE[^>\[]*(\[[\s\S]*?\])?\s*>|<!ENTITY[^>]*>", re.I)
+
+
 def extract_html(html: str, url: str | None) -> Extraction:
     """trafilatura for the body, the page's own metadata for the header, and the plain-text
     path as a second opinion when trafilatura finds too little."""
     import trafilatura
     from trafilatura.utils import load_html
+
+    html = _DOCTYPE.sub("", html)
 
     tree = load_html(html)
     header = html_metadata(tree) if tree is not None else Header()
@@ -393,7 +401,7 @@ def clean(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS, now: datetime 
     else:
         result = extract_text(repair(body))
         input_format = "text"
-    if not result.text.strip():
+    if not any(ch.isalnum() for ch in result.text):
         raise EmptyText("no article text was found in the input")
     h = result.header
     elapsed = (time.perf_counter() - started) * 1000

@@ -35,7 +35,7 @@ def test_lag_reports_backlog_then_zero_integration(pipeline) -> None:
             pub.publish(RawArticle(text=f"Lag test {i}. Ministers in Madrid met on Wednesday to agree on the budget."))
     result = pipeline.newswire("lag", "--json")
     rows = {r["stage"]: r for r in orjson.loads(result.stdout)}
-    assert result.returncode == 1 and rows["clean"]["lag"] == 5 and rows["clean"]["status"] != "OK"
+    assert result.returncode == 2 and rows["clean"]["lag"] == 5 and rows["clean"]["status"] == "STOPPED"
     pipeline.start("clean")
     assert len(pipeline.read("clean", count=5, timeout=120)) == 5
     import time
