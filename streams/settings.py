@@ -34,7 +34,9 @@ class Settings(BaseSettings):
 
     # --- processing -------------------------------------------------------------------
     processing_guarantee: Literal["at_least_once", "exactly_once"] = Field(
-        default="exactly_once", description="exactly_once: Kafka transactions per input partition (read with read_committed)"
+        default="at_least_once",
+        description="at_least_once: commits after the broker acknowledged the outputs, replays dropped by id and content; "
+        "exactly_once: Faust transactions (duplicates seen under SIGKILL at scale, see docs/RELIABILITY.md)",
     )
     max_message_bytes: int = Field(default=1_000_000, ge=1024, description="larger input messages are dead-lettered (keep under the broker's message.max.bytes)")
     max_text_chars: int = Field(default=400_000, ge=100, description="longer article bodies are dead-lettered, never truncated")

@@ -25,7 +25,16 @@ def build(stage: str, settings: Settings, web_port: int | None = None) -> tuple[
     app = make_app(stage, settings, web_port)
     t = stage_topics(settings, stage)
     batch = settings.batch_size if stage == "entities" else max(settings.batch_size, 64)
-    agent = base.attach(app, specs[stage](settings), t.source, t.sink, t.dlq, batch_size=batch, batch_ms=settings.batch_ms)
+    dedup = dlq_dedup = None
+    if settings.processing_guarantee == "at_least_once":
+        from streams.agents.dedup import Deduplicator
+
+        # the last stage keeps articles.enriched free of replays; every stage keeps its own
+        # dead letters free of them
+        dedup = Deduplicator(settings, t.sink) if stage == "entities" else None
+        dlq_dedup = Deduplicator(settings, t.dlq, dead_letters=True)
+    agent = base.attach(app, specs[stage](settings), t.source, t.sink, t.dlq, batch_size=batch, batch_ms=settings.batch_ms,
+                        dedup=dedup, dlq_dedup=dlq_dedup)
     add_web_views(app, stage)
     return app, agent
 

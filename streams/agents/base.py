@@ -143,7 +143,8 @@ def incoming(event: Any) -> Incoming:
     return Incoming(m.topic, m.partition, m.offset, m.key, m.value)
 
 
-def attach(app: Any, spec: StageSpec[Any, Any], source: str, sink: str, dlq: str, *, batch_size: int, batch_ms: int) -> Any:
+def attach(app: Any, spec: StageSpec[Any, Any], source: str, sink: str, dlq: str, *, batch_size: int, batch_ms: int,
+           dedup: Any = None, dlq_dedup: Any = None) -> Any:
     """Register the stage's agent on a Faust app and return it."""
     def raw_topic(name: str) -> Any:
         return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
@@ -161,7 +162,15 @@ def attach(app: Any, spec: StageSpec[Any, Any], source: str, sink: str, dlq: str
             pending = []
             for o in outs:
                 if o.dead:
-                    pending.append(await dlq_topic.send(key=o.key, value=o.value))
+                    if dlq_dedup is not None and not dlq_dedup.first_time(o.partition, o.key, o.value):
+                        metrics.DUPLICATES.labels(spec.stage).inc()
+                        log.warning("%s: replayed dead letter not sent again (key %r)", spec.stage, o.key)
+                        continue
+                    # the source's partition number, so a replay's copy lands where the first did
+                    pending.append(await dlq_topic.send(key=o.key, value=o.value, partition=o.partition))
+                elif dedup is not None and not dedup.first_time(o.partition, o.key, o.value):
+                    metrics.DUPLICATES.labels(spec.stage).inc()  # already on the output topic: a replay
+                    log.warning("%s: replayed record not sent again (key %r)", spec.stage, o.key)
                 else:
                     # same partition number as the input: per-article order holds end to end
                     pending.append(await sink_topic.send(key=o.key, value=o.value, partition=o.partition))
@@ -178,5 +187,12 @@ def attach(app: Any, spec: StageSpec[Any, Any], source: str, sink: str, dlq: str
 
     process.__name__ = f"{spec.stage}_agent"
     agent = app.agent(source_topic, name=f"newswire.{spec.stage}")(process)
+    readers = [d for d in (dedup, dlq_dedup) if d is not None]
+    if readers:
+        @app.on_partitions_assigned.connect
+        async def read_back(app_: Any, assigned: Any, **_: Any) -> None:
+            parts = [tp.partition for tp in assigned if tp.topic == source]
+            for reader in readers:
+                await asyncio.to_thread(reader.load, parts)
     agent.newswire_sinks = {"sink": sink_topic, "dlq": dlq_topic}  # for in-process tests
     return agent

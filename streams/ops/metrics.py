@@ -21,3 +21,5 @@ BATCH_SIZE = Histogram("newswire_batch_size", "Records per batch", ["stage"], bu
                        registry=REGISTRY)
 MODEL_LOAD_SECONDS = Gauge("newswire_model_load_seconds", "Time to load a model at start-up", ["stage", "model"], registry=REGISTRY)
 UP = Gauge("newswire_worker_up", "1 while the worker runs", ["stage"], registry=REGISTRY)
+DUPLICATES = Counter("newswire_duplicates_suppressed", "Records not sent again because the output topic already has them", ["stage"],
+                     registry=REGISTRY)

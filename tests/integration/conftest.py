@@ -122,8 +122,8 @@ class Pipeline:
             consumer.close()
         return got
 
-    def logs(self) -> str:
-        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in self.tmp.glob("worker-*.log"))
+    def logs(self, tail: int | None = 3000) -> str:
+        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-(tail or 0):]}" for p in self.tmp.glob("worker-*.log"))
 
 
 @pytest.fixture

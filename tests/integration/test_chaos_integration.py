@@ -50,7 +50,7 @@ def _publish(pipeline, stop_at: float) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_kills_lose_nothing_and_duplicate_nothing_integration(pipeline) -> None:
-    pipeline.env["NEWSWIRE_PROCESSING_GUARANTEE"] = os.environ.get("NEWSWIRE_CHAOS_GUARANTEE", "exactly_once")
+    pipeline.env["NEWSWIRE_PROCESSING_GUARANTEE"] = os.environ.get("NEWSWIRE_CHAOS_GUARANTEE", "at_least_once")
     for stage in ("clean", "language", "entities"):
         pipeline.start(stage)
     time.sleep(8)  # let the stages join their groups
@@ -73,7 +73,8 @@ def test_kills_lose_nothing_and_duplicate_nothing_integration(pipeline) -> None:
     dead = Counter(decode(m.value, DeadLetter).key for m in letters)
     lost = expected - set(ids)
     duplicated = {k: n for k, n in ids.items() if n > 1}
-    print(f"chaos: articles {ARTICLES}, malformed {MALFORMED}, kills {dict(kills)}, "
+    suppressed = pipeline.logs(tail=None).count("not sent again")
+    print(f"chaos: articles {ARTICLES}, malformed {MALFORMED}, kills {dict(kills)}, replays dropped {suppressed}, "
           f"lost {len(lost)}, duplicated {len(duplicated)}, dead letters {len(letters)}")
     assert not lost, (len(lost), pipeline.logs())
     assert not duplicated, duplicated
