@@ -82,10 +82,10 @@ def run_stage(stage: str, settings: Settings, web_port: int | None = None, logle
             load_model(package)  # before joining the group: a slow load must not stall a rebalance
             metrics.MODEL_LOAD_SECONDS.labels(stage, package).set(time.perf_counter() - started)
     elif stage == "language":
-        from streams.processors.language import detect
+        from streams.processors.language import warm_up
 
         started = time.perf_counter()
-        detect("warm up the language models")
+        warm_up()
         metrics.MODEL_LOAD_SECONDS.labels(stage, "fasttext-lid176-lite").set(time.perf_counter() - started)
     app, _ = build(stage, settings, web_port)
     Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False).execute_from_commandline()

@@ -124,6 +124,11 @@ def us_states() -> dict[str, str]:
 _SUFFIXES = ("ами", "ями", "ого", "его", "ому", "ему", "ой", "ей", "ом", "ем", "ах", "ях", "а", "я", "у", "ю", "е", "ы", "и", "s", "es", "n", "ns")
 
 
+@lru_cache(maxsize=64)
+def _names_for(language: str) -> dict[str, str]:
+    return {**country_names_in(language), **_EXTRA, **country_names_in("en")}
+
+
 def country_code(name: str, *, cities: bool = True, language: str | None = None, inflected: bool = True) -> str | None:
     """The country of a place name, or None when the evidence is not clear.
 
@@ -134,7 +139,7 @@ def country_code(name: str, *, cities: bool = True, language: str | None = None,
     if key.startswith("the "):
         key = key[4:]
     if language:
-        countries = {**country_names_in(language), **_EXTRA, **country_names_in("en")}
+        countries = _names_for(language)
     else:
         countries = country_names()
     if key in countries:
