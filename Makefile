@@ -29,6 +29,8 @@ run: install
 	$(BIN)/newswire run
 
 test: install
+	$(BIN)/ruff check streams schemas examples bench tests
+	$(BIN)/mypy
 	$(BIN)/newswire kafka start
 	$(BIN)/python -m pytest tests
 

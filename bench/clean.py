@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from schemas import RawArticle  # noqa: E402
-from streams.processors.clean import clean  # noqa: E402
+from schemas import RawArticle
+from streams.processors.clean import clean
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 

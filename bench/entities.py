@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from schemas import LanguageArticle, LanguageInfo  # noqa: E402
-from streams.processors.entities import DEFAULT_MODELS, EntityExtractor  # noqa: E402
-from streams.processors.text import content_hash  # noqa: E402
+from schemas import LanguageArticle, LanguageInfo
+from streams.processors.entities import DEFAULT_MODELS, EntityExtractor
+from streams.processors.text import content_hash
 
 TO_CONLL = {"PERSON": "PER", "PER": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NORP": "MISC", "EVENT": "MISC",
             "PRODUCT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC", "LANGUAGE": "MISC", "MISC": "MISC"}
@@ -47,6 +47,7 @@ def read_conll(path: Path, ner_col: int, docstart: bool, sentences_per_doc: int 
         if not sents:
             return
         text_parts, gold, offset, ntok = [], set(), 0, 0
+        prev_end = 0
         for si, sent in enumerate(sents):
             if si:
                 text_parts.append("\n")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from streams.processors.language import detect, fasttext_candidates  # noqa: E402
+from streams.processors.language import detect, fasttext_candidates
 
 
 def load(path: Path, limit: int | None) -> list[tuple[str, str]]:

@@ -27,9 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.entities import read_conll  # noqa: E402
-from schemas import RawArticle, decode  # noqa: E402
-from schemas.models import EnrichedArticle  # noqa: E402
+from bench.entities import read_conll
+from schemas import RawArticle, decode
+from schemas.models import EnrichedArticle
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from schemas.models import SCHEMA_VERSION, CleanArticle, DeadLetter, EnrichedArticle, LanguageArticle, RawArticle
 
 PATH = Path(__file__).parent / "asyncapi.yaml"
-MODELS = {"RawArticle": RawArticle, "CleanArticle": CleanArticle, "LanguageArticle": LanguageArticle,
+MODELS: dict[str, type[BaseModel]] = {"RawArticle": RawArticle, "CleanArticle": CleanArticle, "LanguageArticle": LanguageArticle,
           "EnrichedArticle": EnrichedArticle, "DeadLetter": DeadLetter}
 # channel id -> (topic state, message, description)
 CHANNELS = {
@@ -43,7 +44,8 @@ OPERATIONS = {
 def build(partitions: int = 3, replicas: int = 1, prefix: str = "") -> dict[str, Any]:
     from streams import __version__
 
-    _, defs = models_json_schema([(m, "validation") for m in MODELS.values()], ref_template="#/components/schemas/{model}")
+    pairs: list[tuple[type[BaseModel], Literal["validation"]]] = [(m, "validation") for m in MODELS.values()]
+    _, defs = models_json_schema(pairs, ref_template="#/components/schemas/{model}")
     schemas = defs.get("$defs", {})
     messages = {
         name: {

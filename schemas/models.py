@@ -7,15 +7,14 @@ version goes to new topic names. ``schema_version`` on every record says which i
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import re
 import unicodedata
 from datetime import datetime
 from typing import Annotated, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-import base64
-import binascii
 
 from pydantic import (
     AwareDatetime,

@@ -9,8 +9,8 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
-from enum import Enum
+from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -47,7 +47,7 @@ MODELS_BY_STATE: dict[str, type[Any]] = {
 }
 
 
-class StageChoice(str, Enum):
+class StageChoice(StrEnum):
     clean = "clean"
     language = "language"
     entities = "entities"
@@ -163,7 +163,7 @@ def publish(
             try:
                 f.get(timeout=30)
                 sent += 1
-            except Exception as exc:  # noqa: BLE001 - counted and reported, never lost silently
+            except Exception as exc:
                 failed += 1
                 err.print(f"[red]send failed:[/red] {exc}")
     out.print(f"read {len(items)}, sent {sent}, rejected {rejected}, failed {failed}" + (f" (rejected: {reasons})" if reasons else ""))
@@ -198,22 +198,17 @@ def tail(
     timeout: Annotated[float | None, typer.Option(help="stop after S seconds without a record")] = None,
 ) -> None:
     """Follow a topic as a subscriber would (reads committed records only; joins no group)."""
-    from kafka import KafkaConsumer, TopicPartition
-
+    from streams.client import open_reader
     from streams.topics import STATES, resolve
 
     s = _settings()
     name = resolve(s, topic)
     state = topic if topic in STATES else next((st for st in STATES if name.endswith(f"articles.{st}")), "")
-    consumer = KafkaConsumer(bootstrap_servers=s.bootstrap_servers, enable_auto_commit=False, group_id=None,
-                             isolation_level="read_committed", **s.kafka_client_options())
-    parts = consumer.partitions_for_topic(name)
-    if not parts:
+    consumer = open_reader(s, name, "beginning" if from_beginning else "end")
+    if not consumer.assignment():
+        consumer.close()
         err.print(f"no such topic: {name}")
         raise typer.Exit(1)
-    tps = [TopicPartition(name, p) for p in sorted(parts)]
-    consumer.assign(tps)
-    (consumer.seek_to_beginning if from_beginning else consumer.seek_to_end)(*tps)
     seen = 0
     last = time.monotonic()
     try:
@@ -374,17 +369,11 @@ def dlq_replay(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="list what would be replayed, send nothing")] = False,
 ) -> None:
     """Send dead letters back to their source topic, with their original key and bytes."""
-    from kafka import KafkaConsumer, TopicPartition
-
-    from streams.client import Publisher
+    from streams.client import Publisher, open_reader
 
     s = _settings()
-    name = s.topic("dlq")
-    consumer = KafkaConsumer(bootstrap_servers=s.bootstrap_servers, enable_auto_commit=False, group_id=None,
-                             isolation_level="read_committed", **s.kafka_client_options())
-    tps = [TopicPartition(name, p) for p in sorted(consumer.partitions_for_topic(name) or [])]
-    consumer.assign(tps)
-    consumer.seek_to_beginning(*tps)
+    consumer = open_reader(s, s.topic("dlq"), "beginning")
+    tps = list(consumer.assignment())
     ends = consumer.end_offsets(tps)
     letters: list[DeadLetter] = []
     while any(consumer.position(tp) < ends[tp] for tp in tps):
@@ -394,10 +383,10 @@ def dlq_replay(
                     d = decode(m.value, DeadLetter)
                 except BadInput:
                     continue
-                at = d.failed_at if d.failed_at.tzinfo else d.failed_at.replace(tzinfo=timezone.utc)
-                if stage and d.stage != stage or error_type and d.error_type != error_type:
+                at = d.failed_at if d.failed_at.tzinfo else d.failed_at.replace(tzinfo=UTC)
+                if (stage and d.stage != stage) or (error_type and d.error_type != error_type):
                     continue
-                if since and at < (since if since.tzinfo else since.replace(tzinfo=timezone.utc)):
+                if since and at < (since if since.tzinfo else since.replace(tzinfo=UTC)):
                     continue
                 letters.append(d)
     consumer.close()
@@ -433,9 +422,7 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="print the enriched records as JSON lines")] = False,
 ) -> None:
     """The demo: local Kafka, all stages, publish seeds/, show what comes out on articles.enriched."""
-    from kafka import KafkaConsumer, TopicPartition
-
-    from streams.client import Publisher
+    from streams.client import Publisher, open_reader
     from streams.inputs import read_paths
     from streams.ops import kafka
     from streams.ops.admin import create_topics
@@ -448,13 +435,7 @@ def run(
         started_broker = True
     create_topics(s)
     enriched = s.topic("enriched")
-    consumer = KafkaConsumer(bootstrap_servers=s.bootstrap_servers, enable_auto_commit=False, group_id=None,
-                             isolation_level="read_committed", **s.kafka_client_options())
-    tps = [TopicPartition(enriched, p) for p in sorted(consumer.partitions_for_topic(enriched) or [])]
-    consumer.assign(tps)
-    consumer.seek_to_end(*tps)
-    for tp in tps:
-        consumer.position(tp)  # pin the start now, before anything is published
+    consumer = open_reader(s, enriched, "end")  # the start is pinned before anything is published
     log_path = s.home.resolve() / "worker.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log_file:

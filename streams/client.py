@@ -18,6 +18,19 @@ log = logging.getLogger("newswire.client")
 R = TypeVar("R", bound=BaseModel)
 
 
+def open_reader(settings: Settings, topic: str, start: Literal["beginning", "end"] = "beginning") -> KafkaConsumer:
+    """A group-less, read_committed consumer assigned every partition of `topic`, positioned
+    at its beginning or its end (the position is fixed now, before anything else happens)."""
+    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None, enable_auto_commit=False,
+                             isolation_level="read_committed", **settings.kafka_client_options())
+    tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+    consumer.assign(tps)
+    (consumer.seek_to_beginning if start == "beginning" else consumer.seek_to_end)(*tps)
+    for tp in tps:
+        consumer.position(tp)
+    return consumer
+
+
 class Publisher:
     """Validates, keys and sends RawArticles to ``articles.raw``.
 
@@ -129,8 +142,7 @@ class Subscriber(Generic[R]):
 
     def __iter__(self) -> Iterator[R]:
         while True:
-            for record in self.poll():
-                yield record
+            yield from self.poll()
             self.commit()
 
     def close(self) -> None:

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
+from kafka import ConsumerRebalanceListener, KafkaConsumer
 
 from schemas import BadInput, EnrichedArticle, decode
 from streams.settings import get_settings

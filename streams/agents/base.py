@@ -11,7 +11,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -63,7 +63,7 @@ def dead_letter(stage: str, msg: Incoming, exc: BaseException) -> DeadLetter:
     return DeadLetter(
         stage=stage, error_type=error_type, error=str(exc) or type(exc).__name__, topic=msg.topic,
         partition=msg.partition, offset=msg.offset, key=msg.key, value=msg.value,
-        failed_at=datetime.now(timezone.utc),
+        failed_at=datetime.now(UTC),
     )
 
 
@@ -103,7 +103,7 @@ def route(spec: StageSpec[In, Out], messages: Sequence[Incoming]) -> list[Outgoi
             if exc.retriable:
                 raise
             _one_by_one(spec, decoded, emit, out, index)
-        except Exception:  # noqa: BLE001 - isolate the record that breaks the batch
+        except Exception:
             log.warning("batch of %d failed in %s; retrying one by one", len(decoded), spec.stage, exc_info=True)
             _one_by_one(spec, decoded, emit, out, index)
     return [out[i] for i in range(len(messages))]
@@ -118,7 +118,7 @@ def _one_by_one(spec: StageSpec[In, Out], decoded: list[tuple[Incoming, In]], em
             if exc.retriable:
                 raise
             out[index[id(msg)]] = _dead(spec.stage, msg, exc)
-        except Exception as exc:  # noqa: BLE001 - a processor bug on one record must not stop the stage
+        except Exception as exc:
             log.error("%s failed on %s[%d]@%d:\n%s", spec.stage, msg.topic, msg.partition, msg.offset, traceback.format_exc())
             out[index[id(msg)]] = _dead(spec.stage, msg, ProcessingFailed(f"{type(exc).__name__}: {exc}"))
 

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from kafka import KafkaConsumer, TopicPartition
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 
 from schemas import BadInput, DeadLetter, decode
+from streams.client import open_reader
 from streams.ops.lag import SEVERITY, LagMonitor, StageLag
 from streams.settings import Settings
 
@@ -44,12 +44,7 @@ class Exporter:
         self.history: collections.deque[dict[str, Any]] = collections.deque()
         self.dead_letters: collections.deque[dict[str, Any]] = collections.deque(maxlen=20)
         self.monitor = LagMonitor(settings)
-        self._dlq = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None, enable_auto_commit=False,
-                                  **settings.kafka_client_options())
-        dlq = settings.topic("dlq")
-        tps = [TopicPartition(dlq, p) for p in sorted(self._dlq.partitions_for_topic(dlq) or [])]
-        self._dlq.assign(tps)
-        self._dlq.seek_to_beginning(*tps)
+        self._dlq = open_reader(settings, settings.topic("dlq"), "beginning")
 
     def _poll_dead_letters(self) -> None:
         for messages in self._dlq.poll(timeout_ms=200, max_records=500).values():
@@ -84,7 +79,7 @@ class Exporter:
         while True:
             try:
                 await asyncio.to_thread(self.refresh)
-            except Exception:  # noqa: BLE001 - keep serving the last figures; the page shows the age
+            except Exception:
                 log.exception("lag refresh failed")
             await asyncio.sleep(self.interval)
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 import orjson
-from datetime import datetime, timezone
 
 from schemas import CleanArticle, EmptyText, RawArticle, RemovedSpan, TooLarge, TraceStamp
 from streams import __version__
@@ -87,13 +87,13 @@ def _parse_date(text: str) -> datetime | None:
     for fmt in _DATE_PARSE:
         for candidate in (cleaned, cleaned[:10], cleaned[:19]):
             try:
-                return datetime.strptime(candidate, fmt).replace(tzinfo=timezone.utc)
+                return datetime.strptime(candidate, fmt).replace(tzinfo=UTC)
             except ValueError:
                 continue
     m = re.search(r"(\d{4})-(\d{2})-(\d{2})", cleaned)
     if m:
         try:
-            return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=timezone.utc)
+            return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=UTC)
         except ValueError:
             return None
     return None
@@ -207,10 +207,11 @@ def extract_text(text: str) -> Extraction:
     # A scraped page usually starts with its <title> ("Headline - Site") and repeats the
     # headline just above the article: when it does, the body is sought after that line.
     after = _headline_line(lines)
-    start, end = densest_run(lines[after + 1 :]) if after is not None else (0, 0)
-    if end > start and sum(ln.score for ln in lines[after + 1 + start : after + 1 + end]) > 0 and after is not None:
+    start, end = (0, 0)
+    if after is not None:
+        start, end = densest_run(lines[after + 1 :])
         start, end = start + after + 1, end + after + 1
-    else:
+    if end <= start or sum(ln.score for ln in lines[start:end]) <= 0:
         start, end = densest_run(lines)
     if end <= start:
         start, end = 0, len(lines)
@@ -397,7 +398,7 @@ def clean(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS, now: datetime 
         raise TooLarge(f"the article body has {len(body):,} characters, over the limit of {max_chars:,}")
     if raw.html is not None:
         result = extract_html(raw.html, raw.url)
-        input_format = "html"
+        input_format: Literal["text", "html"] = "html"
     else:
         result = extract_text(repair(body))
         input_format = "text"
@@ -419,5 +420,5 @@ def clean(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS, now: datetime 
         language_hint=raw.language_hint,
         input_format=input_format,
         metadata=dict(raw.metadata),
-        trace=[TraceStamp(stage=STAGE, version=__version__, at=now or datetime.now(timezone.utc), ms=round(elapsed, 3))],
+        trace=[TraceStamp(stage=STAGE, version=__version__, at=now or datetime.now(UTC), ms=round(elapsed, 3))],
     )

@@ -18,7 +18,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -257,8 +257,8 @@ def cluster(mentions: list[RawMention], text: str) -> list[Cluster]:
         c.labels[m.label] += 1
     clusters = list(by_key.values())
     # acronyms tied to their expansions: "Islamic Revolutionary Guard Corps (IRGC)"
-    for m in re.finditer(r"([A-Z][\w'’-]*(?:\s+(?:of|the|for|and|de|du|des|la|[A-Z][\w'’-]*))+)\s+\(([A-Z]{2,8})\)", text):
-        long_form, acro = m.group(1), m.group(2)
+    for found in re.finditer(r"([A-Z][\w'’-]*(?:\s+(?:of|the|for|and|de|du|des|la|[A-Z][\w'’-]*))+)\s+\(([A-Z]{2,8})\)", text):
+        long_form, acro = found.group(1), found.group(2)
         initials = "".join(w[0] for w in long_form.split() if w[0].isupper())
         if initials.endswith(acro) or acro == initials:
             lk, ak = _key(long_form), _key(acro)
@@ -352,7 +352,7 @@ class EntityExtractor:
                 merged = merge_mentions(mentions, gazetteer_mentions(text, places=False), lang, from_misc)
                 found[i] = (sports_teams(text, merged), name)
         per_article_ms = (time.perf_counter() - started) * 1000 / max(len(articles), 1)
-        at = now or datetime.now(timezone.utc)
+        at = now or datetime.now(UTC)
         out = []
         for i, a in enumerate(articles):
             mentions, ner_model = found[i]

@@ -14,7 +14,7 @@ import re
 import time
 import unicodedata
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -316,5 +316,5 @@ def detect_language(article: CleanArticle, *, now: datetime | None = None) -> La
         if len(shares) > 1 and sorted(shares.values())[-2] >= 0.2:
             info = info.model_copy(update={"mixed": True, "shares": shares})
     elapsed = (time.perf_counter() - started) * 1000
-    stamp = TraceStamp(stage=STAGE, version=__version__, at=now or datetime.now(timezone.utc), ms=round(elapsed, 3))
+    stamp = TraceStamp(stage=STAGE, version=__version__, at=now or datetime.now(UTC), ms=round(elapsed, 3))
     return LanguageArticle(**article.model_dump(exclude={"trace"}), language=info, trace=[*article.trace, stamp])

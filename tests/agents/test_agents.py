@@ -41,7 +41,7 @@ def clean_stage(tmp_path):  # type: ignore[no-untyped-def]
 
 
 async def test_clean_agent_sends_good_and_dead_letters_bad(clean_stage, seed_text: str) -> None:  # type: ignore[no-untyped-def]
-    settings, app, agent, rec = clean_stage
+    settings, _app, agent, rec = clean_stage
     async with agent.test_context() as test_agent:
         await test_agent.put(encode(RawArticle(text=seed_text)), key=b"seed")
         await test_agent.put(b"\xff not utf-8", key=b"bad")

@@ -70,7 +70,7 @@ class Pipeline:
         return self.settings.topic(state)
 
     def start(self, stage: str) -> subprocess.Popen[bytes]:
-        log = open(self.tmp / f"worker-{stage}.log", "ab")  # noqa: SIM115 - closed with the process
+        log = open(self.tmp / f"worker-{stage}.log", "ab")
         proc = subprocess.Popen(
             [sys.executable, "-m", "streams.cli", "worker", "--stage", stage, "--web-port", str(_free_port()), "--loglevel", "warn"],
             env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,

@@ -58,7 +58,7 @@ def test_kills_lose_nothing_and_duplicate_nothing_integration(pipeline) -> None:
     publisher = threading.Thread(target=_publish, args=(pipeline, time.monotonic() + window), daemon=True)
     publisher.start()
     kills = Counter()
-    for round_ in range(KILLS):
+    for _ in range(KILLS):
         for stage in ("entities", "clean"):
             time.sleep(window / (2 * KILLS + 1))
             pipeline.stop(stage, sig=signal.SIGKILL)

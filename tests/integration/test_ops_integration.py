@@ -45,7 +45,7 @@ def test_stopped_stage_is_reported_and_recovers_integration(pipeline) -> None:
     ports = {}
     for stage in ("clean", "language", "entities"):
         ports[stage] = _free_port()
-        log = open(pipeline.tmp / f"worker-{stage}.log", "ab")  # noqa: SIM115
+        log = open(pipeline.tmp / f"worker-{stage}.log", "ab")
         pipeline.workers[stage] = subprocess.Popen(
             [sys.executable, "-m", "streams.cli", "worker", "--stage", stage, "--web-port", str(ports[stage]), "--loglevel", "warn"],
             env=pipeline.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -37,7 +37,7 @@ def test_enrich_without_clean_takes_text_as_clean_and_hint_as_language() -> None
 
 
 def test_enrich_language_only() -> None:
-    result = _run("enrich", "--stages", "clean,language", "-", stdin="Der Bundestag hat am Donnerstag das Gesetz beschlossen, das neue Regeln vorsieht.".encode())
+    result = _run("enrich", "--stages", "clean,language", "-", stdin=b"Der Bundestag hat am Donnerstag das Gesetz beschlossen, das neue Regeln vorsieht.")
     rec = decode(result.stdout.splitlines()[0], LanguageArticle)
     assert rec.language.code == "de"
     assert "entities" not in orjson.loads(result.stdout.splitlines()[0])
