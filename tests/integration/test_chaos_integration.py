@@ -16,6 +16,8 @@ import pytest
 
 from schemas import DeadLetter, EnrichedArticle, RawArticle, decode
 from streams.client import Publisher
+from streams.ops import kafka as local_kafka
+from streams.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -58,12 +60,26 @@ def test_kills_lose_nothing_and_duplicate_nothing_integration(pipeline) -> None:
     publisher = threading.Thread(target=_publish, args=(pipeline, time.monotonic() + window), daemon=True)
     publisher.start()
     kills = Counter()
+    step = window / (2 * KILLS + 3)
     for _ in range(KILLS):
         for stage in ("entities", "clean"):
-            time.sleep(window / (2 * KILLS + 1))
+            time.sleep(step)
             pipeline.stop(stage, sig=signal.SIGKILL)
             kills[stage] += 1
             pipeline.start(stage)
+    # a second language worker joins, then leaves: two rebalances under load
+    pipeline.start("language", name="language-2")
+    time.sleep(step)
+    pipeline.stop("language-2")
+    rebalances = 2
+    # the broker itself restarts mid-run (when it is the local one newswire started)
+    restarts = 0
+    base = Settings()
+    if local_kafka.status(base).pid is not None and pipeline.settings.bootstrap_servers == f"127.0.0.1:{base.kafka_port}":
+        local_kafka.stop(base)
+        time.sleep(2)
+        local_kafka.start(base)
+        restarts = 1
     publisher.join(timeout=300)
     expected = {_article(i).id for i in range(ARTICLES)}
     enriched = pipeline.read("enriched", timeout=600, settle=15,
@@ -74,7 +90,8 @@ def test_kills_lose_nothing_and_duplicate_nothing_integration(pipeline) -> None:
     lost = expected - set(ids)
     duplicated = {k: n for k, n in ids.items() if n > 1}
     suppressed = pipeline.logs(tail=None).count("not sent again")
-    print(f"chaos: articles {ARTICLES}, malformed {MALFORMED}, kills {dict(kills)}, replays dropped {suppressed}, "
+    print(f"chaos: articles {ARTICLES}, malformed {MALFORMED}, kills {dict(kills)}, rebalances {rebalances}, "
+          f"broker restarts {restarts}, replays dropped {suppressed}, "
           f"lost {len(lost)}, duplicated {len(duplicated)}, dead letters {len(letters)}")
     assert not lost, (len(lost), pipeline.logs())
     assert not duplicated, duplicated

@@ -86,3 +86,17 @@ def test_subscriber_yields_typed_records_and_commits_integration(pipeline) -> No
     assert sorted(r.text[:17] for r in seen) == [f"Subscriber test {i}" for i in range(4)]
     with Subscriber("sub-test", settings=pipeline.settings, topic="clean", model=CleanArticle, poll_timeout_ms=2000) as again:
         assert again.poll() == []  # everything was committed
+
+
+async def test_async_publisher_sends_keyed_validated_articles_integration(pipeline) -> None:
+    from streams.client import AsyncPublisher
+
+    arts = [RawArticle(text=f"Async test {i}. The harbour of Gdansk reopened on Monday.", url=f"https://example.org/a/{i}") for i in range(3)]
+    async with AsyncPublisher(pipeline.settings) as pub:
+        for a in arts:
+            meta = await pub.publish(a)
+            assert meta.topic == pipeline.topic("raw")
+        with pytest.raises(ValueError):
+            await pub.publish({"title": "no body"})
+    got = pipeline.read("raw", count=3, timeout=30)
+    assert sorted(m.key for m in got) == sorted(a.id.encode() for a in arts)
