@@ -11,6 +11,7 @@ stage, so one partition's tail holds every earlier copy of an article.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections import OrderedDict
@@ -34,10 +35,12 @@ class Deduplicator:
         self._lock = threading.Lock()
 
     def fingerprint(self, value: bytes) -> str:
-        """Output records: the content hash. Dead letters: where the bad record came from."""
+        """Output records: the content hash. Dead letters: the stage and the bad bytes."""
         rec = orjson.loads(value)
         if self.dead_letters:
-            return f"{rec.get('topic')}:{rec.get('partition')}:{rec.get('offset')}"
+            # the same bad bytes under the same key, failed by the same stage: one dead letter,
+            # even when a producer's retry put the bad message on the input topic twice
+            return f"{rec.get('stage')}:{rec.get('topic')}:{hashlib.sha256((rec.get('value') or '').encode()).hexdigest()}"
         return str(rec.get("content_hash") or "")
 
     def load(self, partitions: Iterable[int]) -> int:
