@@ -35,12 +35,16 @@ class Deduplicator:
         self._lock = threading.Lock()
 
     def fingerprint(self, value: bytes) -> str:
-        """Output records: the content hash. Dead letters: the stage and the bad bytes."""
+        """Output records: the content hash. Dead letters: the stage and the bad bytes (keyed), or
+        the source position (unkeyed)."""
         rec = orjson.loads(value)
         if self.dead_letters:
-            # the same bad bytes under the same key, failed by the same stage: one dead letter,
-            # even when a producer's retry put the bad message on the input topic twice
-            return f"{rec.get('stage')}:{rec.get('topic')}:{hashlib.sha256((rec.get('value') or '').encode()).hexdigest()}"
+            # a keyed message: the same bad bytes under the same key, failed by the same stage,
+            # is one message, even when a producer's retry put it on the input topic twice;
+            # an unkeyed one is known only by where it was read
+            if rec.get("key"):
+                return f"{rec.get('stage')}:{rec.get('topic')}:{hashlib.sha256((rec.get('value') or '').encode()).hexdigest()}"
+            return f"{rec.get('stage')}:{rec.get('topic')}:{rec.get('partition')}:{rec.get('offset')}"
         return str(rec.get("content_hash") or "")
 
     def load(self, partitions: Iterable[int]) -> int:
