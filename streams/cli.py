@@ -435,7 +435,9 @@ def run(
         started_broker = True
     create_topics(s)
     enriched = s.topic("enriched")
-    consumer = open_reader(s, enriched, "end")  # the start is pinned before anything is published
+    # from the beginning: an article already enriched by an earlier run is not written again
+    # (identical republications are dropped as replays), so its earlier record is the answer
+    consumer = open_reader(s, enriched, "beginning")
     log_path = s.home.resolve() / "worker.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log_file:
