@@ -17,7 +17,7 @@ def encode(record: BaseModel) -> bytes:
     return orjson.dumps(record.model_dump(mode="json"))
 
 
-def _describe(exc: ValidationError) -> str:
+def describe_validation_error(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors()[:5]:
         where = ".".join(str(p) for p in err.get("loc", ())) or "record"
@@ -44,4 +44,4 @@ def decode(data: bytes | bytearray | memoryview | None, model: type[M]) -> M:
     try:
         return model.model_validate(obj)
     except ValidationError as exc:
-        raise InvalidRecord(f"{model.__name__}: {_describe(exc)}") from None
+        raise InvalidRecord(f"{model.__name__}: {describe_validation_error(exc)}") from None

@@ -12,8 +12,8 @@ from pathlib import Path
 import orjson
 from pydantic import ValidationError
 
-from schemas import BadInput, RawArticle
-from schemas.wire import _describe
+from schemas import RawArticle
+from schemas.wire import describe_validation_error
 
 SUFFIXES = {".txt", ".text", ".html", ".htm", ".json", ".jsonl", ".ndjson"}
 
@@ -34,7 +34,7 @@ def _from_obj(origin: str, obj: object, raw: bytes) -> Item:
     try:
         return Item(origin, RawArticle.model_validate(obj), None, raw)
     except ValidationError as exc:
-        return Item(origin, None, _describe(exc), raw)
+        return Item(origin, None, describe_validation_error(exc), raw)
 
 
 def _json_lines(origin: str, data: bytes) -> Iterator[Item]:
@@ -59,7 +59,7 @@ def _text(origin: str, data: bytes, *, html: bool, name: str | None) -> Item:
     try:
         return Item(origin, RawArticle(metadata=meta, **fields), None, data)
     except ValidationError as exc:
-        return Item(origin, None, _describe(exc), data)
+        return Item(origin, None, describe_validation_error(exc), data)
 
 
 def read_bytes(origin: str, data: bytes, suffix: str, name: str | None = None) -> Iterator[Item]:
@@ -98,4 +98,4 @@ def read_paths(paths: list[str]) -> Iterator[Item]:
             yield Item(p, None, "no such file or folder", b"")
 
 
-__all__ = ["BadInput", "Item", "read_bytes", "read_paths"]
+__all__ = ["Item", "read_bytes", "read_paths"]

@@ -162,13 +162,13 @@ def attach(app: Any, spec: StageSpec[Any, Any], source: str, sink: str, dlq: str
             pending = []
             for o in outs:
                 if o.dead:
-                    if dlq_dedup is not None and not dlq_dedup.first_time(o.partition, o.key, o.value):
+                    if dlq_dedup is not None and not dlq_dedup.first_time(o.partition, o.key, o.record):
                         metrics.DUPLICATES.labels(spec.stage).inc()
                         log.warning("%s: replayed dead letter not sent again (key %r)", spec.stage, o.key)
                         continue
                     # the source's partition number, so a replay's copy lands where the first did
                     pending.append(await dlq_topic.send(key=o.key, value=o.value, partition=o.partition))
-                elif dedup is not None and not dedup.first_time(o.partition, o.key, o.value):
+                elif dedup is not None and not dedup.first_time(o.partition, o.key, o.record):
                     metrics.DUPLICATES.labels(spec.stage).inc()  # already on the output topic: a replay
                     log.warning("%s: replayed record not sent again (key %r)", spec.stage, o.key)
                 else:

@@ -16,9 +16,11 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
+from typing import Any
 
 import orjson
 from kafka import KafkaConsumer, TopicPartition
+from pydantic import BaseModel
 
 from streams.settings import Settings
 
@@ -34,10 +36,9 @@ class Deduplicator:
         self._seen: dict[int, OrderedDict[tuple[bytes, str], None]] = {}
         self._lock = threading.Lock()
 
-    def fingerprint(self, value: bytes) -> str:
-        """Output records: the content hash. Dead letters: the stage and the bad bytes (keyed), or
-        the source position (unkeyed)."""
-        rec = orjson.loads(value)
+    def fingerprint(self, rec: dict[str, Any]) -> str:
+        """Output records: the content hash. Dead letters: the stage and the bad bytes (keyed),
+        or the source position (unkeyed). `rec` is the record's JSON form."""
         if self.dead_letters:
             # a keyed message: the same bad bytes under the same key, failed by the same stage,
             # is one message, even when a producer's retry put it on the input topic twice;
@@ -46,6 +47,12 @@ class Deduplicator:
                 return f"{rec.get('stage')}:{rec.get('topic')}:{hashlib.sha256((rec.get('value') or '').encode()).hexdigest()}"
             return f"{rec.get('stage')}:{rec.get('topic')}:{rec.get('partition')}:{rec.get('offset')}"
         return str(rec.get("content_hash") or "")
+
+    def fingerprint_of(self, record: BaseModel) -> str:
+        """The same fingerprint from the record object the stage just made (no re-parsing):
+        only the few fields the fingerprint uses are dumped, in their JSON form."""
+        fields = {"stage", "topic", "key", "value", "partition", "offset"} if self.dead_letters else {"content_hash"}
+        return self.fingerprint(record.model_dump(mode="json", include=fields))
 
     def load(self, partitions: Iterable[int]) -> int:
         """Read back the tail of the output partitions: what was already written."""
@@ -72,7 +79,7 @@ class Deduplicator:
                 for tp, messages in batch.items():
                     for m in messages:
                         if m.value is not None and (m.key is not None or self.dead_letters):
-                            fresh[tp.partition][(m.key or b"", self.fingerprint(m.value))] = None
+                            fresh[tp.partition][(m.key or b"", self.fingerprint(orjson.loads(m.value)))] = None
                             loaded += 1
                     if consumer.position(tp) >= ends[tp]:
                         remaining.discard(tp)
@@ -83,11 +90,11 @@ class Deduplicator:
         log.info("dedup: read back %d records of %s partitions %s", loaded, self.topic, parts)
         return loaded
 
-    def first_time(self, partition: int, key: bytes | None, value: bytes) -> bool:
-        """True (and remembered) the first time this article's content goes to `partition`."""
+    def first_time(self, partition: int, key: bytes | None, record: BaseModel) -> bool:
+        """True (and remembered) the first time this record goes to `partition`."""
         if key is None and not self.dead_letters:
             return True
-        item = (key or b"", self.fingerprint(value))
+        item = (key or b"", self.fingerprint_of(record))
         with self._lock:
             seen = self._seen.setdefault(partition, OrderedDict())
             if item in seen:

@@ -173,11 +173,3 @@ def exit_code(rows: list[StageLag], max_lag: int | None = None, max_seconds: flo
     if max_seconds is not None and any(r.lag_seconds > max_seconds for r in rows):
         code = 2
     return code
-
-
-def measure(settings: Settings, stages: tuple[str, ...] = STAGES, window: float = 2.0) -> list[StageLag]:
-    monitor = LagMonitor(settings, stages)
-    try:
-        return monitor.measure(window)
-    finally:
-        monitor.close()

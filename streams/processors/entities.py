@@ -16,7 +16,7 @@ import math
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -360,8 +360,3 @@ class EntityExtractor:
             out.append(EnrichedArticle(**a.model_dump(exclude={"trace"}), entities=to_entities(mentions, a.text, a.title),
                                        ner_model=ner_model, trace=[*a.trace, stamp]))
         return out
-
-
-def extract_entities(articles: Iterable[LanguageArticle], models: dict[str, str] | None = None) -> list[EnrichedArticle]:
-    """Convenience: one batch through a default extractor."""
-    return EntityExtractor(models).extract(list(articles))

@@ -69,12 +69,13 @@ class Pipeline:
     def topic(self, state: str) -> str:
         return self.settings.topic(state)
 
-    def start(self, stage: str, name: str | None = None) -> subprocess.Popen[bytes]:
+    def start(self, stage: str, name: str | None = None, web_port: int | None = None) -> subprocess.Popen[bytes]:
         """Start a worker of `stage` (under `name`, to run a second one of the same stage)."""
         name = name or stage
         log = open(self.tmp / f"worker-{name}.log", "ab")  # closed with the process
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker", "--stage", stage, "--web-port", str(_free_port()), "--loglevel", "warn"],
+            [sys.executable, "-m", "streams.cli", "worker", "--stage", stage, "--web-port", str(web_port or _free_port()),
+             "--loglevel", "warn"],
             env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         self.workers[name] = proc

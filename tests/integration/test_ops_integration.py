@@ -42,13 +42,9 @@ def _get(url: str) -> tuple[int, bytes]:
 
 
 def test_stopped_stage_is_reported_and_recovers_integration(pipeline) -> None:
-    ports = {}
-    for stage in ("clean", "language", "entities"):
-        ports[stage] = _free_port()
-        log = open(pipeline.tmp / f"worker-{stage}.log", "ab")
-        pipeline.workers[stage] = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker", "--stage", stage, "--web-port", str(ports[stage]), "--loglevel", "warn"],
-            env=pipeline.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    ports = {stage: _free_port() for stage in ("clean", "language", "entities")}
+    for stage, port in ports.items():
+        pipeline.start(stage, web_port=port)
     _publish(pipeline, 0, 10)
     assert len(pipeline.read("enriched", count=10, timeout=180)) == 10, pipeline.logs()
 
