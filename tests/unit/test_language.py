@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from schemas import CleanArticle
-from streams.processors.language import detect, detect_language
+from streams.processors.language import detect, detect_language, detect_many
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,48 @@ def test_mixed_language_article_is_flagged() -> None:
     fr = "Le conseil municipal s'est réuni lundi pour discuter du nouveau budget des écoles et des hôpitaux de la région. " * 3
     out = detect_language(CleanArticle(id="m", text=f"{en}\n{fr}\n{en}\n{fr}", content_hash="h"))
     assert out.language.mixed and set(out.language.shares) == {"en", "fr"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x = np.zeros((3, 4)); y = x.T", "function(){return this.x}", "<div class='x'>", "a", "42 %", "— … —"],
+)
+def test_code_markup_and_scraps_are_und(text: str) -> None:
+    assert detect(text).code == "und"
+
+
+def test_entities_left_by_a_scraper_are_read_as_letters() -> None:
+    assert detect("Indisk og arabisk film st&#229;r ogs&#229; sentralt p&#229; &#229;rets festival.").code in {"nb", "nn", "da"}
+
+
+def test_hard_pairs_are_reported_with_their_neighbour() -> None:
+    info = detect("Kerajaan akan mengumumkan langkah baharu untuk mengurangkan kos sara hidup rakyat minggu depan.")
+    codes = [c.code for c in info.candidates]
+    assert info.code in {"ms", "id"} and {"ms", "id"} <= set(codes)
+    assert info.candidates == sorted(info.candidates, key=lambda c: -c.confidence)
+    assert abs(sum(c.confidence for c in info.candidates) - 1.0) < 0.01
+
+
+def test_a_batch_decides_as_single_calls_do() -> None:
+    texts = ["Guten Morgen, wie geht es dir heute?", "", "Buenos días a todos", "Привет", "東京で会議が開かれた", "Hello there my friend"]
+    together = detect_many(texts)
+    assert [i.code for i in together] == [detect(t).code for t in texts]
+    assert together[1].code == "und" and together[3].script == "Cyrillic" and together[4].code == "ja"
+
+
+def test_which_model_decided_is_reported() -> None:
+    assert detect("Ελληνικά νέα σήμερα").detector == "script"
+    assert detect("The minister resigned after the vote on Thursday night.").detector in {"ngrams", "ngrams+fasttext"}
+    assert detect("").detector == "none"
+
+
+def test_long_article_is_judged_on_chunks_and_not_mixed_when_it_is_not() -> None:
+    para = "The committee published its report on the state of the railways and the cost of repairs. " * 3
+    info = detect("\n".join([para] * 12))
+    assert info.code == "en" and not info.mixed and info.detector in {"fasttext", "ngrams", "ngrams+fasttext"}
+
+
+def test_hint_breaks_a_tie_between_close_languages() -> None:
+    text = "Vlada je objavila nove mjere"
+    assert detect(text, hint="bs").code == "bs"
+    assert detect(text, hint="hr").code == "hr"

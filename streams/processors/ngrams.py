@@ -1,0 +1,287 @@
+"""Character n-gram language scores: naive Bayes over lingua's published n-gram
+probabilities, vectorised with numpy over a whole batch of texts.
+
+lingua (https://github.com/pemistahl/lingua-py) ships, for each of its 75 languages, the
+relative frequencies of letter 1- to 5-grams learnt from the Leipzig corpora. Its pure
+Python releases (1.x) carry them as brotli-compressed JSON; ``build`` turns those into
+five sorted hash tables (one per n-gram order) stored as plain ``.npy`` files that load
+in a fraction of a second, memory-mapped. The scorer hashes every letter n-gram of a batch
+of texts at once, finds them by binary search, and sums log-probabilities per text and
+language; an n-gram a language has never seen costs that language a fixed floor below its
+rarest n-gram of the order. No Python loop runs per n-gram, which is what makes it tens of
+times faster than calling lingua text by text.
+
+    python -m streams.processors.ngrams     # once, at install time (make install does it)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+#: where lingua's 1.x wheel keeps its models, and the release we read them from
+LINGUA_RELEASE = "lingua-language-detector==1.3.5"
+_MODELS_IN_WHEEL = "lingua/language-models/"
+ORDERS = ("unigrams", "bigrams", "trigrams", "quadrigrams", "fivegrams")
+FORMAT = 2
+#: where the tables live (``NEWSWIRE_NGRAMS_DIR`` overrides): beside the package by default
+DEFAULT_DIR = Path(os.environ.get("NEWSWIRE_NGRAMS_DIR") or Path(__file__).resolve().parent.parent / "models" / "ngrams")
+
+_MUL = np.uint64(0x9E3779B97F4A7C15)
+_ONE = np.uint64(1)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _mix(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """Spread the bits of the polynomial hash evenly (splitmix64's finaliser)."""
+    h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return h ^ (h >> np.uint64(31))
+
+
+def _hash_rows(cp: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """Hash each row of code points (one n-gram a row), as the scorer hashes each window."""
+    h = np.zeros(cp.shape[0], dtype=np.uint64)
+    for j in range(cp.shape[1]):
+        h = h * _MUL + cp[:, j] + _ONE
+    return _mix(h)
+
+
+class ModelMissing(RuntimeError):
+    """The n-gram tables have not been built (``python -m streams.processors.ngrams``)."""
+
+
+def _download_wheel(dest: Path) -> Path:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:", "-d", str(dest), LINGUA_RELEASE],
+        check=True,
+    )
+    return next(dest.glob("lingua_language_detector-*.whl"))
+
+
+def build(out: Path = DEFAULT_DIR, wheel: Path | None = None) -> Path:
+    """Read lingua's n-gram models from its 1.x wheel (downloaded from PyPI when not given)
+    and write the hash tables to ``out``."""
+    import brotli
+
+    with tempfile.TemporaryDirectory() as tmp:
+        wheel = wheel or _download_wheel(Path(tmp))
+        with zipfile.ZipFile(wheel) as zf:
+            names = [n for n in zf.namelist() if n.startswith(_MODELS_IN_WHEEL) and n.endswith(".json.br")]
+            langs = sorted({n[len(_MODELS_IN_WHEEL) :].split("/")[0] for n in names})
+            arrays: dict[str, npt.NDArray[np.generic]] = {}
+            for order, name in enumerate(ORDERS, 1):
+                hashes, lang_ids, logps = [], [], []
+                rarest = np.full(len(langs), np.nan, dtype=np.float32)
+                for li, lang in enumerate(langs):
+                    member = f"{_MODELS_IN_WHEEL}{lang}/{name}.json.br"
+                    if member not in names:
+                        continue  # lingua has only unigrams for Chinese, Japanese and Korean
+                    model = json.loads(brotli.decompress(zf.read(member)))
+                    grams: list[str] = []
+                    probs: list[float] = []
+                    for fraction, joined in model["ngrams"].items():
+                        num, den = fraction.split("/")
+                        words = joined.split(" ")
+                        grams += words
+                        probs += [float(np.log(int(num) / int(den)))] * len(words)
+                    if not grams:
+                        continue
+                    cp = np.frombuffer("".join(grams).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+                    hashes.append(_hash_rows(cp.reshape(-1, order)))
+                    lang_ids.append(np.full(len(grams), li, dtype=np.uint8))
+                    logps.append(np.asarray(probs, dtype=np.float32))
+                    rarest[li] = min(probs)
+                h = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+                lang_id = np.concatenate(lang_ids) if lang_ids else np.zeros(0, dtype=np.uint8)
+                logp = np.concatenate(logps) if logps else np.zeros(0, dtype=np.float32)
+                by = np.lexsort((lang_id, h))
+                h, lang_id, logp = h[by], lang_id[by], logp[by]
+                keys, starts = np.unique(h, return_index=True)
+                arrays[f"keys{order}"] = keys
+                arrays[f"starts{order}"] = np.append(starts, len(h)).astype(np.int32)
+                arrays[f"lang{order}"] = lang_id
+                arrays[f"logp{order}"] = logp
+                arrays[f"rarest{order}"] = rarest
+    out.mkdir(parents=True, exist_ok=True)
+    for name, arr in arrays.items():
+        np.save(out / f"{name}.npy", arr)
+    (out / "meta.json").write_text(json.dumps({"format": FORMAT, "source": LINGUA_RELEASE, "languages": langs}) + "\n")
+    return out
+
+
+@dataclass(frozen=True)
+class _Order:
+    keys: npt.NDArray[np.uint64]
+    starts: npt.NDArray[np.int32]
+    lang: npt.NDArray[np.uint8]
+    logp: npt.NDArray[np.float32]
+    rarest: npt.NDArray[np.float32]
+
+
+class NgramModel:
+    """Log-likelihood of texts under each language's letter n-gram model."""
+
+    #: an unseen n-gram costs this much (natural log) below the language's rarest of its order
+    UNSEEN = 1.0
+    #: orders with at most this many distinct n-grams are held as dense n-gram x language tables
+    DENSE_UP_TO = 500_000
+
+    def __init__(self, directory: Path = DEFAULT_DIR) -> None:
+        meta_path = directory / "meta.json"
+        if not meta_path.exists():
+            raise ModelMissing(f"no language n-gram tables in {directory}: run `python -m streams.processors.ngrams` (make install does)")
+        meta = json.loads(meta_path.read_text())
+        if meta.get("format") != FORMAT:
+            raise ModelMissing(f"n-gram tables in {directory} are format {meta.get('format')}, expected {FORMAT}: rebuild them")
+        self.languages: list[str] = list(meta["languages"])
+        self.index = {code: i for i, code in enumerate(self.languages)}
+        self._orders: list[_Order] = []
+        for order in range(1, len(ORDERS) + 1):
+            def load(name: str, _order: int = order) -> npt.NDArray[np.generic]:
+                # a plain ndarray view of the mapping: numpy's memmap subclass makes every
+                # indexing operation pay for a Python-level __getitem__
+                return np.asarray(np.load(directory / f"{name}{_order}.npy", mmap_mode="r"))
+
+            self._orders.append(_Order(load("keys"), load("starts"), load("lang"), load("logp"), load("rarest")))  # type: ignore[arg-type]
+        n = len(self.languages)
+        self._floors = [np.nan_to_num(o.rarest.astype(np.float64) - self.UNSEEN, nan=-30.0) for o in self._orders]
+        self._nlang = n
+        self._directories: list[tuple[np.uint64, npt.NDArray[np.int32]]] = []
+        for o in self._orders:
+            bits = max(4, int(np.ceil(np.log2(max(len(o.keys), 1)))))
+            shift = np.uint64(64 - bits)
+            buckets = np.searchsorted(o.keys, np.arange(2**bits + 1, dtype=np.uint64) << shift).astype(np.int32)
+            buckets[-1] = len(o.keys)  # the last edge wrapped round to 0
+            self._directories.append((shift, buckets))
+        self._dense: list[npt.NDArray[np.float32] | None] = []
+        for o, floor in zip(self._orders, self._floors, strict=True):
+            if len(o.keys) > self.DENSE_UP_TO:
+                self._dense.append(None)
+                continue
+            dense = np.tile(floor.astype(np.float32), (len(o.keys) + 1, 1))
+            rows = np.repeat(np.arange(len(o.keys)), np.diff(o.starts))
+            dense[rows, o.lang] = o.logp
+            self._dense.append(dense)
+
+    @staticmethod
+    def letters(text: str) -> str:
+        """The words of a text made only of letters, lower-cased, one space apart."""
+        return " ".join(_WORD.findall(text.lower()))
+
+    def touch(self) -> None:
+        """Read every table once so that the first batch does not pay for page faults."""
+        for o in self._orders:
+            for arr in (o.keys, o.starts, o.lang, o.logp):
+                np.asarray(arr).sum()
+
+    def _find(self, order: int, needles: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+        """Row of each hash in the order's table, or -1. The keys are uniform hashes, so a
+        directory by their top bits narrows each search to a bucket of one or two keys."""
+        keys = self._orders[order].keys
+        shift, directory = self._directories[order]
+        bucket = (needles >> shift).astype(np.int64)
+        pos = directory[bucket].astype(np.int64)
+        end = directory[bucket + 1].astype(np.int64)
+        found = np.full(len(needles), -1, dtype=np.int64)
+        active = np.flatnonzero(pos < end)
+        while len(active):
+            p = pos[active]
+            match = keys[p] == needles[active]
+            found[active[match]] = p[match]
+            rest = active[~match]
+            pos[rest] += 1
+            active = rest[pos[rest] < end[rest]]
+        return found
+
+    def scores(self, texts: list[str], weights: list[float] | None = None) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+        """Log-likelihood per text (rows) and language (columns), each n-gram order weighted,
+        and how many letter n-grams each text had. Pass texts through ``letters`` first."""
+        weights = weights or [1.0] * len(ORDERS)
+        total = np.zeros((len(texts), self._nlang))
+        grams = np.zeros(len(texts), dtype=np.int64)
+        for w, (count, score) in zip(weights, self.by_order(texts, [w != 0 for w in weights]), strict=True):
+            grams += count
+            if w:
+                total += w * score
+        return total, grams
+
+    def by_order(self, texts: list[str], wanted: list[bool] | None = None) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
+        """Per n-gram order: each text's number of n-grams, and its log-likelihood per language."""
+        nl = self._nlang
+        count = len(texts)
+        out: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = []
+        joined = " " + " ".join(texts) + " "
+        cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        # document of each position: texts are separated by single spaces
+        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=count)
+        doc = np.concatenate(([0], np.repeat(np.arange(count), lengths)))
+        spaces_before = np.concatenate(([0], np.cumsum(cp == 32)))
+        h = np.zeros(len(cp), dtype=np.uint64)
+        for order, table in enumerate(self._orders, 1):
+            per_doc = np.zeros(count, dtype=np.int64)
+            score = np.zeros((count, nl))
+            out.append((per_doc, score))
+            m = len(cp) - order + 1
+            if m <= 0:
+                continue
+            h = h[:m] * _MUL + cp[order - 1 : order - 1 + m] + _ONE
+            valid = (spaces_before[order : order + m] - spaces_before[:m]) == 0
+            hv = _mix(h[valid])
+            if not len(hv) or (wanted is not None and not wanted[order - 1]):
+                continue
+            dv = doc[:m][valid]  # non-decreasing
+            per_doc += np.bincount(dv, minlength=count)
+            floor = self._floors[order - 1]
+            dense = self._dense[order - 1]
+            if dense is not None:
+                # small orders: one row per n-gram, every language filled in (unseen = floor),
+                # and a last row of floors for n-grams no language knows
+                idx = self._find(order - 1, hv)
+                idx[idx < 0] = len(table.keys)
+                starts = np.searchsorted(dv, np.arange(count))
+                present = per_doc > 0
+                score[present] = np.add.reduceat(dense[idx], starts[present], axis=0)
+                continue
+            score += per_doc[:, None] * floor[None, :]
+            idx = self._find(order - 1, hv)
+            hit = idx >= 0
+            rows, docs = idx[hit], dv[hit]
+            if not len(rows):
+                continue
+            first = table.starts[rows].astype(np.int64)
+            width = table.starts[rows + 1].astype(np.int64) - first
+            n = int(width.sum())
+            offsets = np.repeat(first - (np.cumsum(width) - width), width) + np.arange(n)
+            langs = table.lang[offsets]
+            cell = np.repeat(docs, width) * nl + langs
+            gain = table.logp[offsets] - floor[langs]
+            score += np.bincount(cell, weights=gain, minlength=count * nl).reshape(count, nl)
+        return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="build the language n-gram tables from lingua's 1.x wheel")
+    parser.add_argument("--out", type=Path, default=DEFAULT_DIR)
+    parser.add_argument("--wheel", type=Path, default=None, help="a downloaded lingua-language-detector 1.x wheel")
+    args = parser.parse_args(argv)
+    path = build(args.out, args.wheel)
+    size = sum(f.stat().st_size for f in path.iterdir())
+    print(f"language n-gram tables in {path} ({size / 1e6:.0f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
