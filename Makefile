@@ -11,7 +11,7 @@ chaos: install
 	$(BIN)/newswire kafka start
 	NEWSWIRE_CHAOS_ARTICLES=1500 NEWSWIRE_CHAOS_MALFORMED=100 NEWSWIRE_CHAOS_KILLS=2 $(BIN)/python -m pytest -s tests/integration/test_chaos_integration.py tests/unit/test_fuzz.py
 
-.PHONY: chaos bench-pipeline install run test test-unit test-integration lint schemas kafka-start kafka-stop bench bench-clean bench-language bench-entities compose-check clean
+.PHONY: chaos bench-clients bench-pipeline install run test test-unit test-integration lint schemas kafka-start kafka-stop bench bench-clean bench-language bench-entities compose-check clean
 
 # the language stage's n-gram tables, built from lingua's published models (pip download)
 NGRAMS := streams/models/ngrams/meta.json
@@ -68,7 +68,11 @@ kafka-start: install
 kafka-stop: install
 	$(BIN)/newswire kafka stop
 
-bench: bench-clean bench-language bench-entities bench-pipeline
+bench: bench-clean bench-language bench-entities bench-pipeline bench-clients
+
+bench-clients: install
+	$(BIN)/newswire kafka start
+	$(BIN)/python bench/kafka_clients.py $(DEV)
 
 bench-pipeline: install
 	$(BIN)/newswire kafka start

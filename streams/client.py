@@ -44,7 +44,10 @@ class Publisher:
             "bootstrap_servers": self.settings.bootstrap_servers,
             "acks": "all",
             "enable_idempotence": True,
+            # measured in bench/kafka_clients.py: gzip publishes ~15% more news records a
+            # second than no compression here; linger 0-20 ms changes little, 5 keeps latency low
             "linger_ms": 5,
+            "compression_type": "gzip",
             "max_request_size": max(self.settings.max_message_bytes * 2, 1048576),
             "client_id": "newswire-publisher",
             **self.settings.kafka_client_options(),
