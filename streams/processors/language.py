@@ -117,12 +117,14 @@ _BLOCK_SCRIPTS = sorted({name for _, _, name in _BLOCKS})
 _EDGES = np.array([edge for first, last, _ in _BLOCKS for edge in (first, last + 1)], dtype=np.uint32)
 _EDGE_SCRIPT = np.array([_BLOCK_SCRIPTS.index(name) for _, _, name in _BLOCKS], dtype=np.int64)
 _LETTERS = re.compile(r"[^\W\d_]+")
+#: how much of a text the script count reads
+SCRIPT_SAMPLE = 400
 
 
 def dominant_script(text: str) -> tuple[str | None, int]:
-    """The most common script among the letters (of the first 1,000 characters), and how
+    """The most common script among the letters (of the first SCRIPT_SAMPLE characters), and how
     many letters there are."""
-    head = text[:1000]
+    head = text[:SCRIPT_SAMPLE]
     if head.isascii():
         n = len(_ASCII_LETTER.findall(head))
         return ("Latin" if n else None), n
@@ -205,9 +207,9 @@ FASTTEXT_FLOOR = 1e-3
 #: of the hinted language grow e-fold)
 HINT_WEIGHT = 8.0
 #: softmax temperature that turns scores into calibrated confidences
-TEMPERATURE = 8.0
+TEMPERATURE = 10.0
 #: how much of a text the code check reads
-CODE_SAMPLE = 600
+CODE_SAMPLE = 400
 #: share of words that look like code above which a text is taken for code, not language
 CODE_SHARE = 0.4
 _CODE_TOKEN = re.compile(r"[{};=<>$\\|`]|[A-Za-z_]\w*\(|[A-Za-z]\w*\.[A-Za-z_]\w*\(?|[a-z]_[a-z]")
