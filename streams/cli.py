@@ -30,6 +30,7 @@ from schemas import (
     decode,
     encode,
 )
+from streams import __version__
 from streams.settings import STAGES, Settings, get_settings
 
 app = typer.Typer(help="newswire: a news-enrichment pipeline on Apache Kafka.", no_args_is_help=True, add_completion=False)
@@ -454,8 +455,9 @@ def run(
         started_broker = True
     create_topics(s)
     enriched = s.topic("enriched")
-    # from the beginning: an article already enriched by an earlier run is not written again
-    # (identical republications are dropped as replays), so its earlier record is the answer
+    # from the beginning: an article already enriched by an earlier run of this release is
+    # not written again (identical republications are dropped as replays), so its earlier
+    # record is the answer; records from other releases are passed over
     consumer = open_reader(s, enriched, "beginning")
     log_path = s.home.resolve() / "worker.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -480,7 +482,7 @@ def run(
                         rec = decode(m.value, EnrichedArticle)
                     except BadInput:
                         continue
-                    if rec.id in wanted:
+                    if rec.id in wanted and rec.trace and rec.trace[-1].version == __version__:
                         got[rec.id] = rec
         for rec in got.values():
             if as_json:

@@ -37,7 +37,7 @@ class Deduplicator:
         self._lock = threading.Lock()
 
     def fingerprint(self, rec: dict[str, Any]) -> str:
-        """Output records: the content hash. Dead letters: the stage and the bad bytes (keyed),
+        """Output records: the content hash and the release that wrote it. Dead letters: the stage and the bad bytes (keyed),
         or the source position (unkeyed). `rec` is the record's JSON form."""
         if self.dead_letters:
             # a keyed message: the same bad bytes under the same key, failed by the same stage,
@@ -46,12 +46,15 @@ class Deduplicator:
             if rec.get("key"):
                 return f"{rec.get('stage')}:{rec.get('topic')}:{hashlib.sha256((rec.get('value') or '').encode()).hexdigest()}"
             return f"{rec.get('stage')}:{rec.get('topic')}:{rec.get('partition')}:{rec.get('offset')}"
-        return str(rec.get("content_hash") or "")
+        # an article's output from the same body and the same release is a replay; a new
+        # release's output of it is news (its language or entities may differ) and is kept
+        trace = rec.get("trace") or [{}]
+        return f"{rec.get('content_hash') or ''}:{trace[-1].get('version', '')}"
 
     def fingerprint_of(self, record: BaseModel) -> str:
         """The same fingerprint from the record object the stage just made (no re-parsing):
         only the few fields the fingerprint uses are dumped, in their JSON form."""
-        fields = {"stage", "topic", "key", "value", "partition", "offset"} if self.dead_letters else {"content_hash"}
+        fields = {"stage", "topic", "key", "value", "partition", "offset"} if self.dead_letters else {"content_hash", "trace"}
         return self.fingerprint(record.model_dump(mode="json", include=fields))
 
     def load(self, partitions: Iterable[int]) -> int:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import orjson
 import pytest
 
-from schemas import CleanArticle, DeadLetter, encode
+from schemas import CleanArticle, DeadLetter, TraceStamp, encode
 from streams.agents.dedup import Deduplicator
 from streams.settings import Settings
 
@@ -32,7 +32,10 @@ def test_replays_are_dropped_and_distinct_messages_kept() -> None:
     assert d.first_time(1, None, _letter(None, b"{bad", 5))
     assert d.first_time(1, None, _letter(None, b"{bad", 6))  # identical unkeyed bytes at another offset: another message
     out = Deduplicator(Settings(), "articles.enriched")
-    art = CleanArticle(id="a", text="t", content_hash="h1")
-    assert out.fingerprint_of(art) == out.fingerprint(orjson.loads(encode(art))) == "h1"
+    stamp = TraceStamp(stage="clean", version="0.2.0", at=datetime(2026, 1, 1, tzinfo=UTC), ms=1.0)
+    art = CleanArticle(id="a", text="t", content_hash="h1", trace=[stamp])
+    assert out.fingerprint_of(art) == out.fingerprint(orjson.loads(encode(art))) == "h1:0.2.0"
     assert out.first_time(0, b"a", art) and not out.first_time(0, b"a", art)
     assert out.first_time(0, b"a", art.model_copy(update={"content_hash": "h2"}))  # edited article: written again
+    upgraded = art.model_copy(update={"trace": [stamp.model_copy(update={"version": "0.3.0"})]})
+    assert out.first_time(0, b"a", upgraded)  # the same article through a new release: written again
