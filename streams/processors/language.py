@@ -217,6 +217,10 @@ _CODE_TOKEN = re.compile(r"[{};=<>$\\|`]|[A-Za-z_]\w*\(|[A-Za-z]\w*\.[A-Za-z_]\w
 ARTICLE_CHARS = 600
 CHUNKS = 3
 CHUNK_CHARS = 150
+#: the trigram lead (natural log) over the runner-up that decides an article in the first pass
+ARTICLE_LEAD = 30.0
+#: in that pass, the trigram lead that makes a chunk surely in its language
+CHUNK_LEAD = 15.0
 #: fastText decides a chunk alone when at least this sure, outside the hard groups
 FASTTEXT_ALONE = 0.9
 #: languages no detector separates reliably: always judged by the n-gram models
@@ -397,6 +401,7 @@ def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list
     unit_hints: list[str | None] = []
     sure: dict[int, int] = {}  # unit -> language fastText decided alone
     pending: dict[int, _Text] = {}
+    articles: dict[int, tuple[str | None, list[tuple[str, int]]]] = {}
     for i, text in enumerate(texts):
         if "&" in text[:CODE_SAMPLE]:
             text = html.unescape(text)  # entities left by a scraper are letters, not code
@@ -409,24 +414,31 @@ def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list
             out[i] = LanguageInfo(code=possible[0], confidence=0.99, detector="script",
                                   candidates=[LanguageCandidate(code=possible[0], confidence=0.99)], script=script)
             continue
+        if len(text) > ARTICLE_CHARS:
+            prepared_chunks = [(p, w) for p, w in ((_prepare(piece), w) for piece, w in chunks(text)) if p]
+            if prepared_chunks:
+                articles[i] = (script, prepared_chunks)
+            else:
+                out[i] = _und(script)
+            continue
+        prepared = _prepare(text)
+        pending[i] = _Text(script, [len(units)], [len(text)])
+        units.append(_Unit(prepared, model.letters(prepared), script))
+        unit_hints.append(hints[i])
+    # long texts, first pass: trigrams only over all chunks at once (cheap); an article
+    # whose summed trigram lead is wide, outside the hard groups, is decided here
+    for i in _decide_articles_by_trigrams(articles, hints, out):
+        script, prepared_chunks = articles[i]
         entry = _Text(script, [], [])
-        pieces = chunks(text) if len(text) > ARTICLE_CHARS else [(text, len(text))]
-        for piece, weight in pieces:
-            prepared = _prepare(piece)
-            if not prepared:
-                continue
-            if len(pieces) > 1:
-                col = _fasttext_sure(prepared)
-                if col is not None and _script_mask(script)[col]:
-                    sure[len(units)] = col
+        for prepared, weight in prepared_chunks:
+            col = _fasttext_sure(prepared)
+            if col is not None and _script_mask(script)[col]:
+                sure[len(units)] = col
             entry.rows.append(len(units))
             entry.weights.append(weight)
             units.append(_Unit(prepared, model.letters(prepared), script))
             unit_hints.append(hints[i])
-        if entry.rows:
-            pending[i] = entry
-        else:
-            out[i] = _und(script)
+        pending[i] = entry
     if units:
         scores = np.zeros((len(units), nl))
         asked = np.zeros(len(units), dtype=bool)
@@ -454,17 +466,57 @@ def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list
     return [info if info is not None else _und(None) for info in out]
 
 
-def _with_shares(info: LanguageInfo, scores: npt.NDArray[np.float64], weights: list[int]) -> LanguageInfo:
+def _decide_articles_by_trigrams(articles: dict[int, tuple[str | None, list[tuple[str, int]]]], hints: list[str | None],
+                                  out: list[LanguageInfo | None]) -> list[int]:
+    """Decide the long texts whose chunks' trigram scores leave no doubt (writing into
+    ``out``); return the others, for the full models."""
+    if not articles:
+        return []
+    model = ngram_model()
+    owners: list[int] = []
+    letters: list[str] = []
+    for i, (_, prepared_chunks) in articles.items():
+        for prepared, _ in prepared_chunks:
+            owners.append(i)
+            letters.append(model.letters(prepared))
+    trigrams = model.by_order(letters, [False, False, True, False, False])[2][1]
+    rows_of: dict[int, list[int]] = {}
+    for row, i in enumerate(owners):
+        rows_of.setdefault(i, []).append(row)
+    undecided = []
+    for i, rows in rows_of.items():
+        script, prepared_chunks = articles[i]
+        scores = np.where(_script_mask(script), trigrams[rows], -np.inf)
+        total = scores.sum(axis=0)
+        hint = hints[i]
+        if hint and hint.lower() in model.index:
+            total[model.index[hint.lower()]] += HINT_WEIGHT
+        top2 = np.argsort(-total)[:2]
+        code = model.languages[top2[0]]
+        if code in _HARD or total[top2[0]] - total[top2[1]] < ARTICLE_LEAD:
+            undecided.append(i)
+            continue
+        ranked = _rank(total)
+        info = LanguageInfo(code=ranked[0].code, confidence=ranked[0].confidence, detector="ngrams", candidates=ranked, script=script)
+        out[i] = _with_shares(info, scores, [w for _, w in prepared_chunks], lead=CHUNK_LEAD) if len(rows) > 1 else info
+    return undecided
+
+
+def _with_shares(info: LanguageInfo, scores: npt.NDArray[np.float64], weights: list[int], lead: float | None = None) -> LanguageInfo:
     """Mark an article mixed when chunks that are surely in another language stand for at
     least MIXED_SHARE of it."""
     totals: Counter[str] = Counter()
     near = _confusable(info.code)
     for row, weight in zip(scores, weights, strict=True):
-        ranked = _rank(row)
-        code = ranked[0].code
+        top2 = np.argsort(-row)[:2]
+        code = ngram_model().languages[top2[0]]
+        if lead is not None:  # trigram scores: sure by the lead over the runner-up
+            surely = bool(row[top2[0]] - row[top2[1]] >= lead)
+        else:
+            surely = _rank(row)[0].confidence >= CHUNK_SURE
         # a chunk counts for another language only when surely so, and not for a close
         # relative of the article's (a Bosnian paragraph in a Croatian article is noise)
-        if ranked[0].confidence < CHUNK_SURE or code in near:
+        if not surely or code in near:
             code = info.code
         totals[code] += weight
     whole = sum(totals.values())
@@ -495,7 +547,9 @@ def detect_languages(articles: list[CleanArticle], *, now: datetime | None = Non
     out = []
     for article, info in zip(articles, infos, strict=True):
         stamp = TraceStamp(stage=STAGE, version=__version__, at=at, ms=round(each, 3))
-        out.append(LanguageArticle(**article.model_dump(exclude={"trace"}), language=info, trace=[*article.trace, stamp]))
+        # every field comes from a validated CleanArticle and LanguageInfo: no second validation
+        fields = {name: getattr(article, name) for name in CleanArticle.model_fields if name != "trace"}
+        out.append(LanguageArticle.model_construct(**fields, language=info, trace=[*article.trace, stamp]))
     return out
 
 
