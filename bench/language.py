@@ -24,7 +24,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from streams.processors.language import detect_many, fasttext_candidates, warm_up
+from streams.processors.language import detect_many, fasttext_candidates, related_languages, warm_up
 
 #: texts per call, as the language stage receives them
 BATCH = 32
@@ -128,6 +128,12 @@ def main() -> int:
     results["articles"]["newswire"] = evaluate("newswire", articles, newswire)
     mixed = sum(info.mixed for i in range(0, len(articles), BATCH) for info in detect_many([t for t, _ in articles[i : i + BATCH]]))
     print(f"  newswire flagged {mixed} of {len(articles)} one-language articles as mixed")
+    two = make_mixed_articles(sentences)
+    found = sum(info.mixed and {code for code, share in info.shares.items() if share >= 0.2} == set(pair)
+                for i in range(0, len(two), BATCH)
+                for info, (_, pair) in zip(detect_many([t for t, _ in two[i : i + BATCH]]), two[i : i + BATCH], strict=True))
+    print(f"  newswire flagged {found} of {len(two)} two-language articles (half and half, unrelated languages) as mixed "
+          "with both languages")
 
     print("through the command line: newswire enrich --stages language (one process, after start-up)")
     with tempfile.TemporaryDirectory() as tmp:
@@ -140,6 +146,25 @@ def main() -> int:
             acc = sum(c == g for c, (_, g) in zip(codes, items, strict=True)) / len(items)
             print(f"  {name:<10} {proc.stderr.strip().splitlines()[-1]}; accuracy {acc:.3f}")
     return 0
+
+
+def make_mixed_articles(sentences: list[tuple[str, str]], per_half: int = 15) -> list[tuple[str, tuple[str, str]]]:
+    """Articles whose first half is in one language and second half in another, unrelated one
+    (``related_languages``: a Catalan half in a Spanish article is not counted as mixed)."""
+    by_lang: dict[str, list[str]] = defaultdict(list)
+    for text, lang in sentences:
+        by_lang[lang].append(text)
+    rng = random.Random(11)
+    langs = sorted(by_lang)
+    out = []
+    for first in langs:
+        second = rng.choice([x for x in langs if x != first and x not in related_languages(first)])
+        halves = []
+        for lang in (first, second):
+            picked = rng.sample(by_lang[lang], min(per_half, len(by_lang[lang])))
+            halves += [" ".join(picked[i : i + 3]) for i in range(0, len(picked), 3)]
+        out.append(("\n".join(halves), (first, second)))
+    return out
 
 
 def make_articles(sentences: list[tuple[str, str]], per_article: int = 30, rounds: int = 10) -> list[tuple[str, str]]:

@@ -219,8 +219,9 @@ CHUNKS = 3
 CHUNK_CHARS = 150
 #: the trigram lead (natural log) over the runner-up that decides an article in the first pass
 ARTICLE_LEAD = 30.0
-#: in that pass, the trigram lead that makes a chunk surely in its language
-CHUNK_LEAD = 15.0
+#: how far (natural log) a chunk's best language must score above the article's language
+#: and its relatives for the chunk to count as another language
+CHUNK_LEAD = 20.0
 #: fastText decides a chunk alone when at least this sure, outside the hard groups
 FASTTEXT_ALONE = 0.9
 #: languages no detector separates reliably: always judged by the n-gram models
@@ -330,6 +331,12 @@ def _confusable(code: str) -> set[str]:
     return set().union(*(g for g in _CONFUSABLE if code in g))
 
 
+def related_languages(code: str) -> frozenset[str]:
+    """Languages close enough to ``code`` that a paragraph in one of them does not make an
+    article in ``code`` mixed (Bosnian in Croatian, Catalan in Spanish, ...)."""
+    return frozenset(_confusable(code) - {code})
+
+
 def looks_like_code(text: str) -> bool:
     """Source code, markup or queries: most words carry code symbols or are dotted or
     called identifiers (``np.zeros``, ``print(``, ``a_b``)."""
@@ -401,7 +408,7 @@ def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list
     unit_hints: list[str | None] = []
     sure: dict[int, int] = {}  # unit -> language fastText decided alone
     pending: dict[int, _Text] = {}
-    articles: dict[int, tuple[str | None, list[tuple[str, int]]]] = {}
+    articles: dict[int, tuple[str | None, list[tuple[str, int, str | None]]]] = {}
     for i, text in enumerate(texts):
         if "&" in text[:CODE_SAMPLE]:
             text = html.unescape(text)  # entities left by a scraper are letters, not code
@@ -410,12 +417,14 @@ def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list
             out[i] = _und(script)
             continue
         possible = SCRIPT_LANGUAGES.get(script or "", ())
-        if len(possible) == 1:
+        if len(possible) == 1 and len(text) <= ARTICLE_CHARS:  # a long text is chunked: it may mix scripts
             out[i] = LanguageInfo(code=possible[0], confidence=0.99, detector="script",
                                   candidates=[LanguageCandidate(code=possible[0], confidence=0.99)], script=script)
             continue
         if len(text) > ARTICLE_CHARS:
-            prepared_chunks = [(p, w) for p, w in ((_prepare(piece), w) for piece, w in chunks(text)) if p]
+            # each chunk has its own script: a Russian paragraph in an English article is
+            # judged among Cyrillic languages, not forced into a Latin one
+            prepared_chunks = [(p, w, dominant_script(p)[0] or script) for p, w in ((_prepare(piece), w) for piece, w in chunks(text)) if p]
             if prepared_chunks:
                 articles[i] = (script, prepared_chunks)
             else:
@@ -430,13 +439,13 @@ def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list
     for i in _decide_articles_by_trigrams(articles, hints, out):
         script, prepared_chunks = articles[i]
         entry = _Text(script, [], [])
-        for prepared, weight in prepared_chunks:
+        for prepared, weight, chunk_script in prepared_chunks:
             col = _fasttext_sure(prepared)
-            if col is not None and _script_mask(script)[col]:
+            if col is not None and _script_mask(chunk_script)[col]:
                 sure[len(units)] = col
             entry.rows.append(len(units))
             entry.weights.append(weight)
-            units.append(_Unit(prepared, model.letters(prepared), script))
+            units.append(_Unit(prepared, model.letters(prepared), chunk_script))
             unit_hints.append(hints[i])
         pending[i] = entry
     if units:
@@ -451,7 +460,7 @@ def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list
             scores[r, col] = 0.0
         for i, entry in pending.items():
             rows = entry.rows
-            ranked = _rank(scores[rows].sum(axis=0))
+            ranked = _rank(scores[_main_script_rows(rows, [units[r].script for r in rows], entry.script)].sum(axis=0))
             top = ranked[0]
             if all(r in sure for r in rows):
                 detector = "fasttext"
@@ -466,7 +475,14 @@ def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list
     return [info if info is not None else _und(None) for info in out]
 
 
-def _decide_articles_by_trigrams(articles: dict[int, tuple[str | None, list[tuple[str, int]]]], hints: list[str | None],
+def _main_script_rows(rows: list[int], scripts: list[str | None], script: str | None) -> list[int]:
+    """The chunks in the article's own script (all of them when none is): they decide the
+    article's language; chunks in another script only count towards ``shares``."""
+    same = [r for r, s in zip(rows, scripts, strict=True) if s == script]
+    return same or rows
+
+
+def _decide_articles_by_trigrams(articles: dict[int, tuple[str | None, list[tuple[str, int, str | None]]]], hints: list[str | None],
                                   out: list[LanguageInfo | None]) -> list[int]:
     """Decide the long texts whose chunks' trigram scores leave no doubt (writing into
     ``out``); return the others, for the full models."""
@@ -476,7 +492,7 @@ def _decide_articles_by_trigrams(articles: dict[int, tuple[str | None, list[tupl
     owners: list[int] = []
     letters: list[str] = []
     for i, (_, prepared_chunks) in articles.items():
-        for prepared, _ in prepared_chunks:
+        for prepared, _, _ in prepared_chunks:
             owners.append(i)
             letters.append(model.letters(prepared))
     trigrams = model.by_order(letters, [False, False, True, False, False])[2][1]
@@ -486,8 +502,9 @@ def _decide_articles_by_trigrams(articles: dict[int, tuple[str | None, list[tupl
     undecided = []
     for i, rows in rows_of.items():
         script, prepared_chunks = articles[i]
-        scores = np.where(_script_mask(script), trigrams[rows], -np.inf)
-        total = scores.sum(axis=0)
+        chunk_scripts = [c[2] for c in prepared_chunks]
+        scores = np.where(np.stack([_script_mask(cs) for cs in chunk_scripts]), trigrams[rows], -np.inf)
+        total = scores[_main_script_rows(list(range(len(rows))), chunk_scripts, script)].sum(axis=0)
         hint = hints[i]
         if hint and hint.lower() in model.index:
             total[model.index[hint.lower()]] += HINT_WEIGHT
@@ -498,27 +515,26 @@ def _decide_articles_by_trigrams(articles: dict[int, tuple[str | None, list[tupl
             continue
         ranked = _rank(total)
         info = LanguageInfo(code=ranked[0].code, confidence=ranked[0].confidence, detector="ngrams", candidates=ranked, script=script)
-        out[i] = _with_shares(info, scores, [w for _, w in prepared_chunks], lead=CHUNK_LEAD) if len(rows) > 1 else info
+        out[i] = _with_shares(info, scores, [c[1] for c in prepared_chunks]) if len(rows) > 1 else info
     return undecided
 
 
-def _with_shares(info: LanguageInfo, scores: npt.NDArray[np.float64], weights: list[int], lead: float | None = None) -> LanguageInfo:
-    """Mark an article mixed when chunks that are surely in another language stand for at
-    least MIXED_SHARE of it."""
+def _with_shares(info: LanguageInfo, scores: npt.NDArray[np.float64], weights: list[int]) -> LanguageInfo:
+    """Mark an article mixed when chunks that are surely not in its language (nor in a close
+    relative of it) stand for at least MIXED_SHARE of it. "Surely": the chunk's best
+    language scores CHUNK_LEAD above the article's language and every relative of it (or
+    the chunk is in a script the article's language is not written in)."""
+    model = ngram_model()
+    home = [model.index[c] for c in _confusable(info.code) | {info.code} if c in model.index]
     totals: Counter[str] = Counter()
-    near = _confusable(info.code)
     for row, weight in zip(scores, weights, strict=True):
-        top2 = np.argsort(-row)[:2]
-        code = ngram_model().languages[top2[0]]
-        if lead is not None:  # trigram scores: sure by the lead over the runner-up
-            surely = bool(row[top2[0]] - row[top2[1]] >= lead)
-        else:
-            surely = _rank(row)[0].confidence >= CHUNK_SURE
-        # a chunk counts for another language only when surely so, and not for a close
-        # relative of the article's (a Bosnian paragraph in a Croatian article is noise)
-        if not surely or code in near:
-            code = info.code
-        totals[code] += weight
+        best = int(np.argmax(row))
+        code = model.languages[best]
+        if best not in home:
+            ours = max(row[home]) if home else -np.inf
+            if not row[best] - ours >= CHUNK_LEAD:
+                code = info.code
+        totals[code if best not in home else info.code] += weight
     whole = sum(totals.values())
     shares = {code: round(n / whole, 3) for code, n in totals.most_common()}
     if len(shares) > 1 and sorted(shares.values())[-2] >= MIXED_SHARE:

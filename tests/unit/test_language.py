@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from schemas import CleanArticle
-from streams.processors.language import detect, detect_language, detect_many
+from streams.processors.language import detect, detect_language, detect_many, related_languages
 
 
 @pytest.mark.parametrize(
@@ -89,3 +89,14 @@ def test_hint_breaks_a_tie_between_close_languages() -> None:
     text = "Vlada je objavila nove mjere"
     assert detect(text, hint="bs").code == "bs"
     assert detect(text, hint="hr").code == "hr"
+
+
+def test_a_paragraph_in_another_script_makes_an_article_mixed() -> None:
+    en = "The delegation arrived in the capital on Monday for two days of talks on trade and energy. " * 3
+    ru = "Делегация прибыла в столицу в понедельник на двухдневные переговоры о торговле и энергетике. " * 3
+    info = detect("\n".join([en, en, ru, ru, en, ru]))
+    assert info.mixed and {"en", "ru"} <= set(info.shares)
+
+
+def test_related_languages_are_not_mixing() -> None:
+    assert "hr" in related_languages("bs") and "en" not in related_languages("fr")
