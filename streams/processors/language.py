@@ -13,10 +13,12 @@ How a batch of texts is decided:
    probability is added to the score;
 4. scores become calibrated confidences through a softmax with a fitted temperature; the
    top five are the candidates.
-Texts longer than ARTICLE_CHARS are judged on a few chunks spread over their paragraphs:
-a chunk fastText is sure of (and that is not in a hard group such as Malay/Indonesian) is
-decided by fastText alone, the rest by steps 2-3; the chunks' scores add up to the
-article's, and chunks surely in another, unrelated language make it ``mixed`` with shares.
+Texts longer than ARTICLE_CHARS are judged on a few chunks spread over their paragraphs,
+each in its own script. A first pass scores all chunks of a batch by trigrams alone and
+decides an article whose summed lead is wide (outside the hard groups such as
+Malay/Indonesian); the others get the full models: fastText alone for a chunk it is sure of,
+steps 2-3 for the rest. The chunks' scores add up to the article's, and chunks surely in
+another, unrelated language make it ``mixed`` with shares.
 """
 
 from __future__ import annotations
