@@ -229,8 +229,6 @@ FASTTEXT_ALONE = 0.9
 #: languages no detector separates reliably: always judged by the n-gram models
 _HARD = frozenset({"bs", "hr", "sr", "ms", "id", "nb", "nn", "da"})
 MIXED_SHARE = 0.2
-#: how sure a chunk's language must be to count against the article's
-CHUNK_SURE = 0.9
 #: the n-gram lead a chunk fastText is sure of gets over every other language
 SURE_LEAD = 80.0
 
@@ -252,11 +250,6 @@ def _script_mask(script: str | None) -> npt.NDArray[np.bool_]:
         for code, i in model.index.items():
             mask[i] = code not in others
     return mask
-
-
-def script_languages(script: str | None) -> frozenset[str]:
-    model = ngram_model()
-    return frozenset(model.languages[i] for i in np.flatnonzero(_script_mask(script)))
 
 
 def _fasttext_matrix(texts: list[str]) -> npt.NDArray[np.float64]:
