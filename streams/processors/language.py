@@ -392,9 +392,10 @@ def _fasttext_sure(text: str) -> int | None:
 
 def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list[LanguageInfo]:
     """The language of each text, decided together: the n-gram models score a whole batch
-    in one pass. Texts longer than ARTICLE_CHARS are judged on a few chunks: fastText alone
-    for a chunk it is sure of, the n-gram models for the rest; the chunks' scores add up to
-    the article's, and chunks in another language make the article mixed."""
+    in one pass. Texts longer than ARTICLE_CHARS are judged on a few chunks, each in its own
+    script: by the chunks' trigrams first, by the full models (and fastText alone for a chunk
+    it is sure of) where that leaves doubt; the chunks' scores add up to the article's, and
+    chunks surely in another, unrelated language make the article mixed."""
     hints = hints or [None] * len(texts)
     out: list[LanguageInfo | None] = [None] * len(texts)
     model = ngram_model()
@@ -408,7 +409,7 @@ def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list
         if "&" in text[:CODE_SAMPLE]:
             text = html.unescape(text)  # entities left by a scraper are letters, not code
         script, letters = dominant_script(text)
-        if _too_short(_prepare(text[:200]) if len(text) < 200 else text, script, letters) or looks_like_code(text[:CODE_SAMPLE]):
+        if _too_short(_prepare(text[:200]), script, letters) or looks_like_code(text[:CODE_SAMPLE]):
             out[i] = _und(script)
             continue
         possible = SCRIPT_LANGUAGES.get(script or "", ())
