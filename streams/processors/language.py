@@ -16,9 +16,9 @@ How a batch of texts is decided:
 Texts longer than ARTICLE_CHARS are judged on a few chunks spread over their paragraphs,
 each in its own script. A first pass scores all chunks of a batch by trigrams alone and
 decides an article whose summed lead is wide (outside the hard groups such as
-Malay/Indonesian); the others get the full models: fastText alone for a chunk it is sure of,
-steps 2-3 for the rest. The chunks' scores add up to the article's, and chunks surely in
-another, unrelated language make it ``mixed`` with shares.
+Malay/Indonesian); the others get steps 2-3 on their chunks. The chunks' scores add up to
+the article's, and chunks surely in another, unrelated language make it ``mixed`` with
+shares.
 """
 
 from __future__ import annotations
@@ -214,6 +214,7 @@ TEMPERATURE = 10.0
 CODE_SAMPLE = 400
 #: share of words that look like code above which a text is taken for code, not language
 CODE_SHARE = 0.4
+_CODE_MARKS = tuple("{};=<>$\\|`(._")
 _CODE_TOKEN = re.compile(r"[{};=<>$\\|`]|[A-Za-z_]\w*\(|[A-Za-z]\w*\.[A-Za-z_]\w*\(?|[a-z]_[a-z]")
 #: a long article: judged on a few chunks spread over its paragraphs
 ARTICLE_CHARS = 600
@@ -224,13 +225,9 @@ ARTICLE_LEAD = 30.0
 #: how far (natural log) a chunk's best language must score above the article's language
 #: and its relatives for the chunk to count as another language
 CHUNK_LEAD = 20.0
-#: fastText decides a chunk alone when at least this sure, outside the hard groups
-FASTTEXT_ALONE = 0.9
 #: languages no detector separates reliably: always judged by the n-gram models
 _HARD = frozenset({"bs", "hr", "sr", "ms", "id", "nb", "nn", "da"})
 MIXED_SHARE = 0.2
-#: the n-gram lead a chunk fastText is sure of gets over every other language
-SURE_LEAD = 80.0
 
 
 @lru_cache(maxsize=1)
@@ -281,7 +278,6 @@ class _Unit:
     """A text (or a chunk of an article) waiting for the models."""
 
     text: str
-    letters: str
     script: str | None
 
 
@@ -291,11 +287,11 @@ def _units_scores(units: list[_Unit], hints: list[str | None]) -> tuple[npt.NDAr
     fastText could change the answer; and which units asked fastText."""
     model = ngram_model()
     count, nl = len(units), len(model.languages)
-    short = np.fromiter((len(u.letters) < SHORT_TEXT for u in units), dtype=bool, count=count)
+    short = np.fromiter((len(u.text) < SHORT_TEXT for u in units), dtype=bool, count=count)
     weights = np.where(short[:, None], ORDER_WEIGHTS_SHORT, ORDER_WEIGHTS_LONG)
     wanted = [bool(weights[:, n].any()) for n in range(weights.shape[1])]
     scores = np.zeros((count, nl))
-    for n, (_, by_order) in enumerate(model.by_order([u.letters for u in units], wanted)):
+    for n, (_, by_order) in enumerate(model.by_order([u.text for u in units], wanted)):
         if wanted[n]:
             scores += weights[:, n : n + 1] * by_order
     for row, hint in enumerate(hints):
@@ -336,8 +332,10 @@ def looks_like_code(text: str) -> bool:
     """Source code, markup or queries: most words carry code symbols or are dotted or
     called identifiers (``np.zeros``, ``print(``, ``a_b``)."""
     words = text.split()
-    if not words or len(_CODE_TOKEN.findall(text)) < CODE_SHARE * len(words):
-        return False  # prose: too few code marks in the whole text to be worth a closer look
+    if not words or sum(map(text.count, _CODE_MARKS)) < CODE_SHARE * len(words):
+        return False  # every code-like word has one of these marks: prose has too few of them
+    if len(_CODE_TOKEN.findall(text)) < CODE_SHARE * len(words):
+        return False
     code = sum(1 for w in words if _CODE_TOKEN.search(w))
     return code >= 2 and code >= CODE_SHARE * len(words)
 
@@ -352,20 +350,20 @@ def chunks(text: str, count: int = CHUNKS, size: int = CHUNK_CHARS) -> list[tupl
     """A long text's sample: up to ``count`` pieces of about ``size`` characters spread over
     its paragraphs (first, last and evenly between), each with the length of the paragraph
     it stands for. A text without paragraphs is cut at even intervals."""
-    paragraphs = [p.strip() for p in text.split("\n")]
-    paragraphs = [p for p in paragraphs if len(p) >= 40]
+    paragraphs = [p for p in text.split("\n") if len(p) >= 40]
     if len(paragraphs) < 2:
         step = max(len(text) // count, 1)
         paragraphs = [text[i : i + step] for i in range(0, len(text), step)][:count]
     if len(paragraphs) > count:
-        picks = np.linspace(0, len(paragraphs) - 1, count).round().astype(int)
-        weight = sum(len(p) for p in paragraphs) / count
-        chosen = [(paragraphs[i], weight) for i in sorted(set(picks.tolist()))]
+        last = len(paragraphs) - 1
+        picks = sorted({round(k * last / (count - 1)) for k in range(count)}) if count > 1 else [0]
+        weight = sum(len(p) for p in paragraphs) / len(picks)
+        chosen = [(paragraphs[i], weight) for i in picks]
     else:
         chosen = [(p, float(len(p))) for p in paragraphs]
     out = []
     for para, weight in chosen:
-        piece = para[:size]
+        piece = para.strip()[:size]
         if len(para) > size and " " in piece[size // 2 :]:
             piece = piece[: piece.rindex(" ")]  # end on a word
         out.append((piece, max(int(weight), 1)))
@@ -381,89 +379,63 @@ class _Text:
     weights: list[int]  # paragraph length each unit stands for
 
 
-def _fasttext_sure(text: str) -> int | None:
-    """fastText's language for a chunk when it is sure and outside the hard groups."""
-    labels, probs = _fasttext().predict(_ft_input(text), k=1)
-    if not labels or float(probs[0]) < FASTTEXT_ALONE:
-        return None
-    code = _ft_code(labels[0])
-    return None if code in _HARD else ngram_model().index.get(code)
-
-
 def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list[LanguageInfo]:
     """The language of each text, decided together: the n-gram models score a whole batch
     in one pass. Texts longer than ARTICLE_CHARS are judged on a few chunks, each in its own
-    script: by the chunks' trigrams first, by the full models (and fastText alone for a chunk
-    it is sure of) where that leaves doubt; the chunks' scores add up to the article's, and
-    chunks surely in another, unrelated language make the article mixed."""
+    script: by the chunks' trigrams first, by the full models where that leaves doubt; the
+    chunks' scores add up to the article's, and chunks surely in another, unrelated
+    language make the article mixed."""
     hints = hints or [None] * len(texts)
     out: list[LanguageInfo | None] = [None] * len(texts)
-    model = ngram_model()
-    nl = len(model.languages)
     units: list[_Unit] = []
     unit_hints: list[str | None] = []
-    sure: dict[int, int] = {}  # unit -> language fastText decided alone
     pending: dict[int, _Text] = {}
-    articles: dict[int, tuple[str | None, list[tuple[str, int, str | None]]]] = {}
+    long_texts: dict[int, str] = {}
     for i, text in enumerate(texts):
         if "&" in text[:CODE_SAMPLE]:
             text = html.unescape(text)  # entities left by a scraper are letters, not code
+        if looks_like_code(text[:CODE_SAMPLE]):
+            out[i] = _und(dominant_script(text)[0])
+            continue
+        if len(text) > ARTICLE_CHARS:
+            long_texts[i] = text  # judged on chunks, each in its own script
+            continue
         script, letters = dominant_script(text)
-        if _too_short(_prepare(text[:200]), script, letters) or looks_like_code(text[:CODE_SAMPLE]):
+        prepared = _prepare(text)
+        if _too_short(prepared, script, letters):
             out[i] = _und(script)
             continue
         possible = SCRIPT_LANGUAGES.get(script or "", ())
-        if len(possible) == 1 and len(text) <= ARTICLE_CHARS:  # a long text is chunked: it may mix scripts
+        if len(possible) == 1:
             out[i] = LanguageInfo(code=possible[0], confidence=0.99, detector="script",
                                   candidates=[LanguageCandidate(code=possible[0], confidence=0.99)], script=script)
             continue
-        if len(text) > ARTICLE_CHARS:
-            # each chunk has its own script: a Russian paragraph in an English article is
-            # judged among Cyrillic languages, not forced into a Latin one
-            prepared_chunks = [(p, w, dominant_script(p)[0] or script) for p, w in ((_prepare(piece), w) for piece, w in chunks(text)) if p]
-            if prepared_chunks:
-                articles[i] = (script, prepared_chunks)
-            else:
-                out[i] = _und(script)
-            continue
-        prepared = _prepare(text)
         pending[i] = _Text(script, [len(units)], [len(text)])
-        units.append(_Unit(prepared, model.letters(prepared), script))
+        units.append(_Unit(prepared, script))
         unit_hints.append(hints[i])
-    # long texts, first pass: trigrams only over all chunks at once (cheap); an article
-    # whose summed trigram lead is wide, outside the hard groups, is decided here
-    for i in _decide_articles_by_trigrams(articles, hints, out):
-        script, prepared_chunks = articles[i]
+    # long texts: a first pass over all their chunks' trigrams decides most; the rest get the
+    # full models here
+    for i, (script, pieces) in _judge_articles(long_texts, hints, out).items():
         entry = _Text(script, [], [])
-        for prepared, weight, chunk_script in prepared_chunks:
-            col = _fasttext_sure(prepared)
-            if col is not None and _script_mask(chunk_script)[col]:
-                sure[len(units)] = col
+        for piece, weight, chunk_script in pieces:
+            prepared = _prepare(piece)
+            if not prepared:
+                continue
             entry.rows.append(len(units))
             entry.weights.append(weight)
-            units.append(_Unit(prepared, model.letters(prepared), chunk_script))
+            units.append(_Unit(prepared, chunk_script))
             unit_hints.append(hints[i])
-        pending[i] = entry
+        if entry.rows:
+            pending[i] = entry
+        else:
+            out[i] = _und(script)
     if units:
-        scores = np.zeros((len(units), nl))
-        asked = np.zeros(len(units), dtype=bool)
-        open_rows = [r for r in range(len(units)) if r not in sure]
-        if open_rows:
-            scores[open_rows], asked[open_rows] = _units_scores([units[r] for r in open_rows], [unit_hints[r] for r in open_rows])
-        for r, col in sure.items():
-            # a sure fastText chunk counts as a clear n-gram lead for its language
-            scores[r] = np.where(_script_mask(units[r].script), -SURE_LEAD, -np.inf)
-            scores[r, col] = 0.0
+        scores, asked = _units_scores(units, unit_hints)
         for i, entry in pending.items():
             rows = entry.rows
             ranked = _rank(scores[_main_script_rows(rows, [units[r].script for r in rows], entry.script)].sum(axis=0))
             top = ranked[0]
-            if all(r in sure for r in rows):
-                detector = "fasttext"
-            elif asked[rows].any() or any(r in sure for r in rows):
-                detector = "ngrams+fasttext"
-            else:
-                detector = "ngrams"
+            detector = "ngrams+fasttext" if asked[rows].any() else "ngrams"
             info = LanguageInfo(code=top.code, confidence=top.confidence, detector=detector, candidates=ranked, script=entry.script)
             if len(rows) > 1:
                 info = _with_shares(info, scores[rows], entry.weights)
@@ -478,41 +450,104 @@ def _main_script_rows(rows: list[int], scripts: list[str | None], script: str | 
     return same or rows
 
 
-def _decide_articles_by_trigrams(articles: dict[int, tuple[str | None, list[tuple[str, int, str | None]]]], hints: list[str | None],
-                                  out: list[LanguageInfo | None]) -> list[int]:
-    """Decide the long texts whose chunks' trigram scores leave no doubt (writing into
-    ``out``); return the others, for the full models."""
-    if not articles:
-        return []
+def _chunk_scripts(pieces: list[str]) -> list[str | None]:
+    """The dominant script of each piece, for a whole batch in one vectorised pass."""
+    cp = np.frombuffer(("\0".join(pieces)).encode("utf-32-le"), dtype=np.uint32)
+    owner = np.cumsum(cp == 0)
+    pos = np.searchsorted(_EDGES, cp, side="right")
+    inside = (pos & 1) == 1
+    n = len(_BLOCK_SCRIPTS)
+    counts = np.bincount(owner[inside] * n + _EDGE_SCRIPT[pos[inside] // 2], minlength=len(pieces) * n).reshape(len(pieces), n)
+    best = counts.argmax(axis=1)
+    han, kana = _BLOCK_SCRIPTS.index("Han"), _BLOCK_SCRIPTS.index("Kana")
+    best[(best == han) & (counts[:, kana] > 0)] = kana  # Japanese writes Han and Kana together
+    found = counts.max(axis=1) > 0
+    return [_BLOCK_SCRIPTS[b] if ok else dominant_script(piece)[0] for b, ok, piece in zip(best.tolist(), found.tolist(), pieces, strict=True)]
+
+
+@lru_cache(maxsize=1)
+def _language_tables() -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Per language: is it in a hard group; and which languages are it or its relatives."""
     model = ngram_model()
+    hard = np.array([c in _HARD for c in model.languages])
+    home = np.zeros((len(model.languages), len(model.languages)), dtype=bool)
+    for i, code in enumerate(model.languages):
+        for rel in _confusable(code) | {code}:
+            if rel in model.index:
+                home[i, model.index[rel]] = True
+    return hard, home
+
+
+def _judge_articles(articles: dict[int, str], hints: list[str | None], out: list[LanguageInfo | None]
+                    ) -> dict[int, tuple[str | None, list[tuple[str, int, str | None]]]]:
+    """Long texts, first pass: every chunk of every article in one trigram scoring. An
+    article whose summed lead is wide, outside the hard groups, is decided here (written into
+    ``out``); the others are returned with their chunks for the full models."""
+    model = ngram_model()
+    pieces: list[str] = []
+    weights: list[int] = []
     owners: list[int] = []
-    letters: list[str] = []
-    for i, (_, prepared_chunks) in articles.items():
-        for prepared, _, _ in prepared_chunks:
+    for i, text in articles.items():
+        for piece, weight in chunks(text):
+            if "://" in piece or "www." in piece or "@" in piece:
+                piece = _URL.sub(" ", piece)
+            pieces.append(piece)
+            weights.append(weight)
             owners.append(i)
-            letters.append(model.letters(prepared))
-    trigrams = model.by_order(letters, [False, False, True, False, False])[2][1]
-    rows_of: dict[int, list[int]] = {}
-    for row, i in enumerate(owners):
-        rows_of.setdefault(i, []).append(row)
-    undecided = []
-    for i, rows in rows_of.items():
-        script, prepared_chunks = articles[i]
-        chunk_scripts = [c[2] for c in prepared_chunks]
-        scores = np.where(np.stack([_script_mask(cs) for cs in chunk_scripts]), trigrams[rows], -np.inf)
-        total = scores[_main_script_rows(list(range(len(rows))), chunk_scripts, script)].sum(axis=0)
+    if not pieces:
+        return {}
+    scripts = _chunk_scripts(pieces)
+    ids = list(articles)
+    row_of = {i: k for k, i in enumerate(ids)}
+    art = np.fromiter((row_of[i] for i in owners), dtype=np.int64, count=len(owners))
+    # an article's script: the one most of its chunks are in
+    votes: dict[int, Counter[str | None]] = {i: Counter() for i in ids}
+    for i, sc, w in zip(owners, scripts, weights, strict=True):
+        votes[i][sc] += w
+    art_script = {i: v.most_common(1)[0][0] for i, v in votes.items()}
+    masks = np.stack([_script_mask(sc) for sc in scripts])
+    trigrams = np.where(masks, model.by_order(pieces, [False, False, True, False, False])[2][1], -np.inf)
+    main = np.fromiter((sc == art_script[i] for sc, i in zip(scripts, owners, strict=True)), dtype=bool, count=len(owners))
+    totals = np.zeros((len(ids), len(model.languages)))
+    np.add.at(totals, art[main], trigrams[main])
+    for k, i in enumerate(ids):
         hint = hints[i]
         if hint and hint.lower() in model.index:
-            total[model.index[hint.lower()]] += HINT_WEIGHT
-        top2 = np.argsort(-total)[:2]
-        code = model.languages[top2[0]]
-        if code in _HARD or total[top2[0]] - total[top2[1]] < ARTICLE_LEAD:
-            undecided.append(i)
+            totals[k, model.index[hint.lower()]] += HINT_WEIGHT
+    order = np.argsort(-totals, axis=1)
+    top, second = order[:, 0], order[:, 1]
+    lead = totals[np.arange(len(ids)), top] - totals[np.arange(len(ids)), second]
+    hard, home = _language_tables()
+    decided = (lead >= ARTICLE_LEAD) & ~hard[top]
+    # chunks surely in another language than their article's (and its relatives')
+    chunk_home = home[top[art]]
+    best = trigrams.argmax(axis=1)
+    ours = np.where(chunk_home, trigrams, -np.inf).max(axis=1)
+    foreign = ~chunk_home[np.arange(len(pieces)), best] & (trigrams[np.arange(len(pieces)), best] - ours >= CHUNK_LEAD)
+    undecided: dict[int, tuple[str | None, list[tuple[str, int, str | None]]]] = {}
+    for k, i in enumerate(ids):
+        rows = np.flatnonzero(art == k)
+        if not decided[k]:
+            undecided[i] = (art_script[i], [(pieces[r], weights[r], scripts[r]) for r in rows])
             continue
-        ranked = _rank(total)
-        info = LanguageInfo(code=ranked[0].code, confidence=ranked[0].confidence, detector="ngrams", candidates=ranked, script=script)
-        out[i] = _with_shares(info, scores, [c[1] for c in prepared_chunks]) if len(rows) > 1 else info
+        ranked = _rank(totals[k])
+        info = LanguageInfo(code=ranked[0].code, confidence=ranked[0].confidence, detector="ngrams", candidates=ranked, script=art_script[i])
+        if foreign[rows].any():
+            info = _shares_of(info, [model.languages[best[r]] if foreign[r] else info.code for r in rows], [weights[r] for r in rows])
+        out[i] = info
     return undecided
+
+
+def _shares_of(info: LanguageInfo, codes: list[str], weights: list[int]) -> LanguageInfo:
+    """``info`` made mixed when the chunks' languages give a second one MIXED_SHARE or more."""
+    totals: Counter[str] = Counter()
+    for code, weight in zip(codes, weights, strict=True):
+        totals[code] += weight
+    whole = sum(totals.values())
+    shares = {code: round(n / whole, 3) for code, n in totals.most_common()}
+    if len(shares) > 1 and sorted(shares.values())[-2] >= MIXED_SHARE:
+        return info.model_copy(update={"mixed": True, "shares": shares})
+    return info
 
 
 def _with_shares(info: LanguageInfo, scores: npt.NDArray[np.float64], weights: list[int]) -> LanguageInfo:
@@ -521,21 +556,13 @@ def _with_shares(info: LanguageInfo, scores: npt.NDArray[np.float64], weights: l
     language scores CHUNK_LEAD above the article's language and every relative of it (or
     the chunk is in a script the article's language is not written in)."""
     model = ngram_model()
-    home = [model.index[c] for c in _confusable(info.code) | {info.code} if c in model.index]
-    totals: Counter[str] = Counter()
-    for row, weight in zip(scores, weights, strict=True):
+    home = _language_tables()[1][model.index[info.code]]
+    codes = []
+    for row in scores:
         best = int(np.argmax(row))
-        code = model.languages[best]
-        if best not in home:
-            ours = max(row[home]) if home else -np.inf
-            if not row[best] - ours >= CHUNK_LEAD:
-                code = info.code
-        totals[code if best not in home else info.code] += weight
-    whole = sum(totals.values())
-    shares = {code: round(n / whole, 3) for code, n in totals.most_common()}
-    if len(shares) > 1 and sorted(shares.values())[-2] >= MIXED_SHARE:
-        return info.model_copy(update={"mixed": True, "shares": shares})
-    return info
+        ours = np.max(np.where(home, row, -np.inf))
+        codes.append(model.languages[best] if not home[best] and row[best] - ours >= CHUNK_LEAD else info.code)
+    return _shares_of(info, codes, weights)
 
 
 def detect(text: str, hint: str | None = None) -> LanguageInfo:

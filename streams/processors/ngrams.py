@@ -40,6 +40,8 @@ DEFAULT_DIR = Path(os.environ.get("NEWSWIRE_NGRAMS_DIR") or Path(__file__).resol
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 _ONE = np.uint64(1)
 _WORD = re.compile(r"[^\W\d_]+")
+# which code points are letters (the planes where scripts live; above them nothing is)
+_IS_LETTER = np.array([chr(c).isalpha() for c in range(0x30000)] + [False], dtype=bool)
 
 
 def _mix(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
@@ -206,7 +208,8 @@ class NgramModel:
 
     def scores(self, texts: list[str], weights: list[float] | None = None) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
         """Log-likelihood per text (rows) and language (columns), each n-gram order weighted,
-        and how many letter n-grams each text had. Pass texts through ``letters`` first."""
+        and how many letter n-grams each text had. Texts are taken as they come: n-grams are
+        read inside runs of letters, lower-cased."""
         weights = weights or [1.0] * len(ORDERS)
         total = np.zeros((len(texts), self._nlang))
         grams = np.zeros(len(texts), dtype=np.int64)
@@ -217,16 +220,20 @@ class NgramModel:
         return total, grams
 
     def by_order(self, texts: list[str], wanted: list[bool] | None = None) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
-        """Per n-gram order: each text's number of n-grams, and its log-likelihood per language."""
+        """Per n-gram order: each text's number of n-grams, and its log-likelihood per language
+        (n-grams inside runs of letters, lower-cased; ``letters`` gives the same words)."""
         nl = self._nlang
         count = len(texts)
         out: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = []
-        joined = " " + " ".join(texts) + " "
-        cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        # document of each position: texts are separated by single spaces
-        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=count)
-        doc = np.concatenate(([0], np.repeat(np.arange(count), lengths)))
-        spaces_before = np.concatenate(([0], np.cumsum(cp == 32)))
+        # one lower-cased string; NUL between texts (lower() may change a text's length, so
+        # the documents are told apart by their separators, not by offsets)
+        joined = ("\0" + "\0".join(texts) + "\0").lower()
+        cp32 = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        doc = np.cumsum(cp32 == 0) - 1
+        # anything but a letter separates words: digits, punctuation, marks, spaces, NUL
+        letter = _IS_LETTER[np.minimum(cp32, len(_IS_LETTER) - 1)]
+        cp = cp32.astype(np.uint64)
+        spaces_before = np.concatenate(([0], np.cumsum(~letter)))
         h = np.zeros(len(cp), dtype=np.uint64)
         for order, table in enumerate(self._orders, 1):
             per_doc = np.zeros(count, dtype=np.int64)
