@@ -100,3 +100,9 @@ def test_a_paragraph_in_another_script_makes_an_article_mixed() -> None:
 
 def test_related_languages_are_not_mixing() -> None:
     assert "hr" in related_languages("bs") and "en" not in related_languages("fr")
+
+
+def test_long_texts_of_one_script_and_of_no_language() -> None:
+    greek = "Η κυβέρνηση ανακοίνωσε σήμερα νέα μέτρα για την οικονομία και την ενέργεια της χώρας. " * 12
+    assert detect(greek).code == "el"
+    assert detect("\n".join(["12 345 678 90 12 345 678 90 12 345 678 90 12 345 678 90"] * 20)).code == "und"
