@@ -15,7 +15,7 @@ How a batch of texts is decided:
    top five are the candidates.
 Texts longer than ARTICLE_CHARS are judged on a few chunks spread over their paragraphs,
 each in its own script. A first pass scores all chunks of a batch by trigrams alone and
-decides an article whose summed lead is wide (outside the hard groups such as
+decides an article whose summed lead is wide (twice as wide in the hard groups such as
 Malay/Indonesian); the others get steps 2-3 on their chunks. The chunks' scores add up to
 the article's, and chunks surely in another, unrelated language make it ``mixed`` with
 shares.
@@ -220,7 +220,8 @@ _CODE_TOKEN = re.compile(r"[{};=<>$\\|`]|[A-Za-z_]\w*\(|[A-Za-z]\w*\.[A-Za-z_]\w
 ARTICLE_CHARS = 600
 CHUNKS = 3
 CHUNK_CHARS = 150
-#: the trigram lead (natural log) over the runner-up that decides an article in the first pass
+#: the trigram lead (natural log) over the runner-up that decides an article in the first
+#: pass (twice this for a language of a hard group)
 ARTICLE_LEAD = 30.0
 #: how far (natural log) a chunk's best language must score above the article's language
 #: and its relatives for the chunk to count as another language
@@ -264,13 +265,21 @@ def _fasttext_matrix(texts: list[str]) -> npt.NDArray[np.float64]:
 
 
 def _rank(scores: npt.NDArray[np.float64]) -> list[LanguageCandidate]:
+    return _rank_rows(scores[None, :])[0]
+
+
+def _rank_rows(scores: npt.NDArray[np.float64]) -> list[list[LanguageCandidate]]:
+    """Calibrated confidences (softmax at TEMPERATURE), the top five of each row."""
     z = scores / TEMPERATURE
-    z = z - z.max()
+    z = z - z.max(axis=1, keepdims=True)
     p = np.exp(z)
-    p /= p.sum()
-    top = np.argsort(-p)[:5]
+    p /= p.sum(axis=1, keepdims=True)
+    top = np.argsort(-p, axis=1)[:, :5]
+    best = np.round(np.take_along_axis(p, top, axis=1), 4).tolist()
     languages = ngram_model().languages
-    return [LanguageCandidate(code=languages[i], confidence=round(float(p[i]), 4)) for i in top if p[i] >= 1e-4]
+    # the values are ours and in range: no validation needed
+    return [[LanguageCandidate.model_construct(code=languages[i], confidence=c) for i, c in zip(row, conf, strict=True) if c >= 1e-4]
+            for row, conf in zip(top.tolist(), best, strict=True)]
 
 
 @dataclass
@@ -431,9 +440,11 @@ def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list
             out[i] = _und(script)
     if units:
         scores, asked = _units_scores(units, unit_hints)
-        for i, entry in pending.items():
+        entries = list(pending.items())
+        totals = np.stack([scores[e.rows[0]] if len(e.rows) == 1 else
+                           scores[_main_script_rows(e.rows, [units[r].script for r in e.rows], e.script)].sum(axis=0) for _, e in entries])
+        for (i, entry), ranked in zip(entries, _rank_rows(totals), strict=True):
             rows = entry.rows
-            ranked = _rank(scores[_main_script_rows(rows, [units[r].script for r in rows], entry.script)].sum(axis=0))
             top = ranked[0]
             detector = "ngrams+fasttext" if asked[rows].any() else "ngrams"
             info = LanguageInfo(code=top.code, confidence=top.confidence, detector=detector, candidates=ranked, script=entry.script)
@@ -481,8 +492,8 @@ def _language_tables() -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
 def _judge_articles(articles: dict[int, str], hints: list[str | None], out: list[LanguageInfo | None]
                     ) -> dict[int, tuple[str | None, list[tuple[str, int, str | None]]]]:
     """Long texts, first pass: every chunk of every article in one trigram scoring. An
-    article whose summed lead is wide, outside the hard groups, is decided here (written into
-    ``out``); the others are returned with their chunks for the full models."""
+    article whose summed lead is wide (twice as wide in the hard groups) is decided here
+    (written into ``out``); the others are returned with their chunks for the full models."""
     model = ngram_model()
     pieces: list[str] = []
     weights: list[int] = []
@@ -518,21 +529,25 @@ def _judge_articles(articles: dict[int, str], hints: list[str | None], out: list
     top, second = order[:, 0], order[:, 1]
     lead = totals[np.arange(len(ids)), top] - totals[np.arange(len(ids)), second]
     hard, home = _language_tables()
-    decided = (lead >= ARTICLE_LEAD) & ~hard[top]
+    # the hard groups (Malay/Indonesian, the Serbo-Croatian and Scandinavian neighbours) need
+    # twice the lead: their trigrams differ least
+    decided = lead >= np.where(hard[top], 2 * ARTICLE_LEAD, ARTICLE_LEAD)
     # chunks surely in another language than their article's (and its relatives')
     chunk_home = home[top[art]]
     best = trigrams.argmax(axis=1)
     ours = np.where(chunk_home, trigrams, -np.inf).max(axis=1)
     foreign = ~chunk_home[np.arange(len(pieces)), best] & (trigrams[np.arange(len(pieces)), best] - ours >= CHUNK_LEAD)
     undecided: dict[int, tuple[str | None, list[tuple[str, int, str | None]]]] = {}
+    bounds = np.searchsorted(art, np.arange(len(ids) + 1))  # an article's chunks are consecutive
+    ranks = iter(_rank_rows(totals[decided]))
     for k, i in enumerate(ids):
-        rows = np.flatnonzero(art == k)
+        rows = range(bounds[k], bounds[k + 1])
         if not decided[k]:
             undecided[i] = (art_script[i], [(pieces[r], weights[r], scripts[r]) for r in rows])
             continue
-        ranked = _rank(totals[k])
+        ranked = next(ranks)
         info = LanguageInfo(code=ranked[0].code, confidence=ranked[0].confidence, detector="ngrams", candidates=ranked, script=art_script[i])
-        if foreign[rows].any():
+        if foreign[bounds[k] : bounds[k + 1]].any():
             info = _shares_of(info, [model.languages[best[r]] if foreign[r] else info.code for r in rows], [weights[r] for r in rows])
         out[i] = info
     return undecided
@@ -574,7 +589,9 @@ def warm_up() -> None:
     """Load the models a worker needs before its first record: fastText and the n-gram
     tables (read through once so that the first batch does not wait on the disk)."""
     ngram_model().touch()
-    detect("warm up the language models")
+    _fasttext()
+    _language_tables()
+    detect_many(["warm up the language models", "warm up the language models. " * 30])
 
 
 def detect_languages(articles: list[CleanArticle], *, now: datetime | None = None) -> list[LanguageArticle]:

@@ -235,17 +235,20 @@ class NgramModel:
         cp = cp32.astype(np.uint64)
         spaces_before = np.concatenate(([0], np.cumsum(~letter)))
         h = np.zeros(len(cp), dtype=np.uint64)
+        last = max((k + 1 for k, w in enumerate(wanted) if w), default=0) if wanted is not None else len(self._orders)
         for order, table in enumerate(self._orders, 1):
             per_doc = np.zeros(count, dtype=np.int64)
             score = np.zeros((count, nl))
             out.append((per_doc, score))
             m = len(cp) - order + 1
-            if m <= 0:
+            if m <= 0 or order > last:
                 continue
-            h = h[:m] * _MUL + cp[order - 1 : order - 1 + m] + _ONE
+            h = h[:m] * _MUL + cp[order - 1 : order - 1 + m] + _ONE  # every order builds on the one before
+            if wanted is not None and not wanted[order - 1]:
+                continue
             valid = (spaces_before[order : order + m] - spaces_before[:m]) == 0
             hv = _mix(h[valid])
-            if not len(hv) or (wanted is not None and not wanted[order - 1]):
+            if not len(hv):
                 continue
             dv = doc[:m][valid]  # non-decreasing
             per_doc += np.bincount(dv, minlength=count)
