@@ -165,7 +165,7 @@ class LanguageCandidate(BaseModel):
 class LanguageInfo(BaseModel):
     code: str = Field(description="ISO 639-1, or 'und' when no language is reliable")
     confidence: float = Field(ge=0.0, le=1.0)
-    detector: str = Field(description="which model decided: script, ngrams (lingua's n-gram models), ngrams+fasttext, fasttext, hint, none")
+    detector: str = Field(description="which model decided: script, ngrams (lingua's n-gram models), ngrams+fasttext, hint, none")
     candidates: list[LanguageCandidate] = Field(default_factory=list)
     script: str | None = Field(default=None, description="dominant Unicode script, e.g. Latin, Cyrillic")
     mixed: bool = False

@@ -229,6 +229,8 @@ CHUNK_LEAD = 20.0
 #: languages no detector separates reliably: always judged by the n-gram models
 _HARD = frozenset({"bs", "hr", "sr", "ms", "id", "nb", "nn", "da"})
 MIXED_SHARE = 0.2
+#: the highest confidence reported for a language of a hard group
+HARD_CAP = 0.8
 
 
 @lru_cache(maxsize=1)
@@ -278,8 +280,25 @@ def _rank_rows(scores: npt.NDArray[np.float64]) -> list[list[LanguageCandidate]]
     best = np.round(np.take_along_axis(p, top, axis=1), 4).tolist()
     languages = ngram_model().languages
     # the values are ours and in range: no validation needed
-    return [[LanguageCandidate.model_construct(code=languages[i], confidence=c) for i, c in zip(row, conf, strict=True) if c >= 1e-4]
+    return [_hard_capped([LanguageCandidate.model_construct(code=languages[i], confidence=c) for i, c in zip(row, conf, strict=True) if c >= 1e-4])
             for row, conf in zip(top.tolist(), best, strict=True)]
+
+
+def _hard_capped(ranked: list[LanguageCandidate]) -> list[LanguageCandidate]:
+    """A language of a hard group is never reported surer than HARD_CAP: the rest goes to
+    its neighbours, which no model here tells apart reliably (Malay is called Indonesian
+    on whole articles, with any amount of text)."""
+    top = ranked[0]
+    group = (_confusable(top.code) & _HARD) - {top.code}
+    if top.code not in _HARD or top.confidence <= HARD_CAP or not group:
+        return ranked
+    spare = (top.confidence - HARD_CAP) / len(group)
+    conf = {c.code: c.confidence for c in ranked}
+    conf[top.code] = HARD_CAP
+    for code in group:
+        conf[code] = conf.get(code, 0.0) + spare
+    order = sorted(conf.items(), key=lambda kv: -kv[1])[:5]
+    return [LanguageCandidate.model_construct(code=c, confidence=round(v, 4)) for c, v in order]
 
 
 @dataclass

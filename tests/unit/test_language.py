@@ -106,3 +106,11 @@ def test_long_texts_of_one_script_and_of_no_language() -> None:
     greek = "Η κυβέρνηση ανακοίνωσε σήμερα νέα μέτρα για την οικονομία και την ενέργεια της χώρας. " * 12
     assert detect(greek).code == "el"
     assert detect("\n".join(["12 345 678 90 12 345 678 90 12 345 678 90 12 345 678 90"] * 20)).code == "und"
+
+
+def test_a_hard_pair_is_never_reported_certain() -> None:
+    malay = "Kerajaan negeri akan membina lebih banyak rumah mampu milik untuk rakyat di kawasan bandar. " * 10
+    info = detect(malay)
+    codes = [c.code for c in info.candidates]
+    assert info.code in {"ms", "id"} and info.confidence <= 0.8 and {"ms", "id"} <= set(codes)
+    assert detect("The government will build more affordable homes for people in the cities. " * 10).confidence > 0.99
