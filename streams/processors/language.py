@@ -279,8 +279,7 @@ def _rank_rows(scores: npt.NDArray[np.float64]) -> list[list[LanguageCandidate]]
     top = np.argsort(-p, axis=1)[:, :5]
     best = np.round(np.take_along_axis(p, top, axis=1), 4).tolist()
     languages = ngram_model().languages
-    # the values are ours and in range: no validation needed
-    return [_hard_capped([LanguageCandidate.model_construct(code=languages[i], confidence=c) for i, c in zip(row, conf, strict=True) if c >= 1e-4])
+    return [_hard_capped([LanguageCandidate(code=languages[i], confidence=c) for i, c in zip(row, conf, strict=True) if c >= 1e-4])
             for row, conf in zip(top.tolist(), best, strict=True)]
 
 
@@ -289,16 +288,16 @@ def _hard_capped(ranked: list[LanguageCandidate]) -> list[LanguageCandidate]:
     its neighbours, which no model here tells apart reliably (Malay is called Indonesian
     on whole articles, with any amount of text)."""
     top = ranked[0]
-    group = (_confusable(top.code) & _HARD) - {top.code}
-    if top.code not in _HARD or top.confidence <= HARD_CAP or not group:
+    if top.code not in _HARD or top.confidence <= HARD_CAP:
         return ranked
+    group = (_confusable(top.code) & _HARD) - {top.code}
     spare = (top.confidence - HARD_CAP) / len(group)
     conf = {c.code: c.confidence for c in ranked}
     conf[top.code] = HARD_CAP
     for code in group:
         conf[code] = conf.get(code, 0.0) + spare
     order = sorted(conf.items(), key=lambda kv: -kv[1])[:5]
-    return [LanguageCandidate.model_construct(code=c, confidence=round(v, 4)) for c, v in order]
+    return [LanguageCandidate(code=c, confidence=min(round(v, 4), 1.0)) for c, v in order]
 
 
 @dataclass
@@ -622,9 +621,9 @@ def detect_languages(articles: list[CleanArticle], *, now: datetime | None = Non
     out = []
     for article, info in zip(articles, infos, strict=True):
         stamp = TraceStamp(stage=STAGE, version=__version__, at=at, ms=round(each, 3))
-        # every field comes from a validated CleanArticle and LanguageInfo: no second validation
+        # the fields as they are (model_dump would copy and re-validate every nested record)
         fields = {name: getattr(article, name) for name in CleanArticle.model_fields if name != "trace"}
-        out.append(LanguageArticle.model_construct(**fields, language=info, trace=[*article.trace, stamp]))
+        out.append(LanguageArticle(**fields, language=info, trace=[*article.trace, stamp]))
     return out
 
 
