@@ -340,13 +340,10 @@ def main() -> int:
         return make
 
     print("2. each stage alone through the broker:")
-    for run in (
-        through_broker("clean alone", args.bootstrap, ["clean"], "raw", "clean", raw_records),
-        through_broker("language alone", args.bootstrap, ["language"], "clean", "lang", restamped(cleaned)),
-        through_broker("entities alone, 1 worker", args.bootstrap, ["entities"], "lang", "enriched", restamped(langs)),
-    ):
-        print(run.line())
-        one_worker = run
+    print(through_broker("clean alone", args.bootstrap, ["clean"], "raw", "clean", raw_records).line())
+    print(through_broker("language alone", args.bootstrap, ["language"], "clean", "lang", restamped(cleaned)).line())
+    one_worker = through_broker("entities alone, 1 worker", args.bootstrap, ["entities"], "lang", "enriched", restamped(langs))
+    print(one_worker.line())
     print("3. the whole pipeline, one worker per stage:")
     full = through_broker("end to end, all published at once", args.bootstrap, ["clean", "language", "entities"], "raw", "enriched", raw_records)
     print(full.line(b["bare_model"]))

@@ -270,7 +270,6 @@ def enrich(
         warm_up()
     ok = bad = 0
     pending: list[CleanArticle] = []
-    hints: list[str | None] = []
     started: float | None = None
 
     def flush() -> None:
@@ -281,8 +280,9 @@ def enrich(
         if "language" in chosen:
             recs = detect_languages(pending)
         elif extractor:
-            recs = [LanguageArticle(**rec.model_dump(), language=LanguageInfo(code=hint or "und", confidence=1.0 if hint else 0.0, detector="hint"))
-                    for rec, hint in zip(pending, hints, strict=True)]
+            recs = [LanguageArticle(**rec.model_dump(), language=LanguageInfo(code=rec.language_hint or "und",
+                                                                              confidence=1.0 if rec.language_hint else 0.0, detector="hint"))
+                    for rec in pending]
         else:
             recs = list(pending)
         if extractor:
@@ -292,7 +292,6 @@ def enrich(
             out.write(encode(rec) + b"\n")
         ok += len(recs)
         pending.clear()
-        hints.clear()
 
     for item in read_paths(paths):
         if started is None:
@@ -314,7 +313,6 @@ def enrich(
             err.print(f"dead letter {item.origin}: {exc.error_type}: {exc}")
             continue
         pending.append(rec)
-        hints.append(raw.language_hint)
         if len(pending) >= (s.batch_size if extractor else ENRICH_BATCH):
             flush()
     flush()

@@ -86,7 +86,7 @@ def run_stage(stage: str, settings: Settings, web_port: int | None = None, logle
 
         started = time.perf_counter()
         warm_up()
-        metrics.MODEL_LOAD_SECONDS.labels(stage, "fasttext-lid176-lite").set(time.perf_counter() - started)
+        metrics.MODEL_LOAD_SECONDS.labels(stage, "lingua-ngrams+fasttext-lite").set(time.perf_counter() - started)
     app, _ = build(stage, settings, web_port)
     Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False).execute_from_commandline()
 

@@ -58,43 +58,9 @@ _CONFUSABLE: list[set[str]] = [
 
 
 def _script_of(ch: str) -> str | None:
+    """The script of a letter outside ``_BLOCKS``, from its Unicode name ("ETHIOPIC ...")."""
     if not ch.isalpha():
         return None
-    o = ord(ch)
-    if o < 0x250 or 0x1E00 <= o <= 0x1EFF:
-        return "Latin"
-    if 0x370 <= o <= 0x3FF:
-        return "Greek"
-    if 0x400 <= o <= 0x52F:
-        return "Cyrillic"
-    if 0x530 <= o <= 0x58F:
-        return "Armenian"
-    if 0x590 <= o <= 0x5FF:
-        return "Hebrew"
-    if 0x600 <= o <= 0x6FF or 0x750 <= o <= 0x77F or 0xFB50 <= o <= 0xFEFF:
-        return "Arabic"
-    if 0x900 <= o <= 0x97F:
-        return "Devanagari"
-    if 0x980 <= o <= 0x9FF:
-        return "Bengali"
-    if 0xA00 <= o <= 0xA7F:
-        return "Gurmukhi"
-    if 0xA80 <= o <= 0xAFF:
-        return "Gujarati"
-    if 0xB80 <= o <= 0xBFF:
-        return "Tamil"
-    if 0xC00 <= o <= 0xC7F:
-        return "Telugu"
-    if 0xE00 <= o <= 0xE7F:
-        return "Thai"
-    if 0x10A0 <= o <= 0x10FF:
-        return "Georgian"
-    if 0x3040 <= o <= 0x30FF:
-        return "Kana"
-    if 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF:
-        return "Hangul"
-    if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF:
-        return "Han"
     try:
         return unicodedata.name(ch).split(" ")[0].title()
     except ValueError:
@@ -123,6 +89,27 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 SCRIPT_SAMPLE = 400
 
 
+def _block_counts(texts: list[str]) -> npt.NDArray[np.int64]:
+    """Per text (row) and script of ``_BLOCK_SCRIPTS`` (column): how many of its code
+    points fall in that script's blocks; all texts in one vectorised pass."""
+    cp = np.frombuffer(("\0".join(texts)).encode("utf-32-le"), dtype=np.uint32)
+    owner = np.cumsum(cp == 0)
+    pos = np.searchsorted(_EDGES, cp, side="right")
+    inside = (pos & 1) == 1
+    n = len(_BLOCK_SCRIPTS)
+    return np.bincount(owner[inside] * n + _EDGE_SCRIPT[pos[inside] // 2], minlength=len(texts) * n).reshape(len(texts), n)
+
+
+_HAN, _KANA = _BLOCK_SCRIPTS.index("Han"), _BLOCK_SCRIPTS.index("Kana")
+
+
+def _dominant(counts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The most common script of each row of ``_block_counts``; Han with any Kana is Japanese."""
+    best = counts.argmax(axis=1)
+    best[(best == _HAN) & (counts[:, _KANA] > 0)] = _KANA
+    return best
+
+
 def dominant_script(text: str) -> tuple[str | None, int]:
     """The most common script among the letters (of the first SCRIPT_SAMPLE characters), and how
     many letters there are."""
@@ -133,19 +120,19 @@ def dominant_script(text: str) -> tuple[str | None, int]:
     letters = "".join(_LETTERS.findall(head))
     if not letters:
         return None, 0
+    counts = _block_counts([letters])
+    inside = int(counts.sum())
+    if inside == len(letters):
+        return _BLOCK_SCRIPTS[int(_dominant(counts)[0])], inside
+    # letters outside the common blocks: ask Unicode their script
+    tally: Counter[str] = Counter({_BLOCK_SCRIPTS[i]: int(c) for i, c in enumerate(counts[0]) if c})
     cp = np.frombuffer(letters.encode("utf-32-le"), dtype=np.uint32)
-    pos = np.searchsorted(_EDGES, cp, side="right")
-    inside = (pos & 1) == 1
-    counts: Counter[str] = Counter()
-    found = np.bincount(_EDGE_SCRIPT[pos[inside] // 2], minlength=len(_BLOCK_SCRIPTS))
-    for i in np.flatnonzero(found):
-        counts[_BLOCK_SCRIPTS[i]] = int(found[i])
-    if not inside.all():  # letters outside the common blocks: ask Unicode their script
-        counts.update(s for s in map(_script_of, (chr(c) for c in cp[~inside])) if s)
-    script, _ = counts.most_common(1)[0]
-    if script == "Han" and counts.get("Kana"):
-        script = "Kana"  # Japanese writes Han and Kana together
-    return script, sum(counts.values())
+    outside = cp[(np.searchsorted(_EDGES, cp, side="right") & 1) == 0]
+    tally.update(s for s in map(_script_of, map(chr, outside.tolist())) if s)
+    script, _ = tally.most_common(1)[0]
+    if script == "Han" and tally.get("Kana"):
+        script = "Kana"
+    return script, sum(tally.values())
 
 
 def _prepare(text: str) -> str:
@@ -226,7 +213,8 @@ ARTICLE_LEAD = 30.0
 #: how far (natural log) a chunk's best language must score above the article's language
 #: and its relatives for the chunk to count as another language
 CHUNK_LEAD = 20.0
-#: languages no detector separates reliably: always judged by the n-gram models
+#: languages no detector here separates reliably from their neighbours: an article needs
+#: twice the lead to be decided by trigrams, and confidence is capped at HARD_CAP
 _HARD = frozenset({"bs", "hr", "sr", "ms", "id", "nb", "nn", "da"})
 MIXED_SHARE = 0.2
 #: the highest confidence reported for a language of a hard group
@@ -264,10 +252,6 @@ def _fasttext_matrix(texts: list[str]) -> npt.NDArray[np.float64]:
             if col is not None:
                 out[row, col] += float(prob)
     return out
-
-
-def _rank(scores: npt.NDArray[np.float64]) -> list[LanguageCandidate]:
-    return _rank_rows(scores[None, :])[0]
 
 
 def _rank_rows(scores: npt.NDArray[np.float64]) -> list[list[LanguageCandidate]]:
@@ -481,17 +465,10 @@ def _main_script_rows(rows: list[int], scripts: list[str | None], script: str | 
 
 def _chunk_scripts(pieces: list[str]) -> list[str | None]:
     """The dominant script of each piece, for a whole batch in one vectorised pass."""
-    cp = np.frombuffer(("\0".join(pieces)).encode("utf-32-le"), dtype=np.uint32)
-    owner = np.cumsum(cp == 0)
-    pos = np.searchsorted(_EDGES, cp, side="right")
-    inside = (pos & 1) == 1
-    n = len(_BLOCK_SCRIPTS)
-    counts = np.bincount(owner[inside] * n + _EDGE_SCRIPT[pos[inside] // 2], minlength=len(pieces) * n).reshape(len(pieces), n)
-    best = counts.argmax(axis=1)
-    han, kana = _BLOCK_SCRIPTS.index("Han"), _BLOCK_SCRIPTS.index("Kana")
-    best[(best == han) & (counts[:, kana] > 0)] = kana  # Japanese writes Han and Kana together
-    found = counts.max(axis=1) > 0
-    return [_BLOCK_SCRIPTS[b] if ok else dominant_script(piece)[0] for b, ok, piece in zip(best.tolist(), found.tolist(), pieces, strict=True)]
+    counts = _block_counts(pieces)
+    found = (counts.max(axis=1) > 0).tolist()
+    return [_BLOCK_SCRIPTS[b] if ok else dominant_script(piece)[0]
+            for b, ok, piece in zip(_dominant(counts).tolist(), found, pieces, strict=True)]
 
 
 @lru_cache(maxsize=1)
@@ -550,11 +527,7 @@ def _judge_articles(articles: dict[int, str], hints: list[str | None], out: list
     # the hard groups (Malay/Indonesian, the Serbo-Croatian and Scandinavian neighbours) need
     # twice the lead: their trigrams differ least
     decided = lead >= np.where(hard[top], 2 * ARTICLE_LEAD, ARTICLE_LEAD)
-    # chunks surely in another language than their article's (and its relatives')
-    chunk_home = home[top[art]]
-    best = trigrams.argmax(axis=1)
-    ours = np.where(chunk_home, trigrams, -np.inf).max(axis=1)
-    foreign = ~chunk_home[np.arange(len(pieces)), best] & (trigrams[np.arange(len(pieces)), best] - ours >= CHUNK_LEAD)
+    best, foreign = _foreign_chunks(trigrams, home[top[art]])
     undecided: dict[int, tuple[str | None, list[tuple[str, int, str | None]]]] = {}
     bounds = np.searchsorted(art, np.arange(len(ids) + 1))  # an article's chunks are consecutive
     ranks = iter(_rank_rows(totals[decided]))
@@ -583,19 +556,23 @@ def _shares_of(info: LanguageInfo, codes: list[str], weights: list[int]) -> Lang
     return info
 
 
+def _foreign_chunks(scores: npt.NDArray[np.float64], home: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Each chunk's best language, and whether the chunk is surely not in its article's
+    language: its best language is not the article's or a relative of it (``home``, per
+    chunk) and scores CHUNK_LEAD above all of those (a chunk in a script the article's
+    language is not written in always is)."""
+    rows = np.arange(len(scores))
+    best = scores.argmax(axis=1)
+    ours = np.where(home, scores, -np.inf).max(axis=1)
+    return best, ~home[rows, best] & (scores[rows, best] - ours >= CHUNK_LEAD)
+
+
 def _with_shares(info: LanguageInfo, scores: npt.NDArray[np.float64], weights: list[int]) -> LanguageInfo:
-    """Mark an article mixed when chunks that are surely not in its language (nor in a close
-    relative of it) stand for at least MIXED_SHARE of it. "Surely": the chunk's best
-    language scores CHUNK_LEAD above the article's language and every relative of it (or
-    the chunk is in a script the article's language is not written in)."""
+    """Mark an article mixed when its foreign chunks stand for MIXED_SHARE of it or more."""
     model = ngram_model()
-    home = _language_tables()[1][model.index[info.code]]
-    codes = []
-    for row in scores:
-        best = int(np.argmax(row))
-        ours = np.max(np.where(home, row, -np.inf))
-        codes.append(model.languages[best] if not home[best] and row[best] - ours >= CHUNK_LEAD else info.code)
-    return _shares_of(info, codes, weights)
+    home = np.broadcast_to(_language_tables()[1][model.index[info.code]], scores.shape)
+    best, foreign = _foreign_chunks(scores, home)
+    return _shares_of(info, [model.languages[b] if f else info.code for b, f in zip(best.tolist(), foreign.tolist(), strict=True)], weights)
 
 
 def detect(text: str, hint: str | None = None) -> LanguageInfo:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -39,7 +38,6 @@ DEFAULT_DIR = Path(os.environ.get("NEWSWIRE_NGRAMS_DIR") or Path(__file__).resol
 
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 _ONE = np.uint64(1)
-_WORD = re.compile(r"[^\W\d_]+")
 # which code points are letters (the planes where scripts live; above them nothing is)
 _IS_LETTER = np.array([chr(c).isalpha() for c in range(0x30000)] + [False], dtype=bool)
 
@@ -176,11 +174,6 @@ class NgramModel:
             dense[rows, o.lang] = o.logp
             self._dense.append(dense)
 
-    @staticmethod
-    def letters(text: str) -> str:
-        """The words of a text made only of letters, lower-cased, one space apart."""
-        return " ".join(_WORD.findall(text.lower()))
-
     def touch(self) -> None:
         """Read every table once so that the first batch does not pay for page faults."""
         for o in self._orders:
@@ -221,7 +214,7 @@ class NgramModel:
 
     def by_order(self, texts: list[str], wanted: list[bool] | None = None) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
         """Per n-gram order: each text's number of n-grams, and its log-likelihood per language
-        (n-grams inside runs of letters, lower-cased; ``letters`` gives the same words)."""
+        (n-grams inside runs of letters, lower-cased)."""
         nl = self._nlang
         count = len(texts)
         out: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = []

@@ -68,8 +68,10 @@ def test_unseen_text_scores_the_floor_everywhere(model: NgramModel) -> None:
     assert grams[0] > 0 and np.all(scores[0] < 0)
 
 
-def test_letters_keeps_words_of_letters_only() -> None:
-    assert NgramModel.letters("Hello, World 42 x_y über!") == "hello world x y über"
+def test_only_runs_of_letters_count_lower_cased(model: NgramModel) -> None:
+    plain, plain_grams = model.scores(["kala mana troz"])
+    noisy, noisy_grams = model.scores(["KALA, 42 mana_troz!"])
+    assert np.allclose(plain, noisy) and list(plain_grams) == list(noisy_grams)
 
 
 def test_missing_tables_say_how_to_build_them(tmp_path: Path) -> None:
