@@ -114,3 +114,12 @@ def test_a_hard_pair_is_never_reported_certain() -> None:
     codes = [c.code for c in info.candidates]
     assert info.code in {"ms", "id"} and info.confidence <= 0.8 and {"ms", "id"} <= set(codes)
     assert detect("The government will build more affordable homes for people in the cities. " * 10).confidence > 0.99
+
+
+def test_a_chinese_paragraph_counts_as_chinese_not_japanese() -> None:
+    # lingua's tables hold Han trigrams for Japanese only: Han chunks go to the full models
+    en = "The port authority said on Friday that container traffic rose for the third month in a row. " * 3
+    zh = "港口管理局周五表示，集装箱吞吐量连续第三个月增长，主要得益于出口订单的回升和新航线的开通。" * 3
+    info = detect("\n".join([en, zh, en, zh]))
+    assert info.code == "en" and info.mixed and set(info.shares) == {"en", "zh"}
+    assert detect("\n".join([zh] * 6)).code == "zh"

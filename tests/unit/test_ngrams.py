@@ -63,6 +63,19 @@ def test_a_batch_scores_each_text_as_it_scores_alone(model: NgramModel) -> None:
         assert np.allclose(together[i], alone[0])
 
 
+@pytest.mark.parametrize("pad_up_to", [0.0, 1e9])  # never / always the padded grid
+def test_both_ways_of_summing_a_batch_agree_with_each_text_alone(model: NgramModel, pad_up_to: float,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model, "PAD_UP_TO", pad_up_to)
+    monkeypatch.setattr(model, "GATHER_CELLS", 4)  # several blocks, even for this small batch
+    texts = ["kala", "mana kala sapa " * 40, "", "troz brix", "brix drix troz"]
+    together, grams = model.scores(texts)
+    for i, text in enumerate(texts):
+        alone, alone_grams = model.scores([text])
+        assert np.allclose(together[i], alone[0], rtol=1e-5) and grams[i] == alone_grams[0]
+    assert list(np.argmax(together[[0, 1, 3, 4]], axis=1)) == [0, 0, 1, 1]
+
+
 def test_unseen_text_scores_the_floor_everywhere(model: NgramModel) -> None:
     scores, grams = model.scores(["qqq"])
     assert grams[0] > 0 and np.all(scores[0] < 0)

@@ -52,6 +52,15 @@ def test_roundtrip_keeps_every_field() -> None:
     assert again == raw
 
 
+def test_encode_writes_compact_utf8_json_of_the_json_dump() -> None:
+    text = 'Zoë said "hi" \\ \u2028 \x00 😀 </script>'
+    raw = RawArticle(text=text, published_at="2024-01-02T03:04:05.5+05:30", metadata={"feed": "ünï"})
+    data = encode(raw)
+    assert data == orjson.dumps(raw.model_dump(mode="json"))
+    assert b"\n" not in data and b": " not in data and "Zoë".encode() in data
+    assert orjson.loads(data)["text"] == text
+
+
 @pytest.mark.parametrize(
     ("data", "error"),
     [
