@@ -1,3 +1,3 @@
 """newswire: a news-enrichment pipeline on Apache Kafka."""
 
-__version__ = "0.2.0"
+__version__ = "0.2.1"

@@ -603,12 +603,13 @@ def _warm_up_texts(count: int = 256) -> list[str]:
     """A batch of long texts of made-up words in every script the detector knows: the first
     real batch should not be the one that faults in the tables and the working memory."""
     rng = random.Random(0)
+    alphabets = [[chr(c) for c in range(first, min(last, first + 500) + 1) if chr(c).isalpha()] or ["a"] for first, last, _ in _BLOCKS]
     out = []
     for k in range(count):
-        first, last, _ = _BLOCKS[k % len(_BLOCKS)]
-        letters = [chr(c) for c in range(first, last + 1) if chr(c).isalpha()] or ["a"]
-        paragraphs = [" ".join("".join(rng.choices(letters, k=rng.randint(2, 9))) for _ in range(40)) for _ in range(4)]
-        out.append("\n".join(paragraphs))
+        letters = alphabets[k % len(alphabets)]
+        drawn = "".join(rng.choices(letters, k=1000))
+        words = [drawn[i : i + 5 + i % 4] for i in range(0, len(drawn), 9)]  # words of 5 to 8 letters
+        out.append("\n".join(" ".join(words[p::4]) for p in range(4)))
     return out
 
 
