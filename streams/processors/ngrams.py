@@ -266,8 +266,8 @@ class NgramModel:
                     grid = np.full((count, longest), len(table.keys) + 1, dtype=np.int64)
                     grid[dv, np.arange(len(idx)) - starts[dv]] = idx
                     step = max(1, self.GATHER_CELLS // (longest * nl))  # texts per gathered block
-                    for first in range(0, count, step):
-                        score[first : first + step] = np.take(dense, grid[first : first + step], axis=0).sum(axis=1)
+                    for block in range(0, count, step):
+                        score[block : block + step] = np.take(dense, grid[block : block + step], axis=0).sum(axis=1)
                 else:
                     present = per_doc > 0
                     score[present] = np.add.reduceat(np.take(dense, idx, axis=0), starts[present], axis=0)
