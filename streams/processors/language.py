@@ -39,7 +39,7 @@ import numpy.typing as npt
 
 from schemas import CleanArticle, LanguageArticle, LanguageCandidate, LanguageInfo, TraceStamp
 from streams import __version__
-from streams.processors.ngrams import NgramModel
+from streams.processors.ngrams import _IS_LETTER, NgramModel
 
 STAGE = "language"
 UND = "und"
@@ -58,17 +58,15 @@ _CONFUSABLE: list[set[str]] = [
 ]
 
 
-def _script_of(ch: str) -> str | None:
+def _script_of(code_point: int) -> str | None:
     """The script of a letter outside ``_BLOCKS``, from its Unicode name ("ETHIOPIC ...")."""
+    ch = chr(code_point)
     if not ch.isalpha():
         return None
     try:
         return unicodedata.name(ch).split(" ")[0].title()
     except ValueError:
         return None
-
-
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 # script blocks for a vectorised count: (first code point, last code point, script)
@@ -85,55 +83,38 @@ _BLOCK_SCRIPTS = sorted({name for _, _, name in _BLOCKS})
 # searchsorted over the block edges: odd positions are inside a block
 _EDGES = np.array([edge for first, last, _ in _BLOCKS for edge in (first, last + 1)], dtype=np.uint32)
 _EDGE_SCRIPT = np.array([_BLOCK_SCRIPTS.index(name) for _, _, name in _BLOCKS], dtype=np.int64)
-_LETTERS = re.compile(r"[^\W\d_]+")
 #: how much of a text the script count reads
 SCRIPT_SAMPLE = 400
-
-
-def _block_counts(texts: list[str]) -> npt.NDArray[np.int64]:
-    """Per text (row) and script of ``_BLOCK_SCRIPTS`` (column): how many of its code
-    points fall in that script's blocks; all texts in one vectorised pass."""
-    cp = np.frombuffer(("\0".join(texts)).encode("utf-32-le"), dtype=np.uint32)
-    owner = np.cumsum(cp == 0)
-    pos = np.searchsorted(_EDGES, cp, side="right")
-    inside = (pos & 1) == 1
-    n = len(_BLOCK_SCRIPTS)
-    return np.bincount(owner[inside] * n + _EDGE_SCRIPT[pos[inside] // 2], minlength=len(texts) * n).reshape(len(texts), n)
 
 
 _HAN, _KANA = _BLOCK_SCRIPTS.index("Han"), _BLOCK_SCRIPTS.index("Kana")
 
 
-def _dominant(counts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """The most common script of each row of ``_block_counts``; Han with any Kana is Japanese."""
+def scripts_of(texts: list[str]) -> tuple[list[str | None], list[int]]:
+    """Each text's most common script among its letters (of its first SCRIPT_SAMPLE
+    characters; Han with any Kana is Japanese), and how many letters there are: the whole
+    batch in one vectorised count over the common script blocks, Unicode names only for
+    letters outside them."""
+    heads = [t[:SCRIPT_SAMPLE] for t in texts]
+    cp = np.frombuffer("\0".join(heads).encode("utf-32-le"), dtype=np.uint32)
+    owner = np.cumsum(cp == 0)
+    letter = _IS_LETTER[np.minimum(cp, len(_IS_LETTER) - 1)]
+    cp, owner = cp[letter], owner[letter]
+    letters = np.bincount(owner, minlength=len(texts))
+    pos = np.searchsorted(_EDGES, cp, side="right")
+    inside = (pos & 1) == 1
+    n = len(_BLOCK_SCRIPTS)
+    counts = np.bincount(owner[inside] * n + _EDGE_SCRIPT[pos[inside] // 2], minlength=len(texts) * n).reshape(len(texts), n)
     best = counts.argmax(axis=1)
     best[(best == _HAN) & (counts[:, _KANA] > 0)] = _KANA
-    return best
-
-
-def dominant_script(text: str) -> tuple[str | None, int]:
-    """The most common script among the letters (of the first SCRIPT_SAMPLE characters), and how
-    many letters there are."""
-    head = text[:SCRIPT_SAMPLE]
-    if head.isascii():
-        n = len(_ASCII_LETTER.findall(head))
-        return ("Latin" if n else None), n
-    letters = "".join(_LETTERS.findall(head))
-    if not letters:
-        return None, 0
-    counts = _block_counts([letters])
-    inside = int(counts.sum())
-    if inside == len(letters):
-        return _BLOCK_SCRIPTS[int(_dominant(counts)[0])], inside
-    # letters outside the common blocks: ask Unicode their script
-    tally: Counter[str] = Counter({_BLOCK_SCRIPTS[i]: int(c) for i, c in enumerate(counts[0]) if c})
-    cp = np.frombuffer(letters.encode("utf-32-le"), dtype=np.uint32)
-    outside = cp[(np.searchsorted(_EDGES, cp, side="right") & 1) == 0]
-    tally.update(s for s in map(_script_of, map(chr, outside.tolist())) if s)
-    script, _ = tally.most_common(1)[0]
-    if script == "Han" and tally.get("Kana"):
-        script = "Kana"
-    return script, sum(tally.values())
+    scripts: list[str | None] = [_BLOCK_SCRIPTS[b] if k else None for b, k in zip(best.tolist(), letters.tolist(), strict=True)]
+    for row in np.flatnonzero(counts.sum(axis=1) < letters).tolist():
+        # letters outside the common blocks (Ethiopic, Sinhala, ...): ask Unicode their script
+        tally: Counter[str] = Counter({_BLOCK_SCRIPTS[k]: int(c) for k, c in enumerate(counts[row]) if c})
+        tally.update(s for s in map(_script_of, cp[(owner == row) & ~inside].tolist()) if s)
+        script = tally.most_common(1)[0][0]
+        scripts[row] = "Kana" if script == "Han" and tally.get("Kana") else script
+    return scripts, letters.tolist()
 
 
 def _prepare(text: str) -> str:
@@ -255,8 +236,9 @@ def _fasttext_matrix(texts: list[str]) -> npt.NDArray[np.float64]:
     return out
 
 
-def _rank_rows(scores: npt.NDArray[np.float64]) -> list[list[LanguageCandidate]]:
-    """Calibrated confidences (softmax at TEMPERATURE), the top five of each row."""
+def _rank_rows(scores: npt.NDArray[np.float64]) -> list[list[tuple[str, float]]]:
+    """Calibrated confidences (softmax at TEMPERATURE): the top five (language, confidence)
+    of each row."""
     z = scores / TEMPERATURE
     z = z - z.max(axis=1, keepdims=True)
     p = np.exp(z)
@@ -264,25 +246,32 @@ def _rank_rows(scores: npt.NDArray[np.float64]) -> list[list[LanguageCandidate]]
     top = np.argsort(-p, axis=1)[:, :5]
     best = np.round(np.take_along_axis(p, top, axis=1), 4).tolist()
     languages = ngram_model().languages
-    return [_hard_capped([LanguageCandidate(code=languages[i], confidence=c) for i, c in zip(row, conf, strict=True) if c >= 1e-4])
+    return [_hard_capped([(languages[i], c) for i, c in zip(row, conf, strict=True) if c >= 1e-4])
             for row, conf in zip(top.tolist(), best, strict=True)]
 
 
-def _hard_capped(ranked: list[LanguageCandidate]) -> list[LanguageCandidate]:
+def _hard_capped(ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
     """A language of a hard group is never reported surer than HARD_CAP: the rest goes to
     its neighbours, which no model here tells apart reliably (Malay is called Indonesian
     on whole articles, with any amount of text)."""
-    top = ranked[0]
-    if top.code not in _HARD or top.confidence <= HARD_CAP:
+    top, confidence = ranked[0]
+    if top not in _HARD or confidence <= HARD_CAP:
         return ranked
-    group = (_confusable(top.code) & _HARD) - {top.code}
-    spare = (top.confidence - HARD_CAP) / len(group)
-    conf = {c.code: c.confidence for c in ranked}
-    conf[top.code] = HARD_CAP
+    group = (_confusable(top) & _HARD) - {top}
+    spare = (confidence - HARD_CAP) / len(group)
+    conf = dict(ranked)
+    conf[top] = HARD_CAP
     for code in group:
         conf[code] = conf.get(code, 0.0) + spare
     order = sorted(conf.items(), key=lambda kv: -kv[1])[:5]
-    return [LanguageCandidate(code=c, confidence=min(round(v, 4), 1.0)) for c, v in order]
+    return [(c, min(round(v, 4), 1.0)) for c, v in order]
+
+
+def _info(ranked: list[tuple[str, float]], detector: str, script: str | None) -> LanguageInfo:
+    """The record's language from ranked candidates (validated from plain values in one call:
+    faster than building each candidate)."""
+    return LanguageInfo.model_validate({"code": ranked[0][0], "confidence": ranked[0][1], "detector": detector, "script": script,
+                                        "candidates": [{"code": c, "confidence": p} for c, p in ranked]})
 
 
 @dataclass
@@ -403,24 +392,27 @@ def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list
     unit_hints: list[str | None] = []
     pending: dict[int, _Text] = {}
     long_texts: dict[int, str] = {}
+    short: list[tuple[int, str, bool]] = []  # index, text, is it code
     for i, text in enumerate(texts):
         if "&" in text[:CODE_SAMPLE]:
             text = html.unescape(text)  # entities left by a scraper are letters, not code
-        if looks_like_code(text[:CODE_SAMPLE]):
-            out[i] = _und(dominant_script(text)[0])
-            continue
-        if len(text) > ARTICLE_CHARS:
+        code = looks_like_code(text[:CODE_SAMPLE])
+        if len(text) > ARTICLE_CHARS and not code:
             long_texts[i] = text  # judged on chunks, each in its own script
+        else:
+            short.append((i, text, code))
+    scripts, letter_counts = scripts_of([text for _, text, _ in short]) if short else ([], [])
+    for (i, text, code), script, letters in zip(short, scripts, letter_counts, strict=True):
+        if code:
+            out[i] = _und(script)
             continue
-        script, letters = dominant_script(text)
         prepared = _prepare(text)
         if _too_short(prepared, script, letters):
             out[i] = _und(script)
             continue
         possible = SCRIPT_LANGUAGES.get(script or "", ())
         if len(possible) == 1:
-            out[i] = LanguageInfo(code=possible[0], confidence=0.99, detector="script",
-                                  candidates=[LanguageCandidate(code=possible[0], confidence=0.99)], script=script)
+            out[i] = _info([(possible[0], 0.99)], "script", script)
             continue
         pending[i] = _Text(script, [len(units)], [len(text)])
         units.append(_Unit(prepared, script))
@@ -446,11 +438,11 @@ def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list
         entries = list(pending.items())
         totals = np.stack([scores[e.rows[0]] if len(e.rows) == 1 else
                            scores[_main_script_rows(e.rows, [units[r].script for r in e.rows], e.script)].sum(axis=0) for _, e in entries])
+        asked_rows = asked.tolist()
         for (i, entry), ranked in zip(entries, _rank_rows(totals), strict=True):
             rows = entry.rows
-            top = ranked[0]
-            detector = "ngrams+fasttext" if asked[rows].any() else "ngrams"
-            info = LanguageInfo(code=top.code, confidence=top.confidence, detector=detector, candidates=ranked, script=entry.script)
+            detector = "ngrams+fasttext" if any(asked_rows[r] for r in rows) else "ngrams"
+            info = _info(ranked, detector, entry.script)
             if len(rows) > 1:
                 info = _with_shares(info, scores[rows], entry.weights)
             out[i] = info
@@ -462,14 +454,6 @@ def _main_script_rows(rows: list[int], scripts: list[str | None], script: str | 
     article's language; chunks in another script only count towards ``shares``."""
     same = [r for r, s in zip(rows, scripts, strict=True) if s == script]
     return same or rows
-
-
-def _chunk_scripts(pieces: list[str]) -> list[str | None]:
-    """The dominant script of each piece, for a whole batch in one vectorised pass."""
-    counts = _block_counts(pieces)
-    found = (counts.max(axis=1) > 0).tolist()
-    return [_BLOCK_SCRIPTS[b] if ok else dominant_script(piece)[0]
-            for b, ok, piece in zip(_dominant(counts).tolist(), found, pieces, strict=True)]
 
 
 @lru_cache(maxsize=1)
@@ -506,7 +490,7 @@ def _judge_articles(articles: dict[int, str], hints: list[str | None], out: list
             owners.append(i)
     if not pieces:
         return {}
-    scripts = _chunk_scripts(pieces)
+    scripts = scripts_of(pieces)[0]
     ids = list(articles)
     row_of = {i: k for k, i in enumerate(ids)}
     art = np.fromiter((row_of[i] for i in owners), dtype=np.int64, count=len(owners))
@@ -547,7 +531,7 @@ def _judge_articles(articles: dict[int, str], hints: list[str | None], out: list
             undecided[i] = (art_script[i], [(pieces[r], weights[r], scripts[r]) for r in rows])
             continue
         ranked = next(ranks)
-        info = LanguageInfo(code=ranked[0].code, confidence=ranked[0].confidence, detector="ngrams", candidates=ranked, script=art_script[i])
+        info = _info(ranked, "ngrams", art_script[i])
         if foreign[bounds[k] : bounds[k + 1]].any():
             info = _shares_of(info, [model.languages[best[r]] if foreign[r] else info.code for r in rows], [weights[r] for r in rows])
         out[i] = info
