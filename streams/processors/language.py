@@ -96,8 +96,8 @@ def scripts_of(texts: list[str]) -> tuple[list[str | None], list[int]]:
     batch in one vectorised count over the common script blocks, Unicode names only for
     letters outside them."""
     heads = [t[:SCRIPT_SAMPLE] for t in texts]
-    cp = np.frombuffer("\0".join(heads).encode("utf-32-le"), dtype=np.uint32)
-    owner = np.cumsum(cp == 0)
+    cp = np.frombuffer("\0".join(heads).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    owner = np.repeat(np.arange(len(heads)), [len(h) + 1 for h in heads])[:-1]  # by length: a NUL in a text is no border
     letter = _IS_LETTER[np.minimum(cp, len(_IS_LETTER) - 1)]
     cp, owner = cp[letter], owner[letter]
     letters = np.bincount(owner, minlength=len(texts))
@@ -139,7 +139,9 @@ def _ft_code(label: str) -> str:
 
 
 def _ft_input(text: str) -> str:
-    text = text.replace("\n", " ")
+    text = text.replace("\n", " ").replace("\0", " ")
+    if not text.isascii():
+        text = text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate cannot reach fastText
     # all-caps text reads as an unknown script to fastText; lower-case it first
     if text.isupper() and len(text) > 5:
         return text.lower()

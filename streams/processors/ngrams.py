@@ -225,11 +225,13 @@ class NgramModel:
         nl = self._nlang
         count = len(texts)
         out: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = []
-        # one lower-cased string; NUL between texts (lower() may change a text's length, so
-        # the documents are told apart by their separators, not by offsets)
-        joined = ("\0" + "\0".join(texts) + "\0").lower()
-        cp32 = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-        doc = np.cumsum(cp32 == 0) - 1
+        # one string, NUL before, between and after the texts (lower-cased one by one:
+        # lower() may change a text's length); which text each position belongs to comes
+        # from the lengths, so a NUL inside a text is just another non-letter
+        lowered = [t.lower() for t in texts]
+        joined = "\0" + "\0".join(lowered) + "\0"
+        cp32 = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        doc = np.repeat(np.arange(count + 1), [*(len(t) + 1 for t in lowered), 1])
         # anything but a letter separates words: digits, punctuation, marks, spaces, NUL
         letter = _IS_LETTER[np.minimum(cp32, len(_IS_LETTER) - 1)]
         cp = cp32.astype(np.uint64)

@@ -123,3 +123,11 @@ def test_a_chinese_paragraph_counts_as_chinese_not_japanese() -> None:
     info = detect("\n".join([en, zh, en, zh]))
     assert info.code == "en" and info.mixed and set(info.shares) == {"en", "zh"}
     assert detect("\n".join([zh] * 6)).code == "zh"
+
+
+def test_nul_characters_and_lone_surrogates_are_only_noise() -> None:
+    # the batch is told apart by lengths, not separators; fastText never sees a surrogate
+    texts = ["Das ist ein\x00deutscher Satz über die Stadt und ihre Schulen.", "\x00" * 5, "\ud800 The minister resigned on Thursday night.",
+             "Le gouvernement a annoncé\x00 de nouvelles mesures pour les écoles et les hôpitaux. " * 12, "Buenos días, ¿cómo estás hoy, amigo?"]
+    assert [info.code for info in detect_many(texts)] == ["de", "und", "en", "fr", "es"]
+    assert detect(texts[0].replace("\x00", " ")).code == "de"
