@@ -272,21 +272,36 @@ def enrich(
     pending: list[CleanArticle] = []
     started: float | None = None
 
-    def flush() -> None:
-        nonlocal ok
-        if not pending:
-            return
+    def process(batch: list[CleanArticle]) -> list[Any]:
         recs: list[Any]
         if "language" in chosen:
-            recs = detect_languages(pending)
+            recs = detect_languages(batch)
         elif extractor:
             recs = [LanguageArticle(**rec.model_dump(), language=LanguageInfo(code=rec.language_hint or "und",
                                                                               confidence=1.0 if rec.language_hint else 0.0, detector="hint"))
-                    for rec in pending]
+                    for rec in batch]
         else:
-            recs = list(pending)
+            recs = list(batch)
         if extractor:
             recs = extractor.extract(recs)
+        return recs
+
+    def flush() -> None:
+        nonlocal ok, bad
+        if not pending:
+            return
+        try:
+            recs = process(pending)
+        except Exception:
+            # as the agents do: a batch that fails is processed record by record, so that one
+            # bad record costs only itself
+            recs = []
+            for rec in pending:
+                try:
+                    recs += process([rec])
+                except Exception as exc:
+                    bad += 1
+                    err.print(f"failed {rec.id}: {type(exc).__name__}: {exc}")
         out = sys.stdout.buffer
         for rec in recs:
             out.write(encode(rec) + b"\n")

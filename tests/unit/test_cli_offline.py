@@ -41,3 +41,27 @@ def test_enrich_language_only() -> None:
     rec = decode(result.stdout.splitlines()[0], LanguageArticle)
     assert rec.language.code == "de"
     assert "entities" not in orjson.loads(result.stdout.splitlines()[0])
+
+
+def test_enrich_a_record_that_breaks_the_batch_costs_only_itself(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    import streams.processors.language as language
+    from streams.cli import app
+
+    real = language.detect_languages
+
+    def fragile(batch, **kwargs):  # type: ignore[no-untyped-def]
+        if any("poison" in a.text for a in batch):
+            raise RuntimeError("model blew up")
+        return real(batch, **kwargs)
+
+    monkeypatch.setattr(language, "detect_languages", fragile)
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"".join(orjson.dumps({"id": f"a{i}", "text": t}) + b"\n" for i, t in
+                              enumerate(["Good morning to all of you.", "poison pill here", "Bonjour à tous et à toutes."])))
+    result = CliRunner().invoke(app, ["enrich", "--stages", "language", str(path)])
+    assert result.exit_code == 0, result.output
+    records = [decode(line.encode(), LanguageArticle) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [(r.id, r.language.code) for r in records] == [("a0", "en"), ("a2", "fr")]
+    assert "failed a1: RuntimeError: model blew up" in result.output and "enriched 2, failed 1" in result.output
