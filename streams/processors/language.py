@@ -201,6 +201,8 @@ CHUNK_LEAD = 20.0
 #: capped at HARD_CAP
 _HARD = frozenset({"bs", "hr", "sr", "ms", "id", "nb", "nn", "da"})
 MIXED_SHARE = 0.2
+#: what a chunk of Han with no kana costs Japanese against Chinese (natural log)
+KANA_FREE = 20.0
 #: the highest confidence reported for a language of a hard group
 HARD_CAP = 0.8
 
@@ -503,6 +505,13 @@ def _judge_articles(articles: dict[int, str], hints: list[str | None], out: list
     art_script = {i: v.most_common(1)[0][0] for i, v in votes.items()}
     masks = np.stack([_script_mask(sc) for sc in scripts])
     trigrams = np.where(masks, model.by_order(pieces, [False, False, True, False, False])[2][1], -np.inf)
+    # lingua has Han trigrams for Japanese only, so they cannot tell Chinese: a chunk of Han
+    # without a single kana (which running Japanese has in every sentence) is Chinese
+    han = np.fromiter((sc == "Han" for sc in scripts), dtype=bool, count=len(scripts))
+    if han.any():
+        trigrams[han] = -np.inf
+        trigrams[han, model.index["zh"]] = 0.0
+        trigrams[han, model.index["ja"]] = -KANA_FREE
     main = np.fromiter((sc == art_script[i] for sc, i in zip(scripts, owners, strict=True)), dtype=bool, count=len(owners))
     totals = np.zeros((len(ids), len(model.languages)))
     np.add.at(totals, art[main], trigrams[main])
@@ -518,11 +527,6 @@ def _judge_articles(articles: dict[int, str], hints: list[str | None], out: list
     # the trigrams were right in 5), so only the group must be sure
     rival = np.where(kin[top], -np.inf, totals).max(axis=1)
     decided = totals[np.arange(len(ids)), top] - rival >= ARTICLE_LEAD
-    # lingua has no Han trigrams for Chinese (only for Japanese): a chunk in Han alone is for
-    # the full models
-    han = np.zeros(len(ids), dtype=bool)
-    han[art[np.fromiter((sc == "Han" for sc in scripts), dtype=bool, count=len(scripts))]] = True
-    decided &= ~han
     best, foreign = _foreign_chunks(trigrams, home[top[art]])
     undecided: dict[int, tuple[str | None, list[tuple[str, int, str | None]]]] = {}
     bounds = np.searchsorted(art, np.arange(len(ids) + 1))  # an article's chunks are consecutive
@@ -533,7 +537,7 @@ def _judge_articles(articles: dict[int, str], hints: list[str | None], out: list
             undecided[i] = (art_script[i], [(pieces[r], weights[r], scripts[r]) for r in rows])
             continue
         ranked = next(ranks)
-        info = _info(ranked, "ngrams", art_script[i])
+        info = _info(ranked, "script" if art_script[i] == "Han" else "ngrams", art_script[i])
         if foreign[bounds[k] : bounds[k + 1]].any():
             info = _shares_of(info, [model.languages[best[r]] if foreign[r] else info.code for r in rows], [weights[r] for r in rows])
         out[i] = info

@@ -117,12 +117,16 @@ def test_a_hard_pair_is_never_reported_certain() -> None:
 
 
 def test_a_chinese_paragraph_counts_as_chinese_not_japanese() -> None:
-    # lingua's tables hold Han trigrams for Japanese only: Han chunks go to the full models
+    # lingua's tables hold Han trigrams for Japanese only; a long run of Han with no kana is Chinese
     en = "The port authority said on Friday that container traffic rose for the third month in a row. " * 3
     zh = "港口管理局周五表示，集装箱吞吐量连续第三个月增长，主要得益于出口订单的回升和新航线的开通。" * 3
     info = detect("\n".join([en, zh, en, zh]))
     assert info.code == "en" and info.mixed and set(info.shares) == {"en", "zh"}
-    assert detect("\n".join([zh] * 6)).code == "zh"
+    whole = detect("\n".join([zh] * 6))
+    assert (whole.code, whole.detector, whole.script) == ("zh", "script", "Han") and 0.9 < whole.confidence < 1.0
+    ja = "港湾局は金曜日、コンテナの取扱量が三か月連続で増えたと発表した。輸出の注文が戻り、新しい航路が開かれた。" * 3
+    both = detect("\n".join([ja, zh, ja, zh] * 2))
+    assert both.code == "ja" and both.mixed and set(both.shares) == {"ja", "zh"}
 
 
 def test_nul_characters_and_lone_surrogates_are_only_noise() -> None:
