@@ -15,10 +15,10 @@ How a batch of texts is decided:
    top five are the candidates.
 Texts longer than ARTICLE_CHARS are judged on a few chunks spread over their paragraphs,
 each in its own script. A first pass scores all chunks of a batch by trigrams alone and
-decides an article whose summed lead is wide (twice as wide in the hard groups such as
-Malay/Indonesian); the others get steps 2-3 on their chunks. The chunks' scores add up to
-the article's, and chunks surely in another, unrelated language make it ``mixed`` with
-shares.
+decides an article whose summed lead over every language outside the leader's hard group
+(Malay/Indonesian, ...) is wide; a chunk of Han with no kana counts as Chinese. The others
+get steps 2-3 on their chunks. The chunks' scores add up to the article's, and chunks
+surely in another, unrelated language make it ``mixed`` with shares.
 """
 
 from __future__ import annotations
