@@ -71,7 +71,7 @@ def _script_of(code_point: int) -> str | None:
 
 # script blocks for a vectorised count: (first code point, last code point, script)
 _BLOCKS = [
-    (0x41, 0x5A, "Latin"), (0x61, 0x7A, "Latin"), (0xAA, 0xAA, "Latin"), (0xBA, 0xBA, "Latin"), (0xC0, 0x24F, "Latin"),
+    (0x41, 0x5A, "Latin"), (0x61, 0x7A, "Latin"), (0xAA, 0xAA, "Latin"), (0xBA, 0xBA, "Latin"), (0xC0, 0x2AF, "Latin"),
     (0x370, 0x3FF, "Greek"), (0x400, 0x52F, "Cyrillic"), (0x530, 0x58F, "Armenian"), (0x590, 0x5FF, "Hebrew"),
     (0x600, 0x6FF, "Arabic"), (0x750, 0x77F, "Arabic"), (0x900, 0x97F, "Devanagari"), (0x980, 0x9FF, "Bengali"),
     (0xA00, 0xA7F, "Gurmukhi"), (0xA80, 0xAFF, "Gujarati"), (0xB80, 0xBFF, "Tamil"), (0xC00, 0xC7F, "Telugu"),
@@ -80,9 +80,10 @@ _BLOCKS = [
     (0xFB50, 0xFEFF, "Arabic"),
 ]
 _BLOCK_SCRIPTS = sorted({name for _, _, name in _BLOCKS})
-# searchsorted over the block edges: odd positions are inside a block
-_EDGES = np.array([edge for first, last, _ in _BLOCKS for edge in (first, last + 1)], dtype=np.uint32)
-_EDGE_SCRIPT = np.array([_BLOCK_SCRIPTS.index(name) for _, _, name in _BLOCKS], dtype=np.int64)
+# per code point: 0 not a letter, 1 a letter outside the blocks, 2 + i a letter of _BLOCK_SCRIPTS[i]
+_SCRIPT_ID = _IS_LETTER.astype(np.uint8)
+for _first, _last, _name in _BLOCKS:
+    _SCRIPT_ID[_first : _last + 1] *= 2 + _BLOCK_SCRIPTS.index(_name)
 #: how much of a text the script count reads
 SCRIPT_SAMPLE = 400
 
@@ -98,20 +99,18 @@ def scripts_of(texts: list[str]) -> tuple[list[str | None], list[int]]:
     heads = [t[:SCRIPT_SAMPLE] for t in texts]
     cp = np.frombuffer("\0".join(heads).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     owner = np.repeat(np.arange(len(heads)), [len(h) + 1 for h in heads])[:-1]  # by length: a NUL in a text is no border
-    letter = _IS_LETTER[np.minimum(cp, len(_IS_LETTER) - 1)]
-    cp, owner = cp[letter], owner[letter]
-    letters = np.bincount(owner, minlength=len(texts))
-    pos = np.searchsorted(_EDGES, cp, side="right")
-    inside = (pos & 1) == 1
-    n = len(_BLOCK_SCRIPTS)
-    counts = np.bincount(owner[inside] * n + _EDGE_SCRIPT[pos[inside] // 2], minlength=len(texts) * n).reshape(len(texts), n)
+    sid = _SCRIPT_ID[np.minimum(cp, len(_SCRIPT_ID) - 1)]
+    width = len(_BLOCK_SCRIPTS) + 2
+    table = np.bincount(owner * width + sid, minlength=len(texts) * width).reshape(len(texts), width)
+    counts, outside = table[:, 2:], table[:, 1]
+    letters = counts.sum(axis=1) + outside
     best = counts.argmax(axis=1)
     best[(best == _HAN) & (counts[:, _KANA] > 0)] = _KANA
     scripts: list[str | None] = [_BLOCK_SCRIPTS[b] if k else None for b, k in zip(best.tolist(), letters.tolist(), strict=True)]
-    for row in np.flatnonzero(counts.sum(axis=1) < letters).tolist():
+    for row in np.flatnonzero(outside).tolist():
         # letters outside the common blocks (Ethiopic, Sinhala, ...): ask Unicode their script
         tally: Counter[str] = Counter({_BLOCK_SCRIPTS[k]: int(c) for k, c in enumerate(counts[row]) if c})
-        tally.update(s for s in map(_script_of, cp[(owner == row) & ~inside].tolist()) if s)
+        tally.update(s for s in map(_script_of, cp[(owner == row) & (sid == 1)].tolist()) if s)
         script = tally.most_common(1)[0][0]
         scripts[row] = "Kana" if script == "Han" and tally.get("Kana") else script
     return scripts, letters.tolist()
