@@ -30,6 +30,8 @@ from streams.processors.language import detect_many, fasttext_candidates, relate
 BATCH = 32
 #: runs of the command line per file (the median is reported)
 CLI_RUNS = 3
+#: articles per language in the command line's file
+CLI_ARTICLE_ROUNDS = 40
 
 
 def load(path: Path, limit: int | None) -> list[tuple[str, str]]:
@@ -140,7 +142,9 @@ def main() -> int:
     print(f"through the command line: newswire enrich --stages language (one process, rate after start-up; "
           f"median of {CLI_RUNS} runs, this machine's speed varies from run to run)")
     with tempfile.TemporaryDirectory() as tmp:
-        for name, items in (("sentences", sentences), ("articles", articles)):
+        # the rate is read over a few seconds of work: 3,000 articles (40 per language instead
+        # of 10), so that one slow moment of this machine does not decide it
+        for name, items in (("sentences", sentences), ("articles", make_articles(sentences, rounds=CLI_ARTICLE_ROUNDS))):
             path = Path(tmp) / f"{name}.jsonl"
             path.write_bytes(b"".join(orjson.dumps({"id": f"{name}-{i}", "text": text}) + b"\n" for i, (text, _) in enumerate(items)))
             rates = []
