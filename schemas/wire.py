@@ -14,7 +14,7 @@ M = TypeVar("M", bound=BaseModel)
 
 def encode(record: BaseModel) -> bytes:
     """A record as compact UTF-8 JSON (pydantic's serializer writes the bytes directly: the
-    same bytes as ``orjson.dumps(record.model_dump(mode="json"))``, a third faster)."""
+    same bytes as ``orjson.dumps(record.model_dump(mode="json"))`` in three quarters of the time)."""
     return record.__pydantic_serializer__.to_json(record)
 
 

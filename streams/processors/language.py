@@ -39,7 +39,7 @@ import numpy.typing as npt
 
 from schemas import CleanArticle, LanguageArticle, LanguageCandidate, LanguageInfo, TraceStamp
 from streams import __version__
-from streams.processors.ngrams import _IS_LETTER, NgramModel
+from streams.processors.ngrams import IS_LETTER, NgramModel
 
 STAGE = "language"
 UND = "und"
@@ -81,9 +81,10 @@ _BLOCKS = [
 ]
 _BLOCK_SCRIPTS = sorted({name for _, _, name in _BLOCKS})
 # per code point: 0 not a letter, 1 a letter outside the blocks, 2 + i a letter of _BLOCK_SCRIPTS[i]
-_SCRIPT_ID = _IS_LETTER.astype(np.uint8)
+_SCRIPT_ID = IS_LETTER.astype(np.uint8)
 for _first, _last, _name in _BLOCKS:
     _SCRIPT_ID[_first : _last + 1] *= 2 + _BLOCK_SCRIPTS.index(_name)
+del _first, _last, _name
 #: how much of a text the script count reads
 SCRIPT_SAMPLE = 400
 

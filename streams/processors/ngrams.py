@@ -38,8 +38,8 @@ DEFAULT_DIR = Path(os.environ.get("NEWSWIRE_NGRAMS_DIR") or Path(__file__).resol
 
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 _ONE = np.uint64(1)
-# which code points are letters (the planes where scripts live; above them nothing is)
-_IS_LETTER = np.array([chr(c).isalpha() for c in range(0x30000)] + [False], dtype=bool)
+#: which code points are letters (the planes where scripts live; above them nothing is)
+IS_LETTER = np.array([chr(c).isalpha() for c in range(0x30000)] + [False], dtype=bool)
 
 
 def _mix(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
@@ -233,7 +233,7 @@ class NgramModel:
         cp32 = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         doc = np.repeat(np.arange(count + 1), [*(len(t) + 1 for t in lowered), 1])
         # anything but a letter separates words: digits, punctuation, marks, spaces, NUL
-        letter = _IS_LETTER[np.minimum(cp32, len(_IS_LETTER) - 1)]
+        letter = IS_LETTER[np.minimum(cp32, len(IS_LETTER) - 1)]
         cp = cp32.astype(np.uint64)
         spaces_before = np.concatenate(([0], np.cumsum(~letter)))
         h = np.zeros(len(cp), dtype=np.uint64)

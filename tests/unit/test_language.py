@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from schemas import CleanArticle
-from streams.processors.language import detect, detect_language, detect_many, related_languages
+from streams.processors.language import detect, detect_language, detect_many, related_languages, scripts_of
 
 
 @pytest.mark.parametrize(
@@ -135,3 +135,10 @@ def test_nul_characters_and_lone_surrogates_are_only_noise() -> None:
              "Le gouvernement a annoncé\x00 de nouvelles mesures pour les écoles et les hôpitaux. " * 12, "Buenos días, ¿cómo estás hoy, amigo?"]
     assert [info.code for info in detect_many(texts)] == ["de", "und", "en", "fr", "es"]
     assert detect(texts[0].replace("\x00", " ")).code == "de"
+
+
+def test_scripts_of_a_batch() -> None:
+    texts = ["Həmçinin ɛ", "東京で会議", "漢字々", "", "123 !", "Ελληνικά", "x\x00y", "ሰላም ለዓለም", "Привет, мир"]
+    scripts, letters = scripts_of(texts)
+    assert scripts == ["Latin", "Kana", "Han", None, None, "Greek", "Latin", "Ethiopic", "Cyrillic"]
+    assert letters == [9, 5, 3, 0, 0, 8, 2, 7, 9]
