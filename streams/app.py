@@ -12,13 +12,7 @@ DEFAULT_WEB_PORTS = {"all": 6066, "clean": 6067, "language": 6068, "entities": 6
 def _credentials(settings: Settings) -> object | None:
     if settings.security_protocol == "PLAINTEXT":
         return None
-    import ssl
-
-    context = None
-    if settings.security_protocol in {"SSL", "SASL_SSL"}:
-        context = ssl.create_default_context(cafile=str(settings.ssl_cafile) if settings.ssl_cafile else None)
-        if settings.ssl_certfile:
-            context.load_cert_chain(str(settings.ssl_certfile), str(settings.ssl_keyfile) if settings.ssl_keyfile else None)
+    context = settings.ssl_context()
     if settings.sasl_mechanism:
         password = settings.sasl_password.get_secret_value() if settings.sasl_password else ""
         return faust.SASLCredentials(username=settings.sasl_username or "", password=password,

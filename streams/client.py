@@ -98,21 +98,13 @@ class AsyncPublisher:
         from aiokafka import AIOKafkaProducer
 
         s = self.settings
-        sasl = {}
-        if s.sasl_mechanism:
-            sasl = {"sasl_mechanism": s.sasl_mechanism, "sasl_plain_username": s.sasl_username,
-                    "sasl_plain_password": s.sasl_password.get_secret_value() if s.sasl_password else None}
-        ssl_context = None
-        if s.security_protocol in {"SSL", "SASL_SSL"}:
-            from aiokafka.helpers import create_ssl_context
-
-            ssl_context = create_ssl_context(cafile=str(s.ssl_cafile) if s.ssl_cafile else None,
-                                             certfile=str(s.ssl_certfile) if s.ssl_certfile else None,
-                                             keyfile=str(s.ssl_keyfile) if s.ssl_keyfile else None)
+        # the same security options as the kafka-python clients, except that aiokafka takes
+        # the certificate files as one SSL context
+        security = {k: v for k, v in s.kafka_client_options().items() if not k.startswith("ssl_")}
+        security["ssl_context"] = s.ssl_context()
         self._producer = AIOKafkaProducer(bootstrap_servers=s.bootstrap_servers, acks="all", enable_idempotence=True,
-                                          linger_ms=5, max_request_size=max(s.max_message_bytes * 2, 1048576),
-                                          client_id="newswire-publisher-async", security_protocol=s.security_protocol,
-                                          ssl_context=ssl_context, **sasl, **self._options)
+                                          linger_ms=5, compression_type="gzip", max_request_size=max(s.max_message_bytes * 2, 1048576),
+                                          client_id="newswire-publisher-async", **security, **self._options)
         await self._producer.start()
 
     async def publish(self, article: RawArticle | dict[str, Any]) -> Any:

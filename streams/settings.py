@@ -63,6 +63,17 @@ class Settings(BaseSettings):
         """The consumer group (and Faust app id) of a stage."""
         return f"{self.topic_prefix}newswire-{stage}"
 
+    def ssl_context(self) -> Any:
+        """The SSL context for the asyncio clients (Faust, aiokafka), or None without SSL."""
+        if self.security_protocol not in {"SSL", "SASL_SSL"}:
+            return None
+        import ssl
+
+        context = ssl.create_default_context(cafile=str(self.ssl_cafile) if self.ssl_cafile else None)
+        if self.ssl_certfile:
+            context.load_cert_chain(str(self.ssl_certfile), str(self.ssl_keyfile) if self.ssl_keyfile else None)
+        return context
+
     def kafka_client_options(self) -> dict[str, Any]:
         """Security options in kafka-python's names (secrets unwrapped only here)."""
         opts: dict[str, Any] = {"security_protocol": self.security_protocol}
