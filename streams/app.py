@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import faust
 
+from streams.pipeline import PIPELINE, SUPERVISOR_WEB_PORT
 from streams.settings import Settings
 
-DEFAULT_WEB_PORTS = {"all": 6066, "clean": 6067, "language": 6068, "entities": 6069}
+#: each stage's default web port, and the supervisor's ("all")
+DEFAULT_WEB_PORTS = {"all": SUPERVISOR_WEB_PORT, **{s.name: s.web_port for s in PIPELINE}}
 
 
 def _credentials(settings: Settings) -> object | None:
@@ -44,6 +46,6 @@ def make_app(stage: str, settings: Settings, web_port: int | None = None) -> fau
         broker_commit_interval=1.0,
         web_enabled=True,
         web_bind=settings.web_host,
-        web_port=web_port or settings.web_port or DEFAULT_WEB_PORTS[stage],
+        web_port=web_port or settings.web_port or DEFAULT_WEB_PORTS.get(stage, 0),
         web_in_thread=False,
     )

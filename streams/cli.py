@@ -19,19 +19,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from schemas import (
-    BadInput,
-    CleanArticle,
-    DeadLetter,
-    EnrichedArticle,
-    LanguageArticle,
-    LanguageInfo,
-    RawArticle,
-    decode,
-    encode,
-)
+from schemas import BadInput, DeadLetter, EnrichedArticle, LanguageArticle, decode, encode
 from streams import __version__
-from streams.settings import STAGES, Settings, get_settings
+from streams.pipeline import PIPELINE, STAGES, last, models_by_state
+from streams.settings import Settings, get_settings
 
 app = typer.Typer(help="newswire: a news-enrichment pipeline on Apache Kafka.", no_args_is_help=True, add_completion=False)
 kafka_app = typer.Typer(help="A local single-node Apache Kafka (KRaft) for machines without Docker.", no_args_is_help=True)
@@ -43,16 +34,10 @@ app.add_typer(dlq_app, name="dlq")
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 200)
 
-MODELS_BY_STATE: dict[str, type[Any]] = {
-    "raw": RawArticle, "clean": CleanArticle, "lang": LanguageArticle, "enriched": EnrichedArticle, "dlq": DeadLetter,
-}
+MODELS_BY_STATE: dict[str, type[Any]] = dict(models_by_state(PIPELINE))
 
-
-class StageChoice(StrEnum):
-    clean = "clean"
-    language = "language"
-    entities = "entities"
-    all = "all"
+#: the worker's --stage choices: every stage of the pipeline, and "all"
+StageChoice = StrEnum("StageChoice", {name: name for name in (*STAGES, "all")})  # type: ignore[misc]
 
 
 def _settings() -> Settings:
@@ -107,15 +92,16 @@ def topics_create() -> None:
 # --- worker -------------------------------------------------------------------------------
 @app.command()
 def worker(
-    stage: Annotated[StageChoice, typer.Option(help="which stage to run; 'all' runs each in its own process")] = StageChoice.all,
-    web_port: Annotated[int | None, typer.Option(help="web port (default: all 6066, clean 6067, language 6068, entities 6069)")] = None,
+    stage: Annotated[StageChoice, typer.Option(help="which stage to run; 'all' runs each in its own process")] = StageChoice("all"),
+    web_port: Annotated[int | None, typer.Option(help="web port (default: all 6066, then each stage its own: "
+                                                       + ", ".join(f"{x.name} {x.web_port}" for x in PIPELINE) + ")")] = None,
     loglevel: Annotated[str, typer.Option(help="crit, error, warn, info or debug")] = "info",
 ) -> None:
     """Run a stage's Faust worker until stopped."""
     from streams import worker as w
 
     s = _settings()
-    if stage is StageChoice.all:
+    if stage.value == "all":
         raise typer.Exit(w.run_all(s, web_port, loglevel))
     w.run_stage(stage.value, s, web_port, loglevel)
 
@@ -243,102 +229,39 @@ def tail(
 @app.command()
 def enrich(
     paths: Annotated[list[str], typer.Argument(help=".txt .html .json .jsonl files, folders, or - for stdin")],
-    stages: Annotated[str, typer.Option(help="comma-separated stages to run, in pipeline order")] = "clean,language,entities",
+    stages: Annotated[str, typer.Option(help="comma-separated stages to run, in pipeline order")] = ",".join(STAGES),
+    dead_letters: Annotated[Path | None, typer.Option(help="also write dead letters here, one JSON a line")] = None,
 ) -> None:
-    """Run the processors in this process, with no broker; one JSON record a line on stdout.
+    """Run the stages in this process, with no broker, through the same routing as the
+    workers; one JSON record a line on stdout, dead letters on stderr.
 
-    When clean is left out, the input text is taken as clean text; when language is left out,
-    language_hint is taken as the language."""
+    A stage left out is bypassed as the pipeline defines (clean: the input body is taken as
+    clean text; language: language_hint is taken as the language)."""
+    from streams import offline
     from streams.inputs import read_paths
-    from streams.processors.clean import clean
-    from streams.processors.entities import EntityExtractor
-    from streams.processors.language import detect_languages
-    from streams.processors.text import content_hash
 
     chosen = [x.strip() for x in stages.split(",") if x.strip()]
-    unknown = [x for x in chosen if x not in STAGES]
-    if unknown or not chosen:
-        err.print(f"unknown stages: {unknown}; choose from {', '.join(STAGES)}")
-        raise typer.Exit(2)
-    s = _settings()
-    extractor = EntityExtractor(s.spacy_models, batch_size=s.batch_size) if "entities" in chosen else None
-    if extractor:
-        extractor.warm_up()  # load models before the first record, not inside its timing
-    if "language" in chosen:
-        from streams.processors.language import warm_up
-
-        warm_up()
-    ok = bad = 0
-    pending: list[CleanArticle] = []
-    started: float | None = None
-
-    def process(batch: list[CleanArticle]) -> list[Any]:
-        recs: list[Any]
-        if "language" in chosen:
-            recs = detect_languages(batch)
-        elif extractor:
-            recs = [LanguageArticle(**rec.model_dump(), language=LanguageInfo(code=rec.language_hint or "und",
-                                                                              confidence=1.0 if rec.language_hint else 0.0, detector="hint"))
-                    for rec in batch]
-        else:
-            recs = list(batch)
-        if extractor:
-            recs = extractor.extract(recs)
-        return recs
-
-    def flush() -> None:
-        nonlocal ok, bad
-        if not pending:
-            return
-        try:
-            recs = process(pending)
-        except Exception:
-            # as the agents do: a batch that fails is processed record by record, so that one
-            # bad record costs only itself
-            recs = []
-            for rec in pending:
-                try:
-                    recs += process([rec])
-                except Exception as exc:
-                    bad += 1
-                    err.print(f"failed {rec.id}: {type(exc).__name__}: {exc}")
-        out = sys.stdout.buffer
-        for rec in recs:
-            out.write(encode(rec) + b"\n")
-        ok += len(recs)
-        pending.clear()
-
-    for item in read_paths(paths):
-        if started is None:
-            started = time.perf_counter()  # models are loaded: the rate counts from here
-        if item.article is None:
-            bad += 1
-            err.print(f"rejected {item.origin}: {item.error}")
-            continue
-        raw = item.article
-        try:
-            if "clean" in chosen:
-                rec: Any = clean(raw, max_chars=s.max_text_chars)
+    try:
+        run = offline.OfflineRun(get_settings(), chosen)
+    except ValueError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2) from None
+    sink = sys.stdout.buffer
+    letters = open(dead_letters, "wb") if dead_letters else None  # noqa: SIM115
+    try:
+        for result in run.feed(read_paths(paths)):
+            if isinstance(result, DeadLetter):
+                err.print(f"dead letter {result.topic}: {result.error_type}: {result.error}")
+                if letters:
+                    letters.write(encode(result) + b"\n")
             else:
-                text = raw.text or raw.html or ""
-                rec = CleanArticle(id=raw.id or "", url=raw.url, source=raw.source, title=raw.title, published_at=raw.published_at,
-                                   text=text, content_hash=content_hash(text), language_hint=raw.language_hint, metadata=raw.metadata)
-        except BadInput as exc:
-            bad += 1
-            err.print(f"dead letter {item.origin}: {exc.error_type}: {exc}")
-            continue
-        pending.append(rec)
-        if len(pending) >= (s.batch_size if extractor else ENRICH_BATCH):
-            flush()
-    flush()
-    sys.stdout.flush()
-    elapsed = time.perf_counter() - started if started is not None else 0.0
-    rate = f", {ok / elapsed:.0f} records/s after start-up" if elapsed > 0 else ""
-    err.print(f"enriched {ok}, failed {bad}{rate}")
-
-
-#: records per language batch in ``enrich`` without entities (the models score a batch at once)
-ENRICH_BATCH = 256
+                sink.write(encode(result) + b"\n")
+    finally:
+        if letters:
+            letters.close()
+    sink.flush()
+    rate = f", {run.ok / run.elapsed:.0f} records/s after start-up" if run.elapsed > 0 else ""
+    err.print(f"enriched {run.ok}, failed {run.failed}{rate}")
 
 
 # --- lag ----------------------------------------------------------------------------------
@@ -467,7 +390,7 @@ def run(
         kafka.start(s)
         started_broker = True
     create_topics(s)
-    enriched = s.topic("enriched")
+    enriched = s.topic(last().produces)
     # from the beginning: an article already enriched by an earlier run of this release is
     # not written again (identical republications are dropped as replays), so its earlier
     # record is the answer; records from other releases are passed over
@@ -487,16 +410,17 @@ def run(
         wanted = {i.article.id for i in items if i.article}
         out.print(f"published {len(wanted)} articles from {seeds}; waiting for them on {enriched}…")
         deadline = time.monotonic() + timeout
-        got: dict[str, EnrichedArticle] = {}
+        got: dict[str, Any] = {}
         while wanted - set(got) and time.monotonic() < deadline:
             for messages in consumer.poll(timeout_ms=500).values():
                 for m in messages:
                     try:
-                        rec = decode(m.value, EnrichedArticle)
+                        rec = decode(m.value, last().output_model)
                     except BadInput:
                         continue
-                    if rec.id in wanted and rec.trace and rec.trace[-1].version == __version__:
-                        got[rec.id] = rec
+                    trace = getattr(rec, "trace", None)
+                    if getattr(rec, "id", None) in wanted and trace and trace[-1].version == __version__:
+                        got[rec.id] = rec  # type: ignore[attr-defined]
         for rec in got.values():
             if as_json:
                 sys.stdout.write(encode(rec).decode() + "\n")

@@ -10,8 +10,9 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-Stage = Literal["clean", "language", "entities"]
-STAGES: tuple[Stage, ...] = ("clean", "language", "entities")
+from streams.pipeline import STAGES, SUPERVISOR_WEB_PORT
+
+__all__ = ["STAGES", "Settings", "get_settings"]
 
 
 class Settings(BaseSettings):
@@ -49,7 +50,7 @@ class Settings(BaseSettings):
 
     # --- local services ---------------------------------------------------------------
     web_host: str = "127.0.0.1"
-    web_port: int | None = Field(default=None, description="worker web port; default 6066 for all, 6067-6069 per stage")
+    web_port: int | None = Field(default=None, description=f"worker web port; default {SUPERVISOR_WEB_PORT} for all, each stage its own (streams.pipeline)")
     home: Path = Field(default=Path(".newswire"), description="where the local broker keeps its data and logs")
     kafka_port: int = 9092
     kafka_controller_port: int = 9093

@@ -1,4 +1,4 @@
-"""Every topic newswire uses, by name. The graph of the pipeline:
+"""Every topic newswire uses, by name, derived from the pipeline (:mod:`streams.pipeline`):
 
     articles.raw -> [clean] -> articles.clean -> [language] -> articles.lang
                  -> [entities] -> articles.enriched;   any stage -> articles.dlq
@@ -6,11 +6,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from streams.pipeline import DLQ, PIPELINE, StageDef, stage, states
 from streams.settings import Settings
 
-STATES = ("raw", "clean", "lang", "enriched", "dlq")
+STATES = states(PIPELINE)
 
 
 @dataclass(frozen=True)
@@ -21,14 +23,14 @@ class StageTopics:
     dlq: str
 
 
-def stage_topics(settings: Settings, stage: str) -> StageTopics:
+def stage_topics(settings: Settings, name: str, pipeline: Sequence[StageDef] = PIPELINE) -> StageTopics:
     """The topics a stage reads and writes."""
-    src, dst = {"clean": ("raw", "clean"), "language": ("clean", "lang"), "entities": ("lang", "enriched")}[stage]
-    return StageTopics(stage, settings.topic(src), settings.topic(dst), settings.topic("dlq"))
+    s = stage(name, pipeline)
+    return StageTopics(name, settings.topic(s.consumes), settings.topic(s.produces), settings.topic(DLQ))
 
 
-def all_topics(settings: Settings) -> list[str]:
-    return [settings.topic(s) for s in STATES]
+def all_topics(settings: Settings, pipeline: Sequence[StageDef] = PIPELINE) -> list[str]:
+    return [settings.topic(s) for s in states(pipeline)]
 
 
 def resolve(settings: Settings, name: str) -> str:

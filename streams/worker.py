@@ -1,4 +1,4 @@
-"""Run a stage's worker, or all three side by side under one supervisor."""
+"""Run a stage's worker, or every stage of the pipeline side by side under one supervisor."""
 
 from __future__ import annotations
 
@@ -7,34 +7,40 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from types import FrameType
 from typing import Any
 
 from streams.app import DEFAULT_WEB_PORTS, make_app
+from streams.pipeline import PIPELINE, Processor, StageDef, last
+from streams.pipeline import stage as pipeline_stage
+from streams.routing import runner
 from streams.settings import STAGES, Settings
 from streams.topics import stage_topics
 
 log = logging.getLogger("newswire.worker")
 
 
-def build(stage: str, settings: Settings, web_port: int | None = None) -> tuple[Any, Any]:
-    """The stage's Faust app with its agent attached."""
-    from streams.agents import base, clean, entities, language
+def build(stage: str, settings: Settings, web_port: int | None = None, *,
+          pipeline: Sequence[StageDef] = PIPELINE, processor: Processor | None = None) -> tuple[Any, Any]:
+    """The stage's Faust app with its agent attached (the processor made from settings
+    unless one is given)."""
+    from streams.agents import base
 
-    specs = {"clean": clean.spec, "language": language.spec, "entities": entities.spec}
-    app = make_app(stage, settings, web_port)
-    t = stage_topics(settings, stage)
-    batch = settings.batch_size if stage == "entities" else max(settings.batch_size, 64)
-    dedup = dlq_dedup = None
+    definition = pipeline_stage(stage, pipeline)
+    app = make_app(stage, settings, web_port or settings.web_port or definition.web_port)
+    t = stage_topics(settings, stage, pipeline)
+    filter_ = dlq_filter = None
     if settings.processing_guarantee == "at_least_once":
-        from streams.agents.dedup import Deduplicator
+        from streams.agents.replays import ReplayFilter
 
-        # the last stage keeps articles.enriched free of replays; every stage keeps its own
-        # dead letters free of them
-        dedup = Deduplicator(settings, t.sink) if stage == "entities" else None
-        dlq_dedup = Deduplicator(settings, t.dlq, dead_letters=True)
-    agent = base.attach(app, specs[stage](settings), t.source, t.sink, t.dlq, batch_size=batch, batch_ms=settings.batch_ms,
-                        dedup=dedup, dlq_dedup=dlq_dedup)
+        # the last stage keeps the subscribers' topic free of replays; every stage keeps its
+        # own dead letters free of them
+        filter_ = ReplayFilter(settings, t.sink) if definition is last(pipeline) else None
+        dlq_filter = ReplayFilter(settings, t.dlq, dead_letters=True)
+    stage_runner = runner(definition, settings, processor)
+    agent = base.attach(app, stage_runner, t.source, t.sink, t.dlq, batch_size=definition.batch_size(settings),
+                        batch_ms=settings.batch_ms, dedup=filter_, dlq_dedup=dlq_filter)
     add_web_views(app, stage)
     return app, agent
 
@@ -74,25 +80,17 @@ def run_stage(stage: str, settings: Settings, web_port: int | None = None, logle
     create_topics(settings)
     from streams.ops import metrics
 
-    if stage == "entities":
-        from streams.processors.entities import load_model
-
-        for package in settings.spacy_models.values():
-            started = time.perf_counter()
-            load_model(package)  # before joining the group: a slow load must not stall a rebalance
-            metrics.MODEL_LOAD_SECONDS.labels(stage, package).set(time.perf_counter() - started)
-    elif stage == "language":
-        from streams.processors.language import warm_up
-
-        started = time.perf_counter()
-        warm_up()
-        metrics.MODEL_LOAD_SECONDS.labels(stage, "lingua-ngrams+fasttext-lite").set(time.perf_counter() - started)
-    app, _ = build(stage, settings, web_port)
+    definition = pipeline_stage(stage)
+    processor = definition.make_processor(settings)
+    started = time.perf_counter()
+    processor.warm_up()  # before joining the group: a slow load must not stall a rebalance
+    metrics.MODEL_LOAD_SECONDS.labels(stage, definition.loads).set(time.perf_counter() - started)
+    app, _ = build(stage, settings, web_port, processor=processor)
     Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False).execute_from_commandline()
 
 
 def run_all(settings: Settings, web_port: int | None = None, loglevel: str = "info") -> int:
-    """Supervise one process per stage (each its own consumer group and web port: base+1..3).
+    """Supervise one process per stage (each its own consumer group and web port: base+1, +2, …).
 
     A stage that dies is restarted after a short back-off; SIGTERM or Ctrl-C stops them all.
     Separate processes keep a crash or a slow model in one stage from stalling the others."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,3 +15,16 @@ SEED = SEEDS / "000_9e72f1dc0ecd5a08.txt"
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+def run_stages(raw: Any, *stages: str, **settings: Any) -> Any:
+    """A record through the named stages in this process, by the workers' routing; the first
+    dead letter raises its error."""
+    from streams.routing import process
+    from streams.settings import Settings
+
+    config = Settings(**settings)
+    record = raw
+    for name in stages:
+        record = process(name, [record], config)[0]
+    return record

@@ -12,19 +12,16 @@
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 import orjson
 
-from schemas import CleanArticle, EmptyText, RawArticle, RemovedSpan, TooLarge, TraceStamp
-from streams import __version__
+from schemas import BadInput, EmptyText, RawArticle, RemovedSpan, TooLarge
 from streams.processors.boilerplate import Line, boilerplate_reason, cut_at_end_marker, densest_run, is_dateline, score_lines
 from streams.processors.text import content_hash, repair, word_count
 
-STAGE = "clean"
 #: below this many words from trafilatura's fast pass, its full pass (with fallbacks) runs too
 FULL_EXTRACTION_BELOW = 50
 DEFAULT_MAX_CHARS = 400_000
@@ -390,9 +387,9 @@ def extract_html(html: str, url: str | None) -> Extraction:
     return Extraction("\n".join(kept), removed, header)
 
 
-def clean(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS, now: datetime | None = None) -> CleanArticle:
-    """A raw article as a clean article. Raises :class:`TooLarge` or :class:`EmptyText`."""
-    started = time.perf_counter()
+def clean_fields(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS) -> dict[str, Any]:
+    """What the clean stage adds to a raw article: the clean body and the header metadata.
+    Raises :class:`TooLarge`, or :class:`EmptyText` for an input with no letters or digits."""
     body = raw.text if raw.text is not None else raw.html or ""
     if len(body) > max_chars * (4 if raw.html is not None else 1):
         raise TooLarge(f"the article body has {len(body):,} characters, over the limit of {max_chars:,}")
@@ -405,20 +402,38 @@ def clean(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS, now: datetime 
     if not any(ch.isalnum() for ch in result.text):
         raise EmptyText("no article text was found in the input")
     h = result.header
-    elapsed = (time.perf_counter() - started) * 1000
-    return CleanArticle(
-        id=raw.id or "",
-        url=raw.url,
-        source=raw.source or h.source,
-        title=raw.title or h.title,
-        authors=h.authors,
-        section=h.section,
-        published_at=raw.published_at or h.published_at,
-        text=result.text,
-        removed=result.removed,
-        content_hash=content_hash(result.text),
-        language_hint=raw.language_hint,
-        input_format=input_format,
-        metadata=dict(raw.metadata),
-        trace=[TraceStamp(stage=STAGE, version=__version__, at=now or datetime.now(UTC), ms=round(elapsed, 3))],
-    )
+    return {
+        "source": raw.source or h.source,
+        "title": raw.title or h.title,
+        "authors": h.authors,
+        "section": h.section,
+        "published_at": raw.published_at or h.published_at,
+        "text": result.text,
+        "removed": result.removed,
+        "content_hash": content_hash(result.text),
+        "input_format": input_format,
+        "metadata": dict(raw.metadata),
+    }
+
+
+class CleanProcessor:
+    """The clean stage's processor: per raw article, its clean fields or the error it gets."""
+
+    def __init__(self, max_chars: int = DEFAULT_MAX_CHARS) -> None:
+        self.max_chars = max_chars
+
+    def warm_up(self) -> None:
+        extract_html("<html><body><article><p>Warm-up text of a page.</p></article></body></html>", None)
+
+    def process(self, batch: list[RawArticle]) -> list[dict[str, Any] | BadInput]:
+        out: list[dict[str, Any] | BadInput] = []
+        for raw in batch:
+            try:
+                out.append(clean_fields(raw, max_chars=self.max_chars))
+            except BadInput as exc:
+                out.append(exc)
+        return out
+
+
+def make_processor(settings: Any) -> CleanProcessor:
+    return CleanProcessor(max_chars=settings.max_text_chars)

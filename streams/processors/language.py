@@ -26,22 +26,18 @@ from __future__ import annotations
 import html
 import random
 import re
-import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from schemas import CleanArticle, LanguageArticle, LanguageCandidate, LanguageInfo, TraceStamp
-from streams import __version__
+from schemas import CleanArticle, LanguageCandidate, LanguageInfo
 from streams.processors.ngrams import IS_LETTER, NgramModel
 
-STAGE = "language"
 UND = "und"
 
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
@@ -603,21 +599,16 @@ def _warm_up_texts(count: int = 256) -> list[str]:
     return out
 
 
-def detect_languages(articles: list[CleanArticle], *, now: datetime | None = None) -> list[LanguageArticle]:
-    """The stage's processor: each article with its language (one pass over the batch)."""
-    started = time.perf_counter()
-    infos = detect_many([a.text for a in articles], [a.language_hint for a in articles])
-    each = (time.perf_counter() - started) * 1000 / max(len(articles), 1)
-    at = now or datetime.now(UTC)
-    out = []
-    for article, info in zip(articles, infos, strict=True):
-        stamp = TraceStamp(stage=STAGE, version=__version__, at=at, ms=round(each, 3))
-        # the fields as they are (model_dump would copy and re-validate every nested record)
-        fields = {name: getattr(article, name) for name in CleanArticle.model_fields if name != "trace"}
-        out.append(LanguageArticle(**fields, language=info, trace=[*article.trace, stamp]))
-    return out
+class LanguageProcessor:
+    """The language stage's processor: per clean article, its ``language``."""
+
+    def warm_up(self) -> None:
+        warm_up()
+
+    def process(self, batch: list[CleanArticle]) -> list[dict[str, Any]]:
+        infos = detect_many([a.text for a in batch], [a.language_hint for a in batch])
+        return [{"language": info} for info in infos]
 
 
-def detect_language(article: CleanArticle, *, now: datetime | None = None) -> LanguageArticle:
-    """One article with its language."""
-    return detect_languages([article], now=now)[0]
+def make_processor(settings: Any) -> LanguageProcessor:
+    return LanguageProcessor()

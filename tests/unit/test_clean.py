@@ -2,10 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from schemas import EmptyText, RawArticle, TooLarge
+from schemas import CleanArticle, EmptyText, RawArticle, TooLarge
 from streams.processors.boilerplate import boilerplate_reason
-from streams.processors.clean import clean, split_authors
+from streams.processors.clean import split_authors
 from streams.processors.text import repair
+from tests.conftest import run_stages
+
+
+def clean(raw: RawArticle, max_chars: int = 400_000) -> CleanArticle:
+    return run_stages(raw, "clean", max_text_chars=max_chars)  # type: ignore[no-any-return]
 
 
 def test_seed_header_and_body(seed_text: str) -> None:

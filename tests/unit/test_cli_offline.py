@@ -49,14 +49,14 @@ def test_enrich_a_record_that_breaks_the_batch_costs_only_itself(monkeypatch, tm
     import streams.processors.language as language
     from streams.cli import app
 
-    real = language.detect_languages
+    real = language.LanguageProcessor.process
 
-    def fragile(batch, **kwargs):  # type: ignore[no-untyped-def]
+    def fragile(self, batch):  # type: ignore[no-untyped-def]
         if any("poison" in a.text for a in batch):
             raise RuntimeError("model blew up")
-        return real(batch, **kwargs)
+        return real(self, batch)
 
-    monkeypatch.setattr(language, "detect_languages", fragile)
+    monkeypatch.setattr(language.LanguageProcessor, "process", fragile)
     path = tmp_path / "in.jsonl"
     path.write_bytes(b"".join(orjson.dumps({"id": f"a{i}", "text": t}) + b"\n" for i, t in
                               enumerate(["Good morning to all of you.", "poison pill here", "Bonjour à tous et à toutes."])))
@@ -64,4 +64,5 @@ def test_enrich_a_record_that_breaks_the_batch_costs_only_itself(monkeypatch, tm
     assert result.exit_code == 0, result.output
     records = [decode(line.encode(), LanguageArticle) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [(r.id, r.language.code) for r in records] == [("a0", "en"), ("a2", "fr")]
-    assert "failed a1: RuntimeError: model blew up" in result.output and "enriched 2, failed 1" in result.output
+    assert "processing_failed: RuntimeError: model blew up" in result.output
+    assert "enriched 2, failed 1" in result.output

@@ -6,9 +6,8 @@ import pytest
 
 from schemas import LanguageArticle, LanguageInfo, RawArticle
 from streams.processors import gazetteer
-from streams.processors.clean import clean
 from streams.processors.entities import EntityExtractor
-from streams.processors.language import detect_language
+from tests.conftest import run_stages
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +17,7 @@ def extractor() -> EntityExtractor:
 
 @pytest.fixture(scope="module")
 def seed_enriched(extractor: EntityExtractor, seed_text: str):  # type: ignore[no-untyped-def]
-    return extractor.extract([detect_language(clean(RawArticle(text=seed_text)))])[0]
+    return run_stages(RawArticle(text=seed_text), "clean", "language", "entities")
 
 
 def _by_name(rec):  # type: ignore[no-untyped-def]
@@ -53,7 +52,7 @@ def test_entities_sorted_by_salience(seed_enriched) -> None:  # type: ignore[no-
 def test_french_model(extractor: EntityExtractor) -> None:
     art = LanguageArticle(id="f", text="Emmanuel Macron a rencontré Olaf Scholz à Berlin pour parler de l'Union européenne.",
                           content_hash="h", language=LanguageInfo(code="fr", confidence=1.0, detector="test"))
-    out = extractor.extract([art])[0]
+    out = run_stages(art, "entities")
     ents = _by_name(out)
     assert out.ner_model.startswith("fr_core_news_sm")
     assert ents["Emmanuel Macron"].label == "PERSON"
@@ -63,7 +62,7 @@ def test_french_model(extractor: EntityExtractor) -> None:
 def test_language_without_model_uses_gazetteer(extractor: EntityExtractor) -> None:
     art = LanguageArticle(id="r", text="Президент Казахстана посетил Польшу и Германию.", content_hash="h",
                           language=LanguageInfo(code="ru", confidence=1.0, detector="test"))
-    out = extractor.extract([art])[0]
+    out = run_stages(art, "entities")
     assert out.ner_model == "gazetteer"
     assert {e.country_code for e in out.entities} >= {"KZ"}
     for e in out.entities:

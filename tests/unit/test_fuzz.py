@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schemas import CleanArticle, DeadLetter, RawArticle, decode, encode
-from streams.agents import clean as clean_agent
-from streams.agents.base import Incoming, route
+from streams.pipeline import stage
+from streams.routing import Incoming, runner
 from streams.settings import Settings
 
-SPEC = clean_agent.spec(Settings(max_message_bytes=20_000, max_text_chars=5_000))
+RUNNER = runner(stage("clean"), Settings(max_message_bytes=20_000, max_text_chars=5_000))
 GOOD = encode(RawArticle(text="The port authority in Rotterdam said on Friday that container volumes rose by four percent this year."))
 REASONS = {"invalid_encoding", "invalid_json", "invalid_record", "too_large", "empty_text", "processing_failed"}
 
@@ -63,7 +63,7 @@ def check(outs, messages) -> None:  # type: ignore[no-untyped-def]
 @given(st.lists(payloads, min_size=1, max_size=6))
 def test_any_bytes_give_a_record_or_a_precise_dead_letter(values: list[bytes]) -> None:
     messages = [Incoming("articles.raw", 0, i, f"k{i}".encode(), v) for i, v in enumerate([GOOD, *values, GOOD])]
-    outs = route(SPEC, messages)
+    outs = RUNNER.route(messages)
     check(outs, messages)
     assert not outs[0].dead and not outs[-1].dead  # the valid articles around them still flow
 
@@ -82,7 +82,7 @@ def test_any_bytes_give_a_record_or_a_precise_dead_letter(values: list[bytes]) -
     ],
 )
 def test_poison_messages(value: bytes, reason: str) -> None:
-    outs = route(SPEC, [Incoming("articles.raw", 1, 7, b"key", value)])
+    outs = RUNNER.route([Incoming("articles.raw", 1, 7, b"key", value)])
     assert outs[0].dead, decode(outs[0].value, CleanArticle).text
     assert decode(outs[0].value, DeadLetter).error_type == reason
 
@@ -90,14 +90,14 @@ def test_poison_messages(value: bytes, reason: str) -> None:
 def test_text_at_the_limit_passes_and_over_it_is_refused() -> None:
     base = "The council met on Monday. "
     at_limit = (base * 1000)[:5000]
-    assert not route(SPEC, [Incoming("t", 0, 0, None, orjson.dumps({"text": at_limit}))])[0].dead
+    assert not RUNNER.route([Incoming("t", 0, 0, None, orjson.dumps({"text": at_limit}))])[0].dead
     over = (base * 1000)[:5001]
-    assert decode(route(SPEC, [Incoming("t", 0, 0, None, orjson.dumps({"text": over}))])[0].value, DeadLetter).error_type == "too_large"
+    assert decode(RUNNER.route([Incoming("t", 0, 0, None, orjson.dumps({"text": over}))])[0].value, DeadLetter).error_type == "too_large"
 
 
 def test_right_to_left_and_zero_width_text_is_cleaned_not_lost() -> None:
     text = "\u202eThe mayor of Haifa\u200b opened the new harbour on Sunday, officials said in a statement.\u2066"
-    out = route(SPEC, [Incoming("t", 0, 0, None, orjson.dumps({"text": text}))])[0]
+    out = RUNNER.route([Incoming("t", 0, 0, None, orjson.dumps({"text": text}))])[0]
     rec = decode(out.value, CleanArticle)
     assert rec.text == "The mayor of Haifa opened the new harbour on Sunday, officials said in a statement."
 
@@ -105,7 +105,7 @@ def test_right_to_left_and_zero_width_text_is_cleaned_not_lost() -> None:
 def test_xml_entity_bomb_is_not_expanded() -> None:
     defs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 9))
     html = f'<!DOCTYPE bomb [<!ENTITY l0 "lol">{defs}]><html><body><h1>Bomb</h1><p>&l8;</p></body></html>'
-    out = route(SPEC, [Incoming("articles.raw", 0, 0, None, orjson.dumps({"html": html}))])[0]
+    out = RUNNER.route([Incoming("articles.raw", 0, 0, None, orjson.dumps({"html": html}))])[0]
     if out.dead:
         assert decode(out.value, DeadLetter).error_type == "empty_text"
     else:

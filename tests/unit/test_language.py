@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from schemas import CleanArticle
-from streams.processors.language import detect, detect_language, detect_many, related_languages, scripts_of
+from streams.processors.language import detect, detect_many, related_languages, scripts_of
+from tests.conftest import run_stages
 
 
 @pytest.mark.parametrize(
@@ -35,14 +36,14 @@ def test_script_is_reported() -> None:
 
 def test_article_gets_language_and_trace() -> None:
     art = CleanArticle(id="a", text="The mayor opened the new bridge on Monday morning.", content_hash="h")
-    out = detect_language(art)
+    out = run_stages(art, "language")
     assert out.language.code == "en" and [t.stage for t in out.trace] == ["language"]
 
 
 def test_mixed_language_article_is_flagged() -> None:
     en = "The city council met on Monday to discuss the new budget for schools and hospitals in the region. " * 3
     fr = "Le conseil municipal s'est réuni lundi pour discuter du nouveau budget des écoles et des hôpitaux de la région. " * 3
-    out = detect_language(CleanArticle(id="m", text=f"{en}\n{fr}\n{en}\n{fr}", content_hash="h"))
+    out = run_stages(CleanArticle(id="m", text=f"{en}\n{fr}\n{en}\n{fr}", content_hash="h"), "language")
     assert out.language.mixed and set(out.language.shares) == {"en", "fr"}
 
 

@@ -1,27 +1,71 @@
-"""The wiring every stage shares, without Kafka: bad input becomes a dead letter holding the
-original bytes, and the good records around it still come out."""
+"""The routing every stage shares, without Kafka: bad input becomes a dead letter holding the
+original bytes, the good records around it still come out, upstream fields are carried
+forward and the trace is stamped once, by the wiring."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 import pytest
 
-from schemas import CleanArticle, DeadLetter, RawArticle, TemporaryError, decode, encode
-from streams.agents import clean as clean_agent
-from streams.agents.base import Incoming, StageSpec, route
+from schemas import CleanArticle, DeadLetter, EmptyText, RawArticle, TemporaryError, decode, encode
+from streams.pipeline import StageDef, stage
+from streams.routing import Incoming, StageRunner, runner
 from streams.settings import Settings
+
+AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def _msg(value: bytes | None, offset: int, key: bytes | None = None) -> Incoming:
     return Incoming("articles.raw", 2, offset, key, value)
 
 
+class Scripted:
+    """A processor whose behaviour a test sets: per text, what it returns or raises."""
+
+    def __init__(self, batch_error: BaseException | None = None, one_error: dict[str, BaseException] | None = None,
+                 returned: dict[str, BaseException] | None = None) -> None:
+        self.batch_error = batch_error
+        self.one_error = one_error or {}
+        self.returned = returned or {}
+        self.calls: list[int] = []
+
+    def warm_up(self) -> None:
+        pass
+
+    def process(self, batch: list[RawArticle]) -> list[Any]:
+        self.calls.append(len(batch))
+        if len(batch) > 1 and self.batch_error is not None:
+            raise self.batch_error
+        for r in batch:
+            if r.text in self.one_error:
+                raise self.one_error[r.text]
+        return [self.returned.get(r.text or "", {"text": (r.text or "").upper(), "content_hash": "h"})
+                for r in batch]
+
+
+TOY = StageDef(name="toy", consumes="raw", produces="clean", input_model=RawArticle, output_model=CleanArticle,
+               processor="tests.unit.test_route:Scripted", web_port=7001, loads="nothing", summary="upper-cases")
+
+
+def _runner(processor: Scripted, limit: int = 10_000) -> StageRunner:
+    ticks = iter([1.0, 1.5] * 100)
+    return StageRunner(TOY, processor, max_message_bytes=limit, observe=lambda *a: None,
+                       clock=lambda: next(ticks), now=lambda: AT)
+
+
+def _raw(text: str, **kw: Any) -> bytes:
+    return encode(RawArticle(text=text, **kw))
+
+
 @pytest.fixture
-def spec() -> StageSpec[RawArticle, CleanArticle]:
-    return clean_agent.spec(Settings(max_message_bytes=5000, max_text_chars=2000))
+def clean_runner() -> StageRunner:
+    return runner(stage("clean"), Settings(max_message_bytes=5000, max_text_chars=2000))
 
 
-def test_bad_messages_are_dead_lettered_in_place(spec, seed_text: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_messages_are_dead_lettered_in_place(clean_runner: StageRunner, seed_text: str) -> None:
     good = encode(RawArticle(text=seed_text[:1900]))
     msgs = [
         _msg(good, 0),
@@ -34,7 +78,7 @@ def test_bad_messages_are_dead_lettered_in_place(spec, seed_text: str) -> None: 
         _msg(orjson.dumps({"text": "Home\nMenu\n© 2024"}), 7),
         _msg(good, 8),
     ]
-    outs = route(spec, msgs)
+    outs = clean_runner.route(msgs)
     assert [o.dead for o in outs] == [False, True, True, True, True, True, True, True, False]
     dead = [decode(o.value, DeadLetter) for o in outs if o.dead]
     assert [d.error_type for d in dead] == [
@@ -47,22 +91,55 @@ def test_bad_messages_are_dead_lettered_in_place(spec, seed_text: str) -> None: 
     assert outs[0].key == clean.id.encode() and outs[0].partition == 2
 
 
-def test_a_processor_bug_on_one_record_dead_letters_only_that_record() -> None:
-    def process(batch: list[RawArticle]) -> list[RawArticle]:
-        if any(r.text == "boom" for r in batch):
-            raise ZeroDivisionError("division by zero")
-        return batch
+def test_wiring_carries_fields_forward_and_stamps_the_trace_once() -> None:
+    outs = _runner(Scripted()).route([_msg(_raw("hello", url="https://e.com/a", metadata={"feed": "f"}), 0)])
+    rec = decode(outs[0].value, CleanArticle)
+    assert rec.text == "HELLO" and rec.url == "https://e.com/a" and rec.metadata == {"feed": "f"}
+    assert [(t.stage, t.at, t.ms) for t in rec.trace] == [("toy", AT, 500.0)]
 
-    spec = StageSpec("test", RawArticle, process, 10_000)
-    outs = route(spec, [_msg(encode(RawArticle(text=t)), i) for i, t in enumerate(["a", "boom", "c"])])
+
+def test_message_size_limit_at_below_and_above() -> None:
+    value = _raw("a")
+    at, below, above = (_runner(Scripted(), limit).route([_msg(value, 0)])[0]
+                        for limit in (len(value), len(value) + 1, len(value) - 1))
+    assert not at.dead and not below.dead and above.dead
+    assert decode(above.value, DeadLetter).error_type == "too_large"
+
+
+def test_a_processor_bug_on_one_record_dead_letters_only_that_record() -> None:
+    proc = Scripted(batch_error=ZeroDivisionError("division by zero"), one_error={"boom": ZeroDivisionError("x")})
+    outs = _runner(proc).route([_msg(_raw(t), i) for i, t in enumerate(["a", "boom", "c"])])
     assert [o.dead for o in outs] == [False, True, False]
+    assert proc.calls == [3, 1, 1, 1]
     letter = decode(outs[1].value, DeadLetter)
     assert letter.error_type == "processing_failed" and "ZeroDivisionError" in letter.error
+    assert letter.value == _raw("boom") and letter.partition == 2 and letter.offset == 1
 
 
-def test_temporary_errors_propagate_for_retry() -> None:
-    def process(batch: list[RawArticle]) -> list[RawArticle]:
-        raise TemporaryError("model server away")
+def test_an_error_returned_for_one_record_costs_only_that_record_without_a_retry() -> None:
+    proc = Scripted(returned={"b": EmptyText("nothing here")})
+    outs = _runner(proc).route([_msg(_raw(t), i) for i, t in enumerate(["a", "b", "c"])])
+    assert [o.dead for o in outs] == [False, True, False] and proc.calls == [3]
+    assert decode(outs[1].value, DeadLetter).error_type == "empty_text"
 
+
+@pytest.mark.parametrize("where", ["batch", "one_by_one", "returned"])
+def test_temporary_errors_propagate_for_retry_in_every_path(where: str) -> None:
+    temporary = TemporaryError("model server away")
+    proc = {
+        "batch": Scripted(batch_error=temporary),
+        # the batch fails for a bug, and then a record meets temporary trouble alone
+        "one_by_one": Scripted(batch_error=RuntimeError("bug"), one_error={"b": temporary}),
+        "returned": Scripted(returned={"b": temporary}),
+    }[where]
+    if where == "batch":
+        proc.one_error = {}
     with pytest.raises(TemporaryError):
-        route(StageSpec("test", RawArticle, process, 10_000), [_msg(encode(RawArticle(text="a")), 0)])
+        _runner(proc).route([_msg(_raw(t), i) for i, t in enumerate(["a", "b"])])
+
+
+def test_invalid_additions_are_a_processing_failure_of_that_record() -> None:
+    proc = Scripted(returned={"b": {"text": ["not", "a", "string"], "content_hash": "h"}})  # type: ignore[dict-item]
+    outs = _runner(proc).route([_msg(_raw(t), i) for i, t in enumerate(["a", "b"])])
+    assert [o.dead for o in outs] == [False, True]
+    assert decode(outs[1].value, DeadLetter).error_type == "processing_failed"

@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from schemas import CleanArticle, DeadLetter, TraceStamp, encode
-from streams.agents.dedup import Deduplicator
+from streams.agents.replays import ReplayFilter
 from streams.settings import Settings
 
 
@@ -20,18 +20,18 @@ def _letter(key: bytes | None, value: bytes, offset: int) -> DeadLetter:
 
 @pytest.mark.parametrize("key", [b"k", None])
 def test_dead_letter_fingerprints_agree(key: bytes | None) -> None:
-    d = Deduplicator(Settings(), "articles.dlq", dead_letters=True)
+    d = ReplayFilter(Settings(), "articles.dlq", dead_letters=True)
     letter = _letter(key, b"\xff{bad", 5)
     assert d.fingerprint_of(letter) == d.fingerprint(orjson.loads(encode(letter)))
 
 
 def test_replays_are_dropped_and_distinct_messages_kept() -> None:
-    d = Deduplicator(Settings(), "articles.dlq", dead_letters=True)
+    d = ReplayFilter(Settings(), "articles.dlq", dead_letters=True)
     assert d.first_time(1, b"k", _letter(b"k", b"{bad", 5))
     assert not d.first_time(1, b"k", _letter(b"k", b"{bad", 9))  # the same keyed message, read twice
     assert d.first_time(1, None, _letter(None, b"{bad", 5))
     assert d.first_time(1, None, _letter(None, b"{bad", 6))  # identical unkeyed bytes at another offset: another message
-    out = Deduplicator(Settings(), "articles.enriched")
+    out = ReplayFilter(Settings(), "articles.enriched")
     stamp = TraceStamp(stage="clean", version="0.2.0", at=datetime(2026, 1, 1, tzinfo=UTC), ms=1.0)
     art = CleanArticle(id="a", text="t", content_hash="h1", trace=[stamp])
     assert out.fingerprint_of(art) == out.fingerprint(orjson.loads(encode(art))) == "h1:0.2.0"

@@ -1,4 +1,4 @@
-"""Idempotent output for at-least-once processing.
+"""Idempotent output for at-least-once processing: a filter that drops replayed records.
 
 After a crash a stage processes its last uncommitted batch again, and an upstream crash can
 deliver the same article twice. The last stage therefore drops a record whose (article id,
@@ -24,10 +24,10 @@ from pydantic import BaseModel
 
 from streams.settings import Settings
 
-log = logging.getLogger("newswire.dedup")
+log = logging.getLogger("newswire.replays")
 
 
-class Deduplicator:
+class ReplayFilter:
     def __init__(self, settings: Settings, topic: str, window: int = 20_000, dead_letters: bool = False) -> None:
         self.dead_letters = dead_letters
         self.settings = settings
@@ -90,7 +90,7 @@ class Deduplicator:
             consumer.close()
         with self._lock:
             self._seen.update(fresh)
-        log.info("dedup: read back %d records of %s partitions %s", loaded, self.topic, parts)
+        log.info("replays: read back %d records of %s partitions %s", loaded, self.topic, parts)
         return loaded
 
     def first_time(self, partition: int, key: bytes | None, record: BaseModel) -> bool:
