@@ -21,11 +21,11 @@ GAZETTEER := streams/models/gazetteer/cities.npz
 
 install: $(STAMP) $(SPECS) $(NGRAMS) $(GAZETTEER)
 
-$(GAZETTEER): $(STAMP) streams/processors/gazetteer.py
-	$(BIN)/python -m streams.processors.gazetteer
+$(GAZETTEER): $(STAMP) streams/build/gazetteer.py
+	$(BIN)/python -m streams.build.gazetteer
 
-$(NGRAMS): $(STAMP) streams/processors/ngrams.py
-	$(BIN)/python -m streams.processors.ngrams
+$(NGRAMS): $(STAMP) streams/build/ngrams.py
+	$(BIN)/python -m streams.build.ngrams
 
 $(SPECS):
 	mkdir -p .newswire/asyncapi-specs

@@ -14,36 +14,43 @@ import yaml
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from schemas.models import SCHEMA_VERSION, CleanArticle, DeadLetter, EnrichedArticle, LanguageArticle, RawArticle
+from schemas.models import SCHEMA_VERSION
 
 PATH = Path(__file__).parent / "asyncapi.yaml"
-MODELS: dict[str, type[BaseModel]] = {"RawArticle": RawArticle, "CleanArticle": CleanArticle, "LanguageArticle": LanguageArticle,
-          "EnrichedArticle": EnrichedArticle, "DeadLetter": DeadLetter}
-# channel id -> (topic state, message, description)
-CHANNELS = {
-    "raw": ("raw", "RawArticle", "Articles as producers publish them: plain text or HTML."),
-    "clean": ("clean", "CleanArticle", "Clean article bodies with header metadata and removed spans."),
-    "lang": ("lang", "LanguageArticle", "Clean articles with their detected language."),
-    "enriched": ("enriched", "EnrichedArticle", "Enriched articles: what downstream services subscribe to."),
-    "dlq": ("dlq", "DeadLetter", "Records a stage could not handle, with their original key and bytes."),
-}
-# operation id -> (action, channel, summary); action is from the application's point of view
-OPERATIONS = {
-    "publishRawArticle": ("send", "raw", "Producers (newswire publish, streams.client.Publisher) publish articles."),
-    "cleanReceivesRaw": ("receive", "raw", "The clean stage (consumer group newswire-clean) reads raw articles."),
-    "cleanSendsClean": ("send", "clean", "The clean stage writes clean articles."),
-    "languageReceivesClean": ("receive", "clean", "The language stage (group newswire-language) reads clean articles."),
-    "languageSendsLang": ("send", "lang", "The language stage writes articles with their language."),
-    "entitiesReceivesLang": ("receive", "lang", "The entities stage (group newswire-entities) reads articles with language."),
-    "entitiesSendsEnriched": ("send", "enriched", "The entities stage writes enriched articles."),
-    "stagesSendDeadLetters": ("send", "dlq", "Every stage writes what it cannot handle to the dead-letter topic."),
-    "subscribeEnriched": ("receive", "enriched", "Downstream services (streams.client.Subscriber) read enriched articles."),
-}
+
+
+def _pipeline() -> tuple[dict[str, type[BaseModel]], dict[str, tuple[str, str, str]], dict[str, tuple[str, str, str]]]:
+    """Models, channels and operations, all derived from the pipeline definition."""
+    from streams.pipeline import DLQ, PIPELINE, models_by_state
+
+    by_state = models_by_state(PIPELINE)
+    models = {m.__name__: m for m in by_state.values()}
+    first, final = PIPELINE[0], PIPELINE[-1]
+    # channel id -> (topic state, message, description)
+    channels = {first.consumes: (first.consumes, first.input_model.__name__,
+                                 "Articles as producers publish them: plain text or HTML.")}
+    for s in PIPELINE:
+        channels[s.produces] = (s.produces, s.output_model.__name__, s.summary)
+    channels[DLQ] = (DLQ, "DeadLetter", "Records a stage could not handle, with their original key and bytes.")
+    # operation id -> (action, channel, summary); action is from the application's point of view
+    operations = {f"publish{first.input_model.__name__}": (
+        "send", first.consumes, "Producers (newswire publish, streams.client.Publisher) publish articles.")}
+    for s in PIPELINE:
+        operations[f"{s.name}Receives{s.consumes.title()}"] = (
+            "receive", s.consumes, f"The {s.name} stage (consumer group newswire-{s.name}) reads "
+            f"{s.input_model.__name__} records.")
+        operations[f"{s.name}Sends{s.produces.title()}"] = (
+            "send", s.produces, f"The {s.name} stage writes {s.output_model.__name__} records.")
+    operations["stagesSendDeadLetters"] = ("send", DLQ, "Every stage writes what it cannot handle to the dead-letter topic.")
+    operations[f"subscribe{final.output_model.__name__}"] = (
+        "receive", final.produces, "Downstream services (streams.client.Subscriber) read enriched articles.")
+    return models, channels, operations
 
 
 def build(partitions: int = 3, replicas: int = 1, prefix: str = "") -> dict[str, Any]:
     from streams import __version__
 
+    MODELS, CHANNELS, OPERATIONS = _pipeline()  # noqa: N806
     pairs: list[tuple[type[BaseModel], Literal["validation"]]] = [(m, "validation") for m in MODELS.values()]
     _, defs = models_json_schema(pairs, ref_template="#/components/schemas/{model}")
     schemas = defs.get("$defs", {})

@@ -8,9 +8,6 @@ from pathlib import Path
 import orjson
 from pydantic import BaseModel
 
-from schemas.models import CleanArticle, DeadLetter, EnrichedArticle, LanguageArticle, RawArticle
-
-MODELS: tuple[type[BaseModel], ...] = (RawArticle, CleanArticle, LanguageArticle, EnrichedArticle, DeadLetter)
 JSON_DIR = Path(__file__).parent / "json"
 
 
@@ -20,8 +17,15 @@ def render(model: type[BaseModel]) -> bytes:
     return orjson.dumps(schema, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
 
+def models() -> tuple[type[BaseModel], ...]:
+    """Every record on a topic, in pipeline order (from the pipeline definition)."""
+    from streams.pipeline import PIPELINE, models_by_state
+
+    return tuple(models_by_state(PIPELINE).values())
+
+
 def expected_files() -> dict[Path, bytes]:
-    return {JSON_DIR / f"{m.__name__}.schema.json": render(m) for m in MODELS}
+    return {JSON_DIR / f"{m.__name__}.schema.json": render(m) for m in models()}
 
 
 def main() -> int:

@@ -247,7 +247,7 @@ def enrich(
         err.print(f"error: {exc}")
         raise typer.Exit(2) from None
     sink = sys.stdout.buffer
-    letters = open(dead_letters, "wb") if dead_letters else None  # noqa: SIM115
+    letters = open(dead_letters, "wb") if dead_letters else None
     try:
         for result in run.feed(read_paths(paths)):
             if isinstance(result, DeadLetter):

@@ -23,6 +23,7 @@ it.
 from __future__ import annotations
 
 import importlib
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -62,7 +63,7 @@ class StageDef:
     processor: str  # "module:factory"; factory(settings) -> Processor, imported only when used
     web_port: int  # the worker's default web port
     loads: str  # what warm_up loads, for people and for the model-load metric
-    summary: str  # one line for docs and AsyncAPI
+    summary: str  # one line on what its output topic holds, for docs and AsyncAPI
     #: an input message may have this many times settings.max_message_bytes (records grow
     #: stage by stage)
     message_bytes_factor: int = 1
@@ -110,7 +111,7 @@ PIPELINE: tuple[StageDef, ...] = (
         processor="streams.processors.clean:make_processor",
         web_port=6067,
         loads="trafilatura",
-        summary="Boilerplate removed, header metadata read, HTML turned into text.",
+        summary="Clean article bodies with header metadata and removed spans.",
         min_batch=64,
         bypass=_clean_bypass,
     ),
@@ -123,7 +124,7 @@ PIPELINE: tuple[StageDef, ...] = (
         processor="streams.processors.language:make_processor",
         web_port=6068,
         loads="lingua-ngrams+fasttext-lite",
-        summary="The article's language, with candidates and mixed-language shares.",
+        summary="Clean articles with their detected language.",
         message_bytes_factor=2,
         min_batch=64,
         bypass=_language_bypass,
@@ -137,7 +138,7 @@ PIPELINE: tuple[StageDef, ...] = (
         processor="streams.processors.entities:make_processor",
         web_port=6069,
         loads="spacy-models",
-        summary="Named entities with mentions, salience and countries.",
+        summary="Enriched articles: what downstream services subscribe to.",
         message_bytes_factor=4,
     ),
 )
@@ -157,7 +158,7 @@ def check(pipeline: Sequence[StageDef]) -> None:
     ports = [s.web_port for s in pipeline]
     if len(set(ports)) != len(ports):
         raise ValueError(f"web ports must be unique: {ports}")
-    for before, after in zip(pipeline, pipeline[1:], strict=False):
+    for before, after in itertools.pairwise(pipeline):
         if after.consumes != before.produces:
             raise ValueError(f"{after.name} reads {after.consumes!r} but {before.name} writes {before.produces!r}")
         if after.input_model is not before.output_model:

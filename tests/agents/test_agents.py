@@ -45,7 +45,10 @@ async def test_clean_agent_sends_good_and_dead_letters_bad(clean_stage, seed_tex
     async with agent.test_context() as test_agent:
         await test_agent.put(encode(RawArticle(text=seed_text)), key=b"seed")
         await test_agent.put(b"\xff not utf-8", key=b"bad")
-        await asyncio.sleep(0.3)
+        for _ in range(200):  # until both are handled (or 10 s)
+            if len(test_agent.results) == 2:
+                break
+            await asyncio.sleep(0.05)
         results = list(test_agent.results.values())
     assert len(results) == 2
     good, bad = results

@@ -81,12 +81,14 @@ def test_name_table_answers_as_the_dict_it_was_built_from(tmp_path: Path, monkey
 
     monkeypatch.setattr(gazetteer, "TABLES_DIR", tmp_path)
     source = {"paris": "FR", "springfield": "US", "киев": "UA"}
-    built = gazetteer.NameTable.cached("test-names", lambda: source)
-    loaded = gazetteer.NameTable.from_dict(source)
-    assert (tmp_path / "test-names.npz").exists()
+    built = gazetteer.NameTable.from_dict(source)
+    with pytest.raises(gazetteer.TablesMissing):
+        gazetteer.NameTable.load("test-names")
+    built.save(tmp_path / "test-names.npz")
+    loaded = gazetteer.NameTable.load("test-names")
     for table in (built, loaded):
         assert [table.get(k) for k in source] == list(source.values())
         assert table.get("atlantis") is None and "atlantis" not in table and "paris" in table and len(table) == 3
         with pytest.raises(KeyError):
             table["atlantis"]
-    gazetteer.NameTable.cached.cache_clear()
+    gazetteer.NameTable.load.cache_clear()

@@ -12,7 +12,8 @@ import brotli
 import numpy as np
 import pytest
 
-from streams.processors.ngrams import ORDERS, ModelMissing, NgramModel, build
+from streams.build.ngrams import build
+from streams.processors.ngrams import ORDERS, ModelMissing, NgramModel
 
 CORPORA = {
     # two made-up languages with different letter habits
