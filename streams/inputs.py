@@ -55,9 +55,9 @@ def _text(origin: str, data: bytes, *, html: bool, name: str | None) -> Item:
     except UnicodeDecodeError as exc:
         return Item(origin, None, f"not valid UTF-8 at byte {exc.start}", data)
     meta = {"file": name} if name else {}
-    fields = {"html": text} if html else {"text": text}
     try:
-        return Item(origin, RawArticle(metadata=meta, **fields), None, data)
+        article = RawArticle(metadata=meta, html=text) if html else RawArticle(metadata=meta, text=text)
+        return Item(origin, article, None, data)
     except ValidationError as exc:
         return Item(origin, None, describe_validation_error(exc), data)
 
