@@ -60,7 +60,9 @@ def score(preds: dict[str, str], truth: dict[str, str]) -> tuple[float, float, f
 REPEAT = 3
 
 
-def run(name: str, pages: dict[str, str], fn: Callable[[str, str], str], truth: dict[str, str]) -> dict[str, float]:
+def run(
+    name: str, pages: dict[str, str], fn: Callable[[str, str], str], truth: dict[str, str]
+) -> dict[str, float]:
     """Quality from the first pass; speed from the best of REPEAT passes (this machine is noisy)."""
     preds: dict[str, str] = {}
     elapsed = float("inf")
@@ -71,7 +73,9 @@ def run(name: str, pages: dict[str, str], fn: Callable[[str, str], str], truth: 
                 out = fn(key, content)
             except Exception as exc:  # a failure on one page scores as an empty prediction
                 if attempt == 0:
-                    print(f"  {name}: {key[:12]} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+                    print(
+                        f"  {name}: {key[:12]} failed: {type(exc).__name__}: {exc}", file=sys.stderr
+                    )
                 out = ""
             if attempt == 0:
                 preds[key] = out
@@ -93,30 +97,54 @@ def main() -> int:
     root = args.dev / "extraction"
     gt = json.loads((root / "ground-truth.json").read_text())
     truth = {k: v["articleBody"] for k, v in gt.items()}
-    texts = {k: (root / "text" / f"{k}.txt").read_text(encoding="utf-8") for k in truth if (root / "text" / f"{k}.txt").exists()}
+    texts = {
+        k: (root / "text" / f"{k}.txt").read_text(encoding="utf-8")
+        for k in truth
+        if (root / "text" / f"{k}.txt").exists()
+    }
     htmls = {}
     for k in truth:
         path = root / "html" / f"{k}.html.gz"
         if path.exists():
             htmls[k] = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
     urls = {k: v.get("url") for k, v in gt.items()}
-    print(f"{len(truth)} pages ({len(texts)} as text, {len(htmls)} as HTML) from {root}; one core, best of {REPEAT} timing passes")
+    print(
+        f"{len(truth)} pages ({len(texts)} as text, {len(htmls)} as HTML) from {root}; one core, best of {REPEAT} timing passes"
+    )
 
     import trafilatura
 
     results = {
-        "text_keep_everything": run("text: keep everything (baseline)", texts, lambda k, t: t, truth),
-        "text_newswire": run("text: newswire clean", texts, lambda k, t: clean(RawArticle(text=t, url=urls[k])).text, truth),
-        "html_trafilatura": run(
-            "html: trafilatura alone (baseline)", htmls,
-            lambda k, h: trafilatura.extract(h, url=urls[k], include_comments=False) or "", truth,
+        "text_keep_everything": run(
+            "text: keep everything (baseline)", texts, lambda k, t: t, truth
         ),
-        "html_newswire": run("html: newswire clean", htmls, lambda k, h: clean(RawArticle(html=h, url=urls[k])).text, truth),
+        "text_newswire": run(
+            "text: newswire clean",
+            texts,
+            lambda k, t: clean(RawArticle(text=t, url=urls[k])).text,
+            truth,
+        ),
+        "html_trafilatura": run(
+            "html: trafilatura alone (baseline)",
+            htmls,
+            lambda k, h: trafilatura.extract(h, url=urls[k], include_comments=False) or "",
+            truth,
+        ),
+        "html_newswire": run(
+            "html: newswire clean",
+            htmls,
+            lambda k, h: clean(RawArticle(html=h, url=urls[k])).text,
+            truth,
+        ),
     }
     gain_t = results["text_newswire"]["f1"] - results["text_keep_everything"]["f1"]
     gain_h = results["html_newswire"]["f1"] - results["html_trafilatura"]["f1"]
-    print(f"text F1 gain over keeping everything: {gain_t:+.3f}; html F1 gain over trafilatura: {gain_h:+.3f}")
-    print(f"html speed ratio newswire/trafilatura: {results['html_newswire']['pages_per_s'] / results['html_trafilatura']['pages_per_s']:.2f}")
+    print(
+        f"text F1 gain over keeping everything: {gain_t:+.3f}; html F1 gain over trafilatura: {gain_h:+.3f}"
+    )
+    print(
+        f"html speed ratio newswire/trafilatura: {results['html_newswire']['pages_per_s'] / results['html_trafilatura']['pages_per_s']:.2f}"
+    )
     if args.json:
         print(json.dumps(results, indent=2))
     return 0

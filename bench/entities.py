@@ -24,8 +24,21 @@ from schemas import LanguageArticle, LanguageInfo
 from streams.processors.entities import DEFAULT_MODELS, EntityExtractor
 from streams.processors.text import content_hash
 
-TO_CONLL = {"PERSON": "PER", "PER": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NORP": "MISC", "EVENT": "MISC",
-            "PRODUCT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC", "LANGUAGE": "MISC", "MISC": "MISC"}
+TO_CONLL = {
+    "PERSON": "PER",
+    "PER": "PER",
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "MISC",
+    "EVENT": "MISC",
+    "PRODUCT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LAW": "MISC",
+    "LANGUAGE": "MISC",
+    "MISC": "MISC",
+}
 TYPES = ("PER", "ORG", "LOC", "MISC")
 Span = tuple[int, int, str]
 
@@ -117,10 +130,14 @@ def score(pred: list[set[Span]], gold: list[set[Span]]) -> dict[str, tuple[float
     return out
 
 
-def show(name: str, s: dict[str, tuple[float, float, float]], docs: int, tokens: int, elapsed: float) -> None:
+def show(
+    name: str, s: dict[str, tuple[float, float, float]], docs: int, tokens: int, elapsed: float
+) -> None:
     per = "  ".join(f"{t} {s[t][2]:.3f}" for t in TYPES)
     p, r, f = s["ALL"]
-    print(f"  {name:<30} F1 {f:.3f} (P {p:.3f} R {r:.3f})  {per}   {docs / elapsed:6.1f} docs/s {tokens / elapsed:8.0f} tokens/s")
+    print(
+        f"  {name:<30} F1 {f:.3f} (P {p:.3f} R {r:.3f})  {per}   {docs / elapsed:6.1f} docs/s {tokens / elapsed:8.0f} tokens/s"
+    )
 
 
 def main() -> int:
@@ -130,32 +147,70 @@ def main() -> int:
     args = parser.parse_args()
     import spacy
 
-    corpora = [("English CoNLL-2003 dev", args.dev / "ner" / "conll2003_dev.txt", 3, True, "en"),
-               ("Spanish CoNLL-2002 dev", args.dev / "ner" / "conll2002_esp_dev.txt", 2, False, "es")]
+    corpora = [
+        ("English CoNLL-2003 dev", args.dev / "ner" / "conll2003_dev.txt", 3, True, "en"),
+        ("Spanish CoNLL-2002 dev", args.dev / "ner" / "conll2002_esp_dev.txt", 2, False, "es"),
+    ]
     extractor = EntityExtractor()
     extractor.warm_up()
     for title, path, col, docstart, lang in corpora:
         docs = read_conll(path, col, docstart)[: args.limit]
         tokens = sum(d.tokens for d in docs)
         gold = [d.gold for d in docs]
-        print(f"{title}: {len(docs)} documents, {tokens} tokens, {sum(len(g) for g in gold)} entities")
+        print(
+            f"{title}: {len(docs)} documents, {tokens} tokens, {sum(len(g) for g in gold)} entities"
+        )
         if lang in DEFAULT_MODELS:
             raw = spacy.load(DEFAULT_MODELS[lang])
             raw.pipe(["warm up"])
             started = time.perf_counter()
             raw_docs = list(raw.pipe([d.text for d in docs], batch_size=16))
             elapsed = time.perf_counter() - started
-            pred = [{(e.start_char, e.end_char, TO_CONLL[e.label_]) for e in rd.ents if e.label_ in TO_CONLL} for rd in raw_docs]
-            show(f"raw {DEFAULT_MODELS[lang]} (all components)", score(pred, gold), len(docs), tokens, elapsed)
-        arts = [LanguageArticle(id=str(i), text=d.text, content_hash=content_hash(d.text),
-                                language=LanguageInfo(code=lang, confidence=1.0, detector="bench")) for i, d in enumerate(docs)]
+            pred = [
+                {
+                    (e.start_char, e.end_char, TO_CONLL[e.label_])
+                    for e in rd.ents
+                    if e.label_ in TO_CONLL
+                }
+                for rd in raw_docs
+            ]
+            show(
+                f"raw {DEFAULT_MODELS[lang]} (all components)",
+                score(pred, gold),
+                len(docs),
+                tokens,
+                elapsed,
+            )
+        arts = [
+            LanguageArticle(
+                id=str(i),
+                text=d.text,
+                content_hash=content_hash(d.text),
+                language=LanguageInfo(code=lang, confidence=1.0, detector="bench"),
+            )
+            for i, d in enumerate(docs)
+        ]
         started = time.perf_counter()
         out = []
         for i in range(0, len(arts), 16):
             out.extend(extractor.extract(arts[i : i + 16]))
         elapsed = time.perf_counter() - started
-        pred = [{(m.start, m.end, TO_CONLL[e.label]) for e in rec.entities if e.label in TO_CONLL for m in e.mentions} for rec in out]
-        show(f"newswire ({out[0].ner_model if out else '?'})", score(pred, gold), len(docs), tokens, elapsed)
+        pred = [
+            {
+                (m.start, m.end, TO_CONLL[e.label])
+                for e in rec.entities
+                if e.label in TO_CONLL
+                for m in e.mentions
+            }
+            for rec in out
+        ]
+        show(
+            f"newswire ({out[0].ner_model if out else '?'})",
+            score(pred, gold),
+            len(docs),
+            tokens,
+            elapsed,
+        )
     return 0
 
 

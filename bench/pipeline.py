@@ -124,7 +124,12 @@ def in_process(p: Processors, texts: list[str], repeat: int) -> dict[str, float]
     t_lang, langs = _timed(lambda: p.language(cleaned), repeat)
     t_ent, _ = _timed(lambda: p.entities(langs), repeat)
     n = len(texts)
-    return {"bare_model": n / t_bare, "clean": n / t_clean, "language": n / t_lang, "entities": n / t_ent}
+    return {
+        "bare_model": n / t_bare,
+        "clean": n / t_clean,
+        "language": n / t_lang,
+        "entities": n / t_ent,
+    }
 
 
 def profile(p: Processors, texts: list[str], top: int = 6) -> dict[str, list[str]]:
@@ -133,7 +138,11 @@ def profile(p: Processors, texts: list[str], top: int = 6) -> dict[str, list[str
     cleaned = p.clean(raws)
     langs = p.language(cleaned)
     out: dict[str, list[str]] = {}
-    for name, fn in (("clean", lambda: p.clean(raws)), ("language", lambda: p.language(cleaned)), ("entities", lambda: p.entities(langs))):
+    for name, fn in (
+        ("clean", lambda: p.clean(raws)),
+        ("language", lambda: p.language(cleaned)),
+        ("entities", lambda: p.entities(langs)),
+    ):
         prof = cProfile.Profile()
         prof.runcall(fn)
         stats = pstats.Stats(prof, stream=io.StringIO())
@@ -148,7 +157,9 @@ def _where(key: tuple[str, int, str]) -> str:
     if path == "~":
         return func
     parts = Path(path).parts
-    short = "/".join(parts[parts.index("site-packages") + 1 :] if "site-packages" in parts else parts[-2:])
+    short = "/".join(
+        parts[parts.index("site-packages") + 1 :] if "site-packages" in parts else parts[-2:]
+    )
     return f"{func} ({short}:{line})"
 
 
@@ -176,8 +187,16 @@ def size_sweep(p: Processors, texts: list[str]) -> list[dict[str, float]]:
         t_bare, _ = _timed(lambda arts=arts: p.bare(arts))  # type: ignore[misc]
         n = len(arts)
         mean_kb = sum(len(a.encode()) for a in arts) / n / 1024
-        rows.append({"kb": mean_kb, "n": n, "clean": 1000 * t_clean / n, "language": 1000 * t_lang / n, "entities": 1000 * t_ent / n,
-                     "bare": 1000 * t_bare / n})
+        rows.append(
+            {
+                "kb": mean_kb,
+                "n": n,
+                "clean": 1000 * t_clean / n,
+                "language": 1000 * t_lang / n,
+                "entities": 1000 * t_ent / n,
+                "bare": 1000 * t_bare / n,
+            }
+        )
     return rows
 
 
@@ -198,8 +217,10 @@ class Run:
     def line(self, bare: float | None = None) -> str:
         ratio = f" = {self.rate / bare:.2f}x bare" if bare else ""
         peaks = ", ".join(f"{k} {v:.0f} MB" for k, v in self.peaks.items())
-        return (f"  {self.name:<44} {self.articles:4d} articles {self.rate:7.1f}/s{ratio}   latency p50 {self.quantile(50):.2f}s "
-                f"p95 {self.quantile(95):.2f}s p99 {self.quantile(99):.2f}s   peak {peaks}")
+        return (
+            f"  {self.name:<44} {self.articles:4d} articles {self.rate:7.1f}/s{ratio}   latency p50 {self.quantile(50):.2f}s "
+            f"p95 {self.quantile(95):.2f}s p99 {self.quantile(99):.2f}s   peak {peaks}"
+        )
 
 
 @contextmanager
@@ -209,20 +230,41 @@ def workers(stages: Sequence[str], env: dict[str, str], peaks: dict[str, float])
     try:
         for i, stage in enumerate(stages):
             port = _free_port()
-            proc = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker", "--stage", stage, "--web-port", str(port), "--loglevel", "error"],
-                                    env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "streams.cli",
+                    "worker",
+                    "--stage",
+                    stage,
+                    "--web-port",
+                    str(port),
+                    "--loglevel",
+                    "error",
+                ],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
             procs.append((f"{stage}{i + 1 if stages.count(stage) > 1 else ''}", proc, port))
         deadline = time.monotonic() + 180
         for _, proc, port in procs:
             while time.monotonic() < deadline:
                 try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as resp:
+                    with urllib.request.urlopen(
+                        f"http://127.0.0.1:{port}/readyz", timeout=2
+                    ) as resp:
                         if resp.status == 200:
                             break
                 except OSError:
                     pass
                 if proc.poll() is not None:
-                    raise RuntimeError(f"a worker exited with {proc.returncode} before it was ready")
+                    raise RuntimeError(
+                        f"a worker exited with {proc.returncode} before it was ready"
+                    )
                 time.sleep(0.5)
         yield
     finally:
@@ -237,8 +279,15 @@ def workers(stages: Sequence[str], env: dict[str, str], peaks: dict[str, float])
                 os.killpg(proc.pid, signal.SIGKILL)
 
 
-def through_broker(name: str, bootstrap: str, stages: Sequence[str], source: str, sink: str,
-                   make: Callable[[str], list[tuple[str, bytes]]], pace: float | None = None) -> Run:
+def through_broker(
+    name: str,
+    bootstrap: str,
+    stages: Sequence[str],
+    source: str,
+    sink: str,
+    make: Callable[[str], list[tuple[str, bytes]]],
+    pace: float | None = None,
+) -> Run:
     """Fill ``source`` with ``make(tag)`` records (a warm-up set first, outside the timing),
     run the workers, and time the records' arrival on ``sink``."""
     from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -251,10 +300,22 @@ def through_broker(name: str, bootstrap: str, stages: Sequence[str], source: str
     create_topics(settings)
     env = {**os.environ, "NEWSWIRE_BOOTSTRAP_SERVERS": bootstrap, "NEWSWIRE_TOPIC_PREFIX": prefix}
     run = Run(name)
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5, max_request_size=2_000_000)
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, fetch_max_bytes=50_000_000)
+    producer = KafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", linger_ms=5, max_request_size=2_000_000
+    )
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        fetch_max_bytes=50_000_000,
+    )
     topic_in, topic_out = settings.topic(source), settings.topic(sink)
-    consumer.assign([TopicPartition(topic_out, p) for p in sorted(consumer.partitions_for_topic(topic_out) or [])])
+    consumer.assign(
+        [
+            TopicPartition(topic_out, p)
+            for p in sorted(consumer.partitions_for_topic(topic_out) or [])
+        ]
+    )
 
     def wait_for(ids: dict[str, float], record: bool) -> float:
         last, deadline = 0.0, time.monotonic() + 1200
@@ -304,19 +365,25 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="skip the size sweep and the profile")
-    parser.add_argument("--bootstrap", default=os.environ.get("NEWSWIRE_BOOTSTRAP_SERVERS", "127.0.0.1:9092"))
+    parser.add_argument(
+        "--bootstrap", default=os.environ.get("NEWSWIRE_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    )
     args = parser.parse_args()
     docs = read_conll(args.dev / "ner" / "conll2003_dev.txt", 3, True)[: args.limit]
     texts = [d.text for d in docs]
     lengths = sorted(len(t) for t in texts)
-    print(f"{len(texts)} articles, {lengths[len(lengths) // 2]} characters median ({lengths[0]}..{lengths[-1]}); "
-          f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(
+        f"{len(texts)} articles, {lengths[len(lengths) // 2]} characters median ({lengths[0]}..{lengths[-1]}); "
+        f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}"
+    )
 
     p = Processors.load()
     b = in_process(p, texts, args.repeat)
     print(f"1. bare, in-process, one core (best of {args.repeat}):")
-    print(f"  model alone (nlp.pipe, NER components only) {b['bare_model']:.1f} articles/s; processors: clean {b['clean']:.0f}/s, "
-          f"language {b['language']:.0f}/s, entities {b['entities']:.1f}/s")
+    print(
+        f"  model alone (nlp.pipe, NER components only) {b['bare_model']:.1f} articles/s; processors: clean {b['clean']:.0f}/s, "
+        f"language {b['language']:.0f}/s, entities {b['entities']:.1f}/s"
+    )
     if not args.quick:
         for stage, rows in profile(p, texts).items():
             print(f"  top costs, {stage}: " + "; ".join(rows))
@@ -336,30 +403,73 @@ def main() -> int:
 
     def restamped(records: Sequence[Any]) -> Callable[[str], list[tuple[str, bytes]]]:
         def make(tag: str) -> list[tuple[str, bytes]]:
-            return [(f"{tag}-{i}", encode(r.model_copy(update={"id": f"{tag}-{i}"}))) for i, r in enumerate(records)]
+            return [
+                (f"{tag}-{i}", encode(r.model_copy(update={"id": f"{tag}-{i}"})))
+                for i, r in enumerate(records)
+            ]
+
         return make
 
     print("2. each stage alone through the broker:")
-    print(through_broker("clean alone", args.bootstrap, ["clean"], "raw", "clean", raw_records).line())
-    print(through_broker("language alone", args.bootstrap, ["language"], "clean", "lang", restamped(cleaned)).line())
-    one_worker = through_broker("entities alone, 1 worker", args.bootstrap, ["entities"], "lang", "enriched", restamped(langs))
+    print(
+        through_broker("clean alone", args.bootstrap, ["clean"], "raw", "clean", raw_records).line()
+    )
+    print(
+        through_broker(
+            "language alone", args.bootstrap, ["language"], "clean", "lang", restamped(cleaned)
+        ).line()
+    )
+    one_worker = through_broker(
+        "entities alone, 1 worker",
+        args.bootstrap,
+        ["entities"],
+        "lang",
+        "enriched",
+        restamped(langs),
+    )
     print(one_worker.line())
     print("3. the whole pipeline, one worker per stage:")
-    full = through_broker("end to end, all published at once", args.bootstrap, ["clean", "language", "entities"], "raw", "enriched", raw_records)
+    full = through_broker(
+        "end to end, all published at once",
+        args.bootstrap,
+        ["clean", "language", "entities"],
+        "raw",
+        "enriched",
+        raw_records,
+    )
     print(full.line(b["bare_model"]))
-    half = through_broker(f"end to end, published at {full.rate / 2:.1f}/s (half)", args.bootstrap, ["clean", "language", "entities"],
-                          "raw", "enriched", raw_records, pace=full.rate / 2)
+    half = through_broker(
+        f"end to end, published at {full.rate / 2:.1f}/s (half)",
+        args.bootstrap,
+        ["clean", "language", "entities"],
+        "raw",
+        "enriched",
+        raw_records,
+        pace=full.rate / 2,
+    )
     print(half.line(b["bare_model"]))
     print("4. the entities stage with one and two workers:")
-    two = through_broker("entities alone, 2 workers", args.bootstrap, ["entities", "entities"], "lang", "enriched", restamped(langs))
+    two = through_broker(
+        "entities alone, 2 workers",
+        args.bootstrap,
+        ["entities", "entities"],
+        "lang",
+        "enriched",
+        restamped(langs),
+    )
     print(one_worker.line())
     print(two.line())
     print(f"  two workers / one: {two.rate / one_worker.rate:.2f}x")
     if not args.quick:
         print("5. cost by article size, in-process, ms per article (ms per KB):")
         for row in size_sweep(p, texts):
-            print(f"  {row['kb']:5.1f} KB x{row['n']:<4d}" + "".join(
-                f"  {k} {row[k]:8.2f} ({row[k] / row['kb']:5.2f})" for k in ("clean", "language", "entities", "bare")))
+            print(
+                f"  {row['kb']:5.1f} KB x{row['n']:<4d}"
+                + "".join(
+                    f"  {k} {row[k]:8.2f} ({row[k] / row['kb']:5.2f})"
+                    for k in ("clean", "language", "entities", "bare")
+                )
+            )
     return 0
 
 

@@ -19,7 +19,9 @@ from schemas.models import SCHEMA_VERSION
 PATH = Path(__file__).parent / "asyncapi.yaml"
 
 
-def _pipeline() -> tuple[dict[str, type[BaseModel]], dict[str, tuple[str, str, str]], dict[str, tuple[str, str, str]]]:
+def _pipeline() -> tuple[
+    dict[str, type[BaseModel]], dict[str, tuple[str, str, str]], dict[str, tuple[str, str, str]]
+]:
     """Models, channels and operations, all derived from the pipeline definition."""
     from streams.pipeline import DLQ, PIPELINE, models_by_state
 
@@ -27,31 +29,60 @@ def _pipeline() -> tuple[dict[str, type[BaseModel]], dict[str, tuple[str, str, s
     models = {m.__name__: m for m in by_state.values()}
     first, final = PIPELINE[0], PIPELINE[-1]
     # channel id -> (topic state, message, description)
-    channels = {first.consumes: (first.consumes, first.input_model.__name__,
-                                 "Articles as producers publish them: plain text or HTML.")}
+    channels = {
+        first.consumes: (
+            first.consumes,
+            first.input_model.__name__,
+            "Articles as producers publish them: plain text or HTML.",
+        )
+    }
     for s in PIPELINE:
         channels[s.produces] = (s.produces, s.output_model.__name__, s.summary)
-    channels[DLQ] = (DLQ, "DeadLetter", "Records a stage could not handle, with their original key and bytes.")
+    channels[DLQ] = (
+        DLQ,
+        "DeadLetter",
+        "Records a stage could not handle, with their original key and bytes.",
+    )
     # operation id -> (action, channel, summary); action is from the application's point of view
-    operations = {f"publish{first.input_model.__name__}": (
-        "send", first.consumes, "Producers (newswire publish, streams.client.Publisher) publish articles.")}
+    operations = {
+        f"publish{first.input_model.__name__}": (
+            "send",
+            first.consumes,
+            "Producers (newswire publish, streams.client.Publisher) publish articles.",
+        )
+    }
     for s in PIPELINE:
         operations[f"{s.name}Receives{s.consumes.title()}"] = (
-            "receive", s.consumes, f"The {s.name} stage (consumer group newswire-{s.name}) reads "
-            f"{s.input_model.__name__} records.")
+            "receive",
+            s.consumes,
+            f"The {s.name} stage (consumer group newswire-{s.name}) reads "
+            f"{s.input_model.__name__} records.",
+        )
         operations[f"{s.name}Sends{s.produces.title()}"] = (
-            "send", s.produces, f"The {s.name} stage writes {s.output_model.__name__} records.")
-    operations["stagesSendDeadLetters"] = ("send", DLQ, "Every stage writes what it cannot handle to the dead-letter topic.")
+            "send",
+            s.produces,
+            f"The {s.name} stage writes {s.output_model.__name__} records.",
+        )
+    operations["stagesSendDeadLetters"] = (
+        "send",
+        DLQ,
+        "Every stage writes what it cannot handle to the dead-letter topic.",
+    )
     operations[f"subscribe{final.output_model.__name__}"] = (
-        "receive", final.produces, "Downstream services (streams.client.Subscriber) read enriched articles.")
+        "receive",
+        final.produces,
+        "Downstream services (streams.client.Subscriber) read enriched articles.",
+    )
     return models, channels, operations
 
 
 def build(partitions: int = 3, replicas: int = 1, prefix: str = "") -> dict[str, Any]:
     from streams import __version__
 
-    MODELS, CHANNELS, OPERATIONS = _pipeline()  # noqa: N806
-    pairs: list[tuple[type[BaseModel], Literal["validation"]]] = [(m, "validation") for m in MODELS.values()]
+    MODELS, CHANNELS, OPERATIONS = _pipeline()
+    pairs: list[tuple[type[BaseModel], Literal["validation"]]] = [
+        (m, "validation") for m in MODELS.values()
+    ]
     _, defs = models_json_schema(pairs, ref_template="#/components/schemas/{model}")
     schemas = defs.get("$defs", {})
     messages = {
@@ -61,8 +92,15 @@ def build(partitions: int = 3, replicas: int = 1, prefix: str = "") -> dict[str,
             "contentType": "application/json",
             "summary": (MODELS[name].__doc__ or name).strip().splitlines()[0],
             "payload": {"$ref": f"#/components/schemas/{name}"},
-            "bindings": {"kafka": {"key": {"type": "string", "description": "the article id (a dead letter keeps the original key)"},
-                                   "bindingVersion": "0.5.0"}},
+            "bindings": {
+                "kafka": {
+                    "key": {
+                        "type": "string",
+                        "description": "the article id (a dead letter keeps the original key)",
+                    },
+                    "bindingVersion": "0.5.0",
+                }
+            },
         }
         for name in MODELS
     }
@@ -71,14 +109,24 @@ def build(partitions: int = 3, replicas: int = 1, prefix: str = "") -> dict[str,
             "address": f"{prefix}articles.{state}",
             "description": desc,
             "messages": {msg: {"$ref": f"#/components/messages/{msg}"}},
-            "bindings": {"kafka": {"topic": f"{prefix}articles.{state}", "partitions": partitions, "replicas": replicas,
-                                   "bindingVersion": "0.5.0"}},
+            "bindings": {
+                "kafka": {
+                    "topic": f"{prefix}articles.{state}",
+                    "partitions": partitions,
+                    "replicas": replicas,
+                    "bindingVersion": "0.5.0",
+                }
+            },
         }
         for cid, (state, msg, desc) in CHANNELS.items()
     }
     operations = {
-        oid: {"action": action, "channel": {"$ref": f"#/channels/{cid}"}, "summary": summary,
-              "messages": [{"$ref": f"#/channels/{cid}/messages/{CHANNELS[cid][1]}"}]}
+        oid: {
+            "action": action,
+            "channel": {"$ref": f"#/channels/{cid}"},
+            "summary": summary,
+            "messages": [{"$ref": f"#/channels/{cid}/messages/{CHANNELS[cid][1]}"}],
+        }
         for oid, (action, cid, summary) in OPERATIONS.items()
     }
     return {
@@ -86,12 +134,22 @@ def build(partitions: int = 3, replicas: int = 1, prefix: str = "") -> dict[str,
         "info": {
             "title": "newswire",
             "version": __version__,
-            "description": (f"News-enrichment pipeline on Apache Kafka. Record format {SCHEMA_VERSION}: within a major version "
-                            "only new optional fields are added; readers ignore fields they do not know. Topic names take "
-                            "the NEWSWIRE_TOPIC_PREFIX prefix on shared clusters."),
+            "description": (
+                f"News-enrichment pipeline on Apache Kafka. Record format {SCHEMA_VERSION}: within "
+                "a major version "
+                "only new optional fields are added; readers ignore fields they do not know. Topic "
+                "names take "
+                "the NEWSWIRE_TOPIC_PREFIX prefix on shared clusters."
+            ),
         },
         "defaultContentType": "application/json",
-        "servers": {"local": {"host": "127.0.0.1:9092", "protocol": "kafka", "description": "newswire kafka start"}},
+        "servers": {
+            "local": {
+                "host": "127.0.0.1:9092",
+                "protocol": "kafka",
+                "description": "newswire kafka start",
+            }
+        },
         "channels": channels,
         "operations": operations,
         "components": {"messages": messages, "schemas": schemas},
@@ -99,8 +157,10 @@ def build(partitions: int = 3, replicas: int = 1, prefix: str = "") -> dict[str,
 
 
 def render() -> str:
-    return "# Generated by `python -m schemas.asyncapi` from schemas/models.py; do not edit.\n" + yaml.safe_dump(
-        build(), sort_keys=False, allow_unicode=True, width=120)
+    return (
+        "# Generated by `python -m schemas.asyncapi` from schemas/models.py; do not edit.\n"
+        + yaml.safe_dump(build(), sort_keys=False, allow_unicode=True, width=120)
+    )
 
 
 def main() -> int:

@@ -29,7 +29,12 @@ def _shape(prop: dict[str, Any]) -> Any:
     if prop.get("type") == "array":
         return ("array", _shape(prop.get("items", {})))
     if prop.get("type") == "object" and "additionalProperties" in prop:
-        return ("map", _shape(prop["additionalProperties"]) if isinstance(prop["additionalProperties"], dict) else True)
+        return (
+            "map",
+            _shape(prop["additionalProperties"])
+            if isinstance(prop["additionalProperties"], dict)
+            else True,
+        )
     return (prop.get("type"), prop.get("format"), prop.get("contentEncoding"))
 
 
@@ -52,7 +57,10 @@ def incompatibilities(old: dict[str, Any], new: dict[str, Any], name: str) -> li
             if prop not in new_props:
                 problems.append(f"{name}: {obj_name}.{prop} was removed")
             elif _shape(spec) != _shape(new_props[prop]):
-                problems.append(f"{name}: {obj_name}.{prop} changed type: {_shape(spec)} -> {_shape(new_props[prop])}")
+                problems.append(
+                    f"{name}: {obj_name}.{prop} changed type: {_shape(spec)} -> "
+                    f"{_shape(new_props[prop])}"
+                )
         added_required = set(new_obj.get("required", [])) - set(old_obj.get("required", []))
         for prop in sorted(added_required):
             problems.append(f"{name}: {obj_name}.{prop} became required")
@@ -66,12 +74,17 @@ def check(release: Path, current: Path = JSON_DIR) -> list[str]:
         if not new_file.exists():
             problems.append(f"{old_file.name}: the record type was removed")
             continue
-        problems += incompatibilities(orjson.loads(old_file.read_bytes()), orjson.loads(new_file.read_bytes()), old_file.name)
+        problems += incompatibilities(
+            orjson.loads(old_file.read_bytes()), orjson.loads(new_file.read_bytes()), old_file.name
+        )
     return problems
 
 
 def latest_release() -> Path:
-    return sorted((p for p in RELEASES.iterdir() if p.is_dir()), key=lambda p: tuple(int(x) for x in p.name.split(".")))[-1]
+    return sorted(
+        (p for p in RELEASES.iterdir() if p.is_dir()),
+        key=lambda p: tuple(int(x) for x in p.name.split(".")),
+    )[-1]
 
 
 def main() -> int:

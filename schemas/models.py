@@ -33,7 +33,9 @@ SCHEMA_VERSION = "1.0"
 SCHEMA_MAJOR = SCHEMA_VERSION.split(".")[0]
 
 #: query parameters that only track a click and never change the article
-_TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|icid|ref|_ga)$", re.I)
+_TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|icid|ref|_ga)$", re.I
+)
 
 Timestamp = AwareDatetime | NaiveDatetime
 
@@ -51,7 +53,9 @@ def _bytes_from_wire(v: object) -> object:
 WireBytes = Annotated[
     bytes,
     BeforeValidator(_bytes_from_wire),
-    PlainSerializer(lambda b: base64.b64encode(b).decode("ascii"), return_type=str, when_used="json"),
+    PlainSerializer(
+        lambda b: base64.b64encode(b).decode("ascii"), return_type=str, when_used="json"
+    ),
     WithJsonSchema({"type": "string", "contentEncoding": "base64"}),
 ]
 
@@ -62,10 +66,18 @@ def normalize_url(url: str) -> str:
     parts = urlsplit(url.strip())
     scheme = (parts.scheme or "http").lower()
     host = (parts.hostname or "").lower()
-    if parts.port and not ((scheme == "http" and parts.port == 80) or (scheme == "https" and parts.port == 443)):
+    if parts.port and not (
+        (scheme == "http" and parts.port == 80) or (scheme == "https" and parts.port == 443)
+    ):
         host = f"{host}:{parts.port}"
     path = re.sub(r"/+$", "", parts.path) or "/"
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)))
+    query = urlencode(
+        sorted(
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not _TRACKING_PARAMS.match(k)
+        )
+    )
     return urlunsplit((scheme, host, path, query, ""))
 
 
@@ -85,28 +97,40 @@ class Record(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
 
-    schema_version: str = Field(default=SCHEMA_VERSION, description="major.minor of the record format")
+    schema_version: str = Field(
+        default=SCHEMA_VERSION, description="major.minor of the record format"
+    )
 
     @field_validator("schema_version")
     @classmethod
     def _same_major(cls, v: str) -> str:
         if v.split(".")[0] != SCHEMA_MAJOR:
-            raise ValueError(f"schema_version {v!r} is not readable by major version {SCHEMA_MAJOR}")
+            raise ValueError(
+                f"schema_version {v!r} is not readable by major version {SCHEMA_MAJOR}"
+            )
         return v
 
 
 class RawArticle(Record):
     """What producers publish on ``articles.raw``: exactly one of ``text`` and ``html``."""
 
-    id: str | None = Field(default=None, max_length=200, description="article id; derived from the URL, else the text, when absent")
+    id: str | None = Field(
+        default=None,
+        max_length=200,
+        description="article id; derived from the URL, else the text, when absent",
+    )
     url: str | None = Field(default=None, max_length=4096)
     source: str | None = Field(default=None, max_length=500)
     title: str | None = Field(default=None, max_length=2000)
     text: str | None = Field(default=None, description="plain text as scraped")
     html: str | None = Field(default=None, description="the page's HTML")
     published_at: Timestamp | None = None
-    language_hint: str | None = Field(default=None, max_length=16, description="ISO 639-1 code the producer believes")
-    metadata: dict[str, str] = Field(default_factory=dict, description="carried unchanged to the enriched record")
+    language_hint: str | None = Field(
+        default=None, max_length=16, description="ISO 639-1 code the producer believes"
+    )
+    metadata: dict[str, str] = Field(
+        default_factory=dict, description="carried unchanged to the enriched record"
+    )
 
     @model_validator(mode="after")
     def _one_body_and_an_id(self) -> RawArticle:
@@ -165,11 +189,18 @@ class LanguageCandidate(BaseModel):
 class LanguageInfo(BaseModel):
     code: str = Field(description="ISO 639-1, or 'und' when no language is reliable")
     confidence: float = Field(ge=0.0, le=1.0)
-    detector: str = Field(description="which model decided: script, ngrams (lingua's n-gram models), ngrams+fasttext, hint, none")
+    detector: str = Field(
+        description="which model decided: script, ngrams (lingua's n-gram models), "
+        "ngrams+fasttext, hint, none"
+    )
     candidates: list[LanguageCandidate] = Field(default_factory=list)
-    script: str | None = Field(default=None, description="dominant Unicode script, e.g. Latin, Cyrillic")
+    script: str | None = Field(
+        default=None, description="dominant Unicode script, e.g. Latin, Cyrillic"
+    )
     mixed: bool = False
-    shares: dict[str, float] = Field(default_factory=dict, description="share of text per language when mixed")
+    shares: dict[str, float] = Field(
+        default_factory=dict, description="share of text per language when mixed"
+    )
 
 
 class LanguageArticle(CleanArticle):
@@ -186,7 +217,10 @@ class Mention(BaseModel):
 
 class Entity(BaseModel):
     name: str = Field(description="canonical name: the fullest form in the article")
-    label: str = Field(description="OntoNotes label: PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE")
+    label: str = Field(
+        description="OntoNotes label: PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, PRODUCT, "
+        "WORK_OF_ART, LAW, LANGUAGE"
+    )
     mentions: list[Mention]
     count: int
     salience: float
@@ -213,4 +247,3 @@ class DeadLetter(Record):
     value: WireBytes | None = Field(default=None, description="original value, base64")
     failed_at: datetime
     attempts: int = 1
-

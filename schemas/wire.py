@@ -1,4 +1,5 @@
-"""The one encode/decode pair: pydantic models to JSON bytes (pydantic's own serializer) and back (orjson, then validation)."""
+"""The one encode/decode pair: pydantic models to JSON bytes (pydantic's own serializer) and
+back (orjson, then validation)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ M = TypeVar("M", bound=BaseModel)
 
 def encode(record: BaseModel) -> bytes:
     """A record as compact UTF-8 JSON (pydantic's serializer writes the bytes directly: the
-    same bytes as ``orjson.dumps(record.model_dump(mode="json"))`` in three quarters of the time)."""
+    same bytes as ``orjson.dumps(record.model_dump(mode="json"))`` in three quarters of the
+    time)."""
     return record.__pydantic_serializer__.to_json(record)
 
 

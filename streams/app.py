@@ -17,8 +17,12 @@ def _credentials(settings: Settings) -> object | None:
     context = settings.ssl_context()
     if settings.sasl_mechanism:
         password = settings.sasl_password.get_secret_value() if settings.sasl_password else ""
-        return faust.SASLCredentials(username=settings.sasl_username or "", password=password,
-                                     mechanism=settings.sasl_mechanism, ssl_context=context)
+        return faust.SASLCredentials(
+            username=settings.sasl_username or "",
+            password=password,
+            mechanism=settings.sasl_mechanism,
+            ssl_context=context,
+        )
     return faust.SSLCredentials(context)
 
 

@@ -24,8 +24,15 @@ from streams import __version__
 from streams.pipeline import PIPELINE, STAGES, last, models_by_state
 from streams.settings import Settings, get_settings
 
-app = typer.Typer(help="newswire: a news-enrichment pipeline on Apache Kafka.", no_args_is_help=True, add_completion=False)
-kafka_app = typer.Typer(help="A local single-node Apache Kafka (KRaft) for machines without Docker.", no_args_is_help=True)
+app = typer.Typer(
+    help="newswire: a news-enrichment pipeline on Apache Kafka.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+kafka_app = typer.Typer(
+    help="A local single-node Apache Kafka (KRaft) for machines without Docker.",
+    no_args_is_help=True,
+)
 topics_app = typer.Typer(help="Topic administration.", no_args_is_help=True)
 dlq_app = typer.Typer(help="Dead letters.", no_args_is_help=True)
 app.add_typer(kafka_app, name="kafka")
@@ -92,9 +99,17 @@ def topics_create() -> None:
 # --- worker -------------------------------------------------------------------------------
 @app.command()
 def worker(
-    stage: Annotated[StageChoice, typer.Option(help="which stage to run; 'all' runs each in its own process")] = StageChoice("all"),
-    web_port: Annotated[int | None, typer.Option(help="web port (default: all 6066, then each stage its own: "
-                                                       + ", ".join(f"{x.name} {x.web_port}" for x in PIPELINE) + ")")] = None,
+    stage: Annotated[
+        StageChoice, typer.Option(help="which stage to run; 'all' runs each in its own process")
+    ] = StageChoice("all"),
+    web_port: Annotated[
+        int | None,
+        typer.Option(
+            help="web port (default: all 6066, then each stage its own: "
+            + ", ".join(f"{x.name} {x.web_port}" for x in PIPELINE)
+            + ")"
+        ),
+    ] = None,
     loglevel: Annotated[str, typer.Option(help="crit, error, warn, info or debug")] = "info",
 ) -> None:
     """Run a stage's Faust worker until stopped."""
@@ -109,10 +124,20 @@ def worker(
 # --- publish ------------------------------------------------------------------------------
 @app.command()
 def publish(
-    paths: Annotated[list[str], typer.Argument(help=".txt .html .json .jsonl files, folders, or - for stdin")],
-    validate: Annotated[bool, typer.Option("--validate/--no-validate", help="reject invalid records here (default), or send bytes as they are")] = True,
+    paths: Annotated[
+        list[str], typer.Argument(help=".txt .html .json .jsonl files, folders, or - for stdin")
+    ],
+    validate: Annotated[
+        bool,
+        typer.Option(
+            "--validate/--no-validate",
+            help="reject invalid records here (default), or send bytes as they are",
+        ),
+    ] = True,
     topic: Annotated[str, typer.Option(help="topic state or name")] = "raw",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar and no per-record rejections")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="no progress bar and no per-record rejections")
+    ] = False,
 ) -> None:
     """Validate and send articles to articles.raw: keyed by article id, idempotent, acks=all."""
     from rich.progress import Progress
@@ -125,14 +150,23 @@ def publish(
     items = list(read_paths(paths))
     sent = rejected = failed = 0
     reasons: dict[str, int] = {}
-    with Publisher(s) as pub, Progress(console=err, disable=quiet or len(items) < 50, transient=True) as progress:
+    with (
+        Publisher(s) as pub,
+        Progress(console=err, disable=quiet or len(items) < 50, transient=True) as progress,
+    ):
         task = progress.add_task("publishing", total=len(items))
         futures = []
         for item in items:
             progress.advance(task)
             if not validate:
                 if item.article is not None:
-                    futures.append(pub.send_bytes(encode(item.article), item.article.id.encode() if item.article.id else None, resolve(s, topic)))
+                    futures.append(
+                        pub.send_bytes(
+                            encode(item.article),
+                            item.article.id.encode() if item.article.id else None,
+                            resolve(s, topic),
+                        )
+                    )
                 else:
                     futures.append(pub.send_bytes(item.raw, None, resolve(s, topic)))
                 continue
@@ -144,7 +178,9 @@ def publish(
                     err.print(f"[yellow]rejected[/yellow] {item.origin}: {item.error}")
                 continue
             assert item.article.id is not None
-            futures.append(pub.send_bytes(encode(item.article), item.article.id.encode(), resolve(s, topic)))
+            futures.append(
+                pub.send_bytes(encode(item.article), item.article.id.encode(), resolve(s, topic))
+            )
         pub.flush()
         for f in futures:
             try:
@@ -153,7 +189,10 @@ def publish(
             except Exception as exc:
                 failed += 1
                 err.print(f"[red]send failed:[/red] {exc}")
-    out.print(f"read {len(items)}, sent {sent}, rejected {rejected}, failed {failed}" + (f" (rejected: {reasons})" if reasons else ""))
+    out.print(
+        f"read {len(items)}, sent {sent}, rejected {rejected}, failed {failed}"
+        + (f" (rejected: {reasons})" if reasons else "")
+    )
     raise typer.Exit(0 if failed == 0 else 1)
 
 
@@ -167,7 +206,8 @@ def _summary(state: str, value: bytes | None) -> str:
     except BadInput as exc:
         return f"[red]undecodable:[/red] {exc}"
     if isinstance(rec, DeadLetter):
-        return f"[red]{rec.stage}/{rec.error_type}[/red] {rec.error} (from {rec.topic}[{rec.partition}]@{rec.offset})"
+        where = f"{rec.topic}[{rec.partition}]@{rec.offset}"
+        return f"[red]{rec.stage}/{rec.error_type}[/red] {rec.error} (from {where})"
     parts = [f"[bold]{getattr(rec, 'title', None) or '(no title)'}[/bold]"]
     if isinstance(rec, LanguageArticle):
         parts.append(f"lang={rec.language.code}")
@@ -178,11 +218,17 @@ def _summary(state: str, value: bytes | None) -> str:
 
 @app.command()
 def tail(
-    topic: Annotated[str, typer.Option(help="raw, clean, lang, enriched, dlq, or a full topic name")] = "enriched",
-    from_beginning: Annotated[bool, typer.Option("--from-beginning", help="start at the oldest record")] = False,
+    topic: Annotated[
+        str, typer.Option(help="raw, clean, lang, enriched, dlq, or a full topic name")
+    ] = "enriched",
+    from_beginning: Annotated[
+        bool, typer.Option("--from-beginning", help="start at the oldest record")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON record a line")] = False,
     limit: Annotated[int | None, typer.Option(help="stop after N records")] = None,
-    timeout: Annotated[float | None, typer.Option(help="stop after S seconds without a record")] = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="stop after S seconds without a record")
+    ] = None,
 ) -> None:
     """Follow a topic as a subscriber would (reads committed records only; joins no group)."""
     from streams.client import open_reader
@@ -190,7 +236,11 @@ def tail(
 
     s = _settings()
     name = resolve(s, topic)
-    state = topic if topic in STATES else next((st for st in STATES if name.endswith(f"articles.{st}")), "")
+    state = (
+        topic
+        if topic in STATES
+        else next((st for st in STATES if name.endswith(f"articles.{st}")), "")
+    )
     consumer = open_reader(s, name, "beginning" if from_beginning else "end")
     if not consumer.assignment():
         consumer.close()
@@ -212,7 +262,10 @@ def tail(
                         sys.stdout.write((m.value or b"null").decode("utf-8", "replace") + "\n")
                     else:
                         key = (m.key or b"").decode("utf-8", "replace")
-                        out.print(f"[dim]{tp.partition}@{m.offset}[/dim] {key}  {_summary(state, m.value)}")
+                        out.print(
+                            f"[dim]{tp.partition}@{m.offset}[/dim] {key}  "
+                            f"{_summary(state, m.value)}"
+                        )
                     seen += 1
                     if limit is not None and seen >= limit:
                         break
@@ -228,9 +281,15 @@ def tail(
 # --- enrich (offline) ---------------------------------------------------------------------
 @app.command()
 def enrich(
-    paths: Annotated[list[str], typer.Argument(help=".txt .html .json .jsonl files, folders, or - for stdin")],
-    stages: Annotated[str, typer.Option(help="comma-separated stages to run, in pipeline order")] = ",".join(STAGES),
-    dead_letters: Annotated[Path | None, typer.Option(help="also write dead letters here, one JSON a line")] = None,
+    paths: Annotated[
+        list[str], typer.Argument(help=".txt .html .json .jsonl files, folders, or - for stdin")
+    ],
+    stages: Annotated[
+        str, typer.Option(help="comma-separated stages to run, in pipeline order")
+    ] = ",".join(STAGES),
+    dead_letters: Annotated[
+        Path | None, typer.Option(help="also write dead letters here, one JSON a line")
+    ] = None,
 ) -> None:
     """Run the stages in this process, with no broker, through the same routing as the
     workers; one JSON record a line on stdout, dead letters on stderr.
@@ -267,13 +326,28 @@ def enrich(
 # --- lag ----------------------------------------------------------------------------------
 @app.command()
 def lag(
-    as_json: Annotated[bool, typer.Option("--json", help="a JSON list of per-stage objects")] = False,
-    watch: Annotated[bool, typer.Option("--watch", help="refresh every --interval seconds until Ctrl-C")] = False,
-    max_lag: Annotated[int | None, typer.Option(help="exit 2 when any stage's lag is above N records")] = None,
-    max_seconds: Annotated[float | None, typer.Option(help="exit 2 when any stage is more than S seconds behind")] = None,
-    window: Annotated[float, typer.Option(help="seconds between the two readings that judge progress")] = 3.0,
-    interval: Annotated[float, typer.Option(help="seconds between refreshes with --watch or --serve")] = 5.0,
-    serve: Annotated[int | None, typer.Option(help="serve Prometheus gauges, /api/status and a status page on this port")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="a JSON list of per-stage objects")
+    ] = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="refresh every --interval seconds until Ctrl-C")
+    ] = False,
+    max_lag: Annotated[
+        int | None, typer.Option(help="exit 2 when any stage's lag is above N records")
+    ] = None,
+    max_seconds: Annotated[
+        float | None, typer.Option(help="exit 2 when any stage is more than S seconds behind")
+    ] = None,
+    window: Annotated[
+        float, typer.Option(help="seconds between the two readings that judge progress")
+    ] = 3.0,
+    interval: Annotated[
+        float, typer.Option(help="seconds between refreshes with --watch or --serve")
+    ] = 5.0,
+    serve: Annotated[
+        int | None,
+        typer.Option(help="serve Prometheus gauges, /api/status and a status page on this port"),
+    ] = None,
 ) -> None:
     """Per stage and partition: committed offset, end offset, lag, lag in seconds, rate,
     members and a status (OK, WARN, STALLED, STOPPED, ERROR).
@@ -295,17 +369,55 @@ def lag(
             rows = monitor.measure(window)
             code = exit_code(rows, max_lag, max_seconds)
             if as_json:
-                sys.stdout.write(orjson.dumps([r.as_dict() for r in rows], option=orjson.OPT_INDENT_2).decode() + "\n")
+                sys.stdout.write(
+                    orjson.dumps([r.as_dict() for r in rows], option=orjson.OPT_INDENT_2).decode()
+                    + "\n"
+                )
                 sys.stdout.flush()
             else:
-                table = Table("stage", "group", "topic", "partition", "committed", "end", "lag", "lag s", "rate/s", "members", "status")
+                table = Table(
+                    "stage",
+                    "group",
+                    "topic",
+                    "partition",
+                    "committed",
+                    "end",
+                    "lag",
+                    "lag s",
+                    "rate/s",
+                    "members",
+                    "status",
+                )
                 for r in rows:
                     for p in r.partitions:
-                        table.add_row(r.stage, r.group, r.topic, str(p.partition), str(p.committed), str(p.end), str(p.lag),
-                                      f"{p.lag_seconds:.1f}", "", "", "")
+                        table.add_row(
+                            r.stage,
+                            r.group,
+                            r.topic,
+                            str(p.partition),
+                            str(p.committed),
+                            str(p.end),
+                            str(p.lag),
+                            f"{p.lag_seconds:.1f}",
+                            "",
+                            "",
+                            "",
+                        )
                     style = {"OK": "bold green", "WARN": "bold yellow"}.get(r.status, "bold red")
-                    table.add_row(r.stage, r.group, r.topic, "all", "", "", str(r.lag), f"{r.lag_seconds:.1f}", f"{r.rate:.1f}",
-                                  str(r.members), r.status, style=style)
+                    table.add_row(
+                        r.stage,
+                        r.group,
+                        r.topic,
+                        "all",
+                        "",
+                        "",
+                        str(r.lag),
+                        f"{r.lag_seconds:.1f}",
+                        f"{r.rate:.1f}",
+                        str(r.members),
+                        r.status,
+                        style=style,
+                    )
                 out.print(table)
             if not watch:
                 raise typer.Exit(code)
@@ -321,8 +433,13 @@ def lag(
 def dlq_replay(
     stage: Annotated[str | None, typer.Option(help="only dead letters of this stage")] = None,
     error_type: Annotated[str | None, typer.Option(help="only this error type")] = None,
-    since: Annotated[datetime | None, typer.Option(help="only dead letters that failed at or after this time (ISO 8601)")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="list what would be replayed, send nothing")] = False,
+    since: Annotated[
+        datetime | None,
+        typer.Option(help="only dead letters that failed at or after this time (ISO 8601)"),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="list what would be replayed, send nothing")
+    ] = False,
 ) -> None:
     """Send dead letters back to their source topic, with their original key and bytes."""
     from streams.client import Publisher, open_reader
@@ -348,7 +465,10 @@ def dlq_replay(
     consumer.close()
     if dry_run:
         for d in letters:
-            out.print(f"would replay {d.stage}/{d.error_type} {d.topic}[{d.partition}]@{d.offset}: {d.error[:100]}")
+            out.print(
+                f"would replay {d.stage}/{d.error_type} {d.topic}[{d.partition}]@{d.offset}: "
+                f"{d.error[:100]}"
+            )
         out.print(f"{len(letters)} dead letters match")
         return
     with Publisher(s) as pub:
@@ -361,7 +481,10 @@ def dlq_replay(
 def _show(rec: EnrichedArticle) -> None:
     out.rule(f"[bold]{rec.title}")
     out.print(f"id {rec.id}   source {rec.source}   section {rec.section}   authors {rec.authors}")
-    out.print(f"language {rec.language.code} ({rec.language.confidence:.2f}, {rec.language.detector})   ner {rec.ner_model}")
+    out.print(
+        f"language {rec.language.code} ({rec.language.confidence:.2f}, {rec.language.detector})   "
+        f"ner {rec.ner_model}"
+    )
     out.print(f"removed: {[r.reason for r in rec.removed]}")
     out.print(f"text: {rec.text[:300]}…")
     table = Table("entity", "label", "count", "salience", "country")
@@ -373,11 +496,21 @@ def _show(rec: EnrichedArticle) -> None:
 @app.command()
 def run(
     seeds: Annotated[Path, typer.Option(help="folder of articles to publish")] = Path("seeds"),
-    keep: Annotated[bool, typer.Option("--keep", help="leave the broker and the workers running (Ctrl-C stops the workers)")] = False,
-    timeout: Annotated[float, typer.Option(help="seconds to wait for the enriched records")] = 180.0,
-    as_json: Annotated[bool, typer.Option("--json", help="print the enriched records as JSON lines")] = False,
+    keep: Annotated[
+        bool,
+        typer.Option(
+            "--keep", help="leave the broker and the workers running (Ctrl-C stops the workers)"
+        ),
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option(help="seconds to wait for the enriched records")
+    ] = 180.0,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print the enriched records as JSON lines")
+    ] = False,
 ) -> None:
-    """The demo: local Kafka, all stages, publish seeds/, show what comes out on articles.enriched."""
+    """The demo: local Kafka, all stages, publish seeds/, show what comes out on the last
+    stage's topic (articles.enriched)."""
     from streams.client import Publisher, open_reader
     from streams.inputs import read_paths
     from streams.ops import kafka
@@ -398,8 +531,12 @@ def run(
     log_path = s.home.resolve() / "worker.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log_file:
-        workers = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker", "--stage", "all", "--loglevel", "warn"],
-                                   stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+        workers = subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", "worker", "--stage", "all", "--loglevel", "warn"],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     out.print(f"workers started (pid {workers.pid}; log {log_path})")
     try:
         items = [i for i in read_paths([str(seeds)]) if i.article is not None]
@@ -419,7 +556,11 @@ def run(
                     except BadInput:
                         continue
                     trace = getattr(rec, "trace", None)
-                    if getattr(rec, "id", None) in wanted and trace and trace[-1].version == __version__:
+                    if (
+                        getattr(rec, "id", None) in wanted
+                        and trace
+                        and trace[-1].version == __version__
+                    ):
                         got[rec.id] = rec  # type: ignore[attr-defined]
         for rec in got.values():
             if as_json:
@@ -428,11 +569,17 @@ def run(
                 _show(rec)
         missing = wanted - set(got)
         if missing:
-            err.print(f"[red]{len(missing)} articles did not come out within {timeout:.0f}s[/red]; see {log_path}")
+            err.print(
+                f"[red]{len(missing)} articles did not come out within {timeout:.0f}s[/red]; see "
+                f"{log_path}"
+            )
             raise typer.Exit(1)
         out.print(f"[green]{len(got)} enriched records on {enriched}[/green]")
         if keep:
-            out.print("the pipeline keeps running: try `newswire publish FILE`, `newswire tail`, `newswire lag`; Ctrl-C stops the workers")
+            out.print(
+                "the pipeline keeps running: try `newswire publish FILE`, `newswire tail`, "
+                "`newswire lag`; Ctrl-C stops the workers"
+            )
             workers.wait()
     except KeyboardInterrupt:
         pass
@@ -449,7 +596,9 @@ def run(
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     app()
 
 

@@ -18,11 +18,18 @@ log = logging.getLogger("newswire.client")
 R = TypeVar("R", bound=BaseModel)
 
 
-def open_reader(settings: Settings, topic: str, start: Literal["beginning", "end"] = "beginning") -> KafkaConsumer:
+def open_reader(
+    settings: Settings, topic: str, start: Literal["beginning", "end"] = "beginning"
+) -> KafkaConsumer:
     """A group-less, read_committed consumer assigned every partition of `topic`, positioned
     at its beginning or its end (the position is fixed now, before anything else happens)."""
-    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None, enable_auto_commit=False,
-                             isolation_level="read_committed", **settings.kafka_client_options())
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+        **settings.kafka_client_options(),
+    )
     tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
     consumer.assign(tps)
     (consumer.seek_to_beginning if start == "beginning" else consumer.seek_to_end)(*tps)
@@ -102,18 +109,30 @@ class AsyncPublisher:
         # the certificate files as one SSL context
         security = {k: v for k, v in s.kafka_client_options().items() if not k.startswith("ssl_")}
         security["ssl_context"] = s.ssl_context()
-        self._producer = AIOKafkaProducer(bootstrap_servers=s.bootstrap_servers, acks="all", enable_idempotence=True,
-                                          linger_ms=5, compression_type="gzip", max_request_size=max(s.max_message_bytes * 2, 1048576),
-                                          client_id="newswire-publisher-async", **security, **self._options)
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=s.bootstrap_servers,
+            acks="all",
+            enable_idempotence=True,
+            linger_ms=5,
+            compression_type="gzip",
+            max_request_size=max(s.max_message_bytes * 2, 1048576),
+            client_id="newswire-publisher-async",
+            **security,
+            **self._options,
+        )
         await self._producer.start()
 
     async def publish(self, article: RawArticle | dict[str, Any]) -> Any:
         """Send one article (validated first) and wait for the broker's acknowledgement."""
         raw = article if isinstance(article, RawArticle) else RawArticle.model_validate(article)
         assert raw.id is not None
-        return await self._producer.send_and_wait(self.topic, key=raw.id.encode("utf-8"), value=encode(raw))
+        return await self._producer.send_and_wait(
+            self.topic, key=raw.id.encode("utf-8"), value=encode(raw)
+        )
 
-    async def send_bytes(self, value: bytes, key: bytes | None = None, topic: str | None = None) -> Any:
+    async def send_bytes(
+        self, value: bytes, key: bytes | None = None, topic: str | None = None
+    ) -> Any:
         return await self._producer.send_and_wait(topic or self.topic, key=key, value=value)
 
     async def flush(self) -> None:
@@ -139,9 +158,16 @@ class Subscriber(Generic[R]):
     that crashes mid-record sees that record again: handle records idempotently by ``id``.
     ``start``: 'earliest' or 'latest' for a new group, or a timestamp in ms to seek to."""
 
-    def __init__(self, group: str, *, settings: Settings | None = None, topic: str = "enriched",
-                 model: type[R] = EnrichedArticle,  # type: ignore[assignment]
-                 start: Literal["earliest", "latest"] | int = "earliest", poll_timeout_ms: int = 1000) -> None:
+    def __init__(
+        self,
+        group: str,
+        *,
+        settings: Settings | None = None,
+        topic: str = "enriched",
+        model: type[R] = EnrichedArticle,  # type: ignore[assignment]
+        start: Literal["earliest", "latest"] | int = "earliest",
+        poll_timeout_ms: int = 1000,
+    ) -> None:
         self.settings = settings or get_settings()
         self.model = model
         self.topic = self.settings.topic(topic) if "." not in topic else topic
@@ -176,7 +202,9 @@ class Subscriber(Generic[R]):
     def commit(self) -> None:
         """Commit what the caller has handled so far."""
         if self._pending:
-            self._consumer.commit({tp: OffsetAndMetadata(off, None, -1) for tp, off in self._pending.items()})
+            self._consumer.commit(
+                {tp: OffsetAndMetadata(off, None, -1) for tp, off in self._pending.items()}
+            )
             self._pending.clear()
 
     def poll(self, max_records: int = 100) -> list[R]:

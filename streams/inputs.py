@@ -56,7 +56,9 @@ def _text(origin: str, data: bytes, *, html: bool, name: str | None) -> Item:
         return Item(origin, None, f"not valid UTF-8 at byte {exc.start}", data)
     meta = {"file": name} if name else {}
     try:
-        article = RawArticle(metadata=meta, html=text) if html else RawArticle(metadata=meta, text=text)
+        article = (
+            RawArticle(metadata=meta, html=text) if html else RawArticle(metadata=meta, text=text)
+        )
         return Item(origin, article, None, data)
     except ValidationError as exc:
         return Item(origin, None, describe_validation_error(exc), data)
@@ -85,12 +87,22 @@ def read_paths(paths: list[str]) -> Iterator[Item]:
         if p == "-":
             data = sys.stdin.buffer.read()
             head = data.lstrip()[:1]
-            suffix = ".jsonl" if head == b"{" else ".json" if head == b"[" else ".html" if head == b"<" else ".txt"
+            suffix = (
+                ".jsonl"
+                if head == b"{"
+                else ".json"
+                if head == b"["
+                else ".html"
+                if head == b"<"
+                else ".txt"
+            )
             yield from read_bytes("<stdin>", data, suffix)
             continue
         path = Path(p)
         if path.is_dir():
-            for f in sorted(x for x in path.rglob("*") if x.is_file() and x.suffix.lower() in SUFFIXES):
+            for f in sorted(
+                x for x in path.rglob("*") if x.is_file() and x.suffix.lower() in SUFFIXES
+            ):
                 yield from read_bytes(str(f), f.read_bytes(), f.suffix.lower(), f.name)
         elif path.is_file():
             yield from read_bytes(str(path), path.read_bytes(), path.suffix.lower(), path.name)

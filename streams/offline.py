@@ -24,8 +24,13 @@ from streams.routing import Incoming, StageRunner, bypass, dead_letter, runner
 class OfflineRun:
     """The chosen stages (in pipeline order; the others bypassed) over a stream of inputs."""
 
-    def __init__(self, settings: Any, chosen: Sequence[str], pipeline: Sequence[StageDef] = PIPELINE,
-                 processors: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Any,
+        chosen: Sequence[str],
+        pipeline: Sequence[StageDef] = PIPELINE,
+        processors: dict[str, Any] | None = None,
+    ) -> None:
         known = [s.name for s in pipeline]
         unknown = [c for c in chosen if c not in known]
         if unknown or not chosen:
@@ -54,7 +59,9 @@ class OfflineRun:
         alive: list[tuple[int, BaseModel]] = []
         for i, item in enumerate(items):
             if item.article is None:
-                results[i] = dead_letter("input", self._message(item, i), InvalidRecord(item.error or "invalid"))
+                results[i] = dead_letter(
+                    "input", self._message(item, i), InvalidRecord(item.error or "invalid")
+                )
             else:
                 alive.append((i, item.article))
         for s, stage_runner in self.steps:

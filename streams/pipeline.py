@@ -98,7 +98,11 @@ def _language_bypass(article: CleanArticle) -> dict[str, Any]:
     from schemas.models import LanguageInfo
 
     hint = article.language_hint
-    return {"language": LanguageInfo(code=hint or "und", confidence=1.0 if hint else 0.0, detector="hint")}
+    return {
+        "language": LanguageInfo(
+            code=hint or "und", confidence=1.0 if hint else 0.0, detector="hint"
+        )
+    }
 
 
 PIPELINE: tuple[StageDef, ...] = (
@@ -160,10 +164,15 @@ def check(pipeline: Sequence[StageDef]) -> None:
         raise ValueError(f"web ports must be unique: {ports}")
     for before, after in itertools.pairwise(pipeline):
         if after.consumes != before.produces:
-            raise ValueError(f"{after.name} reads {after.consumes!r} but {before.name} writes {before.produces!r}")
+            raise ValueError(
+                f"{after.name} reads {after.consumes!r} but {before.name} writes "
+                f"{before.produces!r}"
+            )
         if after.input_model is not before.output_model:
-            raise ValueError(f"{after.name} takes {after.input_model.__name__}, {before.name} gives "
-                             f"{before.output_model.__name__}")
+            raise ValueError(
+                f"{after.name} takes {after.input_model.__name__}, {before.name} gives "
+                f"{before.output_model.__name__}"
+            )
     states = [pipeline[0].consumes, *(s.produces for s in pipeline)]
     if len(set(states)) != len(states) or DLQ in states:
         raise ValueError(f"topic states must be unique and not {DLQ!r}: {states}")

@@ -60,25 +60,37 @@ class Outgoing:
     record: BaseModel
 
 
-def dead_letter(stage: str, msg: Incoming, exc: BaseException, now: datetime | None = None) -> DeadLetter:
+def dead_letter(
+    stage: str, msg: Incoming, exc: BaseException, now: datetime | None = None
+) -> DeadLetter:
     """The dead letter for a message: where it came from, its original bytes, and why."""
     error_type = exc.error_type if isinstance(exc, NewswireError) else type(exc).__name__
     return DeadLetter(
-        stage=stage, error_type=error_type, error=str(exc) or type(exc).__name__, topic=msg.topic,
-        partition=msg.partition, offset=msg.offset, key=msg.key, value=msg.value,
+        stage=stage,
+        error_type=error_type,
+        error=str(exc) or type(exc).__name__,
+        topic=msg.topic,
+        partition=msg.partition,
+        offset=msg.offset,
+        key=msg.key,
+        value=msg.value,
         failed_at=now or datetime.now(UTC),
     )
 
 
-def carry(output_model: type[BaseModel], record: BaseModel, additions: dict[str, Any],
-          stamp: TraceStamp) -> BaseModel:
+def carry(
+    output_model: type[BaseModel], record: BaseModel, additions: dict[str, Any], stamp: TraceStamp
+) -> BaseModel:
     """The output record: the input's fields that the output has (its own trace and schema
     version aside), the stage's additions over them, and the trace with the stage's stamp.
 
     Fields are passed as they are (no dump and re-validation of nested records); the output
     model validates the whole."""
-    fields = {name: getattr(record, name) for name in output_model.model_fields
-              if name not in ("trace", "schema_version") and name in type(record).model_fields}
+    fields = {
+        name: getattr(record, name)
+        for name in output_model.model_fields
+        if name not in ("trace", "schema_version") and name in type(record).model_fields
+    }
     fields.update(additions)
     fields["trace"] = [*getattr(record, "trace", ()), stamp]
     return output_model(**fields)
@@ -87,10 +99,16 @@ def carry(output_model: type[BaseModel], record: BaseModel, additions: dict[str,
 class StageRunner:
     """One stage's processor behind the shared routing."""
 
-    def __init__(self, stage: StageDef, processor: Processor, *, max_message_bytes: int,
-                 observe: Callable[[str, int, float], None] | None = None,
-                 clock: Callable[[], float] = time.perf_counter,
-                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        stage: StageDef,
+        processor: Processor,
+        *,
+        max_message_bytes: int,
+        observe: Callable[[str, int, float], None] | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.stage = stage
         self.processor = processor
         self.max_message_bytes = max_message_bytes
@@ -105,11 +123,17 @@ class StageRunner:
         results = self.processor.process(batch)
         elapsed = self._clock() - started
         if len(results) != len(batch):
-            raise RuntimeError(f"{self.stage.name}: the processor returned {len(results)} results "
-                               f"for {len(batch)} records")
+            raise RuntimeError(
+                f"{self.stage.name}: the processor returned {len(results)} results "
+                f"for {len(batch)} records"
+            )
         self._observe(self.stage.name, len(batch), elapsed)
-        stamp = TraceStamp(stage=self.stage.name, version=__version__, at=self._now(),
-                           ms=round(elapsed * 1000 / max(len(batch), 1), 3))
+        stamp = TraceStamp(
+            stage=self.stage.name,
+            version=__version__,
+            at=self._now(),
+            ms=round(elapsed * 1000 / max(len(batch), 1), 3),
+        )
         out: list[BaseModel | NewswireError] = []
         for record, result in zip(batch, results, strict=True):
             if isinstance(result, NewswireError):
@@ -118,13 +142,18 @@ class StageRunner:
                 out.append(result)
                 continue
             if not isinstance(result, dict):
-                raise TypeError(f"{self.stage.name}: a processor returns dicts of additions or "
-                                f"errors, not {type(result).__name__}")
+                raise TypeError(
+                    f"{self.stage.name}: a processor returns dicts of additions or "
+                    f"errors, not {type(result).__name__}"
+                )
             try:
                 out.append(carry(self.stage.output_model, record, result, stamp))
             except ValidationError as exc:
-                out.append(ProcessingFailed(f"{self.stage.output_model.__name__}: "
-                                            f"{describe_validation_error(exc)}"))
+                out.append(
+                    ProcessingFailed(
+                        f"{self.stage.output_model.__name__}: {describe_validation_error(exc)}"
+                    )
+                )
         return out
 
     def apply(self, batch: Sequence[BaseModel]) -> list[BaseModel | NewswireError]:
@@ -139,8 +168,12 @@ class StageRunner:
             if exc.retriable:
                 raise
         except Exception:
-            log.warning("batch of %d failed in %s; processing it record by record", len(records),
-                        self.stage.name, exc_info=True)
+            log.warning(
+                "batch of %d failed in %s; processing it record by record",
+                len(records),
+                self.stage.name,
+                exc_info=True,
+            )
         return [self._one(record) for record in records]
 
     def _one(self, record: BaseModel) -> BaseModel | NewswireError:
@@ -151,7 +184,9 @@ class StageRunner:
                 raise
             return exc
         except Exception as exc:
-            log.error("%s failed on record %s", self.stage.name, getattr(record, "id", "?"), exc_info=True)
+            log.error(
+                "%s failed on record %s", self.stage.name, getattr(record, "id", "?"), exc_info=True
+            )
             return ProcessingFailed(f"{type(exc).__name__}: {exc}")
 
     # --- messages in, messages out -----------------------------------------------------------
@@ -162,8 +197,10 @@ class StageRunner:
         for i, msg in enumerate(messages):
             try:
                 if msg.value is not None and len(msg.value) > self.max_message_bytes:
-                    raise TooLarge(f"the message has {len(msg.value):,} bytes, over the limit of "
-                                   f"{self.max_message_bytes:,}")
+                    raise TooLarge(
+                        f"the message has {len(msg.value):,} bytes, over the limit of "
+                        f"{self.max_message_bytes:,}"
+                    )
                 decoded.append((i, msg, decode(msg.value, self.stage.input_model)))
             except NewswireError as exc:
                 out[i] = self._dead(msg, exc)
@@ -193,11 +230,16 @@ def _observe_metrics(stage: str, records: int, seconds: float) -> None:
         histogram.observe(per_record)
 
 
-def runner(stage: StageDef, settings: Any, processor: Processor | None = None,
-           **kwargs: Any) -> StageRunner:
+def runner(
+    stage: StageDef, settings: Any, processor: Processor | None = None, **kwargs: Any
+) -> StageRunner:
     """The stage's runner with its processor made from settings (or the one given)."""
-    return StageRunner(stage, processor or stage.make_processor(settings),
-                       max_message_bytes=stage.max_message_bytes(settings), **kwargs)
+    return StageRunner(
+        stage,
+        processor or stage.make_processor(settings),
+        max_message_bytes=stage.max_message_bytes(settings),
+        **kwargs,
+    )
 
 
 def bypass(stage: StageDef, records: Sequence[BaseModel]) -> list[BaseModel | NewswireError]:
@@ -205,7 +247,9 @@ def bypass(stage: StageDef, records: Sequence[BaseModel]) -> list[BaseModel | Ne
     if stage.bypass is None:
         raise ValueError(f"the {stage.name} stage cannot be left out")
     fn = stage.bypass
-    stamp = TraceStamp(stage=f"{stage.name}:bypass", version=__version__, at=datetime.now(UTC), ms=0.0)
+    stamp = TraceStamp(
+        stage=f"{stage.name}:bypass", version=__version__, at=datetime.now(UTC), ms=0.0
+    )
     out: list[BaseModel | NewswireError] = []
     for record in records:
         try:

@@ -19,7 +19,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NEWSWIRE_", env_file=".env", extra="ignore")
 
     # --- Kafka connection -------------------------------------------------------------
-    bootstrap_servers: str = Field(default="127.0.0.1:9092", description="comma-separated host:port list")
+    bootstrap_servers: str = Field(
+        default="127.0.0.1:9092", description="comma-separated host:port list"
+    )
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
     sasl_username: str | None = None
@@ -29,18 +31,31 @@ class Settings(BaseSettings):
     ssl_keyfile: Path | None = None
 
     # --- topics -----------------------------------------------------------------------
-    topic_prefix: str = Field(default="", description="prepended to every topic and consumer group, for shared clusters")
+    topic_prefix: str = Field(
+        default="", description="prepended to every topic and consumer group, for shared clusters"
+    )
     partitions: int = Field(default=3, ge=1)
     replication_factor: int = Field(default=1, ge=1)
 
     # --- processing -------------------------------------------------------------------
     processing_guarantee: Literal["at_least_once", "exactly_once"] = Field(
         default="at_least_once",
-        description="at_least_once: commits after the broker acknowledged the outputs, replays dropped by id and content; "
-        "exactly_once: Faust transactions (duplicates seen under SIGKILL at scale, see docs/RELIABILITY.md)",
+        description="at_least_once: commits after the broker acknowledged the outputs, replays "
+        "dropped by id and content; "
+        "exactly_once: Faust transactions (duplicates seen under SIGKILL at scale, see "
+        "docs/RELIABILITY.md)",
     )
-    max_message_bytes: int = Field(default=1_000_000, ge=1024, description="larger input messages are dead-lettered (keep under the broker's message.max.bytes)")
-    max_text_chars: int = Field(default=400_000, ge=100, description="longer article bodies are dead-lettered, never truncated")
+    max_message_bytes: int = Field(
+        default=1_000_000,
+        ge=1024,
+        description="larger input messages are dead-lettered (keep under the broker's "
+        "message.max.bytes)",
+    )
+    max_text_chars: int = Field(
+        default=400_000,
+        ge=100,
+        description="longer article bodies are dead-lettered, never truncated",
+    )
     batch_size: int = Field(default=32, ge=1, description="records per batch handed to a processor")
     batch_ms: int = Field(default=100, ge=1, description="how long a stage waits to fill a batch")
     spacy_models: dict[str, str] = Field(
@@ -50,11 +65,19 @@ class Settings(BaseSettings):
 
     # --- local services ---------------------------------------------------------------
     web_host: str = "127.0.0.1"
-    web_port: int | None = Field(default=None, description=f"worker web port; default {SUPERVISOR_WEB_PORT} for all, each stage its own (streams.pipeline)")
-    home: Path = Field(default=Path(".newswire"), description="where the local broker keeps its data and logs")
+    web_port: int | None = Field(
+        default=None,
+        description=f"worker web port; default {SUPERVISOR_WEB_PORT} for all, each stage its own "
+        "(streams.pipeline)",
+    )
+    home: Path = Field(
+        default=Path(".newswire"), description="where the local broker keeps its data and logs"
+    )
     kafka_port: int = 9092
     kafka_controller_port: int = 9093
-    kafka_home: Path | None = Field(default=None, description="an unpacked Kafka distribution to use instead of Maven's jars")
+    kafka_home: Path | None = Field(
+        default=None, description="an unpacked Kafka distribution to use instead of Maven's jars"
+    )
 
     def topic(self, state: str) -> str:
         """The full topic name for an article state: raw, clean, lang, enriched, dlq."""
@@ -70,9 +93,13 @@ class Settings(BaseSettings):
             return None
         import ssl
 
-        context = ssl.create_default_context(cafile=str(self.ssl_cafile) if self.ssl_cafile else None)
+        context = ssl.create_default_context(
+            cafile=str(self.ssl_cafile) if self.ssl_cafile else None
+        )
         if self.ssl_certfile:
-            context.load_cert_chain(str(self.ssl_certfile), str(self.ssl_keyfile) if self.ssl_keyfile else None)
+            context.load_cert_chain(
+                str(self.ssl_certfile), str(self.ssl_keyfile) if self.ssl_keyfile else None
+            )
         return context
 
     def kafka_client_options(self) -> dict[str, Any]:
@@ -81,7 +108,9 @@ class Settings(BaseSettings):
         if self.sasl_mechanism:
             opts["sasl_mechanism"] = self.sasl_mechanism
             opts["sasl_plain_username"] = self.sasl_username
-            opts["sasl_plain_password"] = self.sasl_password.get_secret_value() if self.sasl_password else None
+            opts["sasl_plain_password"] = (
+                self.sasl_password.get_secret_value() if self.sasl_password else None
+            )
         if self.ssl_cafile:
             opts["ssl_cafile"] = str(self.ssl_cafile)
         if self.ssl_certfile:

@@ -1,7 +1,7 @@
 """Every topic newswire uses, by name, derived from the pipeline (:mod:`streams.pipeline`):
 
-    articles.raw -> [clean] -> articles.clean -> [language] -> articles.lang
-                 -> [entities] -> articles.enriched;   any stage -> articles.dlq
+articles.raw -> [clean] -> articles.clean -> [language] -> articles.lang
+             -> [entities] -> articles.enriched;   any stage -> articles.dlq
 """
 
 from __future__ import annotations
@@ -23,10 +23,14 @@ class StageTopics:
     dlq: str
 
 
-def stage_topics(settings: Settings, name: str, pipeline: Sequence[StageDef] = PIPELINE) -> StageTopics:
+def stage_topics(
+    settings: Settings, name: str, pipeline: Sequence[StageDef] = PIPELINE
+) -> StageTopics:
     """The topics a stage reads and writes."""
     s = stage(name, pipeline)
-    return StageTopics(name, settings.topic(s.consumes), settings.topic(s.produces), settings.topic(DLQ))
+    return StageTopics(
+        name, settings.topic(s.consumes), settings.topic(s.produces), settings.topic(DLQ)
+    )
 
 
 def all_topics(settings: Settings, pipeline: Sequence[StageDef] = PIPELINE) -> list[str]:

@@ -21,8 +21,14 @@ from streams.topics import stage_topics
 log = logging.getLogger("newswire.worker")
 
 
-def build(stage: str, settings: Settings, web_port: int | None = None, *,
-          pipeline: Sequence[StageDef] = PIPELINE, processor: Processor | None = None) -> tuple[Any, Any]:
+def build(
+    stage: str,
+    settings: Settings,
+    web_port: int | None = None,
+    *,
+    pipeline: Sequence[StageDef] = PIPELINE,
+    processor: Processor | None = None,
+) -> tuple[Any, Any]:
     """The stage's Faust app with its agent attached (the processor made from settings
     unless one is given)."""
     from streams.agents import base
@@ -39,8 +45,17 @@ def build(stage: str, settings: Settings, web_port: int | None = None, *,
         filter_ = ReplayFilter(settings, t.sink) if definition is last(pipeline) else None
         dlq_filter = ReplayFilter(settings, t.dlq, dead_letters=True)
     stage_runner = runner(definition, settings, processor)
-    agent = base.attach(app, stage_runner, t.source, t.sink, t.dlq, batch_size=definition.batch_size(settings),
-                        batch_ms=settings.batch_ms, dedup=filter_, dlq_dedup=dlq_filter)
+    agent = base.attach(
+        app,
+        stage_runner,
+        t.source,
+        t.sink,
+        t.dlq,
+        batch_size=definition.batch_size(settings),
+        batch_ms=settings.batch_ms,
+        dedup=filter_,
+        dlq_dedup=dlq_filter,
+    )
     add_web_views(app, stage)
     return app, agent
 
@@ -53,12 +68,20 @@ def add_web_views(app: Any, stage: str) -> None:
     from streams.ops import metrics
 
     metrics.UP.labels(stage).set(1)
-    for series in (metrics.RECORDS_IN, metrics.RECORDS_OUT, metrics.RECORD_SECONDS, metrics.BATCH_SECONDS, metrics.BATCH_SIZE):
+    for series in (
+        metrics.RECORDS_IN,
+        metrics.RECORDS_OUT,
+        metrics.RECORD_SECONDS,
+        metrics.BATCH_SECONDS,
+        metrics.BATCH_SIZE,
+    ):
         series.labels(stage)  # every series is there from the start, at zero
 
     @app.page("/metrics")
     async def prometheus(web: Any, request: Any) -> Any:
-        return web.bytes(generate_latest(metrics.REGISTRY), content_type=CONTENT_TYPE_LATEST.split(";")[0])
+        return web.bytes(
+            generate_latest(metrics.REGISTRY), content_type=CONTENT_TYPE_LATEST.split(";")[0]
+        )
 
     @app.page("/healthz")
     async def healthz(web: Any, request: Any) -> Any:
@@ -68,10 +91,15 @@ def add_web_views(app: Any, stage: str) -> None:
     async def readyz(web: Any, request: Any) -> Any:
         consumer = getattr(app, "_consumer", None)
         ready = consumer is not None and not app.rebalancing
-        return web.json({"ready": ready, "stage": stage, "rebalancing": bool(app.rebalancing)}, status=200 if ready else 503)
+        return web.json(
+            {"ready": ready, "stage": stage, "rebalancing": bool(app.rebalancing)},
+            status=200 if ready else 503,
+        )
 
 
-def run_stage(stage: str, settings: Settings, web_port: int | None = None, loglevel: str = "info") -> None:
+def run_stage(
+    stage: str, settings: Settings, web_port: int | None = None, loglevel: str = "info"
+) -> None:
     """Run one stage in this process until it is stopped (SIGTERM or Ctrl-C)."""
     from faust import Worker
 
@@ -99,7 +127,18 @@ def run_all(settings: Settings, web_port: int | None = None, loglevel: str = "in
     stopping = False
 
     def spawn(i: int, stage: str) -> subprocess.Popen[bytes]:
-        cmd = [sys.executable, "-m", "streams.cli", "worker", "--stage", stage, "--web-port", str(base_port + i + 1), "--loglevel", loglevel]
+        cmd = [
+            sys.executable,
+            "-m",
+            "streams.cli",
+            "worker",
+            "--stage",
+            stage,
+            "--web-port",
+            str(base_port + i + 1),
+            "--loglevel",
+            loglevel,
+        ]
         return subprocess.Popen(cmd)
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -116,7 +155,9 @@ def run_all(settings: Settings, web_port: int | None = None, loglevel: str = "in
         for i, stage in enumerate(STAGES):
             code = procs[stage].poll()
             if code is not None and not stopping:
-                log.error("stage %s exited with code %s; restarting in %.0fs", stage, code, backoff[stage])
+                log.error(
+                    "stage %s exited with code %s; restarting in %.0fs", stage, code, backoff[stage]
+                )
                 time.sleep(backoff[stage])
                 backoff[stage] = min(backoff[stage] * 2, 30.0)
                 procs[stage] = spawn(i, stage)

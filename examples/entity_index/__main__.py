@@ -61,8 +61,15 @@ class EntityIndex:
                 "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
                 "source=excluded.source, published_at=excluded.published_at, language=excluded.language, "
                 "schema_version=excluded.schema_version, indexed_at=excluded.indexed_at",
-                (rec.id, rec.title, rec.source, rec.published_at.isoformat() if rec.published_at else None, rec.language.code,
-                 rec.schema_version, time.time()),
+                (
+                    rec.id,
+                    rec.title,
+                    rec.source,
+                    rec.published_at.isoformat() if rec.published_at else None,
+                    rec.language.code,
+                    rec.schema_version,
+                    time.time(),
+                ),
             )
             self.db.executemany(
                 "INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?)",
@@ -71,11 +78,15 @@ class EntityIndex:
             self.skip(topic, partition, offset)
 
     def skip(self, topic: str, partition: int, offset: int) -> None:
-        self.db.execute("INSERT INTO offsets VALUES (?, ?, ?) ON CONFLICT(topic, partition) DO UPDATE SET next_offset=excluded.next_offset",
-                        (topic, partition, offset + 1))
+        self.db.execute(
+            "INSERT INTO offsets VALUES (?, ?, ?) ON CONFLICT(topic, partition) DO UPDATE SET next_offset=excluded.next_offset",
+            (topic, partition, offset + 1),
+        )
 
     def next_offset(self, topic: str, partition: int) -> int | None:
-        row = self.db.execute("SELECT next_offset FROM offsets WHERE topic=? AND partition=?", (topic, partition)).fetchone()
+        row = self.db.execute(
+            "SELECT next_offset FROM offsets WHERE topic=? AND partition=?", (topic, partition)
+        ).fetchone()
         return int(row[0]) if row else None
 
     def mentioning(self, name: str) -> list[tuple[Any, ...]]:
@@ -108,9 +119,14 @@ def run(db: Path, group: str, idle_exit: float | None) -> int:
     settings = get_settings()
     index = EntityIndex(db)
     topic = settings.topic("enriched")
-    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=f"{settings.topic_prefix}{group}",
-                             enable_auto_commit=False, isolation_level="read_committed", auto_offset_reset="earliest",
-                             **settings.kafka_client_options())
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.bootstrap_servers,
+        group_id=f"{settings.topic_prefix}{group}",
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+        auto_offset_reset="earliest",
+        **settings.kafka_client_options(),
+    )
     consumer.subscribe([topic], listener=SeekToStored(consumer, index))
     stopping = False
 
@@ -133,7 +149,9 @@ def run(db: Path, group: str, idle_exit: float | None) -> int:
             for m in messages:
                 try:
                     rec = decode(m.value, EnrichedArticle)
-                except BadInput as exc:  # a record of a newer major version or a bad one: note it, move on
+                except (
+                    BadInput
+                ) as exc:  # a record of a newer major version or a bad one: note it, move on
                     log.warning("skipping %s[%d]@%d: %s", tp.topic, tp.partition, m.offset, exc)
                     with index.db:
                         index.skip(tp.topic, tp.partition, m.offset)
@@ -156,17 +174,24 @@ def query(db: Path, name: str) -> int:
 
 def main() -> int:
     logging.basicConfig(level=logging.WARNING)
-    parser = argparse.ArgumentParser(prog="python -m examples.entity_index", description="An entity index of newswire's enriched articles.")
+    parser = argparse.ArgumentParser(
+        prog="python -m examples.entity_index",
+        description="An entity index of newswire's enriched articles.",
+    )
     sub = parser.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help="follow articles.enriched and index it")
     r.add_argument("--db", type=Path, default=Path("entity-index.sqlite"))
     r.add_argument("--group", default="entity-index")
-    r.add_argument("--idle-exit", type=float, default=None, help="stop after S seconds without a record")
+    r.add_argument(
+        "--idle-exit", type=float, default=None, help="stop after S seconds without a record"
+    )
     q = sub.add_parser("query", help="which articles mention NAME")
     q.add_argument("name")
     q.add_argument("--db", type=Path, default=Path("entity-index.sqlite"))
     args = parser.parse_args()
-    return run(args.db, args.group, args.idle_exit) if args.cmd == "run" else query(args.db, args.name)
+    return (
+        run(args.db, args.group, args.idle_exit) if args.cmd == "run" else query(args.db, args.name)
+    )
 
 
 if __name__ == "__main__":

@@ -21,8 +21,9 @@ log = logging.getLogger("newswire.agents")
 MAX_TEMPORARY_RETRIES = 5
 
 
-async def route_with_retries(runner: StageRunner, messages: Sequence[Incoming],
-                             first_delay: float = 0.5) -> list[Outgoing]:
+async def route_with_retries(
+    runner: StageRunner, messages: Sequence[Incoming], first_delay: float = 0.5
+) -> list[Outgoing]:
     """The runner's route() in a worker thread (the models are CPU-bound), retrying a batch
     that meets temporary trouble up to MAX_TEMPORARY_RETRIES times with a growing delay."""
     delay = first_delay
@@ -32,7 +33,13 @@ async def route_with_retries(runner: StageRunner, messages: Sequence[Incoming],
         except NewswireError as exc:
             if not exc.retriable or attempt == MAX_TEMPORARY_RETRIES:
                 raise
-            log.warning("%s: temporary error (%s), retry %d in %.1fs", runner.stage.name, exc, attempt, delay)
+            log.warning(
+                "%s: temporary error (%s), retry %d in %.1fs",
+                runner.stage.name,
+                exc,
+                attempt,
+                delay,
+            )
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
     raise AssertionError("unreachable")
@@ -43,11 +50,24 @@ def incoming(event: Any) -> Incoming:
     return Incoming(m.topic, m.partition, m.offset, m.key, m.value)
 
 
-def attach(app: Any, runner: StageRunner, source: str, sink: str, dlq: str, *, batch_size: int, batch_ms: int,
-           dedup: Any = None, dlq_dedup: Any = None) -> Any:
+def attach(
+    app: Any,
+    runner: StageRunner,
+    source: str,
+    sink: str,
+    dlq: str,
+    *,
+    batch_size: int,
+    batch_ms: int,
+    dedup: Any = None,
+    dlq_dedup: Any = None,
+) -> Any:
     """Register the stage's agent on a Faust app and return it."""
+
     def raw_topic(name: str) -> Any:
-        return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
+        return app.topic(
+            name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
+        )
 
     source_topic, sink_topic, dlq_topic = raw_topic(source), raw_topic(sink), raw_topic(dlq)
 
@@ -61,24 +81,40 @@ def attach(app: Any, runner: StageRunner, source: str, sink: str, dlq: str, *, b
             pending = []
             for o in outs:
                 if o.dead:
-                    if dlq_dedup is not None and not dlq_dedup.first_time(o.partition, o.key, o.record):
+                    if dlq_dedup is not None and not dlq_dedup.first_time(
+                        o.partition, o.key, o.record
+                    ):
                         metrics.DUPLICATES.labels(runner.stage.name).inc()
-                        log.warning("%s: replayed dead letter not sent again (key %r)", runner.stage.name, o.key)
+                        log.warning(
+                            "%s: replayed dead letter not sent again (key %r)",
+                            runner.stage.name,
+                            o.key,
+                        )
                         continue
                     # the source's partition number, so a replay's copy lands where the first did
-                    pending.append(await dlq_topic.send(key=o.key, value=o.value, partition=o.partition))
+                    pending.append(
+                        await dlq_topic.send(key=o.key, value=o.value, partition=o.partition)
+                    )
                 elif dedup is not None and not dedup.first_time(o.partition, o.key, o.record):
-                    metrics.DUPLICATES.labels(runner.stage.name).inc()  # already on the output topic: a replay
-                    log.warning("%s: replayed record not sent again (key %r)", runner.stage.name, o.key)
+                    metrics.DUPLICATES.labels(
+                        runner.stage.name
+                    ).inc()  # already on the output topic: a replay
+                    log.warning(
+                        "%s: replayed record not sent again (key %r)", runner.stage.name, o.key
+                    )
                 else:
                     # same partition number as the input: per-article order holds end to end
-                    pending.append(await sink_topic.send(key=o.key, value=o.value, partition=o.partition))
+                    pending.append(
+                        await sink_topic.send(key=o.key, value=o.value, partition=o.partition)
+                    )
             await asyncio.gather(*pending)
             elapsed = time.perf_counter() - started
             metrics.BATCH_SECONDS.labels(runner.stage.name).observe(elapsed)
             for o in outs:
                 if o.dead:
-                    metrics.DEAD_LETTERS.labels(runner.stage.name, getattr(o.record, "error_type", "unknown")).inc()
+                    metrics.DEAD_LETTERS.labels(
+                        runner.stage.name, getattr(o.record, "error_type", "unknown")
+                    ).inc()
                 else:
                     metrics.RECORDS_OUT.labels(runner.stage.name).inc()
                 yield o
@@ -87,10 +123,12 @@ def attach(app: Any, runner: StageRunner, source: str, sink: str, dlq: str, *, b
     agent = app.agent(source_topic, name=f"newswire.{runner.stage.name}")(process)
     readers = [d for d in (dedup, dlq_dedup) if d is not None]
     if readers:
+
         @app.on_partitions_assigned.connect
         async def read_back(app_: Any, assigned: Any, **_: Any) -> None:
             parts = [tp.partition for tp in assigned if tp.topic == source]
             for reader in readers:
                 await asyncio.to_thread(reader.load, parts)
+
     agent.newswire_sinks = {"sink": sink_topic, "dlq": dlq_topic}  # for in-process tests
     return agent

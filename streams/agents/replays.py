@@ -28,7 +28,9 @@ log = logging.getLogger("newswire.replays")
 
 
 class ReplayFilter:
-    def __init__(self, settings: Settings, topic: str, window: int = 20_000, dead_letters: bool = False) -> None:
+    def __init__(
+        self, settings: Settings, topic: str, window: int = 20_000, dead_letters: bool = False
+    ) -> None:
         self.dead_letters = dead_letters
         self.settings = settings
         self.topic = topic
@@ -37,15 +39,19 @@ class ReplayFilter:
         self._lock = threading.Lock()
 
     def fingerprint(self, rec: dict[str, Any]) -> str:
-        """Output records: the content hash and the release that wrote it. Dead letters: the stage and the bad bytes (keyed),
-        or the source position (unkeyed). `rec` is the record's JSON form."""
+        """Output records: the content hash and the release that wrote it. Dead letters: the
+        stage and the bad bytes (keyed), or the source position (unkeyed). `rec` is the
+        record's JSON form."""
         if self.dead_letters:
             # a keyed message: the same bad bytes under the same key, failed by the same stage,
             # is one message, even when a producer's retry put it on the input topic twice;
             # an unkeyed one is known only by where it was read
             if rec.get("key"):
-                return f"{rec.get('stage')}:{rec.get('topic')}:{hashlib.sha256((rec.get('value') or '').encode()).hexdigest()}"
-            return f"{rec.get('stage')}:{rec.get('topic')}:{rec.get('partition')}:{rec.get('offset')}"
+                digest = hashlib.sha256((rec.get("value") or "").encode()).hexdigest()
+                return f"{rec.get('stage')}:{rec.get('topic')}:{digest}"
+            return (
+                f"{rec.get('stage')}:{rec.get('topic')}:{rec.get('partition')}:{rec.get('offset')}"
+            )
         # an article's output from the same body and the same release is a replay; a new
         # release's output of it is news (its language or entities may differ) and is kept
         trace = rec.get("trace") or [{}]
@@ -54,7 +60,11 @@ class ReplayFilter:
     def fingerprint_of(self, record: BaseModel) -> str:
         """The same fingerprint from the record object the stage just made (no re-parsing):
         only the few fields the fingerprint uses are dumped, in their JSON form."""
-        fields = {"stage", "topic", "key", "value", "partition", "offset"} if self.dead_letters else {"content_hash", "trace"}
+        fields = (
+            {"stage", "topic", "key", "value", "partition", "offset"}
+            if self.dead_letters
+            else {"content_hash", "trace"}
+        )
         return self.fingerprint(record.model_dump(mode="json", include=fields))
 
     def load(self, partitions: Iterable[int]) -> int:
@@ -62,15 +72,22 @@ class ReplayFilter:
         parts = sorted(set(partitions))
         if not parts:
             return 0
-        consumer = KafkaConsumer(bootstrap_servers=self.settings.bootstrap_servers, group_id=None, enable_auto_commit=False,
-                                 isolation_level="read_committed", **self.settings.kafka_client_options())
+        consumer = KafkaConsumer(
+            bootstrap_servers=self.settings.bootstrap_servers,
+            group_id=None,
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+            **self.settings.kafka_client_options(),
+        )
         loaded = 0
         try:
             tps = [TopicPartition(self.topic, p) for p in parts]
             consumer.assign(tps)
             ends = consumer.end_offsets(tps)
             begins = consumer.beginning_offsets(tps)
-            fresh: dict[int, OrderedDict[tuple[bytes, str], None]] = {p: OrderedDict() for p in parts}
+            fresh: dict[int, OrderedDict[tuple[bytes, str], None]] = {
+                p: OrderedDict() for p in parts
+            }
             for tp in tps:
                 consumer.seek(tp, max(begins[tp], ends[tp] - self.window))
             remaining = {tp for tp in tps if consumer.position(tp) < ends[tp]}
@@ -82,7 +99,9 @@ class ReplayFilter:
                 for tp, messages in batch.items():
                     for m in messages:
                         if m.value is not None and (m.key is not None or self.dead_letters):
-                            fresh[tp.partition][(m.key or b"", self.fingerprint(orjson.loads(m.value)))] = None
+                            fresh[tp.partition][
+                                (m.key or b"", self.fingerprint(orjson.loads(m.value)))
+                            ] = None
                             loaded += 1
                     if consumer.position(tp) >= ends[tp]:
                         remaining.discard(tp)

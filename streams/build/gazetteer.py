@@ -9,7 +9,12 @@ alternate names), each name to the country of its most populous match.
 
 from __future__ import annotations
 
-from streams.processors.gazetteer import EXTRA_COUNTRY_NAMES, TABLES_DIR, NameTable, country_names_in
+from streams.processors.gazetteer import (
+    EXTRA_COUNTRY_NAMES,
+    TABLES_DIR,
+    NameTable,
+    country_names_in,
+)
 
 
 def _build_country_names() -> dict[str, str]:

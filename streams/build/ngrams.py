@@ -28,7 +28,18 @@ _MODELS_IN_WHEEL = "lingua/language-models/"
 
 def _download_wheel(dest: Path) -> Path:
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:", "-d", str(dest), LINGUA_RELEASE],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "-q",
+            "--no-deps",
+            "--only-binary=:all:",
+            "-d",
+            str(dest),
+            LINGUA_RELEASE,
+        ],
         check=True,
     )
     return next(dest.glob("lingua_language_detector-*.whl"))
@@ -42,7 +53,11 @@ def build(out: Path = DEFAULT_DIR, wheel: Path | None = None) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         wheel = wheel or _download_wheel(Path(tmp))
         with zipfile.ZipFile(wheel) as zf:
-            names = [n for n in zf.namelist() if n.startswith(_MODELS_IN_WHEEL) and n.endswith(".json.br")]
+            names = [
+                n
+                for n in zf.namelist()
+                if n.startswith(_MODELS_IN_WHEEL) and n.endswith(".json.br")
+            ]
             langs = sorted({n[len(_MODELS_IN_WHEEL) :].split("/")[0] for n in names})
             arrays: dict[str, npt.NDArray[np.generic]] = {}
             for order, name in enumerate(ORDERS, 1):
@@ -62,7 +77,9 @@ def build(out: Path = DEFAULT_DIR, wheel: Path | None = None) -> Path:
                         probs += [float(np.log(int(num) / int(den)))] * len(words)
                     if not grams:
                         continue
-                    cp = np.frombuffer("".join(grams).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+                    cp = np.frombuffer("".join(grams).encode("utf-32-le"), dtype=np.uint32).astype(
+                        np.uint64
+                    )
                     hashes.append(hash_rows(cp.reshape(-1, order)))
                     lang_ids.append(np.full(len(grams), li, dtype=np.uint8))
                     logps.append(np.asarray(probs, dtype=np.float32))
@@ -81,16 +98,22 @@ def build(out: Path = DEFAULT_DIR, wheel: Path | None = None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     for name, arr in arrays.items():
         np.save(out / f"{name}.npy", arr)
-    (out / "meta.json").write_text(json.dumps({"format": FORMAT, "source": LINGUA_RELEASE, "languages": langs}) + "\n")
+    (out / "meta.json").write_text(
+        json.dumps({"format": FORMAT, "source": LINGUA_RELEASE, "languages": langs}) + "\n"
+    )
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(description="build the language n-gram tables from lingua's 1.x wheel")
+    parser = argparse.ArgumentParser(
+        description="build the language n-gram tables from lingua's 1.x wheel"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_DIR)
-    parser.add_argument("--wheel", type=Path, default=None, help="a downloaded lingua-language-detector 1.x wheel")
+    parser.add_argument(
+        "--wheel", type=Path, default=None, help="a downloaded lingua-language-detector 1.x wheel"
+    )
     args = parser.parse_args(argv)
     path = build(args.out, args.wheel)
     size = sum(f.stat().st_size for f in path.iterdir())

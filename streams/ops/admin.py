@@ -11,8 +11,11 @@ from streams.topics import all_topics
 
 
 def admin_client(settings: Settings) -> KafkaAdminClient:
-    return KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers, client_id="newswire-admin",
-                            **settings.kafka_client_options())
+    return KafkaAdminClient(
+        bootstrap_servers=settings.bootstrap_servers,
+        client_id="newswire-admin",
+        **settings.kafka_client_options(),
+    )
 
 
 def create_topics(settings: Settings, names: list[str] | None = None) -> dict[str, str]:
@@ -25,9 +28,17 @@ def create_topics(settings: Settings, names: list[str] | None = None) -> dict[st
         result = {n: "exists" for n in names if n in existing}
         missing = [n for n in names if n not in existing]
         if missing:
-            new = [NewTopic(name=n, num_partitions=settings.partitions, replication_factor=settings.replication_factor,
-                            topic_configs={"max.message.bytes": str(max(settings.max_message_bytes + 65536, 1048588))})
-                   for n in missing]
+            new = [
+                NewTopic(
+                    name=n,
+                    num_partitions=settings.partitions,
+                    replication_factor=settings.replication_factor,
+                    topic_configs={
+                        "max.message.bytes": str(max(settings.max_message_bytes + 65536, 1048588))
+                    },
+                )
+                for n in missing
+            ]
             try:
                 admin.create_topics(new, validate_only=False)
             except TopicAlreadyExistsError:

@@ -30,16 +30,42 @@ class Exporter:
         self.interval = interval
         self.registry = CollectorRegistry()
         labels = ["stage", "group", "topic"]
-        self.g_lag = Gauge("newswire_consumer_lag", "Records in the stage's input topic not yet committed by its group", labels,
-                           registry=self.registry)
-        self.g_seconds = Gauge("newswire_consumer_lag_seconds", "Age of the oldest record the stage has not committed (0 when caught up)",
-                               labels, registry=self.registry)
-        self.g_rate = Gauge("newswire_consumer_rate", "Records per second the stage's group committed over the window", labels,
-                            registry=self.registry)
-        self.g_members = Gauge("newswire_consumer_members", "Live members of the stage's consumer group", labels, registry=self.registry)
-        self.g_status = Gauge("newswire_stage_status", "0 OK, 1 WARN, 2 STALLED, 3 STOPPED, 4 ERROR", labels, registry=self.registry)
-        self.c_dead = Counter("newswire_dlq_records", "Dead letters on the dead-letter topic seen by the exporter", ["stage", "error_type"],
-                              registry=self.registry)
+        self.g_lag = Gauge(
+            "newswire_consumer_lag",
+            "Records in the stage's input topic not yet committed by its group",
+            labels,
+            registry=self.registry,
+        )
+        self.g_seconds = Gauge(
+            "newswire_consumer_lag_seconds",
+            "Age of the oldest record the stage has not committed (0 when caught up)",
+            labels,
+            registry=self.registry,
+        )
+        self.g_rate = Gauge(
+            "newswire_consumer_rate",
+            "Records per second the stage's group committed over the window",
+            labels,
+            registry=self.registry,
+        )
+        self.g_members = Gauge(
+            "newswire_consumer_members",
+            "Live members of the stage's consumer group",
+            labels,
+            registry=self.registry,
+        )
+        self.g_status = Gauge(
+            "newswire_stage_status",
+            "0 OK, 1 WARN, 2 STALLED, 3 STOPPED, 4 ERROR",
+            labels,
+            registry=self.registry,
+        )
+        self.c_dead = Counter(
+            "newswire_dlq_records",
+            "Dead letters on the dead-letter topic seen by the exporter",
+            ["stage", "error_type"],
+            registry=self.registry,
+        )
         self.latest: list[StageLag] = []
         self.history: collections.deque[dict[str, Any]] = collections.deque()
         self.dead_letters: collections.deque[dict[str, Any]] = collections.deque(maxlen=20)
@@ -54,9 +80,17 @@ class Exporter:
                 except BadInput:
                     continue
                 self.c_dead.labels(d.stage, d.error_type).inc()
-                self.dead_letters.appendleft({"stage": d.stage, "error_type": d.error_type, "error": d.error[:300],
-                                              "topic": d.topic, "partition": d.partition, "offset": d.offset,
-                                              "failed_at": d.failed_at.isoformat()})
+                self.dead_letters.appendleft(
+                    {
+                        "stage": d.stage,
+                        "error_type": d.error_type,
+                        "error": d.error[:300],
+                        "topic": d.topic,
+                        "partition": d.partition,
+                        "offset": d.offset,
+                        "failed_at": d.failed_at.isoformat(),
+                    }
+                )
 
     def refresh(self) -> None:
         rows = self.monitor.measure(window=0 if self.latest else 1.0)
@@ -70,7 +104,12 @@ class Exporter:
             self.g_rate.labels(*lbl).set(r.rate)
             self.g_members.labels(*lbl).set(r.members)
             self.g_status.labels(*lbl).set(STATUS_CODES.get(r.status, 4))
-            point["stages"][r.stage] = {"lag": r.lag, "lag_seconds": r.lag_seconds, "rate": r.rate, "status": r.status}
+            point["stages"][r.stage] = {
+                "lag": r.lag,
+                "lag_seconds": r.lag_seconds,
+                "rate": r.rate,
+                "status": r.status,
+            }
         self.history.append(point)
         while self.history and point["at"] - self.history[0]["at"] > HISTORY_SECONDS:
             self.history.popleft()
@@ -89,10 +128,15 @@ class Exporter:
 
     async def api(self, request: web.Request) -> web.Response:
         worst = max((SEVERITY.get(r.status, 2) for r in self.latest), default=0)
-        return web.json_response({
-            "stages": [r.as_dict() for r in self.latest], "history": list(self.history),
-            "dead_letters": list(self.dead_letters), "worst": worst, "interval": self.interval,
-        })
+        return web.json_response(
+            {
+                "stages": [r.as_dict() for r in self.latest],
+                "history": list(self.history),
+                "dead_letters": list(self.dead_letters),
+                "worst": worst,
+                "interval": self.interval,
+            }
+        )
 
     async def page(self, request: web.Request) -> web.Response:
         return web.Response(text=PAGE.read_text(encoding="utf-8"), content_type="text/html")

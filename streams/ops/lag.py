@@ -76,7 +76,9 @@ class LagMonitor:
         self.stages = stages
         opts = {"bootstrap_servers": settings.bootstrap_servers, **settings.kafka_client_options()}
         self.admin = KafkaAdminClient(client_id="newswire-lag", **opts)
-        self.consumer = KafkaConsumer(client_id="newswire-lag", enable_auto_commit=False, group_id=None, **opts)
+        self.consumer = KafkaConsumer(
+            client_id="newswire-lag", enable_auto_commit=False, group_id=None, **opts
+        )
         self.history: dict[str, list[Snapshot]] = {s: [] for s in stages}
 
     def close(self) -> None:
@@ -101,9 +103,17 @@ class LagMonitor:
         tps = [TopicPartition(t.source, p) for p in sorted(parts)]
         ends = self.consumer.end_offsets(tps)
         offsets = self.admin.list_group_offsets({group: None}).get(group, {})
-        committed = {tp.partition: (om.offset if om.offset >= 0 else None) for tp, om in offsets.items() if tp.topic == t.source}
-        return Snapshot({tp.partition: committed.get(tp.partition) for tp in tps}, {tp.partition: ends[tp] for tp in tps},
-                        self._members(group), time.time())
+        committed = {
+            tp.partition: (om.offset if om.offset >= 0 else None)
+            for tp, om in offsets.items()
+            if tp.topic == t.source
+        }
+        return Snapshot(
+            {tp.partition: committed.get(tp.partition) for tp in tps},
+            {tp.partition: ends[tp] for tp in tps},
+            self._members(group),
+            time.time(),
+        )
 
     def _age_of(self, topic: str, partition: int, offset: int) -> float:
         """Seconds since the record at `offset` was produced (its timestamp)."""
@@ -134,7 +144,9 @@ class LagMonitor:
         try:
             now = self.snapshot(stage)
         except (KafkaError, OSError) as exc:
-            return StageLag(stage, group, t.source, -1, -1.0, 0.0, 0, "ERROR", [], str(exc), time.time())
+            return StageLag(
+                stage, group, t.source, -1, -1.0, 0.0, 0, "ERROR", [], str(exc), time.time()
+            )
         hist = self.history[stage]
         hist.append(now)
         while len(hist) > 1 and now.at - hist[0].at > 60:  # judge over the last minute at most
@@ -151,7 +163,9 @@ class LagMonitor:
         moved = sum((now.committed.get(p) or 0) - (before.committed.get(p) or 0) for p in now.ends)
         span = now.at - before.at
         rate = moved / span if span > 0 else 0.0
-        lag_before = sum(max(before.ends.get(p, 0) - (before.committed.get(p) or 0), 0) for p in now.ends)
+        lag_before = sum(
+            max(before.ends.get(p, 0) - (before.committed.get(p) or 0), 0) for p in now.ends
+        )
         if total == 0:
             status = "OK"
         elif now.members == 0:
@@ -162,10 +176,24 @@ class LagMonitor:
             status = "WARN"
         else:
             status = "OK"
-        return StageLag(stage, group, t.source, total, round(seconds, 3), round(rate, 2), now.members, status, rows, None, now.at)
+        return StageLag(
+            stage,
+            group,
+            t.source,
+            total,
+            round(seconds, 3),
+            round(rate, 2),
+            now.members,
+            status,
+            rows,
+            None,
+            now.at,
+        )
 
 
-def exit_code(rows: list[StageLag], max_lag: int | None = None, max_seconds: float | None = None) -> int:
+def exit_code(
+    rows: list[StageLag], max_lag: int | None = None, max_seconds: float | None = None
+) -> int:
     """0 when every stage is OK, 1 on WARN, 2 on STALLED, STOPPED, ERROR or a threshold crossed."""
     code = max((SEVERITY.get(r.status, 2) for r in rows), default=0)
     if max_lag is not None and any(r.lag > max_lag for r in rows):

@@ -8,18 +8,49 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
-RECORDS_IN = Counter("newswire_records_in", "Records a stage read from its input topic", ["stage"], registry=REGISTRY)
-RECORDS_OUT = Counter("newswire_records_out", "Records a stage sent to its output topic", ["stage"], registry=REGISTRY)
-DEAD_LETTERS = Counter("newswire_dead_letters", "Records a stage sent to the dead-letter topic", ["stage", "error_type"],
-                       registry=REGISTRY)
-RECORD_SECONDS = Histogram("newswire_processing_seconds", "Processing time per record (the batch's time shared out)", ["stage"],
-                           buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
-                           registry=REGISTRY)
-BATCH_SECONDS = Histogram("newswire_batch_seconds", "Time to process and send one batch", ["stage"],
-                          buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60), registry=REGISTRY)
-BATCH_SIZE = Histogram("newswire_batch_size", "Records per batch", ["stage"], buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
-                       registry=REGISTRY)
-MODEL_LOAD_SECONDS = Gauge("newswire_model_load_seconds", "Time to load a model at start-up", ["stage", "model"], registry=REGISTRY)
+RECORDS_IN = Counter(
+    "newswire_records_in", "Records a stage read from its input topic", ["stage"], registry=REGISTRY
+)
+RECORDS_OUT = Counter(
+    "newswire_records_out", "Records a stage sent to its output topic", ["stage"], registry=REGISTRY
+)
+DEAD_LETTERS = Counter(
+    "newswire_dead_letters",
+    "Records a stage sent to the dead-letter topic",
+    ["stage", "error_type"],
+    registry=REGISTRY,
+)
+RECORD_SECONDS = Histogram(
+    "newswire_processing_seconds",
+    "Processing time per record (the batch's time shared out)",
+    ["stage"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+    registry=REGISTRY,
+)
+BATCH_SECONDS = Histogram(
+    "newswire_batch_seconds",
+    "Time to process and send one batch",
+    ["stage"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+    registry=REGISTRY,
+)
+BATCH_SIZE = Histogram(
+    "newswire_batch_size",
+    "Records per batch",
+    ["stage"],
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+    registry=REGISTRY,
+)
+MODEL_LOAD_SECONDS = Gauge(
+    "newswire_model_load_seconds",
+    "Time to load a model at start-up",
+    ["stage", "model"],
+    registry=REGISTRY,
+)
 UP = Gauge("newswire_worker_up", "1 while the worker runs", ["stage"], registry=REGISTRY)
-DUPLICATES = Counter("newswire_duplicates_suppressed", "Records not sent again because the output topic already has them", ["stage"],
-                     registry=REGISTRY)
+DUPLICATES = Counter(
+    "newswire_duplicates_suppressed",
+    "Records not sent again because the output topic already has them",
+    ["stage"],
+    registry=REGISTRY,
+)

@@ -19,7 +19,14 @@ from typing import Any, Literal
 import orjson
 
 from schemas import BadInput, EmptyText, RawArticle, RemovedSpan, TooLarge
-from streams.processors.boilerplate import Line, boilerplate_reason, cut_at_end_marker, densest_run, is_dateline, score_lines
+from streams.processors.boilerplate import (
+    Line,
+    boilerplate_reason,
+    cut_at_end_marker,
+    densest_run,
+    is_dateline,
+    score_lines,
+)
 from streams.processors.text import content_hash, repair, word_count
 
 #: below this many words from trafilatura's fast pass, its full pass (with fallbacks) runs too
@@ -31,7 +38,8 @@ _BY = re.compile(r"^(by|par|von|por|di|door|автор|بقلم)[:\s]+(.+)$", re
 _NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w'’.-]*$")
 _SOURCE_WORDS = re.compile(
     r"\b(news|agency|press|times|post|journal|daily|herald|tribune|gazette|media|tv|radio|network|wire|"
-    r"reuters|afp|ap|dpa|efe|ansa|tass|ria|sputnik|xinhua|bbc|cnn|associated press|chronicle|telegraph|"
+    r"reuters|afp|ap|dpa|efe|ansa|tass|ria|sputnik|xinhua|bbc|cnn|associated press|chronicle"
+    r"|telegraph|"
     r"guardian|independent|observer|monitor|review|magazine|online|today|world|report|bulletin|express|"
     r"mail|star|sun|globe|courier|dispatch|inquirer|examiner|nachrichten|zeitung|presse|noticias|"
     r"diario|новости|известия|ведомости|агентство|أخبار|وكالة|أنباء|صحيفة|قناة|agence|agencia|agenzia|prensa)\b"
@@ -40,7 +48,15 @@ _SOURCE_WORDS = re.compile(
     re.I,
 )
 _DATE_PARSE = (
-    "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%d.%m.%Y",
+    "%Y-%m-%d",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
 )
 
 
@@ -67,7 +83,11 @@ def _is_name(text: str) -> bool:
         return False
     if all(_CASELESS_WORD.match(t) for t in tokens):
         return len(tokens) <= 3
-    return all(_NAME_TOKEN.match(t) or t.lower() in {"de", "van", "von", "der", "da", "di", "al", "bin", "el", "la", "le"} for t in tokens)
+    return all(
+        _NAME_TOKEN.match(t)
+        or t.lower() in {"de", "van", "von", "der", "da", "di", "al", "bin", "el", "la", "le"}
+        for t in tokens
+    )
 
 
 def split_authors(text: str) -> list[str]:
@@ -79,7 +99,9 @@ def split_authors(text: str) -> list[str]:
 
 
 def _parse_date(text: str) -> datetime | None:
-    cleaned = re.sub(r"^\W*(published|updated|posted|le|am|el|опубликовано)?[:\s]*", "", text, flags=re.I)
+    cleaned = re.sub(
+        r"^\W*(published|updated|posted|le|am|el|опубликовано)?[:\s]*", "", text, flags=re.I
+    )
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", cleaned).strip(" .")
     for fmt in _DATE_PARSE:
         for candidate in (cleaned, cleaned[:10], cleaned[:19]):
@@ -119,15 +141,27 @@ def read_header(lines: list[Line], body_start: int) -> Header:
                     site_from_title = tail
                     header.used[first.index] = "page title"
                     break
-    titled = [ln for ln in near if 3 <= ln.words <= 40 and not is_dateline(ln.text) and not _BY.match(ln.text)
-              and not _is_name(ln.text) and ln.index not in header.used]
+    titled = [
+        ln
+        for ln in near
+        if 3 <= ln.words <= 40
+        and not is_dateline(ln.text)
+        and not _BY.match(ln.text)
+        and not _is_name(ln.text)
+        and ln.index not in header.used
+    ]
     if titled:
         # longest, ties to the one nearest the body
         best = max(titled, key=lambda ln: (min(ln.words, 30), ln.index))
         header.title = best.text
         header.used[best.index] = "title"
         before = [ln for ln in near if ln.index < best.index and ln.index not in header.used]
-        if before and before[-1].words <= 8 and not is_dateline(before[-1].text) and not _is_name(before[-1].text):
+        if (
+            before
+            and before[-1].words <= 8
+            and not is_dateline(before[-1].text)
+            and not _is_name(before[-1].text)
+        ):
             header.section = before[-1].text
             header.used[before[-1].index] = "section"
     for ln in near:
@@ -146,7 +180,11 @@ def read_header(lines: list[Line], body_start: int) -> Header:
                 header.authors.extend(n for n in names if n not in header.authors)
                 header.used[ln.index] = "byline"
                 # "A, Reuters": the rest may name the source
-                rest = [p.strip() for p in re.split(r",", _BY.sub(r"\2", text)) if p.strip() and p.strip() not in names]
+                rest = [
+                    p.strip()
+                    for p in re.split(r",", _BY.sub(r"\2", text))
+                    if p.strip() and p.strip() not in names
+                ]
                 if rest and header.source is None and _SOURCE_WORDS.search(rest[-1]):
                     header.source = rest[-1]
                 continue
@@ -181,7 +219,10 @@ def _group_removed(lines: list[Line], keep: set[int], header: Header) -> list[Re
         else:
             groups.append((reason, [ln.text]))
         last_reason, last_index = reason, ln.index
-    return [RemovedSpan.model_construct(text="\n".join(texts), reason=reason) for reason, texts in groups]
+    return [
+        RemovedSpan.model_construct(text="\n".join(texts), reason=reason)
+        for reason, texts in groups
+    ]
 
 
 def _headline_line(lines: list[Line]) -> int | None:
@@ -190,7 +231,9 @@ def _headline_line(lines: list[Line]) -> int | None:
     if first is None or first.words < 3:
         return None
     pieces = [p.strip() for p in _TITLE_SPLIT.split(first.text) if p.strip()]
-    heads = {first.text.strip().lower()} | ({pieces[0].lower()} if pieces and len(pieces[0].split()) >= 3 else set())
+    heads = {first.text.strip().lower()} | (
+        {pieces[0].lower()} if pieces and len(pieces[0].split()) >= 3 else set()
+    )
     for ln in lines[first.index + 1 :]:
         if ln.words >= 3 and ln.text.strip().lower() in heads:
             return ln.index
@@ -244,8 +287,35 @@ def _html_to_lines(html: str) -> str:
         return ""
     for bad in doc.xpath("//script|//style|//noscript|//template|//svg|//head"):
         bad.drop_tree()
-    blocks = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "section", "article", "header",
-              "footer", "nav", "aside", "blockquote", "pre", "figcaption", "dd", "dt", "td", "th", "ul", "ol", "form"}
+    blocks = {
+        "p",
+        "div",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "br",
+        "tr",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "blockquote",
+        "pre",
+        "figcaption",
+        "dd",
+        "dt",
+        "td",
+        "th",
+        "ul",
+        "ol",
+        "form",
+    }
     for el in doc.iter():
         if isinstance(el.tag, str) and el.tag in blocks:
             el.tail = "\n" + (el.tail or "")
@@ -304,9 +374,13 @@ def html_metadata(tree: Any) -> Header:
     """Title, authors, site name, section and date from a page's meta tags and JSON-LD."""
     header = Header()
     tags = _meta_tags(tree)
-    articles = [d for d in _json_ld(tree) if "headline" in d or "author" in d or "datePublished" in d]
+    articles = [
+        d for d in _json_ld(tree) if "headline" in d or "author" in d or "datePublished" in d
+    ]
     ld = articles[0] if articles else {}
-    title = _meta(tags, "og:title", "twitter:title") or (ld.get("headline") if isinstance(ld.get("headline"), str) else None)
+    title = _meta(tags, "og:title", "twitter:title") or (
+        ld.get("headline") if isinstance(ld.get("headline"), str) else None
+    )
     if not title:
         h1 = tree.xpath("//h1")
         title = h1[0].text_content().strip() if h1 else None
@@ -316,19 +390,35 @@ def html_metadata(tree: Any) -> Header:
     header.title = repair(title) if title else None
     authors = _names(ld.get("author"))
     if not authors:
-        meta_author = _meta(tags, "author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author")
+        meta_author = _meta(
+            tags,
+            "author",
+            "article:author",
+            "byl",
+            "dc.creator",
+            "sailthru.author",
+            "parsely-author",
+        )
         if meta_author and not meta_author.startswith("http"):
-            authors = [a for a in re.split(r"\s*(?:,|;|\band\b|&)\s*", _BY.sub(r"\2", meta_author)) if a]
+            authors = [
+                a for a in re.split(r"\s*(?:,|;|\band\b|&)\s*", _BY.sub(r"\2", meta_author)) if a
+            ]
     if not authors:
         authors = [a.text_content().strip() for a in tree.xpath('//a[@rel="author"]')[:3]]
-    header.authors = list(dict.fromkeys(repair(a).strip() for a in authors if a and 2 <= len(a.strip()) <= 80))
+    header.authors = list(
+        dict.fromkeys(repair(a).strip() for a in authors if a and 2 <= len(a.strip()) <= 80)
+    )
     publisher = _names(ld.get("publisher"))
-    header.source = _meta(tags, "og:site_name", "application-name") or (publisher[0] if publisher else None)
+    header.source = _meta(tags, "og:site_name", "application-name") or (
+        publisher[0] if publisher else None
+    )
     section = _meta(tags, "article:section") or ld.get("articleSection")
     if isinstance(section, list):
         section = section[0] if section else None
     header.section = str(section).strip() if section else None
-    date = _meta(tags, "article:published_time", "og:published_time", "datePublished", "date", "pubdate") or ld.get("datePublished")
+    date = _meta(
+        tags, "article:published_time", "og:published_time", "datePublished", "date", "pubdate"
+    ) or ld.get("datePublished")
     if not date:
         date = next((t.get("datetime") for t in tree.iter("time") if t.get("datetime")), None)
     if isinstance(date, str):
@@ -352,10 +442,18 @@ def extract_html(html: str, url: str | None) -> Extraction:
 
     tree = load_html(html)
     header = html_metadata(tree) if tree is not None else Header()
+
     def run_trafilatura(source: Any, fast: bool) -> str:
         try:
-            doc = trafilatura.bare_extraction(source, url=url, include_comments=False, include_tables=True,
-                                              include_images=False, include_links=False, fast=fast)
+            doc = trafilatura.bare_extraction(
+                source,
+                url=url,
+                include_comments=False,
+                include_tables=True,
+                include_images=False,
+                include_links=False,
+                fast=fast,
+            )
         except Exception:  # trafilatura can fail on odd markup; the text path still runs below
             return ""
         data = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
@@ -363,7 +461,9 @@ def extract_html(html: str, url: str | None) -> Extraction:
 
     # trafilatura's own extractor first (fast: no readability/jusText comparison); only when
     # that finds little does the full run with its fallbacks go over the page again.
-    main = run_trafilatura(tree if tree is not None else html, fast=True)  # changes the tree: metadata came first
+    main = run_trafilatura(
+        tree if tree is not None else html, fast=True
+    )  # changes the tree: metadata came first
     if word_count(main) < FULL_EXTRACTION_BELOW:
         slow = run_trafilatura(html, fast=False)
         if word_count(slow) > word_count(main):
@@ -392,7 +492,9 @@ def clean_fields(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS) -> dict
     Raises :class:`TooLarge`, or :class:`EmptyText` for an input with no letters or digits."""
     body = raw.text if raw.text is not None else raw.html or ""
     if len(body) > max_chars * (4 if raw.html is not None else 1):
-        raise TooLarge(f"the article body has {len(body):,} characters, over the limit of {max_chars:,}")
+        raise TooLarge(
+            f"the article body has {len(body):,} characters, over the limit of {max_chars:,}"
+        )
     if raw.html is not None:
         result = extract_html(raw.html, raw.url)
         input_format: Literal["text", "html"] = "html"
@@ -423,7 +525,9 @@ class CleanProcessor:
         self.max_chars = max_chars
 
     def warm_up(self) -> None:
-        extract_html("<html><body><article><p>Warm-up text of a page.</p></article></body></html>", None)
+        extract_html(
+            "<html><body><article><p>Warm-up text of a page.</p></article></body></html>", None
+        )
 
     def process(self, batch: list[RawArticle]) -> list[dict[str, Any] | BadInput]:
         out: list[dict[str, Any] | BadInput] = []

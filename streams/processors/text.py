@@ -12,7 +12,9 @@ from ftfy.badness import is_bad
 
 # C0/C1 controls except tab and newline; zero-width and bidi controls are kept out of the
 # body too (they break offsets and matching) but NBSP and friends become plain spaces.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 _WS = r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
 # any run of white space that is not already a single plain space (matching every single
 # space, as a plain [..]+ would, costs a substitution per word)
@@ -36,7 +38,12 @@ def repair(text: str) -> str:
         text = ftfy.fix_text(text, normalization="NFC")  # mojibake: worth ftfy's full pass
     if "&" in text and "<" not in text and _ENTITY.search(text):
         text = html.unescape(text)  # HTML entities left in plain text by a scraper
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = (
+        text.replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\u2028", "\n")
+        .replace("\u2029", "\n\n")
+    )
     text = _CONTROL.sub("", text)
     lines = [line.strip() for line in _SPACES.sub(" ", text).split("\n")]
     text = "\n".join(lines)
@@ -53,8 +60,9 @@ _WORD = re.compile(r"\w+")
 
 
 def word_count(text: str) -> int:
-    """Whitespace-separated words, with scripts written without spaces (Chinese, Japanese) counted as about two
-    characters a word so that length thresholds mean the same in every language."""
+    """Whitespace-separated words, with scripts written without spaces (Chinese, Japanese)
+    counted as about two characters a word so that length thresholds mean the same in every
+    language."""
     words = len(text.split())
     if text.isascii():
         return words

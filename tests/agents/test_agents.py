@@ -20,7 +20,9 @@ class Recorder:
     def patch(self, topic: Any) -> None:
         name = topic.get_topic_name()
 
-        async def send(*, key: bytes | None = None, value: bytes = b"", partition: int | None = None, **_: Any) -> Any:
+        async def send(
+            *, key: bytes | None = None, value: bytes = b"", partition: int | None = None, **_: Any
+        ) -> Any:
             self.sent.append((name, key, value, partition))
             fut = asyncio.get_running_loop().create_future()
             fut.set_result(None)
@@ -55,4 +57,7 @@ async def test_clean_agent_sends_good_and_dead_letters_bad(clean_stage, seed_tex
     assert not good.dead and decode(good.value, CleanArticle).authors == ["Ilya Tsukanov"]
     assert bad.dead and decode(bad.value, DeadLetter).value == b"\xff not utf-8"
     # what went to Kafka: the clean record on articles.clean keyed by id, the dead letter on the dlq
-    assert [(t, k) for t, k, _, _ in rec.sent] == [(settings.topic("clean"), good.key), (settings.topic("dlq"), b"bad")]
+    assert [(t, k) for t, k, _, _ in rec.sent] == [
+        (settings.topic("clean"), good.key),
+        (settings.topic("dlq"), b"bad"),
+    ]

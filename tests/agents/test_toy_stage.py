@@ -31,16 +31,27 @@ class WordCounter:
         pass
 
     def process(self, batch: list[LanguageArticle]) -> list[Any]:
-        return [{"words": len(a.text.split())} if a.text.split() else EmptyText("no words") for a in batch]
+        return [
+            {"words": len(a.text.split())} if a.text.split() else EmptyText("no words")
+            for a in batch
+        ]
 
 
 def make_counter(settings: Any) -> WordCounter:
     return WordCounter()
 
 
-TOY = StageDef(name="count", consumes="lang", produces="counted", input_model=LanguageArticle,
-               output_model=CountedArticle, processor="tests.agents.test_toy_stage:make_counter", web_port=6099,
-               loads="nothing", summary="Articles with their word count.")
+TOY = StageDef(
+    name="count",
+    consumes="lang",
+    produces="counted",
+    input_model=LanguageArticle,
+    output_model=CountedArticle,
+    processor="tests.agents.test_toy_stage:make_counter",
+    web_port=6099,
+    loads="nothing",
+    summary="Articles with their word count.",
+)
 TOY_PIPELINE = (stage("clean"), stage("language"), TOY)
 
 
@@ -71,8 +82,14 @@ async def test_toy_stage_runs_as_a_faust_agent(tmp_path) -> None:  # type: ignor
     rec = Recorder()
     for topic in agent.newswire_sinks.values():
         rec.patch(topic)
-    good = LanguageArticle.model_validate({"id": "g", "text": "one two three", "content_hash": "h",
-                                           "language": {"code": "en", "confidence": 1.0, "detector": "t"}})
+    good = LanguageArticle.model_validate(
+        {
+            "id": "g",
+            "text": "one two three",
+            "content_hash": "h",
+            "language": {"code": "en", "confidence": 1.0, "detector": "t"},
+        }
+    )
     empty = good.model_copy(update={"id": "e", "text": "   "})
     async with agent.test_context() as test_agent:
         await test_agent.put(encode(good), key=b"g")
@@ -85,4 +102,6 @@ async def test_toy_stage_runs_as_a_faust_agent(tmp_path) -> None:  # type: ignor
     (t1, k1, v1, _), (t2, k2, v2, _) = rec.sent
     assert (t1, k1) == ("toytest.articles.counted", b"g") and decode(v1, CountedArticle).words == 3
     assert decode(v1, CountedArticle).trace[-1].stage == "count"
-    assert (t2, k2) == ("toytest.articles.dlq", b"e") and decode(v2, DeadLetter).error_type == "empty_text"
+    assert (t2, k2) == ("toytest.articles.dlq", b"e") and decode(
+        v2, DeadLetter
+    ).error_type == "empty_text"

@@ -59,9 +59,16 @@ class Pipeline:
 
     def __init__(self, bootstrap: str, name: str, tmp: Path) -> None:
         self.prefix = f"t{uuid.uuid4().hex[:8]}-{name[:30]}."
-        self.env = {**os.environ, "NEWSWIRE_BOOTSTRAP_SERVERS": bootstrap, "NEWSWIRE_TOPIC_PREFIX": self.prefix,
-                    "NEWSWIRE_HOME": str(tmp / "home"), "NEWSWIRE_BATCH_MS": "50"}
-        self.settings = Settings(bootstrap_servers=bootstrap, topic_prefix=self.prefix, home=tmp / "home")
+        self.env = {
+            **os.environ,
+            "NEWSWIRE_BOOTSTRAP_SERVERS": bootstrap,
+            "NEWSWIRE_TOPIC_PREFIX": self.prefix,
+            "NEWSWIRE_HOME": str(tmp / "home"),
+            "NEWSWIRE_BATCH_MS": "50",
+        }
+        self.settings = Settings(
+            bootstrap_servers=bootstrap, topic_prefix=self.prefix, home=tmp / "home"
+        )
         self.tmp = tmp
         self.workers: dict[str, subprocess.Popen[bytes]] = {}
         create_topics(self.settings)
@@ -69,14 +76,30 @@ class Pipeline:
     def topic(self, state: str) -> str:
         return self.settings.topic(state)
 
-    def start(self, stage: str, name: str | None = None, web_port: int | None = None) -> subprocess.Popen[bytes]:
+    def start(
+        self, stage: str, name: str | None = None, web_port: int | None = None
+    ) -> subprocess.Popen[bytes]:
         """Start a worker of `stage` (under `name`, to run a second one of the same stage)."""
         name = name or stage
         log = open(self.tmp / f"worker-{name}.log", "ab")  # closed with the process
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker", "--stage", stage, "--web-port", str(web_port or _free_port()),
-             "--loglevel", "warn"],
-            env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "streams.cli",
+                "worker",
+                "--stage",
+                stage,
+                "--web-port",
+                str(web_port or _free_port()),
+                "--loglevel",
+                "warn",
+            ],
+            env=self.env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.workers[name] = proc
         return proc
@@ -95,16 +118,36 @@ class Pipeline:
         for stage in list(self.workers):
             self.stop(stage)
 
-    def newswire(self, *args: str, input: bytes | None = None, timeout: float = 300) -> subprocess.CompletedProcess[bytes]:
-        return subprocess.run([sys.executable, "-m", "streams.cli", *args], env=self.env, cwd=ROOT, input=input,
-                              capture_output=True, timeout=timeout, check=False)
+    def newswire(
+        self, *args: str, input: bytes | None = None, timeout: float = 300
+    ) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [sys.executable, "-m", "streams.cli", *args],
+            env=self.env,
+            cwd=ROOT,
+            input=input,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
 
-    def read(self, state: str, *, count: int | None = None, timeout: float = 120, settle: float = 0.0,
-             until: Callable[[list[Any]], bool] | None = None) -> list[Any]:
+    def read(
+        self,
+        state: str,
+        *,
+        count: int | None = None,
+        timeout: float = 120,
+        settle: float = 0.0,
+        until: Callable[[list[Any]], bool] | None = None,
+    ) -> list[Any]:
         """Every message on a topic from the beginning: until `count` arrived (then `settle`
         seconds more, to catch duplicates) or `until(messages)` holds, or timeout."""
-        consumer = KafkaConsumer(bootstrap_servers=self.settings.bootstrap_servers, group_id=None, enable_auto_commit=False,
-                                 isolation_level="read_committed")
+        consumer = KafkaConsumer(
+            bootstrap_servers=self.settings.bootstrap_servers,
+            group_id=None,
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+        )
         topic = self.topic(state)
         tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
         consumer.assign(tps)
@@ -116,7 +159,9 @@ class Pipeline:
             while time.monotonic() < deadline:
                 for messages in consumer.poll(timeout_ms=300).values():
                     got.extend(messages)
-                reached = (count is not None and len(got) >= count) or (until is not None and until(got))
+                reached = (count is not None and len(got) >= count) or (
+                    until is not None and until(got)
+                )
                 if reached and done_at is None:
                     done_at = time.monotonic()
                 if done_at is not None and time.monotonic() - done_at >= settle:
@@ -126,12 +171,17 @@ class Pipeline:
         return got
 
     def logs(self, tail: int | None = 3000) -> str:
-        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-(tail or 0):]}" for p in self.tmp.glob("worker-*.log"))
+        return "\n".join(
+            f"--- {p.name}\n{p.read_text(errors='replace')[-(tail or 0) :]}"
+            for p in self.tmp.glob("worker-*.log")
+        )
 
 
 @pytest.fixture
 def pipeline(broker: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pipeline]:
-    p = Pipeline(broker, request.node.name.replace("_", "-").replace("[", "-").replace("]", ""), tmp_path)
+    p = Pipeline(
+        broker, request.node.name.replace("_", "-").replace("[", "-").replace("]", ""), tmp_path
+    )
     yield p
     p.stop_all()
     if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:

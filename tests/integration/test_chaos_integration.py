@@ -24,13 +24,26 @@ pytestmark = pytest.mark.integration
 ARTICLES = int(os.environ.get("NEWSWIRE_CHAOS_ARTICLES", "300"))
 MALFORMED = int(os.environ.get("NEWSWIRE_CHAOS_MALFORMED", "20"))
 KILLS = int(os.environ.get("NEWSWIRE_CHAOS_KILLS", "1"))  # per killed stage
-CITIES = ["Lisbon", "Warsaw", "Nairobi", "Lima", "Hanoi", "Oslo", "Quito", "Accra", "Riga", "Manila"]
+CITIES = [
+    "Lisbon",
+    "Warsaw",
+    "Nairobi",
+    "Lima",
+    "Hanoi",
+    "Oslo",
+    "Quito",
+    "Accra",
+    "Riga",
+    "Manila",
+]
 
 
 def _article(i: int) -> RawArticle:
     city = CITIES[i % len(CITIES)]
-    return RawArticle(text=f"Dispatch {i}. The city council of {city} approved a new transport plan on Wednesday, "
-                           f"officials said, after months of debate with residents and business groups.")
+    return RawArticle(
+        text=f"Dispatch {i}. The city council of {city} approved a new transport plan on Wednesday, "
+        f"officials said, after months of debate with residents and business groups."
+    )
 
 
 def _publish(pipeline, stop_at: float) -> None:  # type: ignore[no-untyped-def]
@@ -41,7 +54,10 @@ def _publish(pipeline, stop_at: float) -> None:  # type: ignore[no-untyped-def]
         for i in range(ARTICLES):
             pub.publish(_article(i))
             if i % every == every - 1 and bad < MALFORMED:
-                pub.send_bytes(orjson.dumps({"text": i}) if bad % 2 else b"{broken json " + str(bad).encode(), key=f"bad-{bad}".encode())
+                pub.send_bytes(
+                    orjson.dumps({"text": i}) if bad % 2 else b"{broken json " + str(bad).encode(),
+                    key=f"bad-{bad}".encode(),
+                )
                 bad += 1
             if i % 25 == 0:
                 pub.flush()
@@ -52,12 +68,16 @@ def _publish(pipeline, stop_at: float) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_kills_lose_nothing_and_duplicate_nothing_integration(pipeline) -> None:
-    pipeline.env["NEWSWIRE_PROCESSING_GUARANTEE"] = os.environ.get("NEWSWIRE_CHAOS_GUARANTEE", "at_least_once")
+    pipeline.env["NEWSWIRE_PROCESSING_GUARANTEE"] = os.environ.get(
+        "NEWSWIRE_CHAOS_GUARANTEE", "at_least_once"
+    )
     for stage in ("clean", "language", "entities"):
         pipeline.start(stage)
     time.sleep(8)  # let the stages join their groups
     window = 30 + 10 * KILLS
-    publisher = threading.Thread(target=_publish, args=(pipeline, time.monotonic() + window), daemon=True)
+    publisher = threading.Thread(
+        target=_publish, args=(pipeline, time.monotonic() + window), daemon=True
+    )
     publisher.start()
     kills = Counter()
     step = window / (2 * KILLS + 3)
@@ -75,24 +95,30 @@ def test_kills_lose_nothing_and_duplicate_nothing_integration(pipeline) -> None:
     # the broker itself restarts mid-run (when it is the local one newswire started)
     restarts = 0
     base = Settings()
-    if local_kafka.status(base).pid is not None and pipeline.settings.bootstrap_servers == f"127.0.0.1:{base.kafka_port}":
+    if (
+        local_kafka.status(base).pid is not None
+        and pipeline.settings.bootstrap_servers == f"127.0.0.1:{base.kafka_port}"
+    ):
         local_kafka.stop(base)
         time.sleep(2)
         local_kafka.start(base)
         restarts = 1
     publisher.join(timeout=300)
     expected = {_article(i).id for i in range(ARTICLES)}
-    enriched = pipeline.read("enriched", timeout=600, settle=15,
-                             until=lambda ms: len({m.key for m in ms}) >= ARTICLES)
+    enriched = pipeline.read(
+        "enriched", timeout=600, settle=15, until=lambda ms: len({m.key for m in ms}) >= ARTICLES
+    )
     ids = Counter(decode(m.value, EnrichedArticle).id for m in enriched)
     letters = pipeline.read("dlq", count=MALFORMED, timeout=120, settle=5)
     dead = Counter(decode(m.value, DeadLetter).key for m in letters)
     lost = expected - set(ids)
     duplicated = {k: n for k, n in ids.items() if n > 1}
     suppressed = pipeline.logs(tail=None).count("not sent again")
-    print(f"chaos: articles {ARTICLES}, malformed {MALFORMED}, kills {dict(kills)}, rebalances {rebalances}, "
-          f"broker restarts {restarts}, replays dropped {suppressed}, "
-          f"lost {len(lost)}, duplicated {len(duplicated)}, dead letters {len(letters)}")
+    print(
+        f"chaos: articles {ARTICLES}, malformed {MALFORMED}, kills {dict(kills)}, rebalances {rebalances}, "
+        f"broker restarts {restarts}, replays dropped {suppressed}, "
+        f"lost {len(lost)}, duplicated {len(duplicated)}, dead letters {len(letters)}"
+    )
     assert not lost, (len(lost), pipeline.logs())
     assert not duplicated, duplicated
     assert set(ids) == expected

@@ -27,19 +27,28 @@ def _size_mb(site: Path) -> float:
     return total / 1e6
 
 
-def test_client_alone_installs_light_and_round_trips_through_the_broker(broker: str, tmp_path: Path) -> None:
+def test_client_alone_installs_light_and_round_trips_through_the_broker(
+    broker: str, tmp_path: Path
+) -> None:
     venv = tmp_path / "client-venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     py = venv / "bin" / "python"
-    install = subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-cache-dir", str(ROOT)],
-                             capture_output=True, text=True, timeout=600, check=False)
+    install = subprocess.run(
+        [str(py), "-m", "pip", "install", "-q", "--no-cache-dir", str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert install.returncode == 0, install.stderr[-3000:]
     site = next((venv / "lib").glob("python3*/site-packages"))
     size = _size_mb(site)
     print(f"client-only install: {size:.1f} MB of packages")
     assert size < 60, f"the client install takes {size:.1f} MB"
     for module in HEAVY:
-        probe = subprocess.run([str(py), "-c", f"import {module}"], capture_output=True, check=False)
+        probe = subprocess.run(
+            [str(py), "-c", f"import {module}"], capture_output=True, check=False
+        )
         assert probe.returncode != 0, f"{module} came with the client install"
 
     prefix = f"client{uuid.uuid4().hex[:8]}."
@@ -62,19 +71,54 @@ def test_client_alone_installs_light_and_round_trips_through_the_broker(broker: 
         assert [r.id for r in got] == ["c1"], got
         print("round trip ok", got[0].text)
     """)
-    run = subprocess.run([str(py), "-c", script], capture_output=True, text=True, timeout=180, check=False, cwd=tmp_path)
+    run = subprocess.run(
+        [str(py), "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        cwd=tmp_path,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     assert "round trip ok A record from the client-only install." in run.stdout
 
     cli = venv / "bin" / "newswire"
     article = tmp_path / "a.txt"
     article.write_text("Second record, published by the client's command line.\n")
-    env = {"NEWSWIRE_BOOTSTRAP_SERVERS": broker, "NEWSWIRE_TOPIC_PREFIX": prefix, "PATH": "/usr/bin:/bin"}
-    pub = subprocess.run([str(cli), "publish", str(article)], capture_output=True, text=True, timeout=120,
-                         check=False, env=env, cwd=tmp_path)
+    env = {
+        "NEWSWIRE_BOOTSTRAP_SERVERS": broker,
+        "NEWSWIRE_TOPIC_PREFIX": prefix,
+        "PATH": "/usr/bin:/bin",
+    }
+    pub = subprocess.run(
+        [str(cli), "publish", str(article)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+        cwd=tmp_path,
+    )
     assert pub.returncode == 0 and "sent 1" in pub.stdout, pub.stdout + pub.stderr
-    tail = subprocess.run([str(cli), "tail", "--topic", "raw", "--from-beginning", "--json", "--limit", "2",
-                           "--timeout", "30"], capture_output=True, text=True, timeout=120, check=False, env=env,
-                          cwd=tmp_path)
+    tail = subprocess.run(
+        [
+            str(cli),
+            "tail",
+            "--topic",
+            "raw",
+            "--from-beginning",
+            "--json",
+            "--limit",
+            "2",
+            "--timeout",
+            "30",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+        cwd=tmp_path,
+    )
     assert tail.returncode == 0, tail.stderr
     assert "Second record, published by the client" in tail.stdout and '"id":"c1"' in tail.stdout

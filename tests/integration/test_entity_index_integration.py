@@ -21,8 +21,14 @@ pytestmark = pytest.mark.integration
 
 
 def _index(pipeline, db):  # type: ignore[no-untyped-def]
-    return subprocess.Popen([sys.executable, "-m", "examples.entity_index", "run", "--db", str(db)], env=pipeline.env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "examples.entity_index", "run", "--db", str(db)],
+        env=pipeline.env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def _count(db) -> int:  # type: ignore[no-untyped-def]
@@ -33,12 +39,19 @@ def _count(db) -> int:  # type: ignore[no-untyped-def]
         return 0
 
 
-def test_entity_index_survives_a_kill_without_missing_or_double_counting_integration(pipeline, tmp_path) -> None:
+def test_entity_index_survives_a_kill_without_missing_or_double_counting_integration(
+    pipeline, tmp_path
+) -> None:
     db = tmp_path / "index.sqlite"
     pipeline.start("all")
     seed = RawArticle(text=SEED.read_text(encoding="utf-8"))
-    others = [RawArticle(text=f"Story {i}. Officials in Oslo and Helsinki signed a new energy agreement with Sweden on Tuesday, "
-                              f"the ministry said.") for i in range(40)]
+    others = [
+        RawArticle(
+            text=f"Story {i}. Officials in Oslo and Helsinki signed a new energy agreement with Sweden on Tuesday, "
+            f"the ministry said."
+        )
+        for i in range(40)
+    ]
     index = _index(pipeline, db)
     with Publisher(pipeline.settings) as pub:
         pub.publish(seed)
@@ -64,9 +77,17 @@ def test_entity_index_survives_a_kill_without_missing_or_double_counting_integra
         index.wait(timeout=30)
     with sqlite3.connect(db) as conn:
         ids = [r[0] for r in conn.execute("SELECT id FROM articles")]
-        per_entity = conn.execute("SELECT count(*) FROM entities WHERE article_id = ? AND name = 'Hezbollah'", (seed.id,)).fetchone()[0]
+        per_entity = conn.execute(
+            "SELECT count(*) FROM entities WHERE article_id = ? AND name = 'Hezbollah'", (seed.id,)
+        ).fetchone()[0]
     assert sorted(ids) == sorted({seed.id, *(a.id for a in others)})
     assert per_entity == 1
-    result = subprocess.run([sys.executable, "-m", "examples.entity_index", "query", "Hezbollah", "--db", str(db)], cwd=ROOT,
-                            env=pipeline.env, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "examples.entity_index", "query", "Hezbollah", "--db", str(db)],
+        cwd=ROOT,
+        env=pipeline.env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0 and seed.id in result.stdout and "(ORG)" in result.stdout

@@ -30,7 +30,11 @@ def _lag(pipeline) -> tuple[int, dict[str, dict]]:  # type: ignore[no-untyped-de
 def _publish(pipeline, start: int, n: int) -> None:  # type: ignore[no-untyped-def]
     with Publisher(pipeline.settings) as pub:
         for i in range(start, start + n):
-            pub.publish(RawArticle(text=f"Report {i}. The finance ministers of France and Germany met in Brussels on Monday to discuss the budget."))
+            pub.publish(
+                RawArticle(
+                    text=f"Report {i}. The finance ministers of France and Germany met in Brussels on Monday to discuss the budget."
+                )
+            )
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -52,8 +56,14 @@ def test_stopped_stage_is_reported_and_recovers_integration(pipeline) -> None:
     status, body = _get(f"http://127.0.0.1:{ports['entities']}/metrics")
     assert status == 200
     text = body.decode()
-    for series in ("newswire_records_in_total", "newswire_records_out_total", "newswire_processing_seconds_bucket",
-                   "newswire_batch_seconds_bucket", "newswire_batch_size_bucket", "newswire_model_load_seconds"):
+    for series in (
+        "newswire_records_in_total",
+        "newswire_records_out_total",
+        "newswire_processing_seconds_bucket",
+        "newswire_batch_seconds_bucket",
+        "newswire_batch_size_bucket",
+        "newswire_model_load_seconds",
+    ):
         assert series in text, series
     assert 'newswire_records_out_total{stage="entities"} 10.0' in text
     assert _get(f"http://127.0.0.1:{ports['clean']}/healthz")[0] == 200
@@ -75,7 +85,11 @@ def test_stopped_stage_is_reported_and_recovers_integration(pipeline) -> None:
         if rows["entities"]["status"] == "STOPPED":
             break
     assert code == 2, rows
-    assert rows["entities"]["status"] == "STOPPED" and rows["entities"]["lag"] == 20 and rows["entities"]["members"] == 0
+    assert (
+        rows["entities"]["status"] == "STOPPED"
+        and rows["entities"]["lag"] == 20
+        and rows["entities"]["members"] == 0
+    )
     assert rows["entities"]["lag_seconds"] > 0
     assert rows["clean"]["status"] == "OK" and rows["language"]["status"] == "OK"
     assert pipeline.newswire("lag", "--window", "0", "--max-lag", "5").returncode == 2
@@ -92,31 +106,54 @@ def test_stopped_stage_is_reported_and_recovers_integration(pipeline) -> None:
 
 def test_lag_exporter_serves_gauges_and_a_status_page_integration(pipeline) -> None:
     port = _free_port()
-    exporter = subprocess.Popen([sys.executable, "-m", "streams.cli", "lag", "--serve", str(port), "--interval", "1"],
-                                env=pipeline.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+    exporter = subprocess.Popen(
+        [sys.executable, "-m", "streams.cli", "lag", "--serve", str(port), "--interval", "1"],
+        env=pipeline.env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         with Publisher(pipeline.settings) as pub:
             pub.send_bytes(b"not json at all", key=b"bad")
             for i in range(3):
-                pub.publish(RawArticle(text=f"Exporter test {i}. Parliament in Rome approved the reform on Thursday."))
+                pub.publish(
+                    RawArticle(
+                        text=f"Exporter test {i}. Parliament in Rome approved the reform on Thursday."
+                    )
+                )
         pipeline.start("clean")
         assert len(pipeline.read("dlq", count=1, timeout=120)) == 1
         deadline = time.monotonic() + 60
         text = ""
         while time.monotonic() < deadline:
-            status, body = _get(f"http://127.0.0.1:{port}/metrics") if exporter.poll() is None else (0, b"")
+            status, body = (
+                _get(f"http://127.0.0.1:{port}/metrics") if exporter.poll() is None else (0, b"")
+            )
             text = body.decode()
-            if 'newswire_dlq_records_total{error_type="invalid_json",stage="clean"} 1.0' in text and \
-                    "newswire_consumer_lag{" in text:
+            if (
+                'newswire_dlq_records_total{error_type="invalid_json",stage="clean"} 1.0' in text
+                and "newswire_consumer_lag{" in text
+            ):
                 break
             time.sleep(1)
-        for series in ("newswire_consumer_lag{", "newswire_consumer_lag_seconds{", "newswire_consumer_rate{",
-                       "newswire_consumer_members{", "newswire_stage_status{"):
+        for series in (
+            "newswire_consumer_lag{",
+            "newswire_consumer_lag_seconds{",
+            "newswire_consumer_rate{",
+            "newswire_consumer_members{",
+            "newswire_stage_status{",
+        ):
             assert series in text, series
         assert 'newswire_dlq_records_total{error_type="invalid_json",stage="clean"} 1.0' in text
         status, body = _get(f"http://127.0.0.1:{port}/api/status")
         data = orjson.loads(body)
-        assert status == 200 and {s["stage"] for s in data["stages"]} == {"clean", "language", "entities"}
+        assert status == 200 and {s["stage"] for s in data["stages"]} == {
+            "clean",
+            "language",
+            "entities",
+        }
         assert data["dead_letters"][0]["error_type"] == "invalid_json"
         status, body = _get(f"http://127.0.0.1:{port}/")
         assert status == 200 and b"newswire pipeline status" in body
@@ -124,20 +161,57 @@ def test_lag_exporter_serves_gauges_and_a_status_page_integration(pipeline) -> N
         chromium = shutil.which("chromium") or shutil.which("chromium-browser")
         if chromium is None:
             if os.environ.get("CI") == "true":
-                pytest.fail("CI=true but Debian's chromium is not installed (apt-get install chromium)")
+                pytest.fail(
+                    "CI=true but Debian's chromium is not installed (apt-get install chromium)"
+                )
             pytest.skip("chromium is not installed")
         shot = pipeline.tmp / "status.png"
-        dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                              "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                              f"--user-data-dir={pipeline.tmp / 'chrome'}", "--virtual-time-budget=5000", "--dump-dom",
-                              f"http://127.0.0.1:{port}/"], capture_output=True, timeout=120, check=False)
+        dom = subprocess.run(
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={pipeline.tmp / 'chrome'}",
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+                f"http://127.0.0.1:{port}/",
+            ],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
         html = dom.stdout.decode()
-        assert 'data-stage="clean"' in html and 'data-stage="entities"' in html, dom.stderr.decode()[-2000:]
+        assert 'data-stage="clean"' in html and 'data-stage="entities"' in html, (
+            dom.stderr.decode()[-2000:]
+        )
         assert "invalid_json" in html  # the dead letter is listed
-        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        f"--user-data-dir={pipeline.tmp / 'chrome2'}", "--virtual-time-budget=5000", "--window-size=1280,900",
-                        f"--screenshot={shot}", f"http://127.0.0.1:{port}/"], capture_output=True, timeout=120, check=False)
+        subprocess.run(
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={pipeline.tmp / 'chrome2'}",
+                "--virtual-time-budget=5000",
+                "--window-size=1280,900",
+                f"--screenshot={shot}",
+                f"http://127.0.0.1:{port}/",
+            ],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
         assert shot.exists() and shot.stat().st_size > 10_000
         if os.environ.get("NEWSWIRE_SCREENSHOT"):
             shutil.copy(shot, os.environ["NEWSWIRE_SCREENSHOT"])

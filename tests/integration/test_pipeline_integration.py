@@ -22,15 +22,26 @@ def test_seed_comes_out_enriched_once_integration(pipeline) -> None:
     assert len(messages) == 1, pipeline.logs()
     rec = decode(messages[0].value, EnrichedArticle)
     assert messages[0].key == rec.id.encode()
-    assert rec.title == "Iran Marks Readiness to Share Advanced Military Tech With Friends and Neighbours"
+    assert (
+        rec.title
+        == "Iran Marks Readiness to Share Advanced Military Tech With Friends and Neighbours"
+    )
     assert rec.authors == ["Ilya Tsukanov"]
     assert rec.source == "Sputnik News"
     assert rec.section == "Weapons of Mass Destruction (WMD)"
     assert rec.language.code == "en"
     assert "JOIN NOW" not in rec.text and "mailing list" not in rec.text and "©" not in rec.text
     labels = {e.name: e.label for e in rec.entities}
-    for name, label in [("Habibollah Sayyari", "PERSON"), ("Benny Gantz", "PERSON"), ("Hezbollah", "ORG"), ("Hamas", "ORG"),
-                        ("Popular Mobilisation Forces", "ORG"), ("Iran", "GPE"), ("Israel", "GPE"), ("Tehran", "GPE")]:
+    for name, label in [
+        ("Habibollah Sayyari", "PERSON"),
+        ("Benny Gantz", "PERSON"),
+        ("Hezbollah", "ORG"),
+        ("Hamas", "ORG"),
+        ("Popular Mobilisation Forces", "ORG"),
+        ("Iran", "GPE"),
+        ("Israel", "GPE"),
+        ("Tehran", "GPE"),
+    ]:
         assert labels.get(name) == label, (name, labels.get(name))
     for e in rec.entities:
         for m in e.mentions:
@@ -39,7 +50,9 @@ def test_seed_comes_out_enriched_once_integration(pipeline) -> None:
     assert pipeline.read("dlq", timeout=2) == []
 
 
-def test_malformed_message_is_one_dead_letter_and_the_next_article_flows_integration(pipeline, seed_text) -> None:
+def test_malformed_message_is_one_dead_letter_and_the_next_article_flows_integration(
+    pipeline, seed_text
+) -> None:
     pipeline.start("all")
     bad = b'{"text": "unterminated'
     binary = b"\xff\xfe\x00garbage"
@@ -64,8 +77,12 @@ def test_malformed_message_is_one_dead_letter_and_the_next_article_flows_integra
 
 
 def test_restarted_stage_does_not_reemit_committed_records_integration(pipeline) -> None:
-    articles = [RawArticle(text=f"Article number {i}. The mayor of Paris, Anne Hidalgo, opened a new bridge over the Seine on Monday.")
-                for i in range(20)]
+    articles = [
+        RawArticle(
+            text=f"Article number {i}. The mayor of Paris, Anne Hidalgo, opened a new bridge over the Seine on Monday."
+        )
+        for i in range(20)
+    ]
     from streams.client import Publisher
 
     pipeline.start("clean")
@@ -92,7 +109,13 @@ def test_publish_of_a_thousand_records_counts_add_up_integration(pipeline, tmp_p
         elif i % 20 == 13:
             lines.append(b'{"title": "no body"')  # invalid JSON
         else:
-            lines.append(encode(RawArticle(text=f"Story {i}: Officials in Berlin said on Tuesday that talks with Poland would resume.")))
+            lines.append(
+                encode(
+                    RawArticle(
+                        text=f"Story {i}: Officials in Berlin said on Tuesday that talks with Poland would resume."
+                    )
+                )
+            )
     path = tmp_path / "thousand.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
     pipeline.start("all")

@@ -22,20 +22,34 @@ def test_topics_create_is_idempotent_integration(pipeline) -> None:
 def test_tail_json_prints_records_integration(pipeline) -> None:
     with Publisher(pipeline.settings) as pub:
         for i in range(3):
-            pub.publish(RawArticle(text=f"Tail test {i}. The council in Lyon approved the plan on Friday."))
-    result = pipeline.newswire("tail", "--topic", "raw", "--from-beginning", "--json", "--limit", "3", "--timeout", "20")
+            pub.publish(
+                RawArticle(text=f"Tail test {i}. The council in Lyon approved the plan on Friday.")
+            )
+    result = pipeline.newswire(
+        "tail", "--topic", "raw", "--from-beginning", "--json", "--limit", "3", "--timeout", "20"
+    )
     assert result.returncode == 0, result.stderr.decode()
     lines = result.stdout.splitlines()
-    assert len(lines) == 3 and all(decode(line, RawArticle).text.startswith("Tail test") for line in lines)
+    assert len(lines) == 3 and all(
+        decode(line, RawArticle).text.startswith("Tail test") for line in lines
+    )
 
 
 def test_lag_reports_backlog_then_zero_integration(pipeline) -> None:
     with Publisher(pipeline.settings) as pub:
         for i in range(5):
-            pub.publish(RawArticle(text=f"Lag test {i}. Ministers in Madrid met on Wednesday to agree on the budget."))
+            pub.publish(
+                RawArticle(
+                    text=f"Lag test {i}. Ministers in Madrid met on Wednesday to agree on the budget."
+                )
+            )
     result = pipeline.newswire("lag", "--json")
     rows = {r["stage"]: r for r in orjson.loads(result.stdout)}
-    assert result.returncode == 2 and rows["clean"]["lag"] == 5 and rows["clean"]["status"] == "STOPPED"
+    assert (
+        result.returncode == 2
+        and rows["clean"]["lag"] == 5
+        and rows["clean"]["status"] == "STOPPED"
+    )
     pipeline.start("clean")
     assert len(pipeline.read("clean", count=5, timeout=120)) == 5
     import time
@@ -74,24 +88,42 @@ def test_subscriber_yields_typed_records_and_commits_integration(pipeline) -> No
     pipeline.start("clean")
     with Publisher(pipeline.settings) as pub:
         for i in range(4):
-            pub.publish(RawArticle(text=f"Subscriber test {i}. The port of Hamburg reopened on Sunday after the storm."))
+            pub.publish(
+                RawArticle(
+                    text=f"Subscriber test {i}. The port of Hamburg reopened on Sunday after the storm."
+                )
+            )
     assert len(pipeline.read("clean", count=4, timeout=120)) == 4
     seen = []
-    with Subscriber("sub-test", settings=pipeline.settings, topic="clean", model=CleanArticle) as sub:
+    with Subscriber(
+        "sub-test", settings=pipeline.settings, topic="clean", model=CleanArticle
+    ) as sub:
         for _ in range(20):
             seen += sub.poll()
             sub.commit()
             if len(seen) >= 4:
                 break
     assert sorted(r.text[:17] for r in seen) == [f"Subscriber test {i}" for i in range(4)]
-    with Subscriber("sub-test", settings=pipeline.settings, topic="clean", model=CleanArticle, poll_timeout_ms=2000) as again:
+    with Subscriber(
+        "sub-test",
+        settings=pipeline.settings,
+        topic="clean",
+        model=CleanArticle,
+        poll_timeout_ms=2000,
+    ) as again:
         assert again.poll() == []  # everything was committed
 
 
 async def test_async_publisher_sends_keyed_validated_articles_integration(pipeline) -> None:
     from streams.client import AsyncPublisher
 
-    arts = [RawArticle(text=f"Async test {i}. The harbour of Gdansk reopened on Monday.", url=f"https://example.org/a/{i}") for i in range(3)]
+    arts = [
+        RawArticle(
+            text=f"Async test {i}. The harbour of Gdansk reopened on Monday.",
+            url=f"https://example.org/a/{i}",
+        )
+        for i in range(3)
+    ]
     async with AsyncPublisher(pipeline.settings) as pub:
         for a in arts:
             meta = await pub.publish(a)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from schemas import CleanArticle, EmptyText, RawArticle, TooLarge
-from streams.processors.boilerplate import boilerplate_reason
+from streams.processors.boilerplate import REASONS, RULES, Rule, boilerplate_reason
 from streams.processors.clean import split_authors
 from streams.processors.text import repair
 from tests.conftest import run_stages
@@ -15,7 +17,10 @@ def clean(raw: RawArticle, max_chars: int = 400_000) -> CleanArticle:
 
 def test_seed_header_and_body(seed_text: str) -> None:
     art = clean(RawArticle(text=seed_text))
-    assert art.title == "Iran Marks Readiness to Share Advanced Military Tech With Friends and Neighbours"
+    assert (
+        art.title
+        == "Iran Marks Readiness to Share Advanced Military Tech With Friends and Neighbours"
+    )
     assert art.section == "Weapons of Mass Destruction (WMD)"
     assert art.source == "Sputnik News"
     assert art.authors == ["Ilya Tsukanov"]
@@ -54,16 +59,21 @@ def test_boilerplate_lines(line: str, reason: str) -> None:
 
 
 def test_long_paragraph_mentioning_cookies_is_body() -> None:
-    line = ("The regulator said on Monday that the company had used cookies to track users across websites without "
-            "consent, and that it would fine the company unless it changed its practices within three months.")
+    line = (
+        "The regulator said on Monday that the company had used cookies to track users across websites without "
+        "consent, and that it would fine the company unless it changed its practices within three months."
+    )
     assert boilerplate_reason(line) is None
 
 
 def test_html_goes_through_trafilatura_with_metadata() -> None:
     para = "<p>The central bank raised interest rates by half a point on Thursday, its third increase this year, citing stubborn inflation.</p>"
-    html = ("<html><head><title>Bank raises rates - Daily Wire</title><meta name='author' content='Jane Roe'></head><body>"
-            "<nav><a href='/'>Home</a><a href='/w'>World</a></nav><article><h1>Bank raises rates</h1>" + para * 4 +
-            "</article><footer>© 2024 Daily Wire. All rights reserved.</footer></body></html>")
+    html = (
+        "<html><head><title>Bank raises rates - Daily Wire</title><meta name='author' content='Jane Roe'></head><body>"
+        "<nav><a href='/'>Home</a><a href='/w'>World</a></nav><article><h1>Bank raises rates</h1>"
+        + para * 4
+        + "</article><footer>© 2024 Daily Wire. All rights reserved.</footer></body></html>"
+    )
     art = clean(RawArticle(html=html, url="https://example.com/a"))
     assert art.input_format == "html"
     assert "central bank raised interest rates" in art.text
@@ -93,21 +103,48 @@ def test_bylines() -> None:
 
 
 MULTILINGUAL = [
-    ("001_fr_port_marseille.txt", "Le port de Marseille vise un record de trafic de conteneurs en 2025", "Économie",
-     "Agence Méditerranée Presse", ["Claire Dubois"]),
-    ("002_de_bahn_streik.txt", "Bahnstreik legt Fernverkehr in ganz Deutschland lahm", "Wirtschaft",
-     "Nachrichtenagentur Nordpresse", ["Jonas Becker", "Lena Hoffmann"]),
-    ("003_es_sequia.txt", "La sequía obliga a restringir el riego en el valle del Guadalquivir", "Medio ambiente",
-     "Diario del Sur", ["María López"]),
-    ("004_ru_kazakhstan.txt", "Казахстан и Китай договорились о строительстве новой железной дороги", "Экономика",
-     "Агентство Евразия Новости", ["Анна Смирнова"]),
-    ("005_ar_cairo_metro.txt", "افتتاح خط جديد لمترو القاهرة يربط وسط المدينة بالعاصمة الإدارية", "اقتصاد",
-     "وكالة أنباء النيل", ["سارة إبراهيم"]),
+    (
+        "001_fr_port_marseille.txt",
+        "Le port de Marseille vise un record de trafic de conteneurs en 2025",
+        "Économie",
+        "Agence Méditerranée Presse",
+        ["Claire Dubois"],
+    ),
+    (
+        "002_de_bahn_streik.txt",
+        "Bahnstreik legt Fernverkehr in ganz Deutschland lahm",
+        "Wirtschaft",
+        "Nachrichtenagentur Nordpresse",
+        ["Jonas Becker", "Lena Hoffmann"],
+    ),
+    (
+        "003_es_sequia.txt",
+        "La sequía obliga a restringir el riego en el valle del Guadalquivir",
+        "Medio ambiente",
+        "Diario del Sur",
+        ["María López"],
+    ),
+    (
+        "004_ru_kazakhstan.txt",
+        "Казахстан и Китай договорились о строительстве новой железной дороги",
+        "Экономика",
+        "Агентство Евразия Новости",
+        ["Анна Смирнова"],
+    ),
+    (
+        "005_ar_cairo_metro.txt",
+        "افتتاح خط جديد لمترو القاهرة يربط وسط المدينة بالعاصمة الإدارية",
+        "اقتصاد",
+        "وكالة أنباء النيل",
+        ["سارة إبراهيم"],
+    ),
 ]
 
 
 @pytest.mark.parametrize(("name", "title", "section", "source", "authors"), MULTILINGUAL)
-def test_header_and_body_beyond_english(name: str, title: str, section: str, source: str, authors: list[str]) -> None:
+def test_header_and_body_beyond_english(
+    name: str, title: str, section: str, source: str, authors: list[str]
+) -> None:
     from tests.conftest import SEEDS
 
     raw = (SEEDS / name).read_text(encoding="utf-8")
@@ -116,7 +153,9 @@ def test_header_and_body_beyond_english(name: str, title: str, section: str, sou
     blocks = [b.strip() for b in raw.split("\n\n") if b.strip()]
     body = [b for b in blocks if len(b.split()) > 25]
     assert body and all(b in art.text for b in body)  # nothing of the body lost
-    assert blocks[0] not in art.text and blocks[-1] not in art.text  # the banner and the copyright line
+    assert (
+        blocks[0] not in art.text and blocks[-1] not in art.text
+    )  # the banner and the copyright line
     assert {r.reason for r in art.removed} >= {"copyright", "share"}
 
 
@@ -124,3 +163,18 @@ def test_header_and_body_beyond_english(name: str, title: str, section: str, sou
 def test_one_paragraph_article_starting_with_a_button_word_is_kept(first: str) -> None:
     text = f"{first} 7: the finance ministers of France and Germany met in Brussels on Monday to discuss the budget."
     assert clean(RawArticle(text=text)).text == text
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.reason}:{r.example[:24]}")
+def test_every_boilerplate_rule_catches_its_example(rule: Rule) -> None:
+    # its own pattern fits the example, and the whole classifier gives the rule's reason (a
+    # rule shadowed by an earlier reason, or never reached, fails here)
+    assert re.search(rule.pattern, rule.example.lower()), rule.pattern
+    assert boilerplate_reason(rule.example) == rule.reason
+
+
+def test_every_reason_has_rules_and_a_long_line_is_never_judged_by_pattern() -> None:
+    assert set(REASONS) == {r.reason for r in RULES}
+    for rule in RULES:
+        long_line = f"{rule.example} " + "and the council went on to discuss the budget " * 4
+        assert boilerplate_reason(long_line) in (None, "legal")

@@ -27,7 +27,9 @@ def test_every_stage_has_its_service_command_and_port() -> None:
         assert int(command[command.index("--web-port") + 1]) == s.web_port
         assert any(str(s.web_port) in str(p) for p in services[s.name].get("ports", []))
     workers = {name for name, svc in services.items() if "worker" in (svc.get("command") or [])}
-    assert workers == {s.name for s in PIPELINE}, "a worker service for a stage the pipeline does not have"
+    assert workers == {s.name for s in PIPELINE}, (
+        "a worker service for a stage the pipeline does not have"
+    )
 
 
 def test_the_image_tag_is_the_package_version() -> None:
@@ -40,10 +42,16 @@ def test_compose_file_is_valid_for_docker_compose() -> None:
     exe = shutil.which("docker-compose")
     if exe is None:
         pytest.fail("docker-compose is not installed: `make test` installs it (make system)")
-    result = subprocess.run([exe, "config", "--services"], cwd=ROOT, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [exe, "config", "--services"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert {"kafka", "topics", *(s.name for s in PIPELINE)} <= set(result.stdout.split())
-    config = subprocess.run([exe, "config"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    config = subprocess.run(
+        [exe, "config"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     assert "apache/kafka:4.1.1" in config
     pom = (ROOT / "streams/ops/kafka/pom.xml").read_text()
-    assert "<kafka.version>4.1.1</kafka.version>" in pom  # the compose image and the local broker agree
+    assert (
+        "<kafka.version>4.1.1</kafka.version>" in pom
+    )  # the compose image and the local broker agree

@@ -31,7 +31,11 @@ def test_asyncapi_names_every_topic_with_producer_and_consumer() -> None:
     addresses = {c["address"] for c in doc["channels"].values()}
     assert addresses == {f"articles.{s}" for s in ("raw", "clean", "lang", "enriched", "dlq")}
     for cid in doc["channels"]:
-        actions = {op["action"] for op in doc["operations"].values() if op["channel"]["$ref"] == f"#/channels/{cid}"}
+        actions = {
+            op["action"]
+            for op in doc["operations"].values()
+            if op["channel"]["$ref"] == f"#/channels/{cid}"
+        }
         assert "send" in actions, cid
         if cid != "dlq":
             assert "receive" in actions, cid
@@ -80,9 +84,15 @@ def test_compatibility_check_catches_breaking_changes() -> None:
     assert any("ner_model was removed" in p for p in problems)
     assert any("Entity.count changed type" in p for p in problems)
     added = copy.deepcopy(old)
-    added["properties"]["summary"] = {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None}
+    added["properties"]["summary"] = {
+        "anyOf": [{"type": "string"}, {"type": "null"}],
+        "default": None,
+    }
     assert incompatibilities(old, added, "EnrichedArticle") == []
 
 
 def test_released_schema_files_are_kept() -> None:
-    assert isinstance(latest_release(), Path) and (latest_release() / "EnrichedArticle.schema.json").exists()
+    assert (
+        isinstance(latest_release(), Path)
+        and (latest_release() / "EnrichedArticle.schema.json").exists()
+    )

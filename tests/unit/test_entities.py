@@ -26,13 +26,28 @@ def _by_name(rec):  # type: ignore[no-untyped-def]
 
 def test_seed_entities(seed_enriched) -> None:  # type: ignore[no-untyped-def]
     ents = _by_name(seed_enriched)
-    for name, label in [("Habibollah Sayyari", "PERSON"), ("Benny Gantz", "PERSON"), ("Hezbollah", "ORG"), ("Hamas", "ORG"),
-                        ("Popular Mobilisation Forces", "ORG"), ("Iran", "GPE"), ("Israel", "GPE"), ("Tehran", "GPE")]:
+    for name, label in [
+        ("Habibollah Sayyari", "PERSON"),
+        ("Benny Gantz", "PERSON"),
+        ("Hezbollah", "ORG"),
+        ("Hamas", "ORG"),
+        ("Popular Mobilisation Forces", "ORG"),
+        ("Iran", "GPE"),
+        ("Israel", "GPE"),
+        ("Tehran", "GPE"),
+    ]:
         assert ents[name].label == label
     assert "Sayyari" not in ents and ents["Habibollah Sayyari"].count == 4
     assert ents["Houthis"].label != "PERSON"
     assert ents["Daesh"].label != "GPE"
-    for name, code in [("Iran", "IR"), ("Israel", "IL"), ("Iraq", "IQ"), ("Syria", "SY"), ("Lebanon", "LB"), ("Yemen", "YE")]:
+    for name, code in [
+        ("Iran", "IR"),
+        ("Israel", "IL"),
+        ("Iraq", "IQ"),
+        ("Syria", "SY"),
+        ("Lebanon", "LB"),
+        ("Yemen", "YE"),
+    ]:
         assert ents[name].country_code == code
 
 
@@ -50,8 +65,12 @@ def test_entities_sorted_by_salience(seed_enriched) -> None:  # type: ignore[no-
 
 
 def test_french_model(extractor: EntityExtractor) -> None:
-    art = LanguageArticle(id="f", text="Emmanuel Macron a rencontré Olaf Scholz à Berlin pour parler de l'Union européenne.",
-                          content_hash="h", language=LanguageInfo(code="fr", confidence=1.0, detector="test"))
+    art = LanguageArticle(
+        id="f",
+        text="Emmanuel Macron a rencontré Olaf Scholz à Berlin pour parler de l'Union européenne.",
+        content_hash="h",
+        language=LanguageInfo(code="fr", confidence=1.0, detector="test"),
+    )
     out = run_stages(art, "entities")
     ents = _by_name(out)
     assert out.ner_model.startswith("fr_core_news_sm")
@@ -60,8 +79,12 @@ def test_french_model(extractor: EntityExtractor) -> None:
 
 
 def test_language_without_model_uses_gazetteer(extractor: EntityExtractor) -> None:
-    art = LanguageArticle(id="r", text="Президент Казахстана посетил Польшу и Германию.", content_hash="h",
-                          language=LanguageInfo(code="ru", confidence=1.0, detector="test"))
+    art = LanguageArticle(
+        id="r",
+        text="Президент Казахстана посетил Польшу и Германию.",
+        content_hash="h",
+        language=LanguageInfo(code="ru", confidence=1.0, detector="test"),
+    )
     out = run_stages(art, "entities")
     assert out.ner_model == "gazetteer"
     assert {e.country_code for e in out.entities} >= {"KZ"}
@@ -76,7 +99,9 @@ def test_country_codes_for_inflected_forms() -> None:
     assert gazetteer.country_code("Zzyzxland") is None
 
 
-def test_name_table_answers_as_the_dict_it_was_built_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_name_table_answers_as_the_dict_it_was_built_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from streams.processors import gazetteer
 
     monkeypatch.setattr(gazetteer, "TABLES_DIR", tmp_path)
@@ -88,7 +113,12 @@ def test_name_table_answers_as_the_dict_it_was_built_from(tmp_path: Path, monkey
     loaded = gazetteer.NameTable.load("test-names")
     for table in (built, loaded):
         assert [table.get(k) for k in source] == list(source.values())
-        assert table.get("atlantis") is None and "atlantis" not in table and "paris" in table and len(table) == 3
+        assert (
+            table.get("atlantis") is None
+            and "atlantis" not in table
+            and "paris" in table
+            and len(table) == 3
+        )
         with pytest.raises(KeyError):
             table["atlantis"]
     gazetteer.NameTable.load.cache_clear()

@@ -65,8 +65,9 @@ def test_a_batch_scores_each_text_as_it_scores_alone(model: NgramModel) -> None:
 
 
 @pytest.mark.parametrize("pad_up_to", [0.0, 1e9])  # never / always the padded grid
-def test_both_ways_of_summing_a_batch_agree_with_each_text_alone(model: NgramModel, pad_up_to: float,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_both_ways_of_summing_a_batch_agree_with_each_text_alone(
+    model: NgramModel, pad_up_to: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(model, "PAD_UP_TO", pad_up_to)
     monkeypatch.setattr(model, "GATHER_CELLS", 4)  # several blocks, even for this small batch
     texts = ["kala", "mana kala sapa " * 40, "", "troz brix", "brix drix troz"]
@@ -89,5 +90,5 @@ def test_only_runs_of_letters_count_lower_cased(model: NgramModel) -> None:
 
 
 def test_missing_tables_say_how_to_build_them(tmp_path: Path) -> None:
-    with pytest.raises(ModelMissing, match=r"python -m streams\.processors\.ngrams"):
+    with pytest.raises(ModelMissing, match=r"python -m streams\.build\.ngrams"):
         NgramModel(tmp_path)

@@ -25,8 +25,12 @@ def _msg(value: bytes | None, offset: int, key: bytes | None = None) -> Incoming
 class Scripted:
     """A processor whose behaviour a test sets: per text, what it returns or raises."""
 
-    def __init__(self, batch_error: BaseException | None = None, one_error: dict[str, BaseException] | None = None,
-                 returned: dict[str, BaseException] | None = None) -> None:
+    def __init__(
+        self,
+        batch_error: BaseException | None = None,
+        one_error: dict[str, BaseException] | None = None,
+        returned: dict[str, BaseException] | None = None,
+    ) -> None:
         self.batch_error = batch_error
         self.one_error = one_error or {}
         self.returned = returned or {}
@@ -42,18 +46,35 @@ class Scripted:
         for r in batch:
             if r.text in self.one_error:
                 raise self.one_error[r.text]
-        return [self.returned.get(r.text or "", {"text": (r.text or "").upper(), "content_hash": "h"})
-                for r in batch]
+        return [
+            self.returned.get(r.text or "", {"text": (r.text or "").upper(), "content_hash": "h"})
+            for r in batch
+        ]
 
 
-TOY = StageDef(name="toy", consumes="raw", produces="clean", input_model=RawArticle, output_model=CleanArticle,
-               processor="tests.unit.test_route:Scripted", web_port=7001, loads="nothing", summary="upper-cases")
+TOY = StageDef(
+    name="toy",
+    consumes="raw",
+    produces="clean",
+    input_model=RawArticle,
+    output_model=CleanArticle,
+    processor="tests.unit.test_route:Scripted",
+    web_port=7001,
+    loads="nothing",
+    summary="upper-cases",
+)
 
 
 def _runner(processor: Scripted, limit: int = 10_000) -> StageRunner:
     ticks = iter([1.0, 1.5] * 100)
-    return StageRunner(TOY, processor, max_message_bytes=limit, observe=lambda *a: None,
-                       clock=lambda: next(ticks), now=lambda: AT)
+    return StageRunner(
+        TOY,
+        processor,
+        max_message_bytes=limit,
+        observe=lambda *a: None,
+        clock=lambda: next(ticks),
+        now=lambda: AT,
+    )
 
 
 def _raw(text: str, **kw: Any) -> bytes:
@@ -82,7 +103,13 @@ def test_bad_messages_are_dead_lettered_in_place(clean_runner: StageRunner, seed
     assert [o.dead for o in outs] == [False, True, True, True, True, True, True, True, False]
     dead = [decode(o.value, DeadLetter) for o in outs if o.dead]
     assert [d.error_type for d in dead] == [
-        "invalid_encoding", "invalid_json", "invalid_record", "invalid_json", "too_large", "too_large", "empty_text",
+        "invalid_encoding",
+        "invalid_json",
+        "invalid_record",
+        "invalid_json",
+        "too_large",
+        "too_large",
+        "empty_text",
     ]
     assert [d.offset for d in dead] == [1, 2, 3, 4, 5, 6, 7]
     assert dead[0].value == b"\xff\xfe" and dead[0].key == b"k1"
@@ -92,7 +119,9 @@ def test_bad_messages_are_dead_lettered_in_place(clean_runner: StageRunner, seed
 
 
 def test_wiring_carries_fields_forward_and_stamps_the_trace_once() -> None:
-    outs = _runner(Scripted()).route([_msg(_raw("hello", url="https://e.com/a", metadata={"feed": "f"}), 0)])
+    outs = _runner(Scripted()).route(
+        [_msg(_raw("hello", url="https://e.com/a", metadata={"feed": "f"}), 0)]
+    )
     rec = decode(outs[0].value, CleanArticle)
     assert rec.text == "HELLO" and rec.url == "https://e.com/a" and rec.metadata == {"feed": "f"}
     assert [(t.stage, t.at, t.ms) for t in rec.trace] == [("toy", AT, 500.0)]
@@ -100,14 +129,19 @@ def test_wiring_carries_fields_forward_and_stamps_the_trace_once() -> None:
 
 def test_message_size_limit_at_below_and_above() -> None:
     value = _raw("a")
-    at, below, above = (_runner(Scripted(), limit).route([_msg(value, 0)])[0]
-                        for limit in (len(value), len(value) + 1, len(value) - 1))
+    at, below, above = (
+        _runner(Scripted(), limit).route([_msg(value, 0)])[0]
+        for limit in (len(value), len(value) + 1, len(value) - 1)
+    )
     assert not at.dead and not below.dead and above.dead
     assert decode(above.value, DeadLetter).error_type == "too_large"
 
 
 def test_a_processor_bug_on_one_record_dead_letters_only_that_record() -> None:
-    proc = Scripted(batch_error=ZeroDivisionError("division by zero"), one_error={"boom": ZeroDivisionError("x")})
+    proc = Scripted(
+        batch_error=ZeroDivisionError("division by zero"),
+        one_error={"boom": ZeroDivisionError("x")},
+    )
     outs = _runner(proc).route([_msg(_raw(t), i) for i, t in enumerate(["a", "boom", "c"])])
     assert [o.dead for o in outs] == [False, True, False]
     assert proc.calls == [3, 1, 1, 1]

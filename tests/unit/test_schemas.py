@@ -19,7 +19,10 @@ from schemas.generate import expected_files
 
 
 def test_url_normalization_drops_tracking_fragment_and_case() -> None:
-    assert normalize_url("HTTPS://Example.COM:443/a/b/?utm_source=x&b=2&a=1#top") == "https://example.com/a/b?a=1&b=2"
+    assert (
+        normalize_url("HTTPS://Example.COM:443/a/b/?utm_source=x&b=2&a=1#top")
+        == "https://example.com/a/b?a=1&b=2"
+    )
 
 
 def test_id_is_derived_from_url_then_text() -> None:
@@ -35,7 +38,9 @@ def test_explicit_id_wins() -> None:
     assert RawArticle(id="abc", text="t").id == "abc"
 
 
-@pytest.mark.parametrize("fields", [{}, {"text": "a", "html": "<p>a</p>"}, {"text": "   "}, {"html": ""}])
+@pytest.mark.parametrize(
+    "fields", [{}, {"text": "a", "html": "<p>a</p>"}, {"text": "   "}, {"html": ""}]
+)
 def test_exactly_one_nonempty_body(fields: dict[str, str]) -> None:
     with pytest.raises(ValueError):
         RawArticle(**fields)
@@ -47,14 +52,18 @@ def test_metadata_must_be_strings() -> None:
 
 
 def test_roundtrip_keeps_every_field() -> None:
-    raw = RawArticle(text="Body", title="T", metadata={"feed": "rss"}, published_at="2024-01-02T03:04:05Z")
+    raw = RawArticle(
+        text="Body", title="T", metadata={"feed": "rss"}, published_at="2024-01-02T03:04:05Z"
+    )
     again = decode(encode(raw), RawArticle)
     assert again == raw
 
 
 def test_encode_writes_compact_utf8_json_of_the_json_dump() -> None:
     text = 'Zoë said "hi" \\ \u2028 \x00 😀 </script>'
-    raw = RawArticle(text=text, published_at="2024-01-02T03:04:05.5+05:30", metadata={"feed": "ünï"})
+    raw = RawArticle(
+        text=text, published_at="2024-01-02T03:04:05.5+05:30", metadata={"feed": "ünï"}
+    )
     data = encode(raw)
     assert data == orjson.dumps(raw.model_dump(mode="json"))
     assert b"\n" not in data and b": " not in data and "Zoë".encode() in data
@@ -87,8 +96,17 @@ def test_newer_major_version_is_refused_and_unknown_fields_ignored() -> None:
 
 
 def test_dead_letter_keeps_original_bytes_through_json() -> None:
-    d = DeadLetter(stage="clean", error_type="invalid_encoding", error="x", topic="articles.raw", partition=1, offset=7,
-                   key=b"\x00k", value=b"\xff\xfe raw", failed_at="2024-01-01T00:00:00Z")
+    d = DeadLetter(
+        stage="clean",
+        error_type="invalid_encoding",
+        error="x",
+        topic="articles.raw",
+        partition=1,
+        offset=7,
+        key=b"\x00k",
+        value=b"\xff\xfe raw",
+        failed_at="2024-01-01T00:00:00Z",
+    )
     wire = orjson.loads(encode(d))
     assert isinstance(wire["value"], str)
     back = decode(encode(d), DeadLetter)
@@ -101,5 +119,9 @@ def test_enriched_record_requires_language_and_model() -> None:
 
 
 def test_checked_in_json_schemas_are_current() -> None:
-    stale = [p.name for p, content in expected_files().items() if not p.exists() or p.read_bytes() != content]
+    stale = [
+        p.name
+        for p, content in expected_files().items()
+        if not p.exists() or p.read_bytes() != content
+    ]
     assert not stale, f"run `make schemas`: stale {stale}"

@@ -15,7 +15,9 @@ def test_plaintext_has_no_ssl_and_no_credentials() -> None:
 
 
 def test_sasl_ssl_options_are_the_same_for_every_client() -> None:
-    s = Settings(security_protocol="SASL_SSL", sasl_mechanism="PLAIN", sasl_username="u", sasl_password="p")
+    s = Settings(
+        security_protocol="SASL_SSL", sasl_mechanism="PLAIN", sasl_username="u", sasl_password="p"
+    )
     context = s.ssl_context()
     assert isinstance(context, ssl.SSLContext) and context.verify_mode == ssl.CERT_REQUIRED
     opts = s.kafka_client_options()

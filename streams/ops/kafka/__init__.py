@@ -42,7 +42,10 @@ class BrokerStatus:
             owner = f"pid {self.pid}" if self.pid else "not started by newswire"
             return f"Kafka is serving metadata at {self.bootstrap} ({owner}); log: {self.log}"
         if self.running:
-            return f"Kafka process {self.pid} is running but {self.bootstrap} does not answer yet; log: {self.log}"
+            return (
+                f"Kafka process {self.pid} is running but {self.bootstrap} does not answer "
+                f"yet; log: {self.log}"
+            )
         return f"no Kafka broker at {self.bootstrap}"
 
 
@@ -53,7 +56,9 @@ def _dir(settings: Settings) -> Path:
 
 
 def _kafka_home(settings: Settings) -> Path | None:
-    home = settings.kafka_home or (Path(os.environ["KAFKA_HOME"]) if os.environ.get("KAFKA_HOME") else None)
+    home = settings.kafka_home or (
+        Path(os.environ["KAFKA_HOME"]) if os.environ.get("KAFKA_HOME") else None
+    )
     return home if home and (home / "libs").is_dir() else None
 
 
@@ -68,14 +73,21 @@ def classpath(settings: Settings) -> str:
         return cached.read_text().strip()
     mvn = shutil.which("mvn")
     if mvn is None:
-        raise KafkaError("Maven (mvn) is not installed: install it, or set KAFKA_HOME to an unpacked Kafka distribution")
+        raise KafkaError(
+            "Maven (mvn) is not installed: install it, or set KAFKA_HOME to an unpacked Kafka "
+            "distribution"
+        )
     tmp = cached.with_suffix(".tmp")
     proc = subprocess.run(
         [mvn, "-q", "-B", "-f", str(POM), "dependency:build-classpath", f"-Dmdep.outputFile={tmp}"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0 or not tmp.exists():
-        raise KafkaError(f"Maven could not resolve the Kafka jars:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+        raise KafkaError(
+            f"Maven could not resolve the Kafka jars:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}"
+        )
     tmp.replace(cached)
     return cached.read_text().strip()
 
@@ -92,7 +104,9 @@ def is_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
     from kafka.errors import KafkaError as ClientError
 
     try:
-        admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000) + 1000)
+        admin = KafkaAdminClient(
+            bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000) + 1000
+        )
     except (ClientError, OSError, ValueError):
         return False
     try:
@@ -123,7 +137,9 @@ def _local_bootstrap(settings: Settings) -> str:
 def status(settings: Settings) -> BrokerStatus:
     bootstrap = _local_bootstrap(settings)
     pid = _pid(settings)
-    return BrokerStatus(pid is not None, is_reachable(bootstrap), pid, bootstrap, _dir(settings) / "kafka.log")
+    return BrokerStatus(
+        pid is not None, is_reachable(bootstrap), pid, bootstrap, _dir(settings) / "kafka.log"
+    )
 
 
 def _write_config(settings: Settings, data: Path) -> Path:
@@ -179,22 +195,43 @@ def start(settings: Settings, timeout: float = 90.0) -> BrokerStatus:
         import base64
 
         cid = base64.urlsafe_b64encode(cluster_id).decode().rstrip("=")
-        fmt = subprocess.run([java, "-cp", cp, "kafka.tools.StorageTool", "format", "-t", cid, "-c", str(cfg)],
-                             capture_output=True, text=True, check=False)
+        fmt = subprocess.run(
+            [java, "-cp", cp, "kafka.tools.StorageTool", "format", "-t", cid, "-c", str(cfg)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if fmt.returncode != 0:
             raise KafkaError(f"formatting KRaft storage failed:\n{fmt.stdout}{fmt.stderr}")
     log = d / "kafka.log"
     heap = os.environ.get("KAFKA_HEAP_OPTS", "-Xms256m -Xmx768m")
-    cmd = [java, *heap.split(), "-XX:+UseG1GC", "-Djava.awt.headless=true", f"-Dlog4j2.configurationFile={LOG4J}",
-           "-cp", cp, "kafka.Kafka", str(cfg)]
+    cmd = [
+        java,
+        *heap.split(),
+        "-XX:+UseG1GC",
+        "-Djava.awt.headless=true",
+        f"-Dlog4j2.configurationFile={LOG4J}",
+        "-cp",
+        cp,
+        "kafka.Kafka",
+        str(cfg),
+    ]
     with open(log, "ab") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     (d / "kafka.pid").write_text(str(proc.pid))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             tail = log.read_text(errors="replace")[-3000:]
-            raise KafkaError(f"the broker exited with code {proc.returncode}; the end of {log}:\n{tail}")
+            raise KafkaError(
+                f"the broker exited with code {proc.returncode}; the end of {log}:\n{tail}"
+            )
         if is_reachable(bootstrap, timeout=1.0):
             return status(settings)
         time.sleep(0.5)
