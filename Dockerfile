@@ -6,7 +6,7 @@ COPY pyproject.toml README.md ./
 COPY schemas ./schemas
 COPY streams ./streams
 COPY seeds ./seeds
-RUN pip install --no-cache-dir . && python -m streams.build.ngrams && python -m streams.build.gazetteer && useradd --system --home /var/lib/newswire newswire && mkdir -p /var/lib/newswire && chown newswire /var/lib/newswire
+RUN pip install --no-cache-dir ".[pipeline]" && python -m streams.build.ngrams && python -m streams.build.gazetteer && useradd --system --home /var/lib/newswire newswire && mkdir -p /var/lib/newswire && chown newswire /var/lib/newswire
 USER newswire
 ENTRYPOINT ["newswire"]
 CMD ["worker", "--stage", "all"]

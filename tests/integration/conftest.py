@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from kafka import KafkaConsumer, TopicPartition
 
 from streams.ops import kafka as local_kafka
 from streams.ops.admin import create_topics
+from streams.pipeline import STAGES
 from streams.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,11 +138,13 @@ class Pipeline:
         *,
         count: int | None = None,
         timeout: float = 120,
-        settle: float = 0.0,
+        drain: bool = False,
         until: Callable[[list[Any]], bool] | None = None,
     ) -> list[Any]:
-        """Every message on a topic from the beginning: until `count` arrived (then `settle`
-        seconds more, to catch duplicates) or `until(messages)` holds, or timeout."""
+        """Every message on a topic from the beginning: until `count` arrived or
+        `until(messages)` holds (or, with neither, at once), or timeout. With `drain`, then
+        until the running stages have committed all their input and the topic is read to its
+        end offsets: proof that no more records (duplicates, dead letters) are coming."""
         consumer = KafkaConsumer(
             bootstrap_servers=self.settings.bootstrap_servers,
             group_id=None,
@@ -154,7 +157,6 @@ class Pipeline:
         consumer.seek_to_beginning(*tps)
         got: list[Any] = []
         deadline = time.monotonic() + timeout
-        done_at: float | None = None
         try:
             while time.monotonic() < deadline:
                 for messages in consumer.poll(timeout_ms=300).values():
@@ -162,13 +164,75 @@ class Pipeline:
                 reached = (count is not None and len(got) >= count) or (
                     until is not None and until(got)
                 )
-                if reached and done_at is None:
-                    done_at = time.monotonic()
-                if done_at is not None and time.monotonic() - done_at >= settle:
+                if (count is None and until is None) or reached:
                     break
+            if drain:
+                self.wait_drained(timeout=max(1.0, deadline - time.monotonic()))
+                ends = consumer.end_offsets(tps)
+                while any(consumer.position(tp) < ends[tp] for tp in tps):
+                    if time.monotonic() > deadline:
+                        raise AssertionError(f"{topic} not read to its end within {timeout}s")
+                    for messages in consumer.poll(timeout_ms=300).values():
+                        got.extend(messages)
         finally:
             consumer.close()
         return got
+
+    def _running_stages(self) -> list[str]:
+        running = [n for n, p in self.workers.items() if p.poll() is None]
+        if "all" in running:
+            return list(STAGES)
+        return [n for n in STAGES if n in running]
+
+    def wait_joined(self, stages: Sequence[str] | None = None, timeout: float = 180) -> None:
+        """Until each stage's consumer group is Stable with a member, read from the broker."""
+        from streams.ops.lag import LagMonitor
+
+        wanted = list(stages or self._running_stages())
+        monitor = LagMonitor(self.settings)
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                states = {}
+                for stage in wanted:
+                    group = self.settings.group(stage)
+                    info = monitor.admin.describe_groups([group]).get(group, {})
+                    states[stage] = (info.get("state"), len(info.get("members") or []))
+                if all(state == "Stable" and members > 0 for state, members in states.values()):
+                    return
+                if time.monotonic() > deadline:
+                    raise AssertionError(
+                        f"groups not joined within {timeout}s: {states}\n{self.logs()}"
+                    )
+                time.sleep(0.5)
+        finally:
+            monitor.close()
+
+    def wait_drained(self, stages: Sequence[str] | None = None, timeout: float = 300) -> None:
+        """Until each stage's group has committed its input up to the end offsets: nothing is
+        left for it to process (read from the broker, not guessed from a pause)."""
+        from streams.ops.lag import LagMonitor
+
+        wanted = list(stages or self._running_stages())
+        monitor = LagMonitor(self.settings)
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                behind = {}
+                for stage in wanted:
+                    snap = monitor.snapshot(stage)
+                    lag = sum(end - (snap.committed.get(p) or 0) for p, end in snap.ends.items())
+                    if lag > 0:
+                        behind[stage] = lag
+                if not behind:
+                    return
+                if time.monotonic() > deadline:
+                    raise AssertionError(
+                        f"stages not drained within {timeout}s: {behind}\n{self.logs()}"
+                    )
+                time.sleep(0.5)
+        finally:
+            monitor.close()
 
     def logs(self, tail: int | None = 3000) -> str:
         return "\n".join(

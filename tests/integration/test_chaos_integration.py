@@ -73,7 +73,7 @@ def test_kills_lose_nothing_and_duplicate_nothing_integration(pipeline) -> None:
     )
     for stage in ("clean", "language", "entities"):
         pipeline.start(stage)
-    time.sleep(8)  # let the stages join their groups
+    pipeline.wait_joined()
     window = 30 + 10 * KILLS
     publisher = threading.Thread(
         target=_publish, args=(pipeline, time.monotonic() + window), daemon=True
@@ -104,12 +104,13 @@ def test_kills_lose_nothing_and_duplicate_nothing_integration(pipeline) -> None:
         local_kafka.start(base)
         restarts = 1
     publisher.join(timeout=300)
+    assert not publisher.is_alive(), "the publisher did not finish within 300 s"
     expected = {_article(i).id for i in range(ARTICLES)}
     enriched = pipeline.read(
-        "enriched", timeout=600, settle=15, until=lambda ms: len({m.key for m in ms}) >= ARTICLES
+        "enriched", timeout=600, drain=True, until=lambda ms: len({m.key for m in ms}) >= ARTICLES
     )
     ids = Counter(decode(m.value, EnrichedArticle).id for m in enriched)
-    letters = pipeline.read("dlq", count=MALFORMED, timeout=120, settle=5)
+    letters = pipeline.read("dlq", count=MALFORMED, timeout=120, drain=True)
     dead = Counter(decode(m.value, DeadLetter).key for m in letters)
     lost = expected - set(ids)
     duplicated = {k: n for k, n in ids.items() if n > 1}

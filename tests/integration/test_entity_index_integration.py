@@ -31,6 +31,30 @@ def _index(pipeline, db):  # type: ignore[no-untyped-def]
     )
 
 
+def _wait_index_caught_up(pipeline, db, deadline: float) -> None:  # type: ignore[no-untyped-def]
+    """Until the pipeline has drained and the index's own offsets reach the enriched topic's
+    end offsets: it has seen every record there is, re-deliveries included."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    pipeline.wait_drained(timeout=max(1.0, deadline - time.monotonic()))
+    topic = pipeline.topic("enriched")
+    consumer = KafkaConsumer(bootstrap_servers=pipeline.settings.bootstrap_servers)
+    try:
+        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+        ends = {tp.partition: off for tp, off in consumer.end_offsets(tps).items()}
+    finally:
+        consumer.close()
+    while time.monotonic() < deadline:
+        with sqlite3.connect(db) as conn:
+            done = dict(
+                conn.execute("SELECT partition, next_offset FROM offsets WHERE topic = ?", (topic,))
+            )
+        if all(done.get(p, 0) >= end for p, end in ends.items()):
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"the index did not reach the end offsets {ends}")
+
+
 def _count(db) -> int:  # type: ignore[no-untyped-def]
     try:
         with sqlite3.connect(db) as conn:
@@ -71,7 +95,8 @@ def test_entity_index_survives_a_kill_without_missing_or_double_counting_integra
         deadline = time.monotonic() + 240
         while _count(db) < 41 and time.monotonic() < deadline:
             time.sleep(0.5)
-        time.sleep(3)  # a re-delivered record would show up now
+        # the index has committed everything on the topic: a re-delivered record would be in it
+        _wait_index_caught_up(pipeline, db, deadline)
     finally:
         os.killpg(index.pid, signal.SIGTERM)
         index.wait(timeout=30)

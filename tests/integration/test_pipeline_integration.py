@@ -18,7 +18,7 @@ def test_seed_comes_out_enriched_once_integration(pipeline) -> None:
     result = pipeline.newswire("publish", str(SEED))
     assert result.returncode == 0, result.stderr.decode()
     assert b"sent 1, rejected 0, failed 0" in result.stdout
-    messages = pipeline.read("enriched", count=1, timeout=180, settle=3)
+    messages = pipeline.read("enriched", count=1, timeout=180, drain=True)
     assert len(messages) == 1, pipeline.logs()
     rec = decode(messages[0].value, EnrichedArticle)
     assert messages[0].key == rec.id.encode()
@@ -47,7 +47,7 @@ def test_seed_comes_out_enriched_once_integration(pipeline) -> None:
         for m in e.mentions:
             assert rec.text[m.start : m.end] == m.text
     assert [t.stage for t in rec.trace] == ["clean", "language", "entities"]
-    assert pipeline.read("dlq", timeout=2) == []
+    assert pipeline.read("dlq", drain=True) == []
 
 
 def test_malformed_message_is_one_dead_letter_and_the_next_article_flows_integration(
@@ -65,8 +65,8 @@ def test_malformed_message_is_one_dead_letter_and_the_next_article_flows_integra
         pub.send_bytes(binary, key=b"bad-2")
         pub.send_bytes(wrong_type, key=b"bad-3")
         pub.publish(good)
-    enriched = pipeline.read("enriched", count=1, timeout=180, settle=2)
-    letters = pipeline.read("dlq", count=3, timeout=60, settle=2)
+    enriched = pipeline.read("enriched", count=1, timeout=180, drain=True)
+    letters = pipeline.read("dlq", count=3, timeout=60, drain=True)
     assert [decode(m.value, EnrichedArticle).id for m in enriched] == [good.id], pipeline.logs()
     dead = sorted((decode(m.value, DeadLetter) for m in letters), key=lambda d: d.key or b"")
     assert [d.key for d in dead] == [b"bad-1", b"bad-2", b"bad-3"]
@@ -96,7 +96,7 @@ def test_restarted_stage_does_not_reemit_committed_records_integration(pipeline)
     with Publisher(pipeline.settings) as pub:
         for a in articles[10:]:
             pub.publish(a)
-    everything = pipeline.read("clean", count=20, timeout=120, settle=5)
+    everything = pipeline.read("clean", count=20, timeout=120, drain=True)
     ids = [m.key for m in everything]
     assert len(ids) == 20 and len(set(ids)) == 20, (len(ids), pipeline.logs())
 
@@ -122,12 +122,12 @@ def test_publish_of_a_thousand_records_counts_add_up_integration(pipeline, tmp_p
     result = pipeline.newswire("publish", "--quiet", str(path))
     assert result.returncode == 0, result.stderr.decode()
     assert b"read 1000, sent 900, rejected 100, failed 0" in result.stdout
-    out = pipeline.read("enriched", count=900, timeout=300, settle=3)
+    out = pipeline.read("enriched", count=900, timeout=300, drain=True)
     assert len({m.key for m in out}) == 900 and len(out) == 900
     # the same file sent without validation: the 100 invalid ones become dead letters
     result = pipeline.newswire("publish", "--quiet", "--no-validate", str(path))
     assert b"sent 1000" in result.stdout
-    letters = pipeline.read("dlq", count=100, timeout=120, settle=3)
+    letters = pipeline.read("dlq", count=100, timeout=120, drain=True)
     assert len(letters) == 100
     kinds = sorted({decode(m.value, DeadLetter).error_type for m in letters})
     assert kinds == ["invalid_json", "invalid_record"]
