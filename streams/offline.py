@@ -48,7 +48,9 @@ class OfflineRun:
                 self.steps.append((s, None))
             else:
                 raise ValueError(f"the {s.name} stage cannot be left out")
-        self.batch = max(s.batch_size(settings) for s, r in self.steps if r is not None)
+        self.batch = min(
+            s.offline_batch or s.batch_size(settings) for s, r in self.steps if r is not None
+        )
         self.ok = 0
         self.failed = 0
         self.elapsed = 0.0

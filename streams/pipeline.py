@@ -69,6 +69,9 @@ class StageDef:
     message_bytes_factor: int = 1
     #: records per batch at least (a cheap stage takes more than settings.batch_size)
     min_batch: int = 1
+    #: records per batch in `newswire enrich` (0: as the worker); the smallest of the chosen
+    #: stages' is used
+    offline_batch: int = 0
     #: what stands in for the stage's additions when `newswire enrich` leaves it out
     bypass: Callable[[Any], dict[str, Any]] | None = field(default=None, compare=False)
 
@@ -117,6 +120,7 @@ PIPELINE: tuple[StageDef, ...] = (
         loads="trafilatura",
         summary="Clean article bodies with header metadata and removed spans.",
         min_batch=64,
+        offline_batch=256,
         bypass=_clean_bypass,
     ),
     StageDef(
@@ -131,6 +135,7 @@ PIPELINE: tuple[StageDef, ...] = (
         summary="Clean articles with their detected language.",
         message_bytes_factor=2,
         min_batch=64,
+        offline_batch=256,  # the n-gram scorer is vectorised over the batch
         bypass=_language_bypass,
     ),
     StageDef(
