@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from schemas import RawArticle
-from streams.processors.clean import clean
+from streams.processors.clean import clean_fields
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -121,7 +121,7 @@ def main() -> int:
         "text_newswire": run(
             "text: newswire clean",
             texts,
-            lambda k, t: clean(RawArticle(text=t, url=urls[k])).text,
+            lambda k, t: clean_fields(RawArticle(text=t, url=urls[k]))["text"],
             truth,
         ),
         "html_trafilatura": run(
@@ -133,7 +133,7 @@ def main() -> int:
         "html_newswire": run(
             "html: newswire clean",
             htmls,
-            lambda k, h: clean(RawArticle(html=h, url=urls[k])).text,
+            lambda k, h: clean_fields(RawArticle(html=h, url=urls[k]))["text"],
             truth,
         ),
     }

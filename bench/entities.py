@@ -21,8 +21,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from schemas import LanguageArticle, LanguageInfo
+from streams.pipeline import stage
 from streams.processors.entities import DEFAULT_MODELS, EntityExtractor
 from streams.processors.text import content_hash
+from streams.routing import runner
+from streams.settings import Settings
 
 TO_CONLL = {
     "PERSON": "PER",
@@ -152,6 +155,7 @@ def main() -> int:
         ("Spanish CoNLL-2002 dev", args.dev / "ner" / "conll2002_esp_dev.txt", 2, False, "es"),
     ]
     extractor = EntityExtractor()
+    stage_runner = runner(stage("entities"), Settings(), extractor)  # the workers' routing
     extractor.warm_up()
     for title, path, col, docstart, lang in corpora:
         docs = read_conll(path, col, docstart)[: args.limit]
@@ -193,7 +197,7 @@ def main() -> int:
         started = time.perf_counter()
         out = []
         for i in range(0, len(arts), 16):
-            out.extend(extractor.extract(arts[i : i + 16]))
+            out.extend(stage_runner.apply(arts[i : i + 16]))
         elapsed = time.perf_counter() - started
         pred = [
             {

@@ -85,24 +85,27 @@ class Processors:
         extractor.warm_up()
         return cls(nlp, extractor)
 
-    def clean(self, raws: list[RawArticle]) -> list[CleanArticle]:
-        from streams.processors.clean import clean
+    def _through(self, name: str, records: list[Any], batch: int) -> list[Any]:
+        """A stage in-process through the workers' routing (carry-forward, trace, fallback)."""
+        from streams.pipeline import stage
+        from streams.routing import runner
+        from streams.settings import Settings
 
-        return [clean(r) for r in raws]
+        processor = self.extractor if name == "entities" else None
+        stage_runner = runner(stage(name), Settings(), processor, observe=lambda *a: None)
+        out: list[Any] = []
+        for i in range(0, len(records), batch):
+            out += stage_runner.apply(records[i : i + batch])
+        return out
+
+    def clean(self, raws: list[RawArticle]) -> list[CleanArticle]:
+        return self._through("clean", raws, 64)
 
     def language(self, cleaned: list[CleanArticle]) -> list[LanguageArticle]:
-        from streams.processors.language import detect_languages
-
-        out: list[LanguageArticle] = []
-        for i in range(0, len(cleaned), 32):
-            out += detect_languages(cleaned[i : i + 32])
-        return out
+        return self._through("language", cleaned, 32)
 
     def entities(self, langs: list[LanguageArticle]) -> list[Any]:
-        out: list[Any] = []
-        for i in range(0, len(langs), 32):
-            out += self.extractor.extract(langs[i : i + 32])
-        return out
+        return self._through("entities", langs, 32)
 
     def bare(self, texts: list[str]) -> None:
         list(self.nlp.pipe(texts, batch_size=32))

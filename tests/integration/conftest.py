@@ -197,7 +197,7 @@ class Pipeline:
                 for stage in wanted:
                     group = self.settings.group(stage)
                     info = monitor.admin.describe_groups([group]).get(group, {})
-                    states[stage] = (info.get("state"), len(info.get("members") or []))
+                    states[stage] = (info.get("group_state"), len(info.get("members") or []))
                 if all(state == "Stable" and members > 0 for state, members in states.values()):
                     return
                 if time.monotonic() > deadline:
