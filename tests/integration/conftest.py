@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from kafka import KafkaConsumer, TopicPartition
+from kafka.errors import KafkaError
 
 from streams.ops import kafka as local_kafka
 from streams.ops.admin import create_topics
@@ -196,7 +197,10 @@ class Pipeline:
                 states = {}
                 for stage in wanted:
                     group = self.settings.group(stage)
-                    info = monitor.admin.describe_groups([group]).get(group, {})
+                    try:
+                        info = monitor.admin.describe_groups([group]).get(group, {})
+                    except KafkaError as exc:  # the coordinator is still loading: ask again
+                        info = {"group_state": type(exc).__name__}
                     states[stage] = (info.get("group_state"), len(info.get("members") or []))
                 if all(state == "Stable" and members > 0 for state, members in states.values()):
                     return
@@ -218,9 +222,13 @@ class Pipeline:
         deadline = time.monotonic() + timeout
         try:
             while True:
-                behind = {}
+                behind: dict[str, Any] = {}
                 for stage in wanted:
-                    snap = monitor.snapshot(stage)
+                    try:
+                        snap = monitor.snapshot(stage)
+                    except KafkaError as exc:
+                        behind[stage] = type(exc).__name__
+                        continue
                     lag = sum(end - (snap.committed.get(p) or 0) for p, end in snap.ends.items())
                     if lag > 0:
                         behind[stage] = lag
