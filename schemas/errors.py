@@ -3,10 +3,14 @@
 Whether an error is worth retrying is an attribute of its class (``retriable``), never an
 ``except`` clause repeated at each call site:
 
-- :class:`BadInput`: the record itself is wrong. Never retried; dead-lettered at once.
-- :class:`TemporaryError`: the world is briefly wrong (a broker away, a timeout). Retried.
-- anything else is a bug: it crashes loudly, the worker restarts and, because the offset was
-  not committed, the record is processed again.
+- :class:`BadInput`: the record itself is wrong. Never retried; dead-lettered at once, with
+  its original bytes.
+- :class:`TemporaryError`: the world is briefly wrong (a broker away, a timeout). The whole
+  batch is retried with a growing delay; after the last retry the error leaves the agent
+  and the batch's offsets are not committed.
+- anything else a processor raises is a bug or an input it cannot handle: the batch is
+  processed record by record (:mod:`streams.routing`), and the record that still fails
+  alone is dead-lettered as :class:`ProcessingFailed`, so the stage keeps running.
 """
 
 from __future__ import annotations
