@@ -68,6 +68,47 @@ class Snapshot:
     at: float
 
 
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    lag: int  # records, summed over partitions
+    rate: float  # records committed per second between the two snapshots
+    partitions: dict[int, int]  # lag per partition
+
+
+def partition_lags(snap: Snapshot) -> dict[int, int]:
+    """Records behind per partition: end offset minus committed (nothing committed: the whole
+    partition from offset 0; never below zero)."""
+    return {p: max(end - (snap.committed.get(p) or 0), 0) for p, end in snap.ends.items()}
+
+
+def judge(before: Snapshot, now: Snapshot) -> Verdict:
+    """A stage's status from two snapshots of its group on its input topic (pure).
+
+    OK when caught up; STOPPED when behind with no live members; STALLED when behind with
+    members but nothing committed between the snapshots; WARN when the lag grew while the
+    group committed; otherwise OK (a steady backlog being worked through is not a warning)."""
+    lags = partition_lags(now)
+    total = sum(lags.values())
+    moved = sum((now.committed.get(p) or 0) - (before.committed.get(p) or 0) for p in now.ends)
+    span = now.at - before.at
+    rate = moved / span if span > 0 else 0.0
+    lag_before = sum(
+        max(before.ends.get(p, 0) - (before.committed.get(p) or 0), 0) for p in now.ends
+    )
+    if total == 0:
+        status = "OK"
+    elif now.members == 0:
+        status = "STOPPED"
+    elif span > 0 and moved == 0:
+        status = "STALLED"
+    elif span > 0 and total > lag_before:
+        status = "WARN"
+    else:
+        status = "OK"
+    return Verdict(status, total, round(rate, 2), lags)
+
+
 class LagMonitor:
     """Reads offsets with kafka-python's admin client and a group-less consumer."""
 
@@ -152,37 +193,22 @@ class LagMonitor:
         while len(hist) > 1 and now.at - hist[0].at > 60:  # judge over the last minute at most
             hist.pop(0)
         before = hist[0]
+        verdict = judge(before, now)
         rows = []
         for p, end in now.ends.items():
             c = now.committed.get(p)
-            lag = max(end - (c or 0), 0)
+            lag = verdict.partitions[p]
             age = self._age_of(t.source, p, c or 0) if lag > 0 else 0.0
             rows.append(PartitionLag(p, c, end, lag, round(age, 3)))
-        total = sum(r.lag for r in rows)
+        total, rate, status = verdict.lag, verdict.rate, verdict.status
         seconds = max((r.lag_seconds for r in rows), default=0.0)
-        moved = sum((now.committed.get(p) or 0) - (before.committed.get(p) or 0) for p in now.ends)
-        span = now.at - before.at
-        rate = moved / span if span > 0 else 0.0
-        lag_before = sum(
-            max(before.ends.get(p, 0) - (before.committed.get(p) or 0), 0) for p in now.ends
-        )
-        if total == 0:
-            status = "OK"
-        elif now.members == 0:
-            status = "STOPPED"
-        elif span > 0 and moved == 0:
-            status = "STALLED"
-        elif span > 0 and total > lag_before:
-            status = "WARN"
-        else:
-            status = "OK"
         return StageLag(
             stage,
             group,
             t.source,
             total,
             round(seconds, 3),
-            round(rate, 2),
+            rate,
             now.members,
             status,
             rows,

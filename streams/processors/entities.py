@@ -152,13 +152,33 @@ def _is_caps_line(text: str, start: int, end: int) -> bool:
     return len(letters) > 12 and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
 
+def _one_line(text: str, start: int, end: int) -> tuple[int, int]:
+    """A name never runs across a line break (a line is a paragraph, a heading or a table
+    row): of a span that does, the line piece with the most letters."""
+    if "\n" not in text[start:end]:
+        return start, end
+    best, best_letters, pos = (start, start), 0, start
+    for piece in text[start:end].split("\n"):
+        letters = sum(ch.isalpha() for ch in piece)
+        if letters > best_letters:
+            best, best_letters = (pos, pos + len(piece)), letters
+        pos += len(piece) + 1
+    s, e = best
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
 def model_mentions(doc: Any, text: str, language: str = "en") -> list[RawMention]:
     out = []
     for ent in doc.ents:
         label = _normalize_label(ent.label_)
         if label is None:
             continue
-        start, end = _trim(text, ent.start_char, ent.end_char, language)
+        start, end = _one_line(text, ent.start_char, ent.end_char)
+        start, end = _trim(text, start, end, language)
         if end <= start:
             continue
         surface = text[start:end]
@@ -271,6 +291,9 @@ def _is_results_line(line: str) -> bool:
     return numbers >= 3 and numbers >= 0.5 * len(words) and len(words) <= 16
 
 
+_NOT_A_TEAM_LABEL = frozenset({"PRODUCT", "WORK_OF_ART", "EVENT", "FAC", "LAW", "LANGUAGE"})
+
+
 def sports_teams(text: str, mentions: list[RawMention]) -> list[RawMention]:
     """In results lines and standings tables, places and single names are teams (ORG), and
     the capitalised names that start a table row are teams too."""
@@ -301,6 +324,10 @@ def sports_teams(text: str, mentions: list[RawMention]) -> list[RawMention]:
             head = _CAP_RUN.match(line)
             if head and not any(ch.isdigit() for ch in head.group(0)):
                 start, end = offset + head.start(), offset + head.end()
+                same = [i for i, m in enumerate(out) if (m.start, m.end) == (start, end)]
+                for i in same:  # the name that starts a table row is a team, not a product
+                    if out[i].label in _NOT_A_TEAM_LABEL:
+                        out[i] = RawMention(start, end, out[i].text, "ORG")
                 if not any(m.start < end and start < m.end for m in out):
                     out.append(RawMention(start, end, head.group(0), "ORG"))
         offset += len(line) + 1

@@ -178,3 +178,15 @@ def test_every_reason_has_rules_and_a_long_line_is_never_judged_by_pattern() -> 
     for rule in RULES:
         long_line = f"{rule.example} " + "and the council went on to discuss the budget " * 4
         assert boilerplate_reason(long_line) in (None, "legal")
+
+
+def test_pattern_judgement_stops_at_the_word_limit() -> None:
+    from streams.processors.boilerplate import MAX_PATTERN_WORDS
+    from streams.processors.text import word_count
+
+    words = ["word"] * (MAX_PATTERN_WORDS - 3)
+    at_limit = "© 2024 Example " + " ".join(words)
+    assert word_count(at_limit) == MAX_PATTERN_WORDS == 25
+    assert boilerplate_reason(at_limit) == "copyright"
+    over = at_limit + " more"
+    assert boilerplate_reason(over) is None  # a long paragraph that mentions © is prose

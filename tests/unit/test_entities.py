@@ -52,10 +52,30 @@ def test_seed_entities(seed_enriched) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_mentions_index_the_text_exactly(seed_enriched) -> None:  # type: ignore[no-untyped-def]
+    text = seed_enriched.text
     for e in seed_enriched.entities:
         assert e.count == len(e.mentions)
         for m in e.mentions:
-            assert seed_enriched.text[m.start : m.end] == m.text
+            assert text[m.start : m.end] == m.text
+            # no span keeps a neighbouring quote, possessive mark or punctuation
+            assert m.text == m.text.strip(" '’\".,;:()\n"), m.text
+    by_name = _by_name(seed_enriched)
+    # positions found independently of the code's offsets, by searching the text
+    for name in ("Habibollah Sayyari", "Benny Gantz", "Popular Mobilisation Forces"):
+        assert text.index(name) in {m.start for m in by_name[name].mentions}, name
+    republic = [
+        m
+        for e in seed_enriched.entities
+        for m in e.mentions
+        if m.text.startswith("Islamic Republic")
+    ]
+    assert republic and {(m.start, m.text) for m in republic} <= {
+        (i, "Islamic Republic") for i in range(len(text)) if text.startswith("Islamic Republic", i)
+    } | {
+        (i, "Islamic Republic of Iran")
+        for i in range(len(text))
+        if text.startswith("Islamic Republic of Iran", i)
+    }
 
 
 def test_entities_sorted_by_salience(seed_enriched) -> None:  # type: ignore[no-untyped-def]
@@ -122,3 +142,49 @@ def test_name_table_answers_as_the_dict_it_was_built_from(
         with pytest.raises(KeyError):
             table["atlantis"]
     gazetteer.NameTable.load.cache_clear()
+
+
+EN = LanguageInfo(code="en", confidence=1.0, detector="test")
+
+
+def _mentions(out) -> set[tuple[int, int, str, str]]:  # type: ignore[no-untyped-def]
+    return {(m.start, m.end, m.text, e.label) for e in out.entities for m in e.mentions}
+
+
+def test_offsets_in_a_known_text_with_a_headline() -> None:
+    text = (
+        "Merkel Meets Macron in Paris\n"
+        "Angela Merkel met Emmanuel Macron in Paris on Monday. Israel's army said the talks in "
+        "Berlin were useful."
+    )
+    out = run_stages(LanguageArticle(id="k", text=text, content_hash="h", language=EN), "entities")
+    # offsets counted by hand
+    assert {
+        (23, 28, "Paris", "GPE"),
+        (29, 42, "Angela Merkel", "PERSON"),
+        (47, 62, "Emmanuel Macron", "PERSON"),
+        (66, 71, "Paris", "GPE"),
+        (83, 89, "Israel", "GPE"),
+        (115, 121, "Berlin", "GPE"),
+    } <= _mentions(out)
+
+
+def test_a_standings_table_gives_teams_at_their_rows_and_nothing_across_lines() -> None:
+    text = (
+        "PREMIER LEAGUE TABLE\n"
+        "Arsenal 3 2 1 0 7\n"
+        "Chelsea 3 2 0 1 5\n"
+        "Liverpool 3 1 1 1 4\n"
+        "Everton 3 0 1 2 7\n"
+        "Manchester United 3 0 0 3 2"
+    )
+    out = run_stages(LanguageArticle(id="t", text=text, content_hash="h", language=EN), "entities")
+    found = _mentions(out)
+    assert {
+        (21, 28, "Arsenal", "ORG"),
+        (39, 46, "Chelsea", "ORG"),
+        (57, 66, "Liverpool", "ORG"),
+        (77, 84, "Everton", "ORG"),
+        (95, 112, "Manchester United", "ORG"),
+    } <= found
+    assert not [m for m in found if "\n" in m[2] or m[3] == "PRODUCT"], found

@@ -101,6 +101,7 @@ def test_a_batch_decides_as_single_calls_do() -> None:
         "Hello there my friend",
     ]
     together = detect_many(texts)
+    assert [i.code for i in together] == ["de", "und", "es", "ru", "ja", "en"]
     assert [i.code for i in together] == [detect(t).code for t in texts]
     assert (
         together[1].code == "und" and together[3].script == "Cyrillic" and together[4].code == "ja"
@@ -230,3 +231,27 @@ def test_scripts_of_a_batch() -> None:
     scripts, letters = scripts_of(texts)
     assert scripts == ["Latin", "Kana", "Han", None, None, "Greek", "Latin", "Ethiopic", "Cyrillic"]
     assert letters == [9, 5, 3, 0, 0, 8, 2, 7, 9]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("God morgon alla", "sv"),
+        ("Selamat pagi semua", "ms"),
+        ("Guten Morgen zusammen", "de"),
+        ("Buenos días a todos", "es"),
+        ("Bonjour à tous", "fr"),
+        ("Доброе утро всем", "ru"),
+        ("Dobré ráno všem", "cs"),
+        ("Goedemorgen allemaal", "nl"),
+        ("Bom dia a todos", "pt"),
+        ("Buongiorno a tutti", "it"),
+        ("Hyvää huomenta kaikille", "fi"),
+        ("Dzień dobry wszystkim", "pl"),
+        ("Günaydın herkese", "tr"),
+        ("Καλημέρα σε όλους", "el"),
+    ],
+)
+def test_short_greetings_with_expected_codes(text: str, code: str) -> None:
+    # three words are short text: weighted for short input, not judged like a paragraph
+    assert detect(text).code == code

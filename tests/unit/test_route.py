@@ -177,3 +177,27 @@ def test_invalid_additions_are_a_processing_failure_of_that_record() -> None:
     outs = _runner(proc).route([_msg(_raw(t), i) for i, t in enumerate(["a", "b"])])
     assert [o.dead for o in outs] == [False, True]
     assert decode(outs[1].value, DeadLetter).error_type == "processing_failed"
+
+
+def test_dead_letters_keep_their_source_partition_and_key() -> None:
+    msgs = [Incoming("articles.raw", p, 10 + p, f"k{p}".encode(), b"{bad") for p in (0, 1, 2, 5)]
+    outs = _runner(Scripted()).route(msgs)
+    assert [(o.dead, o.partition, o.key) for o in outs] == [
+        (True, 0, b"k0"),
+        (True, 1, b"k1"),
+        (True, 2, b"k2"),
+        (True, 5, b"k5"),
+    ]
+    letters = [decode(o.value, DeadLetter) for o in outs]
+    assert [(d.partition, d.offset, d.key, d.value) for d in letters] == [
+        (p, 10 + p, f"k{p}".encode(), b"{bad") for p in (0, 1, 2, 5)
+    ]
+
+
+def test_good_records_keep_their_partition_and_are_keyed_by_article_id() -> None:
+    msgs = [
+        Incoming("articles.raw", p, 0, b"producer-key", _raw(f"text {p}", id=f"id{p}"))
+        for p in (0, 3)
+    ]
+    outs = _runner(Scripted()).route(msgs)
+    assert [(o.dead, o.partition, o.key) for o in outs] == [(False, 0, b"id0"), (False, 3, b"id3")]

@@ -125,3 +125,52 @@ def test_checked_in_json_schemas_are_current() -> None:
         if not p.exists() or p.read_bytes() != content
     ]
     assert not stale, f"run `make schemas`: stale {stale}"
+
+
+@pytest.mark.parametrize(
+    ("version", "readable"),
+    [
+        ("1.0", True),
+        ("1.7", True),
+        ("1.12", True),
+        ("10.0", False),
+        ("2.0", False),
+        ("0.9", False),
+        ("11", False),
+    ],
+)
+def test_schema_versions_by_major(version: str, readable: bool) -> None:
+    data = orjson.dumps({"schema_version": version, "text": "t"})
+    if readable:
+        assert decode(data, RawArticle).schema_version == version
+    else:
+        with pytest.raises(InvalidRecord, match="schema_version"):
+            decode(data, RawArticle)
+
+
+def _letter(**wire: object) -> bytes:
+    base = {
+        "stage": "clean",
+        "error_type": "x",
+        "error": "x",
+        "topic": "t",
+        "partition": 0,
+        "offset": 0,
+        "failed_at": "2024-01-01T00:00:00Z",
+    }
+    return orjson.dumps({**base, **wire})
+
+
+@pytest.mark.parametrize("bad", ["ab!c", "abc", "a b=", "@@@@"])
+def test_bytes_fields_accept_only_valid_base64(bad: str) -> None:
+    with pytest.raises(InvalidRecord, match="base64"):
+        decode(_letter(value=bad), DeadLetter)
+
+
+@pytest.mark.parametrize("raw", [b"", b"\x00", b"\xff\xfe\xfd", bytes(range(256))])
+def test_bytes_fields_round_trip_exactly(raw: bytes) -> None:
+    import base64
+
+    wire = orjson.loads(encode(decode(_letter(key=base64.b64encode(raw).decode()), DeadLetter)))
+    assert base64.b64decode(wire["key"]) == raw
+    assert decode(_letter(key=wire["key"], value=None), DeadLetter).key == raw

@@ -1,0 +1,103 @@
+"""Lag judgement as a pure function over synthetic offset histories, and the exit codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.ops.lag import Snapshot, StageLag, exit_code, judge, partition_lags
+
+
+def snap(
+    committed: dict[int, int | None], ends: dict[int, int], members: int, at: float
+) -> Snapshot:
+    return Snapshot(committed, ends, members, at)
+
+
+def test_idle_partitions_caught_up_are_ok() -> None:
+    before = snap({0: 10, 1: None}, {0: 10, 1: 0}, 1, 0.0)
+    now = snap({0: 10, 1: None}, {0: 10, 1: 0}, 1, 5.0)
+    v = judge(before, now)
+    assert (v.status, v.lag, v.rate, v.partitions) == ("OK", 0, 0.0, {0: 0, 1: 0})
+
+
+def test_idle_and_caught_up_without_members_is_still_ok() -> None:
+    assert judge(snap({0: 4}, {0: 4}, 0, 0.0), snap({0: 4}, {0: 4}, 0, 5.0)).status == "OK"
+
+
+def test_one_record_behind_with_no_consumer_is_stopped() -> None:
+    v = judge(snap({0: 9}, {0: 10}, 0, 0.0), snap({0: 9}, {0: 10}, 0, 5.0))
+    assert (v.status, v.lag) == ("STOPPED", 1)
+
+
+def test_nothing_committed_counts_the_whole_partition() -> None:
+    assert partition_lags(snap({0: None, 1: 3}, {0: 7, 1: 3}, 1, 0.0)) == {0: 7, 1: 0}
+    assert judge(snap({0: None}, {0: 7}, 0, 0.0), snap({0: None}, {0: 7}, 0, 1.0)).lag == 7
+
+
+def test_members_but_no_progress_is_stalled() -> None:
+    v = judge(snap({0: 5}, {0: 50}, 2, 0.0), snap({0: 5}, {0: 60}, 2, 10.0))
+    assert (v.status, v.lag, v.rate) == ("STALLED", 55, 0.0)
+
+
+def test_a_steady_backlog_being_worked_through_is_ok_not_warn() -> None:
+    # 100 behind before and after: the group commits as fast as records arrive
+    v = judge(snap({0: 100}, {0: 200}, 1, 0.0), snap({0: 150}, {0: 250}, 1, 10.0))
+    assert (v.status, v.lag, v.rate) == ("OK", 100, 5.0)
+
+
+def test_a_shrinking_backlog_is_ok() -> None:
+    assert judge(snap({0: 100}, {0: 200}, 1, 0.0), snap({0: 190}, {0: 210}, 1, 10.0)).status == "OK"
+
+
+def test_a_growing_backlog_while_consuming_is_warn() -> None:
+    v = judge(snap({0: 100}, {0: 200}, 1, 0.0), snap({0: 110}, {0: 260}, 1, 10.0))
+    assert (v.status, v.lag, v.rate) == ("WARN", 150, 1.0)
+
+
+def test_growth_by_one_record_is_warn() -> None:
+    assert judge(snap({0: 0}, {0: 10}, 1, 0.0), snap({0: 1}, {0: 12}, 1, 1.0)).status == "WARN"
+
+
+def test_a_rewound_group_is_not_called_stalled_or_ok() -> None:
+    # offsets reset backwards (a replay): the committed offset moved, the lag grew
+    v = judge(snap({0: 100}, {0: 100}, 1, 0.0), snap({0: 20}, {0: 100}, 1, 10.0))
+    assert (v.status, v.lag, v.rate) == ("WARN", 80, -8.0)
+
+
+def test_a_single_snapshot_cannot_say_stalled_or_warn() -> None:
+    one = snap({0: 0}, {0: 10}, 1, 3.0)
+    assert judge(one, one).status == "OK"
+
+
+def test_partitions_sum_and_never_go_below_zero() -> None:
+    # a committed offset past the end (a truncated topic) is zero lag, not negative
+    v = judge(
+        snap({0: 3, 1: 12}, {0: 5, 1: 10}, 1, 0.0), snap({0: 4, 1: 12}, {0: 5, 1: 10}, 1, 2.0)
+    )
+    assert v.partitions == {0: 1, 1: 0} and v.lag == 1 and v.rate == 0.5
+
+
+def _row(status: str, lag: int = 0, seconds: float = 0.0) -> StageLag:
+    return StageLag("s", "g", "t", lag, seconds, 0.0, 1, status)
+
+
+@pytest.mark.parametrize(
+    ("statuses", "code"),
+    [
+        ((), 0),
+        (("OK",), 0),
+        (("OK", "WARN"), 1),
+        (("WARN", "STALLED"), 2),
+        (("STOPPED",), 2),
+        (("ERROR", "OK"), 2),
+        (("UNKNOWN",), 2),
+    ],
+)
+def test_exit_code_is_the_worst_status(statuses: tuple[str, ...], code: int) -> None:
+    assert exit_code([_row(s) for s in statuses]) == code
+
+
+def test_exit_code_thresholds_are_strictly_above() -> None:
+    rows = [_row("OK", lag=10, seconds=5.0)]
+    assert exit_code(rows, max_lag=10) == 0 and exit_code(rows, max_lag=9) == 2
+    assert exit_code(rows, max_seconds=5.0) == 0 and exit_code(rows, max_seconds=4.9) == 2
