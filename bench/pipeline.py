@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.entities import read_conll
 from schemas import CleanArticle, LanguageArticle, RawArticle, encode
+from streams.worker import worker_command
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES_KB = (0.5, 1, 2, 5, 10, 20, 50)
@@ -234,18 +235,7 @@ def workers(stages: Sequence[str], env: dict[str, str], peaks: dict[str, float])
         for i, stage in enumerate(stages):
             port = _free_port()
             proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "streams.cli",
-                    "worker",
-                    "--stage",
-                    stage,
-                    "--web-port",
-                    str(port),
-                    "--loglevel",
-                    "error",
-                ],
+                worker_command(stage, port, "error"),
                 env=env,
                 cwd=ROOT,
                 stdout=subprocess.DEVNULL,

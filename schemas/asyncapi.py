@@ -79,9 +79,9 @@ def _pipeline() -> tuple[
 def build(partitions: int = 3, replicas: int = 1, prefix: str = "") -> dict[str, Any]:
     from streams import __version__
 
-    MODELS, CHANNELS, OPERATIONS = _pipeline()
+    models, channels_by_id, operations_by_id = _pipeline()
     pairs: list[tuple[type[BaseModel], Literal["validation"]]] = [
-        (m, "validation") for m in MODELS.values()
+        (m, "validation") for m in models.values()
     ]
     _, defs = models_json_schema(pairs, ref_template="#/components/schemas/{model}")
     schemas = defs.get("$defs", {})
@@ -90,7 +90,7 @@ def build(partitions: int = 3, replicas: int = 1, prefix: str = "") -> dict[str,
             "name": name,
             "title": name,
             "contentType": "application/json",
-            "summary": (MODELS[name].__doc__ or name).strip().splitlines()[0],
+            "summary": (models[name].__doc__ or name).strip().splitlines()[0],
             "payload": {"$ref": f"#/components/schemas/{name}"},
             "bindings": {
                 "kafka": {
@@ -102,7 +102,7 @@ def build(partitions: int = 3, replicas: int = 1, prefix: str = "") -> dict[str,
                 }
             },
         }
-        for name in MODELS
+        for name in models
     }
     channels = {
         cid: {
@@ -118,16 +118,16 @@ def build(partitions: int = 3, replicas: int = 1, prefix: str = "") -> dict[str,
                 }
             },
         }
-        for cid, (state, msg, desc) in CHANNELS.items()
+        for cid, (state, msg, desc) in channels_by_id.items()
     }
     operations = {
         oid: {
             "action": action,
             "channel": {"$ref": f"#/channels/{cid}"},
             "summary": summary,
-            "messages": [{"$ref": f"#/channels/{cid}/messages/{CHANNELS[cid][1]}"}],
+            "messages": [{"$ref": f"#/channels/{cid}/messages/{channels_by_id[cid][1]}"}],
         }
-        for oid, (action, cid, summary) in OPERATIONS.items()
+        for oid, (action, cid, summary) in operations_by_id.items()
     }
     return {
         "asyncapi": "3.0.0",

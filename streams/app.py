@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import faust
 
-from streams.pipeline import PIPELINE, SUPERVISOR_WEB_PORT
 from streams.settings import Settings
-
-#: each stage's default web port, and the supervisor's ("all")
-DEFAULT_WEB_PORTS = {"all": SUPERVISOR_WEB_PORT, **{s.name: s.web_port for s in PIPELINE}}
 
 
 def _credentials(settings: Settings) -> object | None:
@@ -26,7 +22,7 @@ def _credentials(settings: Settings) -> object | None:
     return faust.SSLCredentials(context)
 
 
-def make_app(stage: str, settings: Settings, web_port: int | None = None) -> faust.App:
+def make_app(stage: str, settings: Settings, web_port: int) -> faust.App:
     """A Faust app for one stage. Records are bytes on the wire; newswire's own
     encode/decode does the (de)serialisation so that bad bytes can be dead-lettered."""
     datadir = settings.home.resolve() / "faust"
@@ -50,6 +46,6 @@ def make_app(stage: str, settings: Settings, web_port: int | None = None) -> fau
         broker_commit_interval=1.0,
         web_enabled=True,
         web_bind=settings.web_host,
-        web_port=web_port or settings.web_port or DEFAULT_WEB_PORTS.get(stage, 0),
+        web_port=web_port,
         web_in_thread=False,
     )

@@ -515,6 +515,7 @@ def run(
     from streams.inputs import read_paths
     from streams.ops import kafka
     from streams.ops.admin import create_topics
+    from streams.worker import worker_command
 
     s = _settings()
     started_broker = False
@@ -532,7 +533,7 @@ def run(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log_file:
         workers = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker", "--stage", "all", "--loglevel", "warn"],
+            worker_command("all", loglevel="warn"),
             stdout=log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,

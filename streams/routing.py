@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -33,6 +34,7 @@ from schemas import DeadLetter, NewswireError, TooLarge, TraceStamp, decode, enc
 from schemas.errors import ProcessingFailed
 from schemas.wire import describe_validation_error
 from streams import __version__
+from streams.ops import metrics
 from streams.pipeline import Processor, StageDef
 
 log = logging.getLogger("newswire.routing")
@@ -78,6 +80,17 @@ def dead_letter(
     )
 
 
+@lru_cache(maxsize=64)
+def _carried(input_model: type[BaseModel], output_model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields an output record takes over from its input record (its own trace and
+    schema version aside), worked out once per pair of models rather than per record."""
+    return tuple(
+        name
+        for name in output_model.model_fields
+        if name not in ("trace", "schema_version") and name in input_model.model_fields
+    )
+
+
 def carry(
     output_model: type[BaseModel], record: BaseModel, additions: dict[str, Any], stamp: TraceStamp
 ) -> BaseModel:
@@ -86,11 +99,7 @@ def carry(
 
     Fields are passed as they are (no dump and re-validation of nested records); the output
     model validates the whole."""
-    fields = {
-        name: getattr(record, name)
-        for name in output_model.model_fields
-        if name not in ("trace", "schema_version") and name in type(record).model_fields
-    }
+    fields = {name: getattr(record, name) for name in _carried(type(record), output_model)}
     fields.update(additions)
     fields["trace"] = [*getattr(record, "trace", ()), stamp]
     return output_model(**fields)
@@ -221,8 +230,6 @@ class StageRunner:
 
 
 def _observe_metrics(stage: str, records: int, seconds: float) -> None:
-    from streams.ops import metrics
-
     metrics.BATCH_SIZE.labels(stage).observe(records)
     per_record = seconds / max(records, 1)
     histogram = metrics.RECORD_SECONDS.labels(stage)

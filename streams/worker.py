@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import Any
 
-from streams.app import DEFAULT_WEB_PORTS, make_app
-from streams.pipeline import PIPELINE, Processor, StageDef, last
+from streams.app import make_app
+from streams.pipeline import PIPELINE, SUPERVISOR_WEB_PORT, Processor, StageDef, last
 from streams.pipeline import stage as pipeline_stage
 from streams.routing import runner
 from streams.settings import STAGES, Settings
@@ -117,29 +117,23 @@ def run_stage(
     Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False).execute_from_commandline()
 
 
+def worker_command(stage: str, web_port: int | None = None, loglevel: str = "info") -> list[str]:
+    """The command line that runs one stage's worker (or ``all``) in a process of its own."""
+    cmd = [sys.executable, "-m", "streams.cli", "worker", "--stage", stage, "--loglevel", loglevel]
+    return cmd + (["--web-port", str(web_port)] if web_port is not None else [])
+
+
 def run_all(settings: Settings, web_port: int | None = None, loglevel: str = "info") -> int:
     """Supervise one process per stage (each its own consumer group and web port: base+1, +2, …).
 
     A stage that dies is restarted after a short back-off; SIGTERM or Ctrl-C stops them all.
     Separate processes keep a crash or a slow model in one stage from stalling the others."""
-    base_port = web_port or settings.web_port or DEFAULT_WEB_PORTS["all"]
+    base_port = web_port or settings.web_port or SUPERVISOR_WEB_PORT
     procs: dict[str, subprocess.Popen[bytes]] = {}
     stopping = False
 
     def spawn(i: int, stage: str) -> subprocess.Popen[bytes]:
-        cmd = [
-            sys.executable,
-            "-m",
-            "streams.cli",
-            "worker",
-            "--stage",
-            stage,
-            "--web-port",
-            str(base_port + i + 1),
-            "--loglevel",
-            loglevel,
-        ]
-        return subprocess.Popen(cmd)
+        return subprocess.Popen(worker_command(stage, base_port + i + 1, loglevel))
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         nonlocal stopping

@@ -10,6 +10,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED = SEEDS / "000_9e72f1dc0ecd5a08.txt"
+#: names in the user's sample article and the label each must get (read by hand)
+SEED_ENTITIES = (
+    ("Habibollah Sayyari", "PERSON"),
+    ("Benny Gantz", "PERSON"),
+    ("Hezbollah", "ORG"),
+    ("Hamas", "ORG"),
+    ("Popular Mobilisation Forces", "ORG"),
+    ("Iran", "GPE"),
+    ("Israel", "GPE"),
+    ("Tehran", "GPE"),
+)
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,8 @@ from typing import Any
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
-from streams.settings import STAGES, Settings
+from streams.pipeline import STAGES
+from streams.settings import Settings
 from streams.topics import stage_topics
 
 # kafka-python cannot decode Faust's custom assignor metadata and warns on every describe;

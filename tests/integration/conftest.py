@@ -26,6 +26,7 @@ from streams.ops import kafka as local_kafka
 from streams.ops.admin import create_topics
 from streams.pipeline import STAGES
 from streams.settings import Settings
+from streams.worker import worker_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,18 +86,7 @@ class Pipeline:
         name = name or stage
         log = open(self.tmp / f"worker-{name}.log", "ab")  # closed with the process
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streams.cli",
-                "worker",
-                "--stage",
-                stage,
-                "--web-port",
-                str(web_port or _free_port()),
-                "--loglevel",
-                "warn",
-            ],
+            worker_command(stage, web_port or _free_port(), "warn"),
             env=self.env,
             cwd=ROOT,
             stdout=log,
@@ -185,62 +175,60 @@ class Pipeline:
             return list(STAGES)
         return [n for n in STAGES if n in running]
 
-    def wait_joined(self, stages: Sequence[str] | None = None, timeout: float = 180) -> None:
-        """Until each stage's consumer group is Stable with a member, read from the broker."""
+    def _poll(self, what: str, timeout: float, pending: Callable[[Any], dict[str, Any]]) -> None:
+        """Ask the broker (through a LagMonitor) every half second until `pending(monitor)`,
+        the stages not there yet, is empty; fail with what is still pending at the deadline."""
         from streams.ops.lag import LagMonitor
 
-        wanted = list(stages or self._running_stages())
         monitor = LagMonitor(self.settings)
         deadline = time.monotonic() + timeout
         try:
-            while True:
-                states = {}
-                for stage in wanted:
-                    group = self.settings.group(stage)
-                    try:
-                        info = monitor.admin.describe_groups([group]).get(group, {})
-                    except KafkaError as exc:  # the coordinator is still loading: ask again
-                        info = {"group_state": type(exc).__name__}
-                    states[stage] = (info.get("group_state"), len(info.get("members") or []))
-                if all(state == "Stable" and members > 0 for state, members in states.values()):
-                    return
-                if time.monotonic() > deadline:
-                    raise AssertionError(
-                        f"groups not joined within {timeout}s: {states}\n{self.logs()}"
-                    )
+            while (left := pending(monitor)) and time.monotonic() < deadline:
                 time.sleep(0.5)
         finally:
             monitor.close()
+        if left:
+            raise AssertionError(f"{what} within {timeout}s: {left}\n{self.logs()}")
+
+    def wait_joined(self, stages: Sequence[str] | None = None, timeout: float = 180) -> None:
+        """Until each stage's consumer group is Stable with a member, read from the broker."""
+        wanted = list(stages or self._running_stages())
+
+        def not_joined(monitor: Any) -> dict[str, Any]:
+            left = {}
+            for stage in wanted:
+                group = self.settings.group(stage)
+                try:
+                    info = monitor.admin.describe_groups([group]).get(group, {})
+                except KafkaError as exc:  # the coordinator is still loading: ask again
+                    info = {"group_state": type(exc).__name__}
+                state, members = info.get("group_state"), len(info.get("members") or [])
+                if state != "Stable" or members == 0:
+                    left[stage] = (state, members)
+            return left
+
+        self._poll("groups not joined", timeout, not_joined)
 
     def wait_drained(self, stages: Sequence[str] | None = None, timeout: float = 300) -> None:
         """Until each stage's group has committed its input up to the end offsets: nothing is
         left for it to process (read from the broker, not guessed from a pause)."""
-        from streams.ops.lag import LagMonitor
+        from streams.ops.lag import partition_lags
 
         wanted = list(stages or self._running_stages())
-        monitor = LagMonitor(self.settings)
-        deadline = time.monotonic() + timeout
-        try:
-            while True:
-                behind: dict[str, Any] = {}
-                for stage in wanted:
-                    try:
-                        snap = monitor.snapshot(stage)
-                    except KafkaError as exc:
-                        behind[stage] = type(exc).__name__
-                        continue
-                    lag = sum(end - (snap.committed.get(p) or 0) for p, end in snap.ends.items())
-                    if lag > 0:
-                        behind[stage] = lag
-                if not behind:
-                    return
-                if time.monotonic() > deadline:
-                    raise AssertionError(
-                        f"stages not drained within {timeout}s: {behind}\n{self.logs()}"
-                    )
-                time.sleep(0.5)
-        finally:
-            monitor.close()
+
+        def behind(monitor: Any) -> dict[str, Any]:
+            left: dict[str, Any] = {}
+            for stage in wanted:
+                try:
+                    lag = sum(partition_lags(monitor.snapshot(stage)).values())
+                except KafkaError as exc:
+                    left[stage] = type(exc).__name__
+                    continue
+                if lag > 0:
+                    left[stage] = lag
+            return left
+
+        self._poll("stages not drained", timeout, behind)
 
     def logs(self, tail: int | None = 3000) -> str:
         return "\n".join(

@@ -162,22 +162,17 @@ def test_lag_exporter_serves_gauges_and_a_status_page_integration(pipeline) -> N
         if chromium is None:
             pytest.fail("chromium is not installed: `make test` installs it (make system-test)")
         shot = pipeline.tmp / "status.png"
+
+        def headless(profile: str, *args: str) -> list[str]:
+            return [
+                chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", f"--user-data-dir={pipeline.tmp / profile}",
+                "--virtual-time-budget=5000", *args, f"http://127.0.0.1:{port}/",
+            ]  # fmt: skip
+
         dom = subprocess.run(
-            [
-                chromium,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={pipeline.tmp / 'chrome'}",
-                "--virtual-time-budget=5000",
-                "--dump-dom",
-                f"http://127.0.0.1:{port}/",
-            ],
+            headless("chrome", "--dump-dom"),
             capture_output=True,
             timeout=120,
             check=False,
@@ -188,22 +183,7 @@ def test_lag_exporter_serves_gauges_and_a_status_page_integration(pipeline) -> N
         )
         assert "invalid_json" in html  # the dead letter is listed
         subprocess.run(
-            [
-                chromium,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={pipeline.tmp / 'chrome2'}",
-                "--virtual-time-budget=5000",
-                "--window-size=1280,900",
-                f"--screenshot={shot}",
-                f"http://127.0.0.1:{port}/",
-            ],
+            headless("chrome2", "--window-size=1280,900", f"--screenshot={shot}"),
             capture_output=True,
             timeout=120,
             check=False,

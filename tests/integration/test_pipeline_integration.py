@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from schemas import DeadLetter, EnrichedArticle, RawArticle, decode, encode
-from tests.conftest import SEED
+from tests.conftest import SEED, SEED_ENTITIES
 
 pytestmark = pytest.mark.integration
 
@@ -32,16 +32,7 @@ def test_seed_comes_out_enriched_once_integration(pipeline) -> None:
     assert rec.language.code == "en"
     assert "JOIN NOW" not in rec.text and "mailing list" not in rec.text and "©" not in rec.text
     labels = {e.name: e.label for e in rec.entities}
-    for name, label in [
-        ("Habibollah Sayyari", "PERSON"),
-        ("Benny Gantz", "PERSON"),
-        ("Hezbollah", "ORG"),
-        ("Hamas", "ORG"),
-        ("Popular Mobilisation Forces", "ORG"),
-        ("Iran", "GPE"),
-        ("Israel", "GPE"),
-        ("Tehran", "GPE"),
-    ]:
+    for name, label in SEED_ENTITIES:
         assert labels.get(name) == label, (name, labels.get(name))
     for e in rec.entities:
         for m in e.mentions:

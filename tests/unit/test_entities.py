@@ -7,7 +7,7 @@ import pytest
 from schemas import LanguageArticle, LanguageInfo, RawArticle
 from streams.processors import gazetteer
 from streams.processors.entities import EntityExtractor
-from tests.conftest import run_stages
+from tests.conftest import SEED_ENTITIES, run_stages
 
 
 @pytest.fixture(scope="module")
@@ -26,16 +26,7 @@ def _by_name(rec):  # type: ignore[no-untyped-def]
 
 def test_seed_entities(seed_enriched) -> None:  # type: ignore[no-untyped-def]
     ents = _by_name(seed_enriched)
-    for name, label in [
-        ("Habibollah Sayyari", "PERSON"),
-        ("Benny Gantz", "PERSON"),
-        ("Hezbollah", "ORG"),
-        ("Hamas", "ORG"),
-        ("Popular Mobilisation Forces", "ORG"),
-        ("Iran", "GPE"),
-        ("Israel", "GPE"),
-        ("Tehran", "GPE"),
-    ]:
+    for name, label in SEED_ENTITIES:
         assert ents[name].label == label
     assert "Sayyari" not in ents and ents["Habibollah Sayyari"].count == 4
     assert ents["Houthis"].label != "PERSON"
