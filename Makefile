@@ -11,7 +11,7 @@ chaos: install
 	$(BIN)/newswire kafka start
 	NEWSWIRE_CHAOS_ARTICLES=1500 NEWSWIRE_CHAOS_MALFORMED=100 NEWSWIRE_CHAOS_KILLS=2 $(BIN)/python -m pytest -s tests/integration/test_chaos_integration.py tests/unit/test_fuzz.py
 
-.PHONY: system system-test chaos bench-clients bench-pipeline install run test test-unit test-integration lint schemas kafka-start kafka-stop bench bench-clean bench-language bench-entities compose-check clean
+.PHONY: mutation mutation-report planted-bugs system system-test chaos bench-clients bench-pipeline install run test test-unit test-integration lint schemas kafka-start kafka-stop bench bench-clean bench-language bench-entities compose-check clean
 
 # the language stage's n-gram tables, built from lingua's published models (pip download)
 NGRAMS := streams/models/ngrams/meta.json
@@ -49,10 +49,25 @@ run: install
 	$(BIN)/newswire run
 
 test: system-test install
-	$(BIN)/ruff check streams schemas examples bench tests
+	$(BIN)/ruff check streams schemas examples bench tests tools
 	$(BIN)/mypy
 	$(BIN)/newswire kafka start
 	$(BIN)/python -m pytest tests
+	$(BIN)/python tools/planted_bugs.py
+
+# mutation testing (mutmut) over the wiring, schemas, lag judgement, boilerplate rules and
+# entity spans: the score per module, every survivor, the equivalents and why. Results are
+# cached in mutants/ (changed functions are run again); `rm -rf mutants` for a clean run.
+mutation: install
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/python tools/mutation_report.py --min 85
+
+mutation-report:
+	$(BIN)/python tools/mutation_report.py --min 85
+
+# small bugs planted one at a time in a copy of the code; each must fail a unit test
+planted-bugs: install
+	$(BIN)/python tools/planted_bugs.py
 
 test-unit: install
 	$(BIN)/python -m pytest tests/unit tests/agents

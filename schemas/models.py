@@ -64,6 +64,8 @@ def normalize_url(url: str) -> str:
     """The canonical form of an article URL: lower-case scheme and host, no default port,
     no fragment, no tracking parameters, no trailing slash on the path."""
     parts = urlsplit(url.strip())
+    if not parts.scheme and not parts.netloc:  # "example.com/a": a host without a scheme
+        parts = urlsplit("//" + url.strip())
     scheme = (parts.scheme or "http").lower()
     host = (parts.hostname or "").lower()
     if parts.port and not (

@@ -110,7 +110,7 @@ def judge(before: Snapshot, now: Snapshot) -> Verdict:
     return Verdict(status, total, round(rate, 2), lags)
 
 
-class LagMonitor:
+class LagMonitor:  # pragma: no mutate block (broker I/O; integration tests)
     """Reads offsets with kafka-python's admin client and a group-less consumer."""
 
     def __init__(self, settings: Settings, stages: tuple[str, ...] = STAGES) -> None:

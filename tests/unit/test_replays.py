@@ -56,3 +56,47 @@ def test_replays_are_dropped_and_distinct_messages_kept() -> None:
     assert out.first_time(
         0, b"a", upgraded
     )  # the same article through a new release: written again
+
+
+def _article(n: int, version: str = "0.2.0") -> CleanArticle:
+    stamp = TraceStamp(stage="clean", version=version, at=datetime(2026, 1, 1, tzinfo=UTC), ms=1.0)
+    first = TraceStamp(stage="x", version="0.0.1", at=datetime(2026, 1, 1, tzinfo=UTC), ms=1.0)
+    return CleanArticle(id=f"a{n}", text="t", content_hash=f"h{n}", trace=[first, stamp])
+
+
+def test_fingerprints_spelled_out() -> None:
+    out = ReplayFilter(Settings(), "articles.enriched")
+    # the last stamp's release counts, not the first's
+    assert out.fingerprint_of(_article(1, "0.9.0")) == "h1:0.9.0"
+    assert out.fingerprint({}) == ":" and out.fingerprint({"trace": []}) == ":"
+    assert out.fingerprint({"content_hash": None, "trace": [{}]}) == ":"
+    dlq = ReplayFilter(Settings(), "articles.dlq", dead_letters=True)
+    keyed = orjson.loads(encode(_letter(b"k", b"{bad", 5)))
+    import hashlib
+
+    digest = hashlib.sha256(keyed["value"].encode()).hexdigest()
+    assert dlq.fingerprint(keyed) == f"clean:articles.raw:{digest}"
+    unkeyed = orjson.loads(encode(_letter(None, b"{bad", 5)))
+    assert dlq.fingerprint(unkeyed) == "clean:articles.raw:1:5"
+    assert dlq.fingerprint({"key": "a2V5"}) == f"None:None:{hashlib.sha256(b'').hexdigest()}"
+
+
+def test_unkeyed_output_records_are_never_filtered() -> None:
+    out = ReplayFilter(Settings(), "articles.enriched")
+    art = _article(1)
+    assert out.first_time(0, None, art) and out.first_time(0, None, art)
+
+
+def test_memory_is_per_partition_and_holds_exactly_the_window() -> None:
+    out = ReplayFilter(Settings(), "articles.enriched", window=3)
+    arts = [_article(n) for n in range(4)]
+    for a in arts[:3]:
+        assert out.first_time(0, a.id.encode(), a)
+    assert out.first_time(1, b"a0", arts[0])  # another partition: its own memory
+    # three remembered: all three are still replays
+    assert not out.first_time(0, b"a0", arts[0])
+    # a fourth pushes out the least recently seen (a1: a0 was just seen again)
+    assert out.first_time(0, b"a3", arts[3])
+    assert not out.first_time(0, b"a0", arts[0])
+    assert not out.first_time(0, b"a2", arts[2])
+    assert out.first_time(0, b"a1", arts[1])

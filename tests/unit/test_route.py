@@ -199,3 +199,66 @@ def test_good_records_keep_their_partition_and_are_keyed_by_article_id() -> None
     ]
     outs = _runner(Scripted()).route(msgs)
     assert [(o.dead, o.partition, o.key) for o in outs] == [(False, 0, b"id0"), (False, 3, b"id3")]
+
+
+def test_dead_letters_say_what_failed_and_when() -> None:
+    proc = Scripted(batch_error=RuntimeError("bug"), one_error={"b": KeyError()})
+    value = _raw("x" * 50)
+    outs = _runner(proc, limit=len(value) - 1).route([_msg(value, 0), _msg(_raw("b"), 1)])
+    too_large, failed = (decode(o.value, DeadLetter) for o in outs)
+    assert (
+        too_large.error
+        == f"the message has {len(value):,} bytes, over the limit of {len(value) - 1:,}"
+    )
+    assert (
+        too_large.failed_at == AT and too_large.stage == "toy" and too_large.topic == "articles.raw"
+    )
+    # an exception without a message is named by its type
+    assert failed.error == "KeyError: " and failed.error_type == "processing_failed"
+
+
+def test_a_dead_letter_for_any_exception() -> None:
+    from streams.routing import dead_letter
+
+    before = datetime.now(UTC)
+    letter = dead_letter("toy", _msg(b"v", 7, b"k"), ValueError())
+    assert letter.error_type == "ValueError" and letter.error == "ValueError"
+    assert letter.failed_at.tzinfo is not None and letter.failed_at >= before
+    assert (letter.offset, letter.key, letter.value) == (7, b"k", b"v")
+    named = dead_letter("toy", _msg(b"v", 7), EmptyText("no text"), now=AT)
+    assert (named.error_type, named.error, named.failed_at) == ("empty_text", "no text", AT)
+
+
+def test_a_record_with_an_empty_id_is_keyed_by_the_message_key() -> None:
+    proc = Scripted(returned={"a": {"text": "A", "content_hash": "h", "id": ""}})
+    outs = _runner(proc).route(
+        [_msg(_raw("a"), 0, b"producer"), _msg(_raw("b", id="b-id"), 1, b"p")]
+    )
+    assert [o.key for o in outs] == [b"producer", b"b-id"]
+
+
+def test_bypass_stamps_and_validates() -> None:
+    from schemas import LanguageArticle
+    from streams.routing import bypass
+
+    clean = CleanArticle(id="a", text="t", content_hash="h")
+    with pytest.raises(ValueError, match="the entities stage cannot be left out"):
+        bypass(stage("entities"), [clean])
+    out = bypass(stage("language"), [clean])
+    assert isinstance(out[0], LanguageArticle)
+    assert [(s.stage, s.ms) for s in out[0].trace] == [("language:bypass", 0.0)]
+    assert out[0].trace[0].at.tzinfo is not None
+
+
+def test_a_stage_appends_its_stamp_to_the_upstream_trace() -> None:
+    from schemas import LanguageArticle, TraceStamp
+    from streams.routing import carry
+
+    earlier = TraceStamp(stage="clean", version="0.1.0", at=AT, ms=2.0)
+    clean = CleanArticle(id="a", text="t", content_hash="h", trace=[earlier], url="https://e.com/a")
+    now = TraceStamp(stage="language", version="0.2.0", at=AT, ms=1.0)
+    additions = {"language": {"code": "en", "confidence": 0.9, "detector": "test"}}
+    out = carry(LanguageArticle, clean, additions, now)
+    assert isinstance(out, LanguageArticle)
+    assert out.trace == [earlier, now] and clean.trace == [earlier]
+    assert out.url == "https://e.com/a" and out.id == "a"

@@ -174,3 +174,76 @@ def test_bytes_fields_round_trip_exactly(raw: bytes) -> None:
     wire = orjson.loads(encode(decode(_letter(key=base64.b64encode(raw).decode()), DeadLetter)))
     assert base64.b64decode(wire["key"]) == raw
     assert decode(_letter(key=wire["key"], value=None), DeadLetter).key == raw
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://Example.com:80/", "http://example.com/"),  # default port dropped
+        ("https://x.org:443/a", "https://x.org/a"),
+        ("http://x.org:443/", "http://x.org:443/"),  # another scheme's default is kept
+        ("https://x.org:80/", "https://x.org:80/"),
+        ("https://x.org:8443/p//", "https://x.org:8443/p"),  # trailing slashes go
+        ("http://x.org", "http://x.org/"),  # an empty path is "/"
+        ("//h.org/a", "http://h.org/a"),  # no scheme: http
+        ("example.com/a", "http://example.com/a"),  # no scheme and no slashes: still a host
+        ("  https://x.org/a  ", "https://x.org/a"),
+        ("http://x.org/?a=&b=1", "http://x.org/?a=&b=1"),  # blank values kept
+        ("http://x.org/?b=2&a=1&fbclid=z&utm_campaign=y", "http://x.org/?a=1&b=2"),
+        ("http://x.org/%7Euser?q=%C3%A9", "http://x.org/%7Euser?q=%C3%A9"),
+    ],
+)
+def test_url_normalization_cases(url: str, expected: str) -> None:
+    assert normalize_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "text", "expected"),
+    [
+        # the first 16 hex digits of SHA-256 of "url:" + the normalized URL, else of "text:" +
+        # the NFC text with its whitespace collapsed (values computed once, by hand)
+        ("https://example.com/story?utm_source=x", "ignored", "740b6188400ea6b2"),
+        ("  ", "Same  text\n here", "6453f2288ec39f29"),
+        (None, "Same text here", "6453f2288ec39f29"),
+        (None, None, "1658fae457c16fc1"),
+        ("http://EXAMPLE.com", None, "927865669d7f178b"),
+    ],
+)
+def test_article_ids_are_documented_hashes(
+    url: str | None, text: str | None, expected: str
+) -> None:
+    assert article_id_for(url, text) == expected
+
+
+def test_validation_errors_are_described_by_field_and_counted() -> None:
+    from pydantic import BaseModel, ValidationError
+
+    from schemas.wire import describe_validation_error
+
+    class Six(BaseModel):
+        a: int
+        b: int
+        c: int
+        d: int
+        e: int
+        f: int
+
+    with pytest.raises(ValidationError) as six:
+        Six.model_validate({})
+    text = describe_validation_error(six.value)
+    assert text.startswith("a: Field required; b: Field required; ")
+    assert text.endswith("e: Field required; and 1 more")
+    assert "f:" not in text
+
+    class Nested(BaseModel):
+        items: list[int]
+
+    with pytest.raises(ValidationError) as one:
+        Nested.model_validate({"items": [1, "x"]})
+    assert describe_validation_error(one.value) == (
+        "items.1: Input should be a valid integer, unable to parse string as an integer"
+    )
+
+    with pytest.raises(ValidationError) as whole:
+        Nested.model_validate("not a dict")
+    assert describe_validation_error(whole.value).startswith("record: ")

@@ -1,0 +1,168 @@
+"""Where a name is in the text: the span and offset code of the entities stage (pure, no
+models). A span is trimmed of determiners, possessives and punctuation, never crosses a line
+break, and in sports results and standings tables places and lone names become teams.
+
+Offsets are Python string indices into the clean body (code points), end exclusive."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from streams.processors import gazetteer
+
+# determiners a model sometimes takes into a name, per language ("El Salvador" and "Los
+# Angeles" keep theirs: Spanish determiners are only trimmed in Spanish text)
+_DETERMINERS = {
+    "en": "the|a|an",
+    "fr": "le|la|les|l'|l’|un|une|des",
+    "de": "der|die|das|den|dem|des|ein|eine",
+    "es": "el|la|los|las|un|una",
+    "it": "il|lo|la|gli|le|l'|l’|un|una",
+    "pt": "o|a|os|as|um|uma",
+    "nl": "de|het|een",
+}
+_LEADING = {
+    lang: re.compile(rf"^(?:{dets})\s+|^[\W_]+", re.I) for lang, dets in _DETERMINERS.items()
+}
+_LEADING_PUNCT = re.compile(r"^[\W_]+")
+# possessives, and trailing punctuation but the period of an abbreviation ("U.S.", "Inc.",
+# "Fla."): a capital and at most three small letters, or initials
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_TRAILING_PUNCT = re.compile(r"[\W_]+$")
+_ABBREVIATION = re.compile(r"(?:\b[A-Z][a-z]{0,3}|[A-Z]\.[A-Z])$")
+
+
+@dataclass
+class RawMention:
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+def trim(text: str, start: int, end: int, language: str = "en") -> tuple[int, int]:
+    """The span without leading determiners or punctuation, trailing possessives or
+    punctuation (an abbreviation keeps its period)."""
+    span = text[start:end]
+    leading = _LEADING.get(language, _LEADING_PUNCT)
+    changed = True
+    while changed and span:
+        changed = False
+        m = leading.match(span)
+        if m and m.end() < len(span):
+            start += m.end()
+            span = span[m.end() :]
+            changed = True
+        m = _POSSESSIVE.search(span) or _TRAILING_PUNCT.search(span)
+        if m and m.start() > 0:
+            cut = m.start()
+            if span[cut] == "." and _ABBREVIATION.search(span[:cut]):
+                cut += 1  # the abbreviation keeps its period
+            if cut < len(span):
+                end -= len(span) - cut
+                span = span[:cut]
+                changed = True
+    return start, end
+
+
+def is_caps_line(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end != -1 else len(text)]
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) > 12 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def one_line(text: str, start: int, end: int) -> tuple[int, int]:
+    """A name never runs across a line break (a line is a paragraph, a heading or a table
+    row): of a span that does, the line piece with the most letters."""
+    if "\n" not in text[start:end]:
+        return start, end
+    best, best_letters, pos = (start, start), 0, start
+    for piece in text[start:end].split("\n"):
+        letters = sum(ch.isalpha() for ch in piece)
+        if letters > best_letters:
+            best, best_letters = (pos, pos + len(piece)), letters
+        pos += len(piece) + 1
+    s, e = best
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def overlaps(a: RawMention, b: RawMention) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+_SCORE = re.compile(r"(?<![\d./:-])\b\d{1,3}-\d{1,3}\b(?![./:-]?\d)")
+_MATCH_WORDS = re.compile(
+    r"\b(beat|beats|drew with|drew|draw with|lost to|defeated|vs\.?|halftime|half-time|innings"
+    r"|goals?|points)\b",
+    re.I,
+)
+_NUMERIC_TOKEN = re.compile(r"^[(]?\d[\d.,:/-]*[)]?$")
+_DATE_TOKEN = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}/\d{1,2}/\d{2,4}$")
+_CAP_RUN = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+
+
+def line_of(text: str, pos: int) -> tuple[int, int]:
+    s = text.rfind("\n", 0, pos) + 1
+    e = text.find("\n", pos)
+    return s, (e if e != -1 else len(text))
+
+
+def is_results_line(line: str) -> bool:
+    """A sports result or standings row: a score, or a row that is mostly numbers."""
+    words = line.split()
+    if not words or len(words) > 30:
+        return False
+    numbers = sum(1 for w in words if _NUMERIC_TOKEN.match(w) and not _DATE_TOKEN.match(w))
+    if _SCORE.search(line) and _MATCH_WORDS.search(line):
+        return True
+    return numbers >= 3 and numbers >= 0.5 * len(words) and len(words) <= 16
+
+
+_NOT_A_TEAM_LABEL = frozenset({"PRODUCT", "WORK_OF_ART", "EVENT", "FAC", "LAW", "LANGUAGE"})
+
+
+def sports_teams(text: str, mentions: list[RawMention]) -> list[RawMention]:
+    """In results lines and standings tables, places and single names are teams (ORG), and
+    the capitalised names that start a table row are teams too."""
+    out: list[RawMention] = []
+    results_lines: dict[int, bool] = {}
+    for m in mentions:
+        s, e = line_of(text, m.start)
+        if s not in results_lines:
+            results_lines[s] = is_results_line(text[s:e])
+        in_parens = text[max(s, m.start - 2) : m.start].endswith("(") or text[
+            max(s, m.start - 2) : m.start
+        ].endswith("( ")
+        # a country stays a place (national teams are named for it); a city, county or a
+        # lone name in a results row is a club
+        if (
+            results_lines[s]
+            and not in_parens
+            and m.label in {"GPE", "LOC", "PERSON", "NORP"}
+            and (m.label != "PERSON" or len(m.text.split()) == 1)
+            and not gazetteer.country_code(m.text, cities=False, language="en", inflected=False)
+        ):
+            m = RawMention(m.start, m.end, m.text, "ORG")
+        out.append(m)
+    # unlabelled team names at the start of table rows
+    offset = 0
+    for line in text.split("\n"):
+        if is_results_line(line) and not _SCORE.search(line):
+            head = _CAP_RUN.match(line)
+            if head and not any(ch.isdigit() for ch in head.group(0)):
+                start, end = offset + head.start(), offset + head.end()
+                same = [i for i, m in enumerate(out) if (m.start, m.end) == (start, end)]
+                for i in same:  # the name that starts a table row is a team, not a product
+                    if out[i].label in _NOT_A_TEAM_LABEL:
+                        out[i] = RawMention(start, end, out[i].text, "ORG")
+                if not any(m.start < end and start < m.end for m in out):
+                    out.append(RawMention(start, end, head.group(0), "ORG"))
+        offset += len(line) + 1
+    return sorted(out, key=lambda m: m.start)

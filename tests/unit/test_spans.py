@@ -1,0 +1,233 @@
+"""Span and offset code of the entities stage, without a model: every expected offset below
+was counted by hand on the text beside it."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.processors.spans import (
+    RawMention,
+    is_caps_line,
+    is_results_line,
+    line_of,
+    one_line,
+    overlaps,
+    sports_teams,
+    trim,
+)
+
+#          0         1         2         3         4
+#          0123456789012345678901234567890123456789012345678
+ENVOY = "The United States' envoy met the Kremlin's aide."
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "language", "expected"),
+    [
+        (0, 18, "en", (4, 17)),  # "The United States'" -> "United States"
+        (33, 42, "en", (33, 40)),  # "Kremlin's" -> "Kremlin"
+        (4, 17, "en", (4, 17)),  # already clean: unchanged
+        (33, 44, "en", (33, 44)),  # "Kremlin's a": nothing at either end to trim
+        (32, 40, "en", (33, 40)),  # " Kremlin": leading space
+        (28, 42, "en", (33, 40)),  # " the Kremlin's": space, determiner and possessive
+        (40, 48, "en", (41, 47)),  # "'s aide." -> "s aide": leading quote, trailing period
+    ],
+)
+def test_trim_in_a_known_sentence(
+    start: int, end: int, language: str, expected: tuple[int, int]
+) -> None:
+    assert trim(ENVOY, start, end, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Le Monde", "fr", (3, 8)),
+        ("Le Monde", "en", (0, 8)),  # French determiners only in French text
+        ("la Paz", "es", (3, 6)),
+        ("La Paz", "en", (0, 6)),
+        ("The", "en", (0, 3)),  # a determiner alone stays (nothing would be left)
+        ("...", "en", (0, 3)),  # punctuation alone stays
+        ("U.S.", "en", (0, 4)),  # the period of an abbreviation stays
+        ("Smith Inc.", "en", (0, 10)),
+        ('"Acme",', "en", (1, 5)),  # a quote after a short capitalised word is not a period
+        ("Acme Inc.,", "en", (0, 9)),  # the comma goes, the abbreviation's period stays
+        ("Mr.", "en", (0, 3)),
+        ("N.Y.", "en", (0, 4)),
+        ("Paris.", "en", (0, 5)),  # a word of five letters is not an abbreviation
+        ("the end.", "en", (4, 7)),
+        ("Acme’s", "en", (0, 4)),  # typographic apostrophe
+        ("Acme'", "en", (0, 4)),
+        ("Acme", "xx", (0, 4)),  # a language without determiners: punctuation only
+        ("(Acme)", "xx", (1, 5)),
+        ("the the Acme", "en", (8, 12)),  # trimmed again until nothing changes
+    ],
+)
+def test_trim_ends(text: str, language: str, expected: tuple[int, int]) -> None:
+    assert trim(text, 0, len(text), language) == expected
+
+
+def test_trim_default_language_is_english() -> None:
+    assert trim("The Hague", 0, 9) == (4, 9)
+
+
+#            0          1           2
+#            01 234567890123456 78
+TWO_LINES = "a\nBritish Airways\nx"
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "expected"),
+    [
+        (TWO_LINES, 0, 19, (2, 17)),  # the line with the most letters
+        (TWO_LINES, 2, 17, (2, 17)),  # no line break inside: unchanged
+        ("Paris\nLondon", 0, 12, (6, 12)),  # the longer piece wins
+        ("London\nParis", 0, 12, (0, 6)),
+        ("Rome\nOslo", 0, 9, (0, 4)),  # a tie: the first
+        ("  Rome \n1 2", 0, 11, (2, 6)),  # spaces around the piece taken off
+        ("x\n\nAb  \n", 0, 8, (3, 5)),
+    ],
+)
+def test_one_line(text: str, start: int, end: int, expected: tuple[int, int]) -> None:
+    assert one_line(text, start, end) == expected
+
+
+def test_caps_lines() -> None:
+    banner = "Intro.\nBREAKING NEWS FROM PARIS TODAY\nBody text here."
+    start = banner.index("PARIS")
+    assert is_caps_line(banner, start, start + 5)
+    assert not is_caps_line(banner, 0, 5)  # "Intro." line
+    # at most twelve letters: too short to call shouting
+    assert not is_caps_line("AB CDEFGHIJKL", 0, 2)
+    assert is_caps_line("AB CDEFGHIJKLM", 0, 2)
+    # more than four in five letters upper case
+    assert is_caps_line("ABCDEFGHIJKLMNOPqrst", 0, 3) is False  # exactly 0.8
+    assert is_caps_line("ABCDEFGHIJKLMNOPQrst", 0, 3) is True
+    # the last line, without a line break after it
+    assert is_caps_line("body\nRESULTS OF THE VOTE", 5, 12)
+    assert not is_caps_line("RESULTS OF THE VOTE\nbody text of the article", 20, 24)
+
+
+def test_line_of() -> None:
+    text = "ab\ncde\nf"
+    assert line_of(text, 0) == (0, 2)
+    assert line_of(text, 4) == (3, 6)
+    assert line_of(text, 3) == (3, 6)
+    assert line_of(text, 7) == (7, 8)
+
+
+def test_overlaps_is_strict_at_the_edges() -> None:
+    a = RawMention(0, 5, "Paris", "GPE")
+    assert overlaps(a, RawMention(4, 8, "s an", "X"))
+    assert not overlaps(a, RawMention(5, 8, " an", "X"))
+    assert not overlaps(RawMention(5, 8, " an", "X"), a)
+    assert overlaps(a, RawMention(0, 1, "P", "X"))
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Arsenal 2-1 Chelsea in a tight match with two goals", True),  # score + match word
+        ("Arsenal 2-1 Chelsea", False),  # a score without a match word, few numbers
+        ("Arsenal beat Chelsea", False),  # a match word without a score
+        ("Everton 3 0 1 2 7", True),  # a standings row
+        ("Everton 3 0 1 plus a lot of words after them", False),  # numbers not half the words
+        ("1 2 3", True),
+        ("1 2 x", False),  # only two numbers
+        ("On 2024-05-01 and 3/4/2024 at 5", False),  # dates are not numbers
+        ("", False),
+        ("Team 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15", True),  # 16 words
+        ("Team 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16", False),  # 17 words: prose-length
+        ("Won 3-1 " + "word " * 27 + "goals", True),  # 30 words
+        ("Won 3-1 " + "word " * 28 + "goals", False),  # 31 words: too long to be a result
+        ("(3) 4, 5", True),  # bracketed and punctuated numbers
+    ],
+)
+def test_results_lines(line: str, expected: bool) -> None:
+    assert is_results_line(line) is expected
+
+
+#        0         1         2         3         4         5
+#        0123456789012345678901234567890123456789012345678901234
+TABLE = "Standings after round 9:\nEverton 3 0 1 2 7\nLeeds United 2 1 1 5 4\n"
+
+
+def test_table_rows_start_with_teams_at_hand_counted_offsets() -> None:
+    out = sports_teams(TABLE, [])
+    assert [(m.start, m.end, m.text, m.label) for m in out] == [
+        (25, 32, "Everton", "ORG"),
+        (43, 55, "Leeds United", "ORG"),
+    ]
+    assert TABLE[25:32] == "Everton" and TABLE[43:55] == "Leeds United"
+
+
+def test_a_product_at_the_start_of_a_row_becomes_a_team() -> None:
+    out = sports_teams(TABLE, [RawMention(25, 32, "Everton", "PRODUCT")])
+    assert [(m.start, m.end, m.label) for m in out] == [(25, 32, "ORG"), (43, 55, "ORG")]
+
+
+def test_a_mention_overlapping_a_row_head_keeps_its_place() -> None:
+    out = sports_teams(TABLE, [RawMention(43, 48, "Leeds", "GPE")])
+    # Leeds (a city in a results row) becomes a club; no second team over the same words
+    assert [(m.start, m.end, m.text, m.label) for m in out] == [
+        (25, 32, "Everton", "ORG"),
+        (43, 48, "Leeds", "ORG"),
+    ]
+
+
+#        0         1         2         3         4         5         6
+#        0123456789012345678901234567890123456789012345678901234567890123
+RESULT = "Report.\nLiverpool beat Leeds 2-1 as Salah and Mohamed Salah scored goals (Egypt)\n"
+
+
+def test_results_line_places_and_lone_names_are_teams() -> None:
+    mentions = [
+        RawMention(8, 17, "Liverpool", "GPE"),
+        RawMention(23, 28, "Leeds", "LOC"),
+        RawMention(36, 41, "Salah", "PERSON"),
+        RawMention(46, 59, "Mohamed Salah", "PERSON"),
+        RawMention(74, 79, "Egypt", "GPE"),
+        RawMention(0, 6, "Report", "GPE"),  # not on a results line
+    ]
+    out = {(m.start, m.text): m.label for m in sports_teams(RESULT, mentions)}
+    assert out == {
+        (8, "Liverpool"): "ORG",
+        (23, "Leeds"): "ORG",
+        (36, "Salah"): "ORG",  # a lone name in a results row
+        (46, "Mohamed Salah"): "PERSON",  # a full name stays a person
+        (74, "Egypt"): "GPE",  # in brackets (and a country)
+        (0, "Report"): "GPE",
+    }
+    assert [m.start for m in sports_teams(RESULT, mentions)] == [0, 8, 23, 36, 46, 74]
+
+
+def test_a_country_in_a_results_row_stays_a_place() -> None:
+    text = "France beat Spain 2-1 in the final"
+    out = sports_teams(
+        text, [RawMention(0, 6, "France", "GPE"), RawMention(12, 17, "Spain", "GPE")]
+    )
+    assert [m.label for m in out] == ["GPE", "GPE"]
+
+
+@pytest.mark.parametrize("before", ["(", "( "])
+def test_a_place_in_brackets_after_a_name_stays_a_place(before: str) -> None:
+    text = f"Smith {before}Leeds) won 2-1 with two goals"
+    start = len("Smith ") + len(before)
+    out = sports_teams(text, [RawMention(start, start + 5, "Leeds", "GPE")])
+    assert out[0].label == "GPE"
+
+
+def test_other_labels_are_left_alone_on_results_lines() -> None:
+    text = "Arsenal beat Chelsea 2-1 at the Emirates Stadium"
+    out = sports_teams(text, [RawMention(32, 48, "Emirates Stadium", "FAC")])
+    assert [(m.start, m.label) for m in out] == [(32, "FAC")]
+
+
+def test_a_row_head_with_a_digit_is_not_a_team() -> None:
+    assert sports_teams("Group 1 2 3 4 5", []) == [sports_teams("Group 1 2 3 4 5", [])[0]]
+    assert sports_teams("A1 Team 2 3 4 5", []) == []
+
+
+def test_score_lines_get_no_row_head_teams() -> None:
+    # a results line with a score is a match report, not a table row
+    assert sports_teams("Arsenal beat Chelsea 2-1 with goals", []) == []
