@@ -18,6 +18,7 @@ from schemas.errors import (
 from schemas.models import (
     SCHEMA_VERSION,
     CleanArticle,
+    CleanQuality,
     DeadLetter,
     EnrichedArticle,
     Entity,
@@ -37,6 +38,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "BadInput",
     "CleanArticle",
+    "CleanQuality",
     "DeadLetter",
     "EmptyText",
     "EnrichedArticle",

@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_MAJOR = SCHEMA_VERSION.split(".")[0]
 
 #: query parameters that only track a click and never change the article
@@ -155,6 +155,30 @@ class RemovedSpan(BaseModel):
     reason: str
 
 
+class CleanQuality(BaseModel):
+    """How sure the clean stage is that ``text`` is the article, all of it and only it (new in
+    1.1). The stage never drops an article for looking unusual: when it cannot find a body of
+    prose it keeps the text it has and says so here."""
+
+    confidence: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="1 for a clear body of prose; 0.4 for a list, table or other non-prose "
+        "article kept whole; 0.2 when every line looked like boilerplate and all were kept",
+    )
+    method: Literal["body", "whole_text", "all_lines", "html_main", "html_text"] = Field(
+        description="body: the densest run of prose lines; whole_text: no prose run, every "
+        "line not recognised as boilerplate kept; all_lines: every non-empty line kept; "
+        "html_main: trafilatura's main text; html_text: the page's visible text through the "
+        "plain-text path"
+    )
+    flags: list[str] = Field(
+        default_factory=list,
+        description="what made the stage unsure: no_prose_run, all_lines_kept, short (under "
+        "30 words), little_kept (under a third of the candidate lines' words kept)",
+    )
+
+
 class TraceStamp(BaseModel):
     """One stage's stamp on a record."""
 
@@ -181,6 +205,9 @@ class CleanArticle(Record):
     input_format: Literal["text", "html"] = "text"
     metadata: dict[str, str] = Field(default_factory=dict)
     trace: list[TraceStamp] = Field(default_factory=list)
+    clean: CleanQuality | None = Field(
+        default=None, description="how sure the clean stage is of the body (new in 1.1)"
+    )
 
 
 class LanguageCandidate(BaseModel):

@@ -15,6 +15,7 @@ import argparse
 import ast
 import difflib
 import json
+import re
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -49,11 +50,13 @@ class Equivalent:
     used: bool = False
 
     def matches(self, m: Mutant) -> bool:
+        """The mutant's function, the original text in its removed line, and one of the
+        mutated texts (``a || b``) in its added line but not in the removed one."""
         return (
-            m.function == self.function
+            m.exit_code in SURVIVED
+            and m.function == self.function
             and self.before in m.removed
-            and self.after in m.added
-            and m.exit_code in SURVIVED
+            and any(a in m.added and a not in m.removed for a in self.after.split(" || "))
         )
 
 
@@ -76,8 +79,11 @@ def function_sources(path: Path) -> dict[str, str]:
 
 
 def one_line_diff(orig: str, mutant: str) -> tuple[str, str]:
-    a = [line.strip() for line in orig.splitlines()[1:]]  # the def line carries the name
-    b = [line.strip() for line in mutant.splitlines()[1:]]
+    """The lines a mutant changed, each side joined into one line (the def's own name, which
+    mutmut numbers, left out of the comparison)."""
+    name = re.compile(r"__mutmut_(orig|\d+)\b")
+    a = [name.sub("", line).strip() for line in orig.splitlines()]
+    b = [name.sub("", line).strip() for line in mutant.splitlines()]
     removed, added = [], []
     for line in difflib.ndiff(a, b):
         if line.startswith("- "):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from schemas import NewswireError
@@ -45,6 +45,43 @@ async def route_with_retries(
     raise AssertionError("unreachable")
 
 
+Send = Callable[..., Awaitable[Any]]
+
+
+async def send_batch(
+    stage: str,
+    outs: Sequence[Outgoing],
+    send: Send,
+    send_dead: Send,
+    dedup: Any = None,
+    dlq_dedup: Any = None,
+) -> tuple[int, int, int]:
+    """Send a routed batch: each record keyed by article id to the same partition number as
+    its input (per-article order holds end to end), each dead letter to the dead-letter topic
+    on its source's partition number (a replay's copy lands where the first did), a replay
+    that a filter has already seen not at all; then wait until the broker acknowledged every
+    send. Counts the metrics and returns (sent, dead letters sent, replays dropped)."""
+    pending = []
+    sent = dead = dropped = 0
+    for o in outs:
+        seen = dlq_dedup if o.dead else dedup
+        if seen is not None and not seen.first_time(o.partition, o.key, o.record):
+            dropped += 1
+            metrics.DUPLICATES.labels(stage).inc()
+            log.warning("%s: replay not sent again (key %r, dead letter: %s)", stage, o.key, o.dead)
+            continue
+        target = send_dead if o.dead else send
+        pending.append(await target(key=o.key, value=o.value, partition=o.partition))
+        if o.dead:
+            dead += 1
+            metrics.DEAD_LETTERS.labels(stage, getattr(o.record, "error_type", "unknown")).inc()
+        else:
+            sent += 1
+            metrics.RECORDS_OUT.labels(stage).inc()
+    await asyncio.gather(*pending)
+    return sent, dead, dropped
+
+
 def incoming(event: Any) -> Incoming:
     m = event.message
     return Incoming(m.topic, m.partition, m.offset, m.key, m.value)
@@ -61,8 +98,9 @@ def attach(
     batch_ms: int,
     dedup: Any = None,
     dlq_dedup: Any = None,
-) -> Any:
-    """Register the stage's agent on a Faust app and return it."""
+) -> Any:  # pragma: no mutate block (Faust wiring: tests/integration run it on a broker)
+    """Register the stage's agent on a Faust app and return it: the Faust side only; what it
+    does with a batch is route_with_retries and send_batch, tested without Faust."""
 
     def raw_topic(name: str) -> Any:
         return app.topic(
@@ -78,45 +116,11 @@ def attach(
             started = time.perf_counter()
             metrics.RECORDS_IN.labels(runner.stage.name).inc(len(events))
             outs = await route_with_retries(runner, [incoming(e) for e in events])
-            pending = []
+            await send_batch(
+                runner.stage.name, outs, sink_topic.send, dlq_topic.send, dedup, dlq_dedup
+            )
+            metrics.BATCH_SECONDS.labels(runner.stage.name).observe(time.perf_counter() - started)
             for o in outs:
-                if o.dead:
-                    if dlq_dedup is not None and not dlq_dedup.first_time(
-                        o.partition, o.key, o.record
-                    ):
-                        metrics.DUPLICATES.labels(runner.stage.name).inc()
-                        log.warning(
-                            "%s: replayed dead letter not sent again (key %r)",
-                            runner.stage.name,
-                            o.key,
-                        )
-                        continue
-                    # the source's partition number, so a replay's copy lands where the first did
-                    pending.append(
-                        await dlq_topic.send(key=o.key, value=o.value, partition=o.partition)
-                    )
-                elif dedup is not None and not dedup.first_time(o.partition, o.key, o.record):
-                    metrics.DUPLICATES.labels(
-                        runner.stage.name
-                    ).inc()  # already on the output topic: a replay
-                    log.warning(
-                        "%s: replayed record not sent again (key %r)", runner.stage.name, o.key
-                    )
-                else:
-                    # same partition number as the input: per-article order holds end to end
-                    pending.append(
-                        await sink_topic.send(key=o.key, value=o.value, partition=o.partition)
-                    )
-            await asyncio.gather(*pending)
-            elapsed = time.perf_counter() - started
-            metrics.BATCH_SECONDS.labels(runner.stage.name).observe(elapsed)
-            for o in outs:
-                if o.dead:
-                    metrics.DEAD_LETTERS.labels(
-                        runner.stage.name, getattr(o.record, "error_type", "unknown")
-                    ).inc()
-                else:
-                    metrics.RECORDS_OUT.labels(runner.stage.name).inc()
                 yield o
 
     process.__name__ = f"{runner.stage.name}_agent"

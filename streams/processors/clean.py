@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import orjson
 
-from schemas import BadInput, EmptyText, RawArticle, RemovedSpan, TooLarge
+from schemas import BadInput, CleanQuality, EmptyText, RawArticle, RemovedSpan, TooLarge
 from streams.processors.boilerplate import (
     Line,
     boilerplate_reason,
@@ -201,6 +201,34 @@ class Extraction:
     text: str
     removed: list[RemovedSpan]
     header: Header
+    quality: CleanQuality = field(
+        default_factory=lambda: CleanQuality(confidence=1.0, method="body")
+    )
+
+
+#: an article under this many words is flagged "short"
+SHORT_ARTICLE_WORDS = 30
+
+
+def _quality(lines: list[Line], keep: set[int], method: str, confidence: float) -> CleanQuality:
+    """Confidence and flags for a text-path extraction: a clear prose body keeps the
+    confidence it was given, lowered when little of the page's candidate text was kept."""
+    kept_words = sum(lines[i].words for i in keep)
+    candidate_words = sum(ln.words for ln in lines if ln.reason is None)
+    flags = []
+    if method == "whole_text":
+        flags.append("no_prose_run")
+    elif method == "all_lines":
+        flags.append("all_lines_kept")
+    if kept_words < SHORT_ARTICLE_WORDS:
+        flags.append("short")
+    if method == "body" and kept_words * 3 < candidate_words:
+        flags.append("little_kept")
+        confidence = min(confidence, 0.6)
+    if method == "body":
+        prose = sum(lines[i].words for i in keep if lines[i].prose)
+        confidence = min(confidence, 0.5 + 0.5 * prose / max(kept_words, 1))
+    return CleanQuality(confidence=round(confidence, 2), method=method, flags=flags)  # type: ignore[arg-type]
 
 
 def _group_removed(lines: list[Line], keep: set[int], header: Header) -> list[RemovedSpan]:
@@ -256,8 +284,21 @@ def extract_text(text: str) -> Extraction:
     if end <= start:
         start, end = 0, len(lines)
     end = cut_at_end_marker(lines, start, end)
+    method, confidence = "body", 1.0
+    if sum(ln.score for ln in lines[start:end]) <= 0:
+        # no run of prose anywhere: a list, a table, a calendar, a caption. The article is
+        # every line not recognised as boilerplate (the header lines are still read below).
+        method, confidence, start, end = "whole_text", 0.4, 0, len(lines)
     keep = {ln.index for ln in lines[start:end] if ln.reason is None and ln.words > 0}
     header = read_header(lines, start)
+    if method == "whole_text":
+        keep -= set(header.used)
+        if not any(lines[i].words for i in keep):
+            keep = {ln.index for ln in lines if ln.reason is None and ln.words > 0}
+    if not any(any(ch.isalnum() for ch in lines[i].text) for i in keep):
+        # every line looked like boilerplate: keep them all rather than lose the article
+        method, confidence = "all_lines", 0.2
+        keep = {ln.index for ln in lines if ln.words > 0}
     # a lead paragraph that the header reading did not claim, right above the body, is body
     for ln in reversed(lines[:start]):
         if ln.words == 0:
@@ -274,7 +315,8 @@ def extract_text(text: str) -> Extraction:
             out.append("\n\n" if gap or i - prev > 1 else "\n")
         out.append(lines[i].text)
         prev = i
-    return Extraction("".join(out), _group_removed(lines, keep, header), header)
+    quality = _quality(lines, keep, method, confidence)
+    return Extraction("".join(out), _group_removed(lines, keep, header), header, quality)
 
 
 def _html_to_lines(html: str) -> str:
@@ -471,7 +513,8 @@ def extract_html(html: str, url: str | None) -> Extraction:
     fallback = extract_text(repair(_html_to_lines(html))) if word_count(main) < 60 else None
     # too little from trafilatura (or nothing): take the text path's body instead
     if fallback is not None and word_count(main) < max(30, 0.3 * word_count(fallback.text)):
-        result = Extraction(fallback.text, fallback.removed, header)
+        quality = fallback.quality.model_copy(update={"method": "html_text"})
+        result = Extraction(fallback.text, fallback.removed, header, quality)
         for field_name in ("title", "source", "section", "published_at"):
             if getattr(header, field_name) is None:
                 setattr(header, field_name, getattr(fallback.header, field_name))
@@ -484,7 +527,17 @@ def extract_html(html: str, url: str | None) -> Extraction:
             kept.append(para)
         elif reason != "empty":
             removed.append(RemovedSpan(text=para, reason=reason))
-    return Extraction("\n".join(kept), removed, header)
+    text = "\n".join(kept)
+    if not any(ch.isalnum() for ch in text):
+        # trafilatura found nothing the patterns left: the page's text through the text path
+        # (which keeps what it has rather than nothing)
+        fallback = fallback or extract_text(repair(_html_to_lines(html)))
+        quality = fallback.quality.model_copy(update={"method": "html_text"})
+        return Extraction(fallback.text, fallback.removed, header, quality)
+    words = word_count(text)
+    flags = ["short"] if words < SHORT_ARTICLE_WORDS else []
+    quality = CleanQuality(confidence=0.9 if words >= 60 else 0.7, method="html_main", flags=flags)
+    return Extraction(text, removed, header, quality)
 
 
 def clean_fields(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS) -> dict[str, Any]:
@@ -502,7 +555,9 @@ def clean_fields(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS) -> dict
         result = extract_text(repair(body))
         input_format = "text"
     if not any(ch.isalnum() for ch in result.text):
-        raise EmptyText("no article text was found in the input")
+        # only an input without a letter or digit gets here: the text path keeps every line
+        # rather than lose an article it cannot make out
+        raise EmptyText("the input has no letters or digits")
     h = result.header
     return {
         "source": raw.source or h.source,
@@ -515,6 +570,7 @@ def clean_fields(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS) -> dict
         "content_hash": content_hash(result.text),
         "input_format": input_format,
         "metadata": dict(raw.metadata),
+        "clean": result.quality,
     }
 
 

@@ -340,7 +340,7 @@ class EntityExtractor:
                 merged = merge_mentions(
                     mentions, gazetteer_mentions(text, places=False), lang, from_misc
                 )
-                found[i] = (sports_teams(text, merged), name)
+                found[i] = (sports_teams(text, merged, lang), name)
         out = []
         for i, a in enumerate(articles):
             mentions, ner_model = found[i]

@@ -128,7 +128,7 @@ def is_results_line(line: str) -> bool:
 _NOT_A_TEAM_LABEL = frozenset({"PRODUCT", "WORK_OF_ART", "EVENT", "FAC", "LAW", "LANGUAGE"})
 
 
-def sports_teams(text: str, mentions: list[RawMention]) -> list[RawMention]:
+def sports_teams(text: str, mentions: list[RawMention], language: str = "en") -> list[RawMention]:
     """In results lines and standings tables, places and single names are teams (ORG), and
     the capitalised names that start a table row are teams too."""
     out: list[RawMention] = []
@@ -147,7 +147,7 @@ def sports_teams(text: str, mentions: list[RawMention]) -> list[RawMention]:
             and not in_parens
             and m.label in {"GPE", "LOC", "PERSON", "NORP"}
             and (m.label != "PERSON" or len(m.text.split()) == 1)
-            and not gazetteer.country_code(m.text, cities=False, language="en", inflected=False)
+            and not gazetteer.country_code(m.text, cities=False, language=language, inflected=False)
         ):
             m = RawMention(m.start, m.end, m.text, "ORG")
         out.append(m)

@@ -125,3 +125,31 @@ def test_publish_of_a_thousand_records_counts_add_up_integration(pipeline, tmp_p
     assert len(letters) == 100
     kinds = sorted({decode(m.value, DeadLetter).error_type for m in letters})
     assert kinds == ["invalid_json", "invalid_record"]
+
+
+def test_unusual_articles_come_out_enriched_not_dead_lettered_integration(pipeline) -> None:
+    """A list, a table, a live blog, a caption, a brief and a page of nothing but boilerplate
+    lines, in several languages: each comes out enriched, flagged when the clean stage was
+    unsure, and nothing goes to the dead-letter topic."""
+    from streams.client import Publisher
+    from tests.conftest import UNUSUAL_ARTICLES
+
+    texts = {**UNUSUAL_ARTICLES, "all-boilerplate": "Home\nShare\nSubscribe now\n© 2025"}
+    articles = {name: RawArticle(text=text, id=f"unusual-{name}") for name, text in texts.items()}
+    pipeline.start("all")
+    with Publisher(pipeline.settings) as pub:
+        for a in articles.values():
+            pub.publish(a)
+    messages = pipeline.read("enriched", count=len(articles), timeout=240, drain=True)
+    letters = pipeline.read("dlq", drain=True, timeout=60)
+    assert [decode(m.value, DeadLetter).error for m in letters] == []
+    out = {r.id: r for r in (decode(m.value, EnrichedArticle) for m in messages)}
+    assert sorted(out) == sorted(a.id for a in articles.values()), pipeline.logs()
+    for name, a in articles.items():
+        rec = out[a.id]
+        assert rec.clean is not None and rec.text.strip(), name
+        assert rec.language.code != "", name
+    assert out["unusual-calendar"].clean.method == "whole_text"
+    assert out["unusual-all-boilerplate"].clean.flags == ["all_lines_kept", "short"]
+    assert out["unusual-live-blog"].language.code == "fr"
+    assert out["unusual-caption"].language.code == "ru"

@@ -8,7 +8,7 @@ from schemas import CleanArticle, EmptyText, RawArticle, TooLarge
 from streams.processors.boilerplate import REASONS, RULES, Rule, boilerplate_reason
 from streams.processors.clean import split_authors
 from streams.processors.text import repair
-from tests.conftest import run_stages
+from tests.conftest import BRIEF, CALENDAR, CAPTION, LIVE, STANDINGS, run_stages
 
 
 def clean(raw: RawArticle, max_chars: int = 400_000) -> CleanArticle:
@@ -92,9 +92,75 @@ def test_too_large_is_refused_not_truncated() -> None:
         clean(RawArticle(text="word " * 1000), max_chars=1000)
 
 
-def test_text_without_article_is_empty() -> None:
-    with pytest.raises(EmptyText):
-        clean(RawArticle(text="Home\nShare\n© 2024"))
+def test_a_page_of_nothing_but_boilerplate_is_kept_and_flagged_not_dropped() -> None:
+    out = clean(RawArticle(text="Home\nShare\n© 2024"))
+    assert out.text == "Home\nShare\n© 2024"
+    assert out.clean is not None and out.clean.method == "all_lines"
+    assert out.clean.confidence == 0.2 and "all_lines_kept" in out.clean.flags
+
+
+@pytest.mark.parametrize("text", ["— … ·\n***", "\u200b\u200b", "-- \n ** \n"])
+def test_only_an_input_without_letters_or_digits_is_empty(text: str) -> None:
+    with pytest.raises(EmptyText, match="no letters or digits"):
+        clean(RawArticle(text=text))
+
+
+@pytest.mark.parametrize(
+    ("text", "must_keep", "method"),
+    [
+        (
+            CALENDAR,
+            [
+                "March 16: Australian Grand Prix, Melbourne",
+                "April 20: Saudi Arabian Grand Prix, Jeddah",
+            ],
+            "whole_text",
+        ),
+        (
+            STANDINGS,
+            ["1. Bayern München 12 10 2 0 38:9 32", "4. Borussia Dortmund 12 6 3 3 22:17 21"],
+            "body",
+        ),
+        (
+            LIVE,
+            [
+                "10h02 Le Premier ministre arrive à Matignon.",
+                "11h05 Fin de la réunion, pas d'annonce.",
+            ],
+            "whole_text",
+        ),
+        (CAPTION, ["пожарные тушат склад в Подмосковье"], "all_lines"),
+        (BRIEF, ["el Banco Central mantiene los tipos de interés sin cambios."], "body"),
+    ],
+    ids=["calendar", "standings", "live-blog", "caption", "brief"],
+)
+def test_articles_that_are_not_prose_are_kept_and_say_how(
+    text: str, must_keep: list[str], method: str
+) -> None:
+    out = clean(RawArticle(text=text))
+    for line in must_keep:
+        assert line in out.text
+    assert out.clean is not None and out.clean.method == method
+    # found without a body of prose: less than sure, and saying why
+    if method != "body":
+        assert out.clean.confidence <= 0.4 and out.clean.flags
+
+
+def test_a_clear_article_is_confident() -> None:
+    out = clean(RawArticle(text=SEED_TEXT_FOR_QUALITY))
+    assert out.clean is not None and out.clean.method == "body" and out.clean.confidence >= 0.9
+    assert out.clean.flags == []
+
+
+SEED_TEXT_FOR_QUALITY = (
+    "Ministers agree new budget after long night of talks\n\n"
+    + "The finance ministers of the member states agreed on a new budget on Tuesday after "
+    "talks that ran through the night, officials said. "
+    * 3
+    + "\n\n"
+    + "The agreement still needs the approval of the national parliaments, which are expected "
+    "to vote on it before the end of the year, according to the officials. " * 2
+)
 
 
 def test_bylines() -> None:

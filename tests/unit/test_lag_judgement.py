@@ -101,3 +101,57 @@ def test_exit_code_thresholds_are_strictly_above() -> None:
     rows = [_row("OK", lag=10, seconds=5.0)]
     assert exit_code(rows, max_lag=10) == 0 and exit_code(rows, max_lag=9) == 2
     assert exit_code(rows, max_seconds=5.0) == 0 and exit_code(rows, max_seconds=4.9) == 2
+
+
+def test_rate_is_records_committed_per_second_rounded_to_hundredths() -> None:
+    before = snap({0: 0, 1: 0}, {0: 10, 1: 10}, 1, 100.0)
+    now = snap({0: 1, 1: 1}, {0: 10, 1: 10}, 1, 103.0)
+    assert judge(before, now).rate == 0.67  # 2 records in 3 s
+    # less than a second apart still gives a rate
+    assert judge(before, snap({0: 1, 1: 0}, {0: 10, 1: 10}, 1, 100.5)).rate == 2.0
+    # the same instant: no rate, and no verdict of STALLED or WARN either
+    same = judge(before, snap({0: 0, 1: 0}, {0: 12, 1: 10}, 1, 100.0))
+    assert (same.rate, same.status) == (0.0, "OK")
+
+
+def test_half_a_second_without_progress_is_stalled() -> None:
+    before = snap({0: 5}, {0: 10}, 1, 100.0)
+    assert judge(before, snap({0: 5}, {0: 10}, 1, 100.5)).status == "STALLED"
+
+
+def test_a_partition_new_since_the_last_snapshot() -> None:
+    # partition 1 appeared with 3 records and nothing committed: the backlog grew from 5 to
+    # 8 while the group committed on partition 0, so WARN, not OK
+    before = snap({0: 5}, {0: 10}, 1, 100.0)
+    now = snap({0: 6, 1: None}, {0: 11, 1: 3}, 1, 101.0)
+    verdict = judge(before, now)
+    assert verdict.partitions == {0: 5, 1: 3} and verdict.lag == 8
+    assert verdict.status == "WARN"
+
+
+def test_a_backlog_with_nothing_committed_before_is_counted_from_zero() -> None:
+    before = snap({0: None}, {0: 4}, 1, 100.0)
+    now = snap({0: 1}, {0: 4}, 1, 101.0)  # 4 behind then, 3 now: shrinking
+    assert judge(before, now).status == "OK"
+    growing = snap({0: 1}, {0: 6}, 1, 101.0)  # 4 then 5
+    assert judge(before, growing).status == "WARN"
+
+
+def test_a_rewound_offset_never_counts_below_zero_in_the_earlier_backlog() -> None:
+    # before: committed past the end (a truncated topic): an earlier backlog of 0, not -2
+    before = snap({0: 12}, {0: 10}, 1, 100.0)
+    now = snap({0: 13}, {0: 14}, 1, 101.0)
+    assert judge(before, now).status == "WARN"  # from 0 to 1 behind while committing
+
+
+def test_a_new_partition_counts_nothing_in_the_earlier_backlog() -> None:
+    # partition 1 did not exist: its earlier backlog is 0, so 5 -> 6 is growth
+    before = snap({0: 5}, {0: 10}, 1, 100.0)
+    now = snap({0: 6, 1: 0}, {0: 11, 1: 1}, 1, 101.0)
+    assert judge(before, now).status == "WARN"
+
+
+def test_nothing_committed_before_means_the_backlog_started_at_offset_zero() -> None:
+    before = snap({0: None}, {0: 4}, 1, 100.0)  # 4 behind
+    now = snap({0: 1}, {0: 5}, 1, 101.0)  # still 4 behind: steady, OK
+    assert judge(before, now).status == "OK"

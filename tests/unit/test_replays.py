@@ -100,3 +100,10 @@ def test_memory_is_per_partition_and_holds_exactly_the_window() -> None:
     assert not out.first_time(0, b"a0", arts[0])
     assert not out.first_time(0, b"a2", arts[2])
     assert out.first_time(0, b"a1", arts[1])
+
+
+def test_the_same_content_under_two_keys_is_two_records() -> None:
+    out = ReplayFilter(Settings(), "articles.enriched")
+    art = _article(1)
+    assert out.first_time(0, b"one", art) and out.first_time(0, b"two", art)
+    assert not out.first_time(0, b"one", art)

@@ -96,7 +96,7 @@ def test_bad_messages_are_dead_lettered_in_place(clean_runner: StageRunner, seed
         _msg(None, 4),
         _msg(orjson.dumps({"text": "x" * 4990}), 5),
         _msg(orjson.dumps({"text": "word " * 500}), 6),
-        _msg(orjson.dumps({"text": "Home\nMenu\n© 2024"}), 7),
+        _msg(orjson.dumps({"text": "— ·\n***"}), 7),  # no letter or digit at all
         _msg(good, 8),
     ]
     outs = clean_runner.route(msgs)
@@ -262,3 +262,100 @@ def test_a_stage_appends_its_stamp_to_the_upstream_trace() -> None:
     assert isinstance(out, LanguageArticle)
     assert out.trace == [earlier, now] and clean.trace == [earlier]
     assert out.url == "https://e.com/a" and out.id == "a"
+
+
+class Returns:
+    """A processor that returns what it is told for every record, whatever the batch."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def warm_up(self) -> None:
+        pass
+
+    def process(self, batch: list[RawArticle]) -> Any:
+        return self.value(batch)
+
+
+@pytest.mark.parametrize(
+    ("returned", "error"),
+    [
+        (lambda b: [], "RuntimeError: toy: the processor returned 0 results for 1 records"),
+        (
+            lambda b: ["text"] * len(b),
+            "TypeError: toy: a processor returns dicts of additions or errors, not str",
+        ),
+        (
+            lambda b: [{"text": 5, "content_hash": "h"}] * len(b),
+            "CleanArticle: text: Input should be a valid string",
+        ),
+    ],
+)
+def test_a_processor_breaking_its_contract_dead_letters_with_the_reason(
+    returned: Any, error: str
+) -> None:
+    outs = _runner(Returns(returned)).route([_msg(_raw("a"), 0), _msg(_raw("b"), 1)])
+    assert all(o.dead for o in outs)
+    assert decode(outs[0].value, DeadLetter).error == error
+
+
+def test_timing_per_record_and_what_is_observed() -> None:
+    seen: list[tuple[str, int, float]] = []
+    ticks = iter([1.0, 1.5])
+    r = StageRunner(
+        TOY,
+        Scripted(),
+        max_message_bytes=10_000,
+        observe=lambda *a: seen.append(a),
+        clock=lambda: next(ticks),
+        now=lambda: AT,
+    )
+    outs = r.route([_msg(_raw(t), i) for i, t in enumerate("abc")])
+    assert seen == [("toy", 3, 0.5)]
+    # half a second over three records, in milliseconds to three places
+    assert decode(outs[0].value, CleanArticle).trace[0].ms == 166.667
+
+
+def test_observed_metrics_per_batch_and_per_record() -> None:
+    from streams.ops import metrics
+    from streams.routing import _observe_metrics
+
+    def value(name: str) -> float:
+        return metrics.REGISTRY.get_sample_value(name, {"stage": "obs"}) or 0.0
+
+    before = [value(n) for n in ("newswire_batch_size_sum", "newswire_processing_seconds_sum",
+                                 "newswire_processing_seconds_count")]  # fmt: skip
+    _observe_metrics("obs", 4, 2.0)
+    after = [value(n) for n in ("newswire_batch_size_sum", "newswire_processing_seconds_sum",
+                                "newswire_processing_seconds_count")]  # fmt: skip
+    assert [a - b for a, b in zip(after, before, strict=True)] == [4.0, 2.0, 4.0]
+    _observe_metrics("obs", 0, 1.0)  # an empty batch: no per-record observations
+    assert value("newswire_processing_seconds_count") == after[2]
+
+
+def test_runner_passes_its_options_on() -> None:
+    seen: list[Any] = []
+    r = runner(stage("clean"), Settings(), processor=Scripted(), observe=lambda *a: seen.append(a))
+    r.route([_msg(_raw("a"), 0)])
+    assert seen and seen[0][:2] == ("clean", 1)
+
+
+def test_a_bypass_whose_additions_do_not_validate_is_a_processing_failure() -> None:
+    from schemas.errors import ProcessingFailed
+    from streams.routing import bypass
+
+    broken = StageDef(
+        name="broken",
+        consumes="raw",
+        produces="clean",
+        input_model=RawArticle,
+        output_model=CleanArticle,
+        processor="tests.unit.test_route:Scripted",
+        web_port=7002,
+        loads="nothing",
+        summary="fails",
+        bypass=lambda r: {"text": 5, "content_hash": "h"},
+    )
+    out = bypass(broken, [RawArticle(text="a")])
+    assert isinstance(out[0], ProcessingFailed)
+    assert str(out[0]) == "text: Input should be a valid string"

@@ -191,6 +191,8 @@ def test_bytes_fields_round_trip_exactly(raw: bytes) -> None:
         ("http://x.org/?a=&b=1", "http://x.org/?a=&b=1"),  # blank values kept
         ("http://x.org/?b=2&a=1&fbclid=z&utm_campaign=y", "http://x.org/?a=1&b=2"),
         ("http://x.org/%7Euser?q=%C3%A9", "http://x.org/%7Euser?q=%C3%A9"),
+        ("file:///tmp/a", "file:///tmp/a"),  # a scheme without a host stays as it is
+        ("mailto:a@b.org", "mailto:a@b.org"),
     ],
 )
 def test_url_normalization_cases(url: str, expected: str) -> None:
@@ -247,3 +249,34 @@ def test_validation_errors_are_described_by_field_and_counted() -> None:
     with pytest.raises(ValidationError) as whole:
         Nested.model_validate("not a dict")
     assert describe_validation_error(whole.value).startswith("record: ")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (None, "the message has no value (null or tombstone)"),
+        (b"\xff", "not valid UTF-8 at byte 0: invalid start byte"),
+        (b"{", "not valid JSON: unexpected end of data: line 1 column 2 (char 1)"),
+        (b"[1]", "expected a JSON object, got list"),
+    ],
+)
+def test_decode_errors_word_for_word(data: bytes | None, message: str) -> None:
+    with pytest.raises(Exception) as err:
+        decode(data, RawArticle)
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize("release", ["1.0", "1.1"])
+def test_every_release_of_this_major_is_still_readable(release: str) -> None:
+    from schemas.compat import RELEASES, check
+
+    assert check(RELEASES / release) == []
+
+
+def test_a_removed_field_is_an_incompatibility() -> None:
+    from schemas.compat import incompatibilities
+
+    old = {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}
+    new = {"type": "object", "properties": {"a": {"type": "string"}}}
+    assert incompatibilities(old, new, "X")
+    assert incompatibilities(old, old, "X") == []

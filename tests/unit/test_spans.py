@@ -61,6 +61,7 @@ def test_trim_in_a_known_sentence(
         ("Acme", "xx", (0, 4)),  # a language without determiners: punctuation only
         ("(Acme)", "xx", (1, 5)),
         ("the the Acme", "en", (8, 12)),  # trimmed again until nothing changes
+        ("A,", "en", (0, 1)),  # one letter and a comma
     ],
 )
 def test_trim_ends(text: str, language: str, expected: tuple[int, int]) -> None:
@@ -86,6 +87,10 @@ TWO_LINES = "a\nBritish Airways\nx"
         ("Rome\nOslo", 0, 9, (0, 4)),  # a tie: the first
         ("  Rome \n1 2", 0, 11, (2, 6)),  # spaces around the piece taken off
         ("x\n\nAb  \n", 0, 8, (3, 5)),
+        ("a\n1", 0, 3, (0, 1)),  # one letter is more than none
+        ("1\n Rome", 0, 7, (3, 7)),  # one leading space
+        ("  \n 1", 0, 5, (0, 0)),  # no letters anywhere: an empty span where it started
+        (" \n ", 1, 3, (1, 1)),
     ],
 )
 def test_one_line(text: str, start: int, end: int, expected: tuple[int, int]) -> None:
@@ -106,6 +111,9 @@ def test_caps_lines() -> None:
     # the last line, without a line break after it
     assert is_caps_line("body\nRESULTS OF THE VOTE", 5, 12)
     assert not is_caps_line("RESULTS OF THE VOTE\nbody text of the article", 20, 24)
+    # the line is found from the span backwards, past any number of lines above it
+    three = "lower case line one\nlower case line two\nSHOUTING ABOUT THE VOTE"
+    assert is_caps_line(three, three.index("VOTE"), len(three))
 
 
 def test_line_of() -> None:
@@ -114,6 +122,7 @@ def test_line_of() -> None:
     assert line_of(text, 4) == (3, 6)
     assert line_of(text, 3) == (3, 6)
     assert line_of(text, 7) == (7, 8)
+    assert line_of("\nab", 2) == (1, 3)  # a line break at the very start
 
 
 def test_overlaps_is_strict_at_the_edges() -> None:
@@ -141,6 +150,7 @@ def test_overlaps_is_strict_at_the_edges() -> None:
         ("Won 3-1 " + "word " * 27 + "goals", True),  # 30 words
         ("Won 3-1 " + "word " * 28 + "goals", False),  # 31 words: too long to be a result
         ("(3) 4, 5", True),  # bracketed and punctuated numbers
+        ("a b c 1 2 3", True),  # exactly half the words are numbers
     ],
 )
 def test_results_lines(line: str, expected: bool) -> None:
@@ -189,6 +199,8 @@ def test_results_line_places_and_lone_names_are_teams() -> None:
         RawMention(74, 79, "Egypt", "GPE"),
         RawMention(0, 6, "Report", "GPE"),  # not on a results line
     ]
+    norp = sports_teams(RESULT, [RawMention(8, 17, "Liverpool", "NORP")])
+    assert norp[0].label == "ORG"
     out = {(m.start, m.text): m.label for m in sports_teams(RESULT, mentions)}
     assert out == {
         (8, "Liverpool"): "ORG",
@@ -231,3 +243,22 @@ def test_a_row_head_with_a_digit_is_not_a_team() -> None:
 def test_score_lines_get_no_row_head_teams() -> None:
     # a results line with a score is a match report, not a table row
     assert sports_teams("Arsenal beat Chelsea 2-1 with goals", []) == []
+
+
+def test_a_row_head_touching_another_mention_is_still_added() -> None:
+    # a mention that ends where the row's name starts, and one that starts where it ends,
+    # do not overlap it
+    before = RawMention(24, 25, "\n", "X")
+    after = RawMention(32, 34, " 3", "X")
+    out = sports_teams(TABLE, [before, after])
+    assert (25, 32, "Everton", "ORG") in [(m.start, m.end, m.text, m.label) for m in out]
+
+
+def test_a_country_is_known_in_the_article_language_only_by_its_own_form() -> None:
+    row = "Deutschland 3 1 0 2 5"
+    de = sports_teams(row, [RawMention(0, 11, "Deutschland", "GPE")], "de")
+    en = sports_teams(row, [RawMention(0, 11, "Deutschland", "GPE")])
+    assert (de[0].label, en[0].label) == ("GPE", "ORG")  # not an English name for a country
+    # an inflected form is not a country's name in a results row ("Франции" is "of France")
+    ru = sports_teams("Франции 3 1 0 2 5", [RawMention(0, 7, "Франции", "GPE")], "ru")
+    assert ru[0].label == "ORG"

@@ -1,0 +1,119 @@
+"""send_batch: where each routed record goes, what a replay filter holds back, that every
+send is awaited before the batch counts as done, and the metrics it counts. The topics'
+send is a recorder; the filters are small stand-ins."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from schemas import CleanArticle, DeadLetter
+from streams.agents.base import send_batch
+from streams.ops import metrics
+from streams.routing import Outgoing
+
+STAGE = "sendtest"
+
+
+def _count(name: str, **labels: str) -> float:
+    return metrics.REGISTRY.get_sample_value(name, {"stage": STAGE, **labels}) or 0.0
+
+
+class Topic:
+    """Records sends; each returns a future that completes when the test says so."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[bytes | None, bytes, int]] = []
+        self.futures: list[asyncio.Future[None]] = []
+
+    async def send(self, *, key: bytes | None, value: bytes, partition: int) -> Any:
+        self.sent.append((key, value, partition))
+        fut = asyncio.get_running_loop().create_future()
+        self.futures.append(fut)
+        return fut
+
+
+class Seen:
+    """A replay filter that has seen the keys it is given."""
+
+    def __init__(self, *keys: bytes) -> None:
+        self.keys = set(keys)
+        self.asked: list[tuple[int, bytes | None]] = []
+
+    def first_time(self, partition: int, key: bytes | None, record: BaseModel) -> bool:
+        self.asked.append((partition, key))
+        return key not in self.keys
+
+
+def _good(key: bytes, partition: int) -> Outgoing:
+    rec = CleanArticle(id=key.decode(), text="t", content_hash="h")
+    return Outgoing(False, key, b"good-" + key, partition, rec)
+
+
+def _dead(key: bytes, partition: int, error_type: str = "invalid_json") -> Outgoing:
+    letter = DeadLetter(
+        stage=STAGE,
+        error_type=error_type,
+        error="e",
+        topic="t",
+        partition=partition,
+        offset=0,
+        failed_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    return Outgoing(True, key, b"dead-" + key, partition, letter)
+
+
+def _run(outs: list[Outgoing], **filters: Any) -> tuple[Topic, Topic, tuple[int, int, int]]:
+    sink, dlq = Topic(), Topic()
+
+    async def go() -> tuple[int, int, int]:
+        task = asyncio.ensure_future(send_batch(STAGE, outs, sink.send, dlq.send, **filters))
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        # not done while the broker has not acknowledged every send
+        assert not task.done()
+        for fut in sink.futures + dlq.futures:
+            fut.set_result(None)
+        return await task
+
+    return sink, dlq, asyncio.run(go())
+
+
+def test_records_and_dead_letters_go_to_their_topics_on_their_partitions() -> None:
+    before = (
+        _count("newswire_records_out_total"),
+        _count("newswire_dead_letters_total", error_type="too_large"),
+    )
+    sink, dlq, counts = _run([_good(b"a", 3), _dead(b"b", 1, "too_large"), _good(b"c", 0)])
+    assert sink.sent == [(b"a", b"good-a", 3), (b"c", b"good-c", 0)]
+    assert dlq.sent == [(b"b", b"dead-b", 1)]
+    assert counts == (2, 1, 0)
+    assert _count("newswire_records_out_total") == before[0] + 2
+    assert _count("newswire_dead_letters_total", error_type="too_large") == before[1] + 1
+
+
+def test_replays_are_held_back_by_their_own_filter() -> None:
+    dups = _count("newswire_duplicates_suppressed_total")
+    dedup, dlq_dedup = Seen(b"a"), Seen(b"b")
+    outs = [_good(b"a", 2), _good(b"b", 2), _dead(b"a", 4), _dead(b"b", 4)]
+    sink, dlq, counts = _run(outs, dedup=dedup, dlq_dedup=dlq_dedup)
+    assert [k for k, _, _ in sink.sent] == [b"b"]  # good "a" was a replay
+    assert [k for k, _, _ in dlq.sent] == [b"a"]  # dead "b" was a replay
+    assert counts == (1, 1, 2)
+    assert dedup.asked == [(2, b"a"), (2, b"b")] and dlq_dedup.asked == [(4, b"a"), (4, b"b")]
+    assert _count("newswire_duplicates_suppressed_total") == dups + 2
+
+
+def test_without_filters_everything_is_sent() -> None:
+    sink, dlq, counts = _run([_good(b"a", 0), _good(b"a", 0), _dead(b"x", 0), _dead(b"x", 0)])
+    assert len(sink.sent) == 2 and len(dlq.sent) == 2 and counts == (2, 2, 0)
+
+
+def test_an_empty_batch_sends_nothing() -> None:
+    async def go() -> tuple[int, int, int]:
+        return await send_batch(STAGE, [], Topic().send, Topic().send)
+
+    assert asyncio.run(go()) == (0, 0, 0)
