@@ -197,7 +197,14 @@ class CleanArticle(Record):
     title: str | None = None
     authors: list[str] = Field(default_factory=list)
     section: str | None = None
-    published_at: Timestamp | None = None
+    published_at: Timestamp | None = Field(
+        default=None, description="publication time in UTC (from the producer, else the page)"
+    )
+    published_offset: str | None = Field(
+        default=None,
+        description='the UTC offset the page gave with the time, e.g. "+01:00" (new in 1.1); '
+        "None when the page gave no zone (the time is then read as UTC)",
+    )
     text: str = Field(description="the clean body; every later offset indexes into it")
     removed: list[RemovedSpan] = Field(default_factory=list)
     content_hash: str = Field(description="sha256 of the clean text")

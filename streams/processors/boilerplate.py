@@ -338,6 +338,12 @@ def looks_like_prose(text: str, words: int) -> bool:
     return bool(stripped) and (stripped[-1] in _CLOSERS or _SENTENCE_STOP.search(text) is not None)
 
 
+#: a boilerplate line's score is -(words + BARRIER): a barrier between regions
+BARRIER = 12.0
+#: a short line that is neither prose nor boilerplate scores -(min(words, OTHER_CAP) + 2)
+OTHER_CAP = 8
+
+
 def score_lines(lines: list[str]) -> list[Line]:
     scored = []
     for i, text in enumerate(lines):
@@ -348,11 +354,11 @@ def score_lines(lines: list[str]) -> list[Line]:
             score = 0.0  # blank lines separate blocks; how many a scraper writes means nothing
         elif reason is not None:
             # a barrier: boilerplate should split regions, not be bridged by them
-            score = -(words + 12.0)
+            score = -(words + BARRIER)
         elif prose:
             score = float(words)
         else:
-            score = -(min(words, 8) + 2.0)
+            score = -(min(words, OTHER_CAP) + 2.0)
         scored.append(Line(i, text, words, reason, prose, score))
     return scored
 

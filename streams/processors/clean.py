@@ -27,6 +27,7 @@ from streams.processors.boilerplate import (
     is_dateline,
     score_lines,
 )
+from streams.processors.dates import find_date
 from streams.processors.text import content_hash, repair, word_count
 
 #: below this many words from trafilatura's fast pass, its full pass (with fallbacks) runs too
@@ -47,17 +48,14 @@ _SOURCE_WORDS = re.compile(
     r"|\w*(agentur|zeitung|nachrichten|presse|rundschau|anzeiger|rundfunk|krant|nieuws)\w*",
     re.I,
 )
-_DATE_PARSE = (
-    "%Y-%m-%d",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%B %d, %Y",
-    "%b %d, %Y",
-    "%d %B %Y",
-    "%d %b %Y",
-    "%d/%m/%Y",
-    "%d.%m.%Y",
+# "Published 2 hours ago", "Updated", "Publié le ...": a date line, whatever its format
+_PUBLISHED = re.compile(
+    r"^(published|updated|posted|publié|mis à jour|veröffentlicht|aktualisiert|publicado"
+    r"|actualizado|pubblicato|aggiornato|опубликовано|обновлено)\b",
+    re.I,
 )
+# a body that opens with its dateline: a place in capitals, then the date, up to the dash
+_OPENING_DATELINE = re.compile(r"^[A-ZÀ-ÞА-ЯЁ][A-ZÀ-ÞА-ЯЁ .'-]{1,40},\s*[^–—]{3,60}?\s[–—-]\s")
 
 
 @dataclass
@@ -67,6 +65,7 @@ class Header:
     source: str | None = None
     authors: list[str] = field(default_factory=list)
     published_at: datetime | None = None
+    published_offset: str | None = None
     used: dict[int, str] = field(default_factory=dict)  # line index -> what it was read as
 
 
@@ -90,44 +89,96 @@ def _is_name(text: str) -> bool:
     )
 
 
-def split_authors(text: str) -> list[str]:
-    """'By A and B', 'A, B & C', 'A, Reuters' -> person names only."""
+_HONORIFIC = re.compile(r"^(dr|prof|mr|mrs|ms|mme|mlle|m|sr|sra|herr|frau)\.?\s+", re.I)
+# job titles in a byline ("Jane Roe, Transport Correspondent"): a piece with one is not a name
+_ROLE = re.compile(
+    r"\b(editor|correspondent|reporter|writer|writers|columnist|staff|contributor|journalist"
+    r"|analyst|chief|senior|envoy[ée]e?|envoyée? spéciale?|rédact(eur|rice)|journaliste"
+    r"|correspondante?|korrespondent(in)?|redakteur(in)?|corresponsal|redactora?|periodista"
+    r"|enviad[oa] especial|redattrice|redattore|corrispondente|inviat[oa]|корреспондент\w*"
+    r"|обозреватель|редактор|repórter|correspondente)\b",
+    re.I,
+)
+_BYLINE_SPLIT = re.compile(
+    r"\s*(?:,|;|&|\||\band\b|\bet\b|\bund\b|\by\b|\be\b|\bи\b|\bi\b)\s*", re.I
+)
+# "By Anna Berg in Brussels": where the writer was is not part of the name
+_WRITING_FROM = re.compile(r"\s+(in|à|aus|en|a|из|в)\s+\S.*$")
+
+
+def _byline(text: str) -> tuple[list[str], str | None]:
+    """The names in a byline line, and the outlet it names, or ([], None) when the line is
+    not a byline: every piece must be a name, a job title or an outlet, and one a name.
+    A line that starts with "By" (or its like) keeps its names whatever else it holds."""
     m = _BY.match(text.strip())
     body = m.group(2) if m else text
-    parts = re.split(r"\s*(?:,|;|&|\band\b|\bet\b|\bund\b|\by\b|\bи\b)\s*", body)
-    return [p.strip(" .") for p in parts if p.strip(" .") and _is_name(p.strip(" ."))]
+    names: list[str] = []
+    source = None
+    for raw_piece in _BYLINE_SPLIT.split(body):
+        piece = _WRITING_FROM.sub("", _HONORIFIC.sub("", raw_piece.strip(" .")))
+        if not piece:
+            continue
+        if _ROLE.search(piece):
+            continue
+        if _is_name(piece):
+            names.append(piece)
+        elif _SOURCE_WORDS.search(piece) or (m and piece[:1].isupper() and len(piece.split()) <= 4):
+            source = piece
+        elif not m:
+            return [], None
+    if not names:
+        return [], None
+    return list(dict.fromkeys(names)), source
 
 
-def _parse_date(text: str) -> datetime | None:
-    cleaned = re.sub(
-        r"^\W*(published|updated|posted|le|am|el|опубликовано)?[:\s]*", "", text, flags=re.I
-    )
-    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", cleaned).strip(" .")
-    for fmt in _DATE_PARSE:
-        for candidate in (cleaned, cleaned[:10], cleaned[:19]):
-            try:
-                return datetime.strptime(candidate, fmt).replace(tzinfo=UTC)
-            except ValueError:
-                continue
-    m = re.search(r"(\d{4})-(\d{2})-(\d{2})", cleaned)
-    if m:
-        try:
-            return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=UTC)
-        except ValueError:
-            return None
+def split_authors(text: str) -> list[str]:
+    """'By A and B', 'A, B & C', 'A, Reuters', 'A, Europe Editor' -> person names only."""
+    return _byline(text)[0]
+
+
+# "Home > Business > Energy", "Accueil / Sport / Football": a site's path to the article
+_CRUMB_SEP = re.compile(r"\s+[>›»/|]\s+")
+
+
+def _breadcrumb(text: str) -> str | None:
+    """The last step of a breadcrumb line (the section), or None."""
+    crumbs = [c.strip() for c in _CRUMB_SEP.split(text.strip())]
+    if len(crumbs) >= 3 and all(c and len(c.split()) <= 4 for c in crumbs):
+        return crumbs[-1]
     return None
+
+
+# words of a site's own interface, never a section name
+_NOT_A_SECTION = re.compile(
+    r"^(menu|home|search|skip\b.*|advertisement|anzeige|publicité|publicidad|pubblicità|"
+    r"реклама|sponsored|loading.*|listen.*|share|print)$",
+    re.I,
+)
+
+
+def _section_like(ln: Line) -> bool:
+    """A kicker or section line: a few words, no sentence, no banner ("Breaking: ...")."""
+    text = ln.text.strip()
+    if not 1 <= ln.words <= 5 or ":" in text or text.endswith((".", "!", "?")):
+        return False
+    if ln.reason not in (None, "navigation") or _NOT_A_SECTION.match(text):
+        return False
+    return not is_dateline(text) and not _is_name(text)
 
 
 def read_header(lines: list[Line], body_start: int) -> Header:
     """Title, section, source, authors and date from the lines above the body.
 
-    The title is the longest headline-like line close to the body (a page's first line often
-    repeats it as "Title - Site", which also names the source); the short line just above it
-    is the section or kicker; name-like lines and "By ..." lines below it are the byline;
-    lines with news-outlet words are the source.
+    Lines that are bylines (names, job titles and outlets) or breadcrumbs ("Home > Business
+    > Energy": the last step is the section) are read first and are never the title. The title
+    is the longest headline-like line close to the body (a page's first line often repeats
+    it as "Title - Site", which also names the source); the short line just above it is the
+    section or kicker; lines with news-outlet words, or a short capitalised line beside the
+    byline, are the source.
     """
     header = Header()
-    candidates = [ln for ln in lines[:body_start] if ln.reason is None and ln.words > 0]
+    above = [ln for ln in lines[:body_start] if ln.words > 0]
+    candidates = [ln for ln in above if ln.reason is None]
     near = candidates[-12:]
     site_from_title: str | None = None
     # "Title - Site" on the first line: the repeated part is the title, the rest the source
@@ -141,12 +192,24 @@ def read_header(lines: list[Line], body_start: int) -> Header:
                     site_from_title = tail
                     header.used[first.index] = "page title"
                     break
+    bylines: dict[int, tuple[list[str], str | None]] = {}
+    for ln in near:
+        if ln.index in header.used:
+            continue
+        crumb = _breadcrumb(ln.text)
+        if crumb is not None:
+            header.section = header.section or crumb
+            header.used[ln.index] = "breadcrumb"
+        elif ln.words <= 14 and not is_dateline(ln.text):
+            names, source = _byline(ln.text)
+            if names:
+                bylines[ln.index] = (names, source)
     titled = [
         ln
         for ln in near
         if 3 <= ln.words <= 40
         and not is_dateline(ln.text)
-        and not _BY.match(ln.text)
+        and ln.index not in bylines
         and not _is_name(ln.text)
         and ln.index not in header.used
     ]
@@ -155,44 +218,67 @@ def read_header(lines: list[Line], body_start: int) -> Header:
         best = max(titled, key=lambda ln: (min(ln.words, 30), ln.index))
         header.title = best.text
         header.used[best.index] = "title"
-        before = [ln for ln in near if ln.index < best.index and ln.index not in header.used]
-        if (
-            before
-            and before[-1].words <= 8
-            and not is_dateline(before[-1].text)
-            and not _is_name(before[-1].text)
-        ):
-            header.section = before[-1].text
-            header.used[before[-1].index] = "section"
+        # the kicker or section: the line just above the title (a menu word counts here)
+        before = [ln for ln in above if ln.index < best.index]
+        if before and header.section is None and before[-1].index not in header.used:
+            kicker = before[-1]
+            if _section_like(kicker) and kicker.index not in bylines:
+                header.section = kicker.text.strip()
+                header.used[kicker.index] = "section"
     for ln in near:
         if ln.index in header.used:
             continue
         text = ln.text
-        if header.published_at is None and is_dateline(text):
-            parsed = _parse_date(text)
-            if parsed is not None:
-                header.published_at = parsed
+        if header.published_at is None and (is_dateline(text) or _PUBLISHED.match(text)):
+            dated = find_date(text)
+            if dated is not None:
+                header.published_at, header.published_offset = dated.at, dated.offset
                 header.used[ln.index] = "date"
                 continue
-        if ln.words <= 12 and (_BY.match(text) or _is_name(text)):
-            names = split_authors(text)
-            if names:
-                header.authors.extend(n for n in names if n not in header.authors)
-                header.used[ln.index] = "byline"
-                # "A, Reuters": the rest may name the source
-                rest = [
-                    p.strip()
-                    for p in re.split(r",", _BY.sub(r"\2", text))
-                    if p.strip() and p.strip() not in names
-                ]
-                if rest and header.source is None and _SOURCE_WORDS.search(rest[-1]):
-                    header.source = rest[-1]
-                continue
+        if ln.index in bylines:
+            names, source = bylines[ln.index]
+            header.authors.extend(n for n in names if n not in header.authors)
+            header.used[ln.index] = "byline"
+            if source and header.source is None:
+                header.source = source
+            continue
         if header.source is None and ln.words <= 6 and _SOURCE_WORDS.search(text):
-            header.source = text
+            header.source = text.strip()
             header.used[ln.index] = "source"
+    if header.source is None and bylines:
+        # a short capitalised line right beside the byline names the outlet
+        # (an agency name alone is often filed as a photo credit: it counts here)
+        for ln in above:
+            if ln.index in header.used or not 1 <= ln.words <= 6:
+                continue
+            b = min(bylines, key=lambda i: abs(i - ln.index))
+            # right beside: nothing but blank lines (or other bylines) in between
+            beside = not any(
+                lines[j].words and j not in bylines
+                for j in range(min(ln.index, b) + 1, max(ln.index, b))
+            )
+            text = ln.text.strip()
+            if (
+                beside
+                and ln.reason in (None, "photo_credit")
+                and text[:1].isupper()
+                and not text.endswith((".", "!", "?", ":"))
+                and not is_dateline(text)
+                and not _PUBLISHED.match(text)
+            ):
+                header.source = text
+                header.used[ln.index] = "source"
+                break
     if header.source is None and site_from_title:
         header.source = site_from_title
+    if header.published_at is None:
+        # a dateline opening the body: "PARIS, 6 déc. (Reuters) –"
+        opening_line = next((ln for ln in lines[body_start:] if ln.words), None)
+        opening = _OPENING_DATELINE.match(opening_line.text) if opening_line else None
+        if opening is not None:
+            dated = find_date(opening.group(0))
+            if dated is not None:
+                header.published_at, header.published_offset = dated.at, dated.offset
     return header
 
 
@@ -464,7 +550,9 @@ def html_metadata(tree: Any) -> Header:
     if not date:
         date = next((t.get("datetime") for t in tree.iter("time") if t.get("datetime")), None)
     if isinstance(date, str):
-        header.published_at = _parse_date(date)
+        dated = find_date(date)
+        if dated is not None:
+            header.published_at, header.published_offset = dated.at, dated.offset
     return header
 
 
@@ -515,7 +603,7 @@ def extract_html(html: str, url: str | None) -> Extraction:
     if fallback is not None and word_count(main) < max(30, 0.3 * word_count(fallback.text)):
         quality = fallback.quality.model_copy(update={"method": "html_text"})
         result = Extraction(fallback.text, fallback.removed, header, quality)
-        for field_name in ("title", "source", "section", "published_at"):
+        for field_name in ("title", "source", "section", "published_at", "published_offset"):
             if getattr(header, field_name) is None:
                 setattr(header, field_name, getattr(fallback.header, field_name))
         header.authors = header.authors or fallback.header.authors
@@ -564,7 +652,10 @@ def clean_fields(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS) -> dict
         "title": raw.title or h.title,
         "authors": h.authors,
         "section": h.section,
-        "published_at": raw.published_at or h.published_at,
+        "published_at": _utc(raw.published_at) or h.published_at,
+        "published_offset": _offset_of(raw.published_at)
+        if raw.published_at
+        else h.published_offset,
         "text": result.text,
         "removed": result.removed,
         "content_hash": content_hash(result.text),
@@ -572,6 +663,22 @@ def clean_fields(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS) -> dict
         "metadata": dict(raw.metadata),
         "clean": result.quality,
     }
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """A producer's time in UTC (a time without a zone is taken as UTC)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _offset_of(moment: datetime) -> str | None:
+    offset = moment.utcoffset()
+    if offset is None:
+        return None
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 class CleanProcessor:

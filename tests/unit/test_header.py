@@ -1,0 +1,113 @@
+"""Header metadata and dates on layouts the seed does not have: breadcrumbs, banners above the
+headline, bylines with job titles and "and", outlets beside the byline, datelines in several
+languages and formats (every expected value written by hand)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from schemas import RawArticle
+from streams.processors.clean import clean_fields, split_authors
+from streams.processors.dates import find_date
+
+BODY = (
+    "The council approved the plan on Tuesday after a debate that lasted most of the "
+    "afternoon, officials said. Work is expected to begin in the spring and to take about two "
+    "years, and residents who opposed it said they would keep raising their concerns."
+)
+
+
+def header(*lines: str) -> dict:
+    return clean_fields(RawArticle(text="\n".join(lines) + "\n\n" + BODY))
+
+
+def test_a_breadcrumb_gives_the_section_and_is_never_the_title() -> None:
+    h = header("Home > Business > Energy", "Wind farm wins approval", "By Lars Nilsson")
+    assert (h["section"], h["title"], h["authors"]) == (
+        "Energy",
+        "Wind farm wins approval",
+        ["Lars Nilsson"],
+    )
+
+
+def test_a_banner_above_the_headline_is_neither_title_nor_section() -> None:
+    h = header("Breaking: Storm warning for the coast", "Tram line approved by the council")
+    assert h["title"] == "Tram line approved by the council" and h["section"] is None
+
+
+def test_a_byline_with_job_titles_and_and() -> None:
+    h = header("Fishing quotas agreed", "Anna Berg, Europe Editor, and Luis Ortega")
+    assert h["authors"] == ["Anna Berg", "Luis Ortega"] and h["title"] == "Fishing quotas agreed"
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("By Jane Roe and John Smith", ["Jane Roe", "John Smith"]),
+        ("Maria Lopez, Reuters", ["Maria Lopez"]),
+        ("By Dr. Helen Wu", ["Helen Wu"]),
+        ("By Anna Berg in Brussels", ["Anna Berg"]),
+        ("Nadia Rahman | Health Reporter", ["Nadia Rahman"]),
+        ("Di Giulia Bianchi e Luca Conti", ["Giulia Bianchi", "Luca Conti"]),
+        ("Анна Смирнова и Олег Кузнецов", ["Анна Смирнова", "Олег Кузнецов"]),
+        ("The council met on Monday", []),
+    ],
+)
+def test_bylines(line: str, names: list[str]) -> None:
+    assert split_authors(line) == names
+
+
+def test_the_outlet_beside_the_byline_is_the_source() -> None:
+    h = header("Parque eólico aprovado apesar das objeções", "Por Ana Souza", "Jornal do Litoral")
+    assert (h["authors"], h["source"]) == (["Ana Souza"], "Jornal do Litoral")
+    assert header("Recount confirms the win", "Reuters", "By Grace Kim")["source"] == "Reuters"
+
+
+REF = datetime(2025, 1, 10, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "offset"),
+    [
+        ("PARIS, 6 déc. (Reuters) –", datetime(2024, 12, 6, tzinfo=UTC), None),
+        ("Updated 14:05 GMT, March 3, 2024", datetime(2024, 3, 3, 14, 5, tzinfo=UTC), "+00:00"),
+        ("Опубликовано 12.03.2024 10:15", datetime(2024, 3, 12, 10, 15, tzinfo=UTC), None),
+        ("2024-03-12T10:15:00+01:00", datetime(2024, 3, 12, 9, 15, tzinfo=UTC), "+01:00"),
+        ("Mar. 3, 2024 5:30 p.m. ET", datetime(2024, 3, 3, 22, 30, tzinfo=UTC), "-05:00"),
+        ("12 марта 2024 г., 09:00 МСК", datetime(2024, 3, 12, 6, 0, tzinfo=UTC), "+03:00"),
+        ("03/14/2024", datetime(2024, 3, 14, tzinfo=UTC), None),  # cannot be day first
+        ("Dec 1, 2024 | 12:10 am", datetime(2024, 12, 1, 0, 10, tzinfo=UTC), None),
+    ],
+)
+def test_dates(text: str, at: datetime, offset: str | None) -> None:
+    dated = find_date(text, REF)
+    assert dated is not None and (dated.at, dated.offset) == (at, offset)
+
+
+@pytest.mark.parametrize("text", ["Published 2 hours ago", "31.02.2024", "no date here", "12:30"])
+def test_no_date(text: str) -> None:
+    assert find_date(text, REF) is None
+
+
+def test_a_date_without_a_year_is_the_latest_one_not_in_the_future() -> None:
+    assert find_date("LONDON, Nov 28 (Reuters) -", REF).at.year == 2024  # type: ignore[union-attr]
+    assert find_date("TOKYO, Jan. 2 (Kyodo) --", REF).at.year == 2025  # type: ignore[union-attr]
+
+
+def test_dates_reach_the_record_in_utc_with_their_offset() -> None:
+    h = header("Tram line approved by the council", "Mar. 3, 2024 5:30 p.m. ET")
+    assert h["published_at"] == datetime(2024, 3, 3, 22, 30, tzinfo=UTC)
+    assert h["published_offset"] == "-05:00"
+    opening = clean_fields(RawArticle(text="PARIS, 6 déc. 2024 (Reuters) – " + BODY))
+    assert opening["published_at"] == datetime(2024, 12, 6, tzinfo=UTC)
+
+
+def test_a_producer_time_wins_and_keeps_its_offset() -> None:
+    from datetime import timedelta, timezone
+
+    given = datetime(2024, 5, 1, 12, 0, tzinfo=timezone(timedelta(hours=2)))
+    out = clean_fields(RawArticle(text=BODY, published_at=given))
+    assert out["published_at"] == datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+    assert out["published_offset"] == "+02:00"
