@@ -205,6 +205,12 @@ class CleanArticle(Record):
         description='the UTC offset the page gave with the time, e.g. "+01:00" (new in 1.1); '
         "None when the page gave no zone (the time is then read as UTC)",
     )
+    canonical_url: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="the page's own canonical URL (<link rel=canonical>, og:url), made "
+        "absolute against url; HTML input only (new in 1.1)",
+    )
     text: str = Field(description="the clean body; every later offset indexes into it")
     removed: list[RemovedSpan] = Field(default_factory=list)
     content_hash: str = Field(description="sha256 of the clean text")

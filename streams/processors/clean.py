@@ -66,6 +66,7 @@ class Header:
     authors: list[str] = field(default_factory=list)
     published_at: datetime | None = None
     published_offset: str | None = None
+    canonical_url: str | None = None
     used: dict[int, str] = field(default_factory=dict)  # line index -> what it was read as
 
 
@@ -549,6 +550,9 @@ def html_metadata(tree: Any) -> Header:
     ) or ld.get("datePublished")
     if not date:
         date = next((t.get("datetime") for t in tree.iter("time") if t.get("datetime")), None)
+    canonical = tree.xpath('//link[@rel="canonical"]/@href') or [_meta(tags, "og:url") or ""]
+    if canonical[0].strip():
+        header.canonical_url = canonical[0].strip()
     if isinstance(date, str):
         dated = find_date(date)
         if dated is not None:
@@ -656,6 +660,7 @@ def clean_fields(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS) -> dict
         "published_offset": _offset_of(raw.published_at)
         if raw.published_at
         else h.published_offset,
+        "canonical_url": _absolute(h.canonical_url, raw.url),
         "text": result.text,
         "removed": result.removed,
         "content_hash": content_hash(result.text),
@@ -663,6 +668,16 @@ def clean_fields(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS) -> dict
         "metadata": dict(raw.metadata),
         "clean": result.quality,
     }
+
+
+def _absolute(link: str | None, base: str | None) -> str | None:
+    """A page's canonical link made absolute against the article URL; None unless http(s)."""
+    if not link:
+        return None
+    from urllib.parse import urljoin
+
+    full = urljoin(base or "", link)
+    return full if full.startswith(("http://", "https://")) and len(full) <= 4096 else None
 
 
 def _utc(moment: datetime | None) -> datetime | None:

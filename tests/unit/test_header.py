@@ -111,3 +111,30 @@ def test_a_producer_time_wins_and_keeps_its_offset() -> None:
     out = clean_fields(RawArticle(text=BODY, published_at=given))
     assert out["published_at"] == datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
     assert out["published_offset"] == "+02:00"
+
+
+@pytest.mark.parametrize(
+    ("head", "url", "canonical"),
+    [
+        (
+            '<link rel="canonical" href="https://news.example.org/a/1">',
+            None,
+            "https://news.example.org/a/1",
+        ),
+        (
+            '<link rel="canonical" href="/a/1">',
+            "https://news.example.org/x?utm=1",
+            "https://news.example.org/a/1",
+        ),
+        (
+            '<meta property="og:url" content="https://news.example.org/a/2">',
+            None,
+            "https://news.example.org/a/2",
+        ),
+        ('<link rel="canonical" href="/a/1">', None, None),  # relative with nothing to resolve it
+        ("", "https://news.example.org/a/3", None),
+    ],
+)
+def test_canonical_url_from_html(head: str, url: str | None, canonical: str | None) -> None:
+    html = f"<html><head>{head}<title>T</title></head><body><article><p>{BODY}</p></article></body></html>"
+    assert clean_fields(RawArticle(html=html, url=url))["canonical_url"] == canonical
