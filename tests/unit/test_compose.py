@@ -55,3 +55,75 @@ def test_compose_file_is_valid_for_docker_compose() -> None:
     assert (
         "<kafka.version>4.1.1</kafka.version>" in pom
     )  # the compose image and the local broker agree
+
+
+def _compose() -> dict:
+    import yaml
+
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_the_broker_listens_for_containers_and_for_the_host() -> None:
+    kafka = _compose()["services"]["kafka"]
+    env = kafka["environment"]
+    advertised = env["KAFKA_ADVERTISED_LISTENERS"]
+    assert "INTERNAL://kafka:29092" in advertised and "EXTERNAL://localhost:" in advertised
+    assert any(p.startswith("127.0.0.1:") and p.endswith(":9092") for p in kafka["ports"])
+    # the workers use the internal listener
+    workers = _compose()["x-newswire"]["environment"]
+    assert workers["NEWSWIRE_BOOTSTRAP_SERVERS"] == "kafka:29092"
+
+
+def test_the_broker_keeps_its_data_on_the_volume() -> None:
+    kafka = _compose()["services"]["kafka"]
+    log_dirs = kafka["environment"]["KAFKA_LOG_DIRS"]
+    assert any(v.split(":")[1] == log_dirs for v in kafka["volumes"])
+
+
+def test_base_images_are_variables_with_the_public_images_as_defaults() -> None:
+    compose = (ROOT / "docker-compose.yml").read_text()
+    assert "${KAFKA_IMAGE:-apache/kafka:4.1.1}" in compose
+    assert "${PYTHON_IMAGE:-python:3.11-slim}" in compose
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert (
+        "ARG PYTHON_IMAGE=python:3.11-slim" in dockerfile and "FROM ${PYTHON_IMAGE}" in dockerfile
+    )
+
+
+def test_workers_drain_before_they_are_killed_and_every_service_is_checked() -> None:
+    import re
+
+    services = _compose()["services"]
+    shared = _compose()["x-newswire"]
+    grace = re.fullmatch(r"(\d+)s", shared["stop_grace_period"])
+    assert grace and int(grace.group(1)) >= 30
+    assert "HEALTHCHECK" in (ROOT / "Dockerfile").read_text()  # the workers' /readyz
+    assert "healthcheck" in services["kafka"] and "healthcheck" in services["lag"]
+
+
+def test_the_image_builds_tables_inside_the_installed_package_and_runs_one_stage() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    # the builders run from outside the source folder, after a non-editable install
+    assert "pip install --no-deps ." in dockerfile
+    assert (
+        "cd / && python -m streams.build.ngrams && python -m streams.build.gazetteer" in dockerfile
+    )
+    assert "USER newswire" in dockerfile
+    assert 'CMD ["worker", "--stage", "all"]' not in dockerfile
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".venv", ".git", "streams/models", "mutants"} <= set(ignored)
+
+
+@pytest.mark.parametrize(
+    ("argv", "port"),
+    [
+        (["newswire", "worker", "--stage", "clean", "--web-port", "7001"], 7001),
+        (["newswire", "worker", "--stage", "language"], 6068),
+        (["newswire", "worker", "--web-port=7002"], 7002),
+        (["newswire", "lag", "--serve", "9108"], None),
+    ],
+)
+def test_the_health_check_finds_the_workers_port(argv: list[str], port: int | None) -> None:
+    from streams.ops.healthcheck import port_from_command
+
+    assert port_from_command(argv) == port
