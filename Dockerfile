@@ -25,10 +25,11 @@ RUN pip install --no-deps . \
     && cd / && python -m streams.build.ngrams && python -m streams.build.gazetteer \
     && python -c "from streams.processors import gazetteer, ngrams; ngrams.NgramModel(); gazetteer.city_names()" \
     && rm -rf /build \
-    && useradd --system --home-dir /var/lib/newswire newswire \
+    && useradd --system --uid 10001 --home-dir /var/lib/newswire newswire \
     && mkdir -p /var/lib/newswire && chown newswire /var/lib/newswire
 
-USER newswire
+# numeric, so that Kubernetes can verify runAsNonRoot
+USER 10001
 WORKDIR /var/lib/newswire
 # ready: the worker's /readyz on the port it was given (NEWSWIRE_WEB_PORT or --web-port)
 HEALTHCHECK --interval=10s --timeout=5s --start-period=120s --retries=6 \

@@ -11,7 +11,7 @@ chaos: install
 	$(BIN)/newswire kafka start
 	NEWSWIRE_CHAOS_ARTICLES=1500 NEWSWIRE_CHAOS_MALFORMED=100 NEWSWIRE_CHAOS_KILLS=2 $(BIN)/python -m pytest -s tests/integration/test_chaos_integration.py tests/unit/test_fuzz.py
 
-.PHONY: mutation mutation-report planted-bugs system system-test chaos bench-clients bench-pipeline install run test test-unit test-integration lint schemas kafka-start kafka-stop bench bench-clean bench-language bench-entities compose-check clean
+.PHONY: k8s mutation mutation-report planted-bugs system system-test chaos bench-clients bench-pipeline install run test test-unit test-integration lint schemas kafka-start kafka-stop bench bench-clean bench-language bench-entities compose-check clean
 
 # the language stage's n-gram tables, built from lingua's published models (pip download)
 NGRAMS := streams/models/ngrams/meta.json
@@ -64,6 +64,10 @@ mutation: install
 
 mutation-report:
 	$(BIN)/python tools/mutation_report.py --min 85
+
+# the Kubernetes manifests in deploy/k8s, written from the pipeline definition
+k8s: install
+	$(BIN)/python tools/k8s.py
 
 # small bugs planted one at a time in a copy of the code; each must fail a unit test
 planted-bugs: install

@@ -3,7 +3,8 @@
 #   tools/system-packages.sh        Java (the local Kafka broker), Maven (its jars from Maven
 #                                   Central), npm (the AsyncAPI JSON Schema): `make install`
 #   tools/system-packages.sh test   and Chromium (the status-page test renders the page) and
-#                                   docker-compose (the compose file test): `make test`
+#                                   docker-compose (the compose file test) and kubectl (the
+#                                   Kubernetes manifests are rendered): `make test`
 # Does nothing when all are present.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ declare -A needs=(
 if [ "${1:-}" = test ]; then
   needs[chromium]=chromium
   needs[docker-compose]=docker-compose
+  needs[kubectl]=kubernetes-client
 fi
 missing=()
 for cmd in "${!needs[@]}"; do

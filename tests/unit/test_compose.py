@@ -108,7 +108,7 @@ def test_the_image_builds_tables_inside_the_installed_package_and_runs_one_stage
     assert (
         "cd / && python -m streams.build.ngrams && python -m streams.build.gazetteer" in dockerfile
     )
-    assert "USER newswire" in dockerfile
+    assert "USER 10001" in dockerfile  # numeric: Kubernetes can verify runAsNonRoot
     assert 'CMD ["worker", "--stage", "all"]' not in dockerfile
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".venv", ".git", "streams/models", "mutants"} <= set(ignored)
