@@ -4,7 +4,8 @@
 #                                   Central), npm (the AsyncAPI JSON Schema): `make install`
 #   tools/system-packages.sh test   and Chromium (the status-page test renders the page) and
 #                                   docker-compose (the compose file test) and kubectl (the
-#                                   Kubernetes manifests are rendered): `make test`
+#                                   Kubernetes manifests are rendered), docker.io and
+#                                   debootstrap (the containers are built and run): `make test`
 # Does nothing when all are present.
 set -euo pipefail
 
@@ -17,6 +18,8 @@ if [ "${1:-}" = test ]; then
   needs[chromium]=chromium
   needs[docker-compose]=docker-compose
   needs[kubectl]=kubernetes-client
+  needs[dockerd]=docker.io
+  needs[debootstrap]=debootstrap
 fi
 missing=()
 for cmd in "${!needs[@]}"; do
