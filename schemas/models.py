@@ -155,6 +155,10 @@ class RemovedSpan(BaseModel):
     reason: str
 
 
+#: how the clean stage found the body (CleanQuality.method)
+CleanMethod = Literal["body", "whole_text", "all_lines", "html_main", "html_text"]
+
+
 class CleanQuality(BaseModel):
     """How sure the clean stage is that ``text`` is the article, all of it and only it (new in
     1.1). The stage never drops an article for looking unusual: when it cannot find a body of
@@ -166,7 +170,7 @@ class CleanQuality(BaseModel):
         description="1 for a clear body of prose; 0.4 for a list, table or other non-prose "
         "article kept whole; 0.2 when every line looked like boilerplate and all were kept",
     )
-    method: Literal["body", "whole_text", "all_lines", "html_main", "html_text"] = Field(
+    method: CleanMethod = Field(
         description="body: the densest run of prose lines; whole_text: no prose run, every "
         "line not recognised as boilerplate kept; all_lines: every non-empty line kept; "
         "html_main: trafilatura's main text; html_text: the page's visible text through the "

@@ -154,6 +154,9 @@ PIPELINE: tuple[StageDef, ...] = (
 
 #: the supervisor's own web port when it runs every stage (each stage gets base + 1, + 2, …)
 SUPERVISOR_WEB_PORT = 6066
+#: a worker's web endpoints: Prometheus metrics, "the process is up", "consuming, not
+#: rebalancing" (container health checks and Kubernetes probes ask these)
+METRICS_PATH, HEALTH_PATH, READY_PATH = "/metrics", "/healthz", "/readyz"
 
 
 def check(pipeline: Sequence[StageDef]) -> None:

@@ -12,7 +12,16 @@ from types import FrameType
 from typing import Any
 
 from streams.app import make_app
-from streams.pipeline import PIPELINE, SUPERVISOR_WEB_PORT, Processor, StageDef, last
+from streams.pipeline import (
+    HEALTH_PATH,
+    METRICS_PATH,
+    PIPELINE,
+    READY_PATH,
+    SUPERVISOR_WEB_PORT,
+    Processor,
+    StageDef,
+    last,
+)
 from streams.pipeline import stage as pipeline_stage
 from streams.routing import runner
 from streams.settings import STAGES, Settings
@@ -77,17 +86,17 @@ def add_web_views(app: Any, stage: str) -> None:
     ):
         series.labels(stage)  # every series is there from the start, at zero
 
-    @app.page("/metrics")
+    @app.page(METRICS_PATH)
     async def prometheus(web: Any, request: Any) -> Any:
         return web.bytes(
             generate_latest(metrics.REGISTRY), content_type=CONTENT_TYPE_LATEST.split(";")[0]
         )
 
-    @app.page("/healthz")
+    @app.page(HEALTH_PATH)
     async def healthz(web: Any, request: Any) -> Any:
         return web.json({"status": "ok", "stage": stage})
 
-    @app.page("/readyz")
+    @app.page(READY_PATH)
     async def readyz(web: Any, request: Any) -> Any:
         consumer = getattr(app, "_consumer", None)
         ready = consumer is not None and not app.rebalancing

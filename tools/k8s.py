@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from streams import __version__  # noqa: E402
-from streams.pipeline import PIPELINE  # noqa: E402
+from streams.pipeline import HEALTH_PATH, METRICS_PATH, PIPELINE, READY_PATH  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
 OUT = ROOT / "deploy" / "k8s"
@@ -55,22 +55,39 @@ def container(name: str, args: list[str], port: int | None) -> dict[str, Any]:
     return c
 
 
-def deployment(stage: str, port: int) -> dict[str, Any]:
+def deployment(component: str, c: dict[str, Any], **pod: Any) -> dict[str, Any]:
+    """One replica of a pod with this container (the autoscaler adds more)."""
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": f"newswire-{component}", "labels": labels(component)},
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": labels(component)},
+            "template": {
+                "metadata": {"labels": labels(component)},
+                "spec": {**pod, "containers": [c]},
+            },
+        },
+    }
+
+
+def stage_deployment(stage: str, port: int) -> dict[str, Any]:
     request, limit = MEMORY.get(stage, DEFAULT_MEMORY)
     c = container(stage, ["worker", "--stage", stage, "--web-port", str(port)], port)
     c["readinessProbe"] = {
-        "httpGet": {"path": "/readyz", "port": port},
+        "httpGet": {"path": READY_PATH, "port": port},
         "periodSeconds": 10,
         "failureThreshold": 3,
     }
     c["livenessProbe"] = {
-        "httpGet": {"path": "/healthz", "port": port},
+        "httpGet": {"path": HEALTH_PATH, "port": port},
         "initialDelaySeconds": 60,
         "periodSeconds": 20,
         "failureThreshold": 3,
     }
     c["startupProbe"] = {
-        "httpGet": {"path": "/healthz", "port": port},
+        "httpGet": {"path": HEALTH_PATH, "port": port},
         "periodSeconds": 5,
         "failureThreshold": 60,
     }
@@ -78,23 +95,8 @@ def deployment(stage: str, port: int) -> dict[str, Any]:
         "requests": {"memory": request, "cpu": CPU.get(stage, "500m")},
         "limits": {"memory": limit},
     }
-    return {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": {"name": f"newswire-{stage}", "labels": labels(stage)},
-        "spec": {
-            "replicas": 1,
-            "selector": {"matchLabels": labels(stage)},
-            "template": {
-                "metadata": {"labels": labels(stage)},
-                "spec": {
-                    # longer than a worker's drain: the batch in hand is finished and committed
-                    "terminationGracePeriodSeconds": 60,
-                    "containers": [c],
-                },
-            },
-        },
-    }
+    # longer than a worker's drain: the batch in hand is finished and committed
+    return deployment(stage, c, terminationGracePeriodSeconds=60)
 
 
 def service(component: str, port: int) -> dict[str, Any]:
@@ -172,23 +174,14 @@ def manifests() -> dict[str, list[dict[str, Any]]]:
     ]
     for s in PIPELINE:
         files[f"{s.name}.yaml"] = [
-            deployment(s.name, s.web_port),
+            stage_deployment(s.name, s.web_port),
             service(s.name, s.web_port),
             scaled_object(s.name, settings, settings.topic(s.consumes)),
         ]
     lag = container("lag", ["lag", "--serve", str(LAG_PORT)], LAG_PORT)
     lag["readinessProbe"] = {"httpGet": {"path": "/api/status", "port": LAG_PORT}}
     files["lag-exporter.yaml"] = [
-        {
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": {"name": "newswire-lag", "labels": labels("lag")},
-            "spec": {
-                "replicas": 1,
-                "selector": {"matchLabels": labels("lag")},
-                "template": {"metadata": {"labels": labels("lag")}, "spec": {"containers": [lag]}},
-            },
-        },
+        deployment("lag", lag),
         service("lag", LAG_PORT),
     ]
     files["podmonitor.yaml"] = [
@@ -198,7 +191,7 @@ def manifests() -> dict[str, list[dict[str, Any]]]:
             "metadata": {"name": "newswire", "labels": labels("metrics")},
             "spec": {
                 "selector": {"matchLabels": {"app.kubernetes.io/name": "newswire"}},
-                "podMetricsEndpoints": [{"port": "http", "path": "/metrics"}],
+                "podMetricsEndpoints": [{"port": "http", "path": METRICS_PATH}],
             },
         }
     ]

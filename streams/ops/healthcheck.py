@@ -4,7 +4,8 @@
 
 The port is the one given, else the worker's own ``--web-port`` (read from the command line
 of the container's first process), else its stage's default port, else
-``NEWSWIRE_WEB_PORT``, else the supervisor's. It asks ``/readyz`` on 127.0.0.1.
+``NEWSWIRE_WEB_PORT``, else the supervisor's. It asks the worker's ready endpoint
+(``READY_PATH``) on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from streams.pipeline import STAGES, SUPERVISOR_WEB_PORT, stage
+from streams.pipeline import READY_PATH, STAGES, SUPERVISOR_WEB_PORT, stage
 
 
 def port_from_command(argv: list[str]) -> int | None:
@@ -48,7 +49,7 @@ def main(args: list[str]) -> int:
     if port is None:
         port = int(os.environ.get("NEWSWIRE_WEB_PORT") or SUPERVISOR_WEB_PORT)
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=4) as resp:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{READY_PATH}", timeout=4) as resp:
             return 0 if resp.status == 200 else 1
     except OSError as exc:
         print(f"not ready on port {port}: {exc}", file=sys.stderr)

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
+from urllib.parse import urljoin
 
 import orjson
 
 from schemas import BadInput, CleanQuality, EmptyText, RawArticle, RemovedSpan, TooLarge
+from schemas.models import CleanMethod
 from streams.processors.boilerplate import (
     Line,
     boilerplate_reason,
@@ -27,7 +29,7 @@ from streams.processors.boilerplate import (
     is_dateline,
     score_lines,
 )
-from streams.processors.dates import find_date
+from streams.processors.dates import Dated, find_date
 from streams.processors.text import content_hash, repair, word_count
 
 #: below this many words from trafilatura's fast pass, its full pass (with fallbacks) runs too
@@ -54,6 +56,13 @@ _PUBLISHED = re.compile(
     r"|actualizado|pubblicato|aggiornato|опубликовано|обновлено)\b",
     re.I,
 )
+
+
+def _is_date_line(text: str) -> bool:
+    """A dateline or a "Published ..." line: where a header gives its date."""
+    return is_dateline(text) or _PUBLISHED.match(text) is not None
+
+
 # a body that opens with its dateline: a place in capitals, then the date, up to the dash
 _OPENING_DATELINE = re.compile(r"^[A-ZÀ-ÞА-ЯЁ][A-ZÀ-ÞА-ЯЁ .'-]{1,40},\s*[^–—]{3,60}?\s[–—-]\s")
 
@@ -230,7 +239,7 @@ def read_header(lines: list[Line], body_start: int) -> Header:
         if ln.index in header.used:
             continue
         text = ln.text
-        if header.published_at is None and (is_dateline(text) or _PUBLISHED.match(text)):
+        if header.published_at is None and _is_date_line(text):
             dated = find_date(text)
             if dated is not None:
                 header.published_at, header.published_offset = dated.at, dated.offset
@@ -264,8 +273,7 @@ def read_header(lines: list[Line], body_start: int) -> Header:
                 and ln.reason in (None, "photo_credit")
                 and text[:1].isupper()
                 and not text.endswith((".", "!", "?", ":"))
-                and not is_dateline(text)
-                and not _PUBLISHED.match(text)
+                and not _is_date_line(text)
             ):
                 header.source = text
                 header.used[ln.index] = "source"
@@ -288,34 +296,36 @@ class Extraction:
     text: str
     removed: list[RemovedSpan]
     header: Header
-    quality: CleanQuality = field(
-        default_factory=lambda: CleanQuality(confidence=1.0, method="body")
-    )
+    quality: CleanQuality
 
 
 #: an article under this many words is flagged "short"
 SHORT_ARTICLE_WORDS = 30
 
 
-def _quality(lines: list[Line], keep: set[int], method: str, confidence: float) -> CleanQuality:
-    """Confidence and flags for a text-path extraction: a clear prose body keeps the
-    confidence it was given, lowered when little of the page's candidate text was kept."""
-    kept_words = sum(lines[i].words for i in keep)
-    candidate_words = sum(ln.words for ln in lines if ln.reason is None)
-    flags = []
-    if method == "whole_text":
-        flags.append("no_prose_run")
-    elif method == "all_lines":
-        flags.append("all_lines_kept")
+#: the flag each fallback method raises
+_METHOD_FLAG = {"whole_text": "no_prose_run", "all_lines": "all_lines_kept"}
+
+
+def _quality(
+    method: CleanMethod,
+    confidence: float,
+    kept_words: int,
+    candidate_words: int = 0,
+    prose_words: int | None = None,
+) -> CleanQuality:
+    """Confidence and flags: a fallback says which; an article under SHORT_ARTICLE_WORDS is
+    "short"; a text-path body (given its prose words) is as sure as its share of prose, and
+    less when it kept under a third of the page's candidate words."""
+    flags = [_METHOD_FLAG[method]] if method in _METHOD_FLAG else []
     if kept_words < SHORT_ARTICLE_WORDS:
         flags.append("short")
-    if method == "body" and kept_words * 3 < candidate_words:
-        flags.append("little_kept")
-        confidence = min(confidence, 0.6)
-    if method == "body":
-        prose = sum(lines[i].words for i in keep if lines[i].prose)
-        confidence = min(confidence, 0.5 + 0.5 * prose / max(kept_words, 1))
-    return CleanQuality(confidence=round(confidence, 2), method=method, flags=flags)  # type: ignore[arg-type]
+    if prose_words is not None:
+        confidence = min(confidence, 0.5 + 0.5 * prose_words / max(kept_words, 1))
+        if kept_words * 3 < candidate_words:
+            flags.append("little_kept")
+            confidence = min(confidence, 0.6)
+    return CleanQuality(confidence=round(confidence, 2), method=method, flags=flags)
 
 
 def _group_removed(lines: list[Line], keep: set[int], header: Header) -> list[RemovedSpan]:
@@ -371,7 +381,8 @@ def extract_text(text: str) -> Extraction:
     if end <= start:
         start, end = 0, len(lines)
     end = cut_at_end_marker(lines, start, end)
-    method, confidence = "body", 1.0
+    method: CleanMethod = "body"
+    confidence = 1.0
     if sum(ln.score for ln in lines[start:end]) <= 0:
         # no run of prose anywhere: a list, a table, a calendar, a caption. The article is
         # every line not recognised as boilerplate (the header lines are still read below).
@@ -402,7 +413,16 @@ def extract_text(text: str) -> Extraction:
             out.append("\n\n" if gap or i - prev > 1 else "\n")
         out.append(lines[i].text)
         prev = i
-    quality = _quality(lines, keep, method, confidence)
+    kept = sum(lines[i].words for i in keep)
+    quality = _quality(
+        method,
+        confidence,
+        kept,
+        candidate_words=sum(ln.words for ln in lines if ln.reason is None),
+        prose_words=sum(lines[i].words for i in keep if lines[i].prose)
+        if method == "body"
+        else None,
+    )
     return Extraction("".join(out), _group_removed(lines, keep, header), header, quality)
 
 
@@ -529,9 +549,7 @@ def html_metadata(tree: Any) -> Header:
             "parsely-author",
         )
         if meta_author and not meta_author.startswith("http"):
-            authors = [
-                a for a in re.split(r"\s*(?:,|;|\band\b|&)\s*", _BY.sub(r"\2", meta_author)) if a
-            ]
+            authors = [a for a in _BYLINE_SPLIT.split(_BY.sub(r"\2", meta_author)) if a]
     if not authors:
         authors = [a.text_content().strip() for a in tree.xpath('//a[@rel="author"]')[:3]]
     header.authors = list(
@@ -602,16 +620,21 @@ def extract_html(html: str, url: str | None) -> Extraction:
         slow = run_trafilatura(html, fast=False)
         if word_count(slow) > word_count(main):
             main = slow
-    fallback = extract_text(repair(_html_to_lines(html))) if word_count(main) < 60 else None
-    # too little from trafilatura (or nothing): take the text path's body instead
-    if fallback is not None and word_count(main) < max(30, 0.3 * word_count(fallback.text)):
-        quality = fallback.quality.model_copy(update={"method": "html_text"})
-        result = Extraction(fallback.text, fallback.removed, header, quality)
+
+    def text_path(fallback: Extraction) -> Extraction:
+        """The page's visible text through the text path; the header it read fills what the
+        page's metadata left empty."""
         for field_name in ("title", "source", "section", "published_at", "published_offset"):
             if getattr(header, field_name) is None:
                 setattr(header, field_name, getattr(fallback.header, field_name))
         header.authors = header.authors or fallback.header.authors
-        return result
+        quality = fallback.quality.model_copy(update={"method": "html_text"})
+        return Extraction(fallback.text, fallback.removed, header, quality)
+
+    visible = extract_text(repair(_html_to_lines(html))) if word_count(main) < 60 else None
+    # too little from trafilatura (or nothing): take the text path's body instead
+    if visible is not None and word_count(main) < max(30, 0.3 * word_count(visible.text)):
+        return text_path(visible)
     kept, removed = [], []
     for para in main.split("\n"):
         reason = boilerplate_reason(para)
@@ -621,15 +644,12 @@ def extract_html(html: str, url: str | None) -> Extraction:
             removed.append(RemovedSpan(text=para, reason=reason))
     text = "\n".join(kept)
     if not any(ch.isalnum() for ch in text):
-        # trafilatura found nothing the patterns left: the page's text through the text path
-        # (which keeps what it has rather than nothing)
-        fallback = fallback or extract_text(repair(_html_to_lines(html)))
-        quality = fallback.quality.model_copy(update={"method": "html_text"})
-        return Extraction(fallback.text, fallback.removed, header, quality)
+        # the patterns left nothing of trafilatura's text: the text path keeps what it has
+        return text_path(visible or extract_text(repair(_html_to_lines(html))))
     words = word_count(text)
-    flags = ["short"] if words < SHORT_ARTICLE_WORDS else []
-    quality = CleanQuality(confidence=0.9 if words >= 60 else 0.7, method="html_main", flags=flags)
-    return Extraction(text, removed, header, quality)
+    return Extraction(
+        text, removed, header, _quality("html_main", 0.9 if words >= 60 else 0.7, words)
+    )
 
 
 def clean_fields(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS) -> dict[str, Any]:
@@ -651,15 +671,14 @@ def clean_fields(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS) -> dict
         # rather than lose an article it cannot make out
         raise EmptyText("the input has no letters or digits")
     h = result.header
+    given = Dated.of(raw.published_at) if raw.published_at else None
     return {
         "source": raw.source or h.source,
         "title": raw.title or h.title,
         "authors": h.authors,
         "section": h.section,
-        "published_at": _utc(raw.published_at) or h.published_at,
-        "published_offset": _offset_of(raw.published_at)
-        if raw.published_at
-        else h.published_offset,
+        "published_at": given.at if given else h.published_at,
+        "published_offset": given.offset if given else h.published_offset,
         "canonical_url": _absolute(h.canonical_url, raw.url),
         "text": result.text,
         "removed": result.removed,
@@ -674,26 +693,8 @@ def _absolute(link: str | None, base: str | None) -> str | None:
     """A page's canonical link made absolute against the article URL; None unless http(s)."""
     if not link:
         return None
-    from urllib.parse import urljoin
-
     full = urljoin(base or "", link)
     return full if full.startswith(("http://", "https://")) and len(full) <= 4096 else None
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    """A producer's time in UTC (a time without a zone is taken as UTC)."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _offset_of(moment: datetime) -> str | None:
-    offset = moment.utcoffset()
-    if offset is None:
-        return None
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 class CleanProcessor:

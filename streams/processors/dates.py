@@ -90,6 +90,15 @@ class Dated:
         hours, minutes = divmod(abs(self.offset_minutes), 60)
         return f"{sign}{hours:02d}:{minutes:02d}"
 
+    @classmethod
+    def of(cls, moment: datetime) -> Dated:
+        """A time someone gave: in UTC, with its offset (none for a time without a zone,
+        which is taken as UTC)."""
+        offset = moment.utcoffset()
+        if offset is None:
+            return cls(moment.replace(tzinfo=UTC), None)
+        return cls(moment.astimezone(UTC), int(offset.total_seconds() // 60))
+
 
 def _offset_minutes(offset: str | None, zone: str | None) -> int | None:
     if offset:

@@ -17,6 +17,7 @@ import pytest
 
 from schemas import RawArticle
 from streams.client import Publisher
+from streams.pipeline import HEALTH_PATH, METRICS_PATH, READY_PATH
 from tests.integration.conftest import ROOT, _free_port
 
 pytestmark = pytest.mark.integration
@@ -53,7 +54,7 @@ def test_stopped_stage_is_reported_and_recovers_integration(pipeline) -> None:
     assert len(pipeline.read("enriched", count=10, timeout=180)) == 10, pipeline.logs()
 
     # the workers' own endpoints
-    status, body = _get(f"http://127.0.0.1:{ports['entities']}/metrics")
+    status, body = _get(f"http://127.0.0.1:{ports['entities']}{METRICS_PATH}")
     assert status == 200
     text = body.decode()
     for series in (
@@ -66,8 +67,9 @@ def test_stopped_stage_is_reported_and_recovers_integration(pipeline) -> None:
     ):
         assert series in text, series
     assert 'newswire_records_out_total{stage="entities"} 10.0' in text
-    assert _get(f"http://127.0.0.1:{ports['clean']}/healthz")[0] == 200
-    assert _get(f"http://127.0.0.1:{ports['clean']}/readyz")[0] == 200
+    # the paths the container health check and the Kubernetes probes ask
+    assert _get(f"http://127.0.0.1:{ports['clean']}{HEALTH_PATH}")[0] == 200
+    assert _get(f"http://127.0.0.1:{ports['clean']}{READY_PATH}")[0] == 200
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
