@@ -90,35 +90,22 @@ def test_client_alone_installs_light_and_round_trips_through_the_broker(
         "NEWSWIRE_TOPIC_PREFIX": prefix,
         "PATH": "/usr/bin:/bin",
     }
-    pub = subprocess.run(
-        [str(cli), "publish", str(article)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=env,
-        cwd=tmp_path,
-    )
+
+    def newswire(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(cli), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env=env,
+            cwd=tmp_path,
+        )
+
+    pub = newswire("publish", str(article))
     assert pub.returncode == 0 and "sent 1" in pub.stdout, pub.stdout + pub.stderr
-    tail = subprocess.run(
-        [
-            str(cli),
-            "tail",
-            "--topic",
-            "raw",
-            "--from-beginning",
-            "--json",
-            "--limit",
-            "2",
-            "--timeout",
-            "30",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=env,
-        cwd=tmp_path,
+    tail = newswire(
+        "tail", "--topic", "raw", "--from-beginning", "--json", "--limit", "2", "--timeout", "30"
     )
     assert tail.returncode == 0, tail.stderr
     assert "Second record, published by the client" in tail.stdout and '"id":"c1"' in tail.stdout

@@ -16,13 +16,13 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from schemas import EnrichedArticle, RawArticle, decode
 from streams import __version__
 from tests.conftest import ROOT, SEED, SEED_ENTITIES
+from tests.integration.conftest import _free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.containers, pytest.mark.timeout(2400)]
 
@@ -33,12 +33,6 @@ HOST_PORTS = (6067, 6068, 6069, 9108)
 
 def _run(cmd: list[str], timeout: float = 900, **kw: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kw)  # type: ignore[call-overload]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _engine() -> str:
@@ -167,9 +161,3 @@ def test_the_image_runs_as_a_user_and_carries_the_package_version_containers_int
     code = "import streams; print(streams.__version__)"
     version = _run(["docker", "run", "--rm", "--entrypoint", "python", IMAGE, "-c", code])
     assert version.stdout.strip() == __version__, version.stderr
-
-
-def test_base_images_are_the_public_ones_unless_told_containers_integration() -> None:
-    text = Path(ROOT / "docker-compose.yml").read_text()
-    assert "${KAFKA_IMAGE:-apache/kafka:4.1.1}" in text
-    assert "ARG PYTHON_IMAGE=python:3.11-slim" in (ROOT / "Dockerfile").read_text()

@@ -20,6 +20,13 @@ def seed_enriched(extractor: EntityExtractor, seed_text: str):  # type: ignore[n
     return run_stages(RawArticle(text=seed_text), "clean", "language", "entities")
 
 
+def _entities(text: str, language: str = "en"):  # type: ignore[no-untyped-def]
+    """The entities stage on a text whose language is given."""
+    info = LanguageInfo(code=language, confidence=1.0, detector="test")
+    art = LanguageArticle(id=language, text=text, content_hash="h", language=info)
+    return run_stages(art, "entities")
+
+
 def _by_name(rec):  # type: ignore[no-untyped-def]
     return {e.name: e for e in rec.entities}
 
@@ -76,13 +83,9 @@ def test_entities_sorted_by_salience(seed_enriched) -> None:  # type: ignore[no-
 
 
 def test_french_model(extractor: EntityExtractor) -> None:
-    art = LanguageArticle(
-        id="f",
-        text="Emmanuel Macron a rencontré Olaf Scholz à Berlin pour parler de l'Union européenne.",
-        content_hash="h",
-        language=LanguageInfo(code="fr", confidence=1.0, detector="test"),
+    out = _entities(
+        "Emmanuel Macron a rencontré Olaf Scholz à Berlin pour parler de l'Union européenne.", "fr"
     )
-    out = run_stages(art, "entities")
     ents = _by_name(out)
     assert out.ner_model.startswith("fr_core_news_sm")
     assert ents["Emmanuel Macron"].label == "PERSON"
@@ -90,13 +93,7 @@ def test_french_model(extractor: EntityExtractor) -> None:
 
 
 def test_language_without_model_uses_gazetteer(extractor: EntityExtractor) -> None:
-    art = LanguageArticle(
-        id="r",
-        text="Президент Казахстана посетил Польшу и Германию.",
-        content_hash="h",
-        language=LanguageInfo(code="ru", confidence=1.0, detector="test"),
-    )
-    out = run_stages(art, "entities")
+    out = _entities("Президент Казахстана посетил Польшу и Германию.", "ru")
     assert out.ner_model == "gazetteer"
     assert {e.country_code for e in out.entities} >= {"KZ"}
     for e in out.entities:
@@ -135,9 +132,6 @@ def test_name_table_answers_as_the_dict_it_was_built_from(
     gazetteer.NameTable.load.cache_clear()
 
 
-EN = LanguageInfo(code="en", confidence=1.0, detector="test")
-
-
 def _mentions(out) -> set[tuple[int, int, str, str]]:  # type: ignore[no-untyped-def]
     return {(m.start, m.end, m.text, e.label) for e in out.entities for m in e.mentions}
 
@@ -148,7 +142,7 @@ def test_offsets_in_a_known_text_with_a_headline() -> None:
         "Angela Merkel met Emmanuel Macron in Paris on Monday. Israel's army said the talks in "
         "Berlin were useful."
     )
-    out = run_stages(LanguageArticle(id="k", text=text, content_hash="h", language=EN), "entities")
+    out = _entities(text)
     # offsets counted by hand
     assert {
         (23, 28, "Paris", "GPE"),
@@ -169,7 +163,7 @@ def test_a_standings_table_gives_teams_at_their_rows_and_nothing_across_lines() 
         "Everton 3 0 1 2 7\n"
         "Manchester United 3 0 0 3 2"
     )
-    out = run_stages(LanguageArticle(id="t", text=text, content_hash="h", language=EN), "entities")
+    out = _entities(text)
     found = _mentions(out)
     assert {
         (21, 28, "Arsenal", "ORG"),

@@ -4,6 +4,7 @@ forward and the trace is stamped once, by the wiring."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
@@ -344,18 +345,7 @@ def test_a_bypass_whose_additions_do_not_validate_is_a_processing_failure() -> N
     from schemas.errors import ProcessingFailed
     from streams.routing import bypass
 
-    broken = StageDef(
-        name="broken",
-        consumes="raw",
-        produces="clean",
-        input_model=RawArticle,
-        output_model=CleanArticle,
-        processor="tests.unit.test_route:Scripted",
-        web_port=7002,
-        loads="nothing",
-        summary="fails",
-        bypass=lambda r: {"text": 5, "content_hash": "h"},
-    )
+    broken = dataclasses.replace(TOY, bypass=lambda r: {"text": 5, "content_hash": "h"})
     out = bypass(broken, [RawArticle(text="a")])
     assert isinstance(out[0], ProcessingFailed)
     assert str(out[0]) == "text: Input should be a valid string"

@@ -252,16 +252,18 @@ def test_validation_errors_are_described_by_field_and_counted() -> None:
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "error", "message"),
     [
-        (None, "the message has no value (null or tombstone)"),
-        (b"\xff", "not valid UTF-8 at byte 0: invalid start byte"),
-        (b"{", "not valid JSON: unexpected end of data: line 1 column 2 (char 1)"),
-        (b"[1]", "expected a JSON object, got list"),
+        (None, InvalidJSON, "the message has no value (null or tombstone)"),
+        (b"\xff", InvalidEncoding, "not valid UTF-8 at byte 0: invalid start byte"),
+        (b"{", InvalidJSON, "not valid JSON: unexpected end of data: line 1 column 2 (char 1)"),
+        (b"[1]", InvalidRecord, "expected a JSON object, got list"),
     ],
 )
-def test_decode_errors_word_for_word(data: bytes | None, message: str) -> None:
-    with pytest.raises(Exception) as err:
+def test_decode_errors_word_for_word(
+    data: bytes | None, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as err:
         decode(data, RawArticle)
     assert str(err.value) == message
 
