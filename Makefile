@@ -11,7 +11,7 @@ chaos: install
 	$(BIN)/newswire kafka start
 	NEWSWIRE_CHAOS_ARTICLES=1500 NEWSWIRE_CHAOS_MALFORMED=100 NEWSWIRE_CHAOS_KILLS=2 $(BIN)/python -m pytest -s tests/integration/test_chaos_integration.py tests/unit/test_fuzz.py
 
-.PHONY: k8s mutation mutation-report planted-bugs system system-test chaos bench-clients bench-pipeline install run test test-unit test-integration lint schemas kafka-start kafka-stop bench bench-clean bench-language bench-entities compose-check clean
+.PHONY: k8s mutation mutation-report planted-bugs system system-test chaos bench-clients bench-pipeline install run test test-unit test-integration lint schemas kafka-start kafka-stop kafka-cluster bench bench-clean bench-language bench-entities compose-check clean
 
 # the language stage's n-gram tables, built from lingua's published models (pip download)
 NGRAMS := streams/models/ngrams/meta.json
@@ -94,6 +94,10 @@ kafka-start: install
 
 kafka-stop: install
 	$(BIN)/newswire kafka stop
+
+# a three-node local cluster: replication 3, min.insync.replicas 2
+kafka-cluster: install
+	$(BIN)/newswire kafka start --brokers 3
 
 bench: bench-clean bench-language bench-entities bench-pipeline bench-clients
 

@@ -38,7 +38,7 @@ def make_app(stage: str, settings: Settings, web_port: int) -> faust.App:
         key_serializer="raw",
         value_serializer="raw",
         topic_partitions=settings.partitions,
-        topic_replication_factor=settings.replication_factor,
+        topic_replication_factor=settings.replication_factor or 1,  # not declared by Faust
         topic_allow_declare=False,  # `newswire topics create` owns partition counts
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,

@@ -53,22 +53,34 @@ def _settings() -> Settings:
 
 # --- kafka --------------------------------------------------------------------------------
 @kafka_app.command("start")
-def kafka_start(timeout: float = typer.Option(90.0, help="seconds to wait for the broker")) -> None:
-    """Start the local broker (or reuse one already answering) and wait until it serves metadata."""
+def kafka_start(
+    timeout: float = typer.Option(90.0, help="seconds to wait for the broker"),
+    brokers: int = typer.Option(
+        1,
+        min=1,
+        max=9,
+        help="nodes in the local KRaft cluster: 3 gives replication factor 3, "
+        "min.insync.replicas 2, unclean leader election off",
+    ),
+) -> None:
+    """Start the local broker, or a local cluster with --brokers N (reusing nodes already
+    answering, restarting the ones that are not), and wait until it serves metadata."""
     from streams.ops import kafka
 
     s = _settings()
     try:
-        st = kafka.start(s, timeout=timeout)
+        st = kafka.start(s, timeout=timeout, brokers=brokers)
     except kafka.KafkaError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
     out.print(st.describe())
+    if brokers > 1:
+        out.print(f"use NEWSWIRE_BOOTSTRAP_SERVERS={kafka.bootstrap_of(s, brokers)}")
 
 
 @kafka_app.command("stop")
 def kafka_stop() -> None:
-    """Stop the broker that `newswire kafka start` started."""
+    """Stop the broker, or every node of the cluster, that `newswire kafka start` started."""
     from streams.ops import kafka
 
     stopped = kafka.stop(_settings())
@@ -76,13 +88,19 @@ def kafka_stop() -> None:
 
 
 @kafka_app.command("status")
-def kafka_status() -> None:
-    """Is the local broker running and serving metadata? Exit code 0 if so, 1 if not."""
+def kafka_status(
+    brokers: int | None = typer.Option(
+        None, help="the cluster size to check (default: the last one started)"
+    ),
+) -> None:
+    """Is the local broker (every node of the local cluster) running and serving metadata?
+    Exit code 0 if so, 1 if not."""
     from streams.ops import kafka
 
-    st = kafka.status(_settings())
+    st = kafka.status(_settings(), brokers)
     out.print(st.describe())
-    raise typer.Exit(0 if st.reachable else 1)
+    whole = all(ok for _, _, ok in st.nodes) if st.nodes else st.reachable
+    raise typer.Exit(0 if whole else 1)
 
 
 # --- topics -------------------------------------------------------------------------------
@@ -93,7 +111,7 @@ def topics_create() -> None:
 
     s = _settings()
     for name, what in create_topics(s).items():
-        out.print(f"{name}: {what} ({s.partitions} partitions, replication {s.replication_factor})")
+        out.print(f"{name}: {what}, {s.partitions} partitions")
 
 
 # --- worker -------------------------------------------------------------------------------
@@ -419,6 +437,7 @@ def lag(
                         style=style,
                     )
                 out.print(table)
+                _print_replication(rows)
             if not watch:
                 raise typer.Exit(code)
             time.sleep(interval)
@@ -426,6 +445,31 @@ def lag(
         pass
     finally:
         monitor.close()
+
+
+def _print_replication(rows: list[Any]) -> None:
+    """The under-replicated partitions of the stages' topics, or that there are none."""
+    seen: dict[tuple[str, int], dict[str, Any]] = {}
+    for r in rows:
+        for p in r.under_replicated:
+            seen[(p["topic"], p["partition"])] = p
+    if not seen:
+        out.print("replication: every partition of the pipeline's topics is fully in sync")
+        return
+    table = Table("topic", "partition", "leader", "replicas", "in sync", "min in sync", "state")
+    for p in seen.values():
+        table.add_row(
+            p["topic"],
+            str(p["partition"]),
+            str(p["leader"]) if p["leader"] >= 0 else "none",
+            ",".join(map(str, p["replicas"])),
+            ",".join(map(str, p["isr"])),
+            str(p["min_isr"]),
+            "UNDER-REPLICATED" if p["writable"] else "NOT WRITABLE",
+            style="bold yellow" if p["writable"] else "bold red",
+        )
+    out.print(f"replication: {len(seen)} under-replicated partitions")
+    out.print(table)
 
 
 # --- dlq ----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from streams.pipeline import STAGES, SUPERVISOR_WEB_PORT
 
-__all__ = ["STAGES", "Settings", "get_settings"]
+__all__ = ["STAGES", "Settings", "get_settings", "replication_for"]
 
 
 class Settings(BaseSettings):
@@ -35,7 +35,18 @@ class Settings(BaseSettings):
         default="", description="prepended to every topic and consumer group, for shared clusters"
     )
     partitions: int = Field(default=3, ge=1)
-    replication_factor: int = Field(default=1, ge=1)
+    replication_factor: int | None = Field(
+        default=None,
+        ge=1,
+        description="copies of each partition; unset: 3 on a cluster of three or more "
+        "brokers, otherwise one per broker",
+    )
+    min_insync_replicas: int | None = Field(
+        default=None,
+        ge=1,
+        description="replicas that must have a write before it is acknowledged; unset: the "
+        "replication factor minus one when it is 3 or more, otherwise 1",
+    )
 
     # --- processing -------------------------------------------------------------------
     processing_guarantee: Literal["at_least_once", "exactly_once"] = Field(
@@ -123,3 +134,25 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def replication_for(settings: Settings, brokers: int) -> tuple[int, int]:
+    """(replication factor, min.insync.replicas) for topics on a cluster of `brokers`.
+
+    Unset, the factor is 3 on three or more brokers and the broker count below that; a write
+    then needs all but one replica in sync (2 of 3), so one broker can fail without a write
+    being refused or an acknowledged record lost. A set factor above the broker count, or a
+    min.insync.replicas above the factor, is a mistake said plainly rather than a topic
+    that can never be written."""
+    if brokers < 1:
+        raise ValueError("the cluster reports no brokers")
+    rf = settings.replication_factor or min(3, brokers)
+    if rf > brokers:
+        raise ValueError(
+            f"replication factor {rf} needs {rf} brokers; the cluster has {brokers} "
+            "(unset NEWSWIRE_REPLICATION_FACTOR to follow the cluster)"
+        )
+    min_isr = settings.min_insync_replicas or (rf - 1 if rf >= 3 else 1)
+    if min_isr > rf:
+        raise ValueError(f"min.insync.replicas {min_isr} is above the replication factor {rf}")
+    return rf, min_isr

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+from typing import Any
+
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
-from kafka.errors import TopicAlreadyExistsError
+from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from streams.settings import Settings
+from streams.settings import Settings, replication_for
 from streams.topics import all_topics
 
 
@@ -18,9 +21,24 @@ def admin_client(settings: Settings) -> KafkaAdminClient:
     )
 
 
+def brokers_of(admin: KafkaAdminClient) -> int:
+    """How many brokers the cluster reports."""
+    return len(admin.describe_cluster().get("brokers") or [])
+
+
+def topic_configs(settings: Settings, min_isr: int) -> dict[str, str]:
+    """Every pipeline topic's settings: newswire's size limit, and durability that never
+    trades an acknowledged record for availability."""
+    return {
+        "max.message.bytes": str(max(settings.max_message_bytes + 65536, 1048588)),
+        "min.insync.replicas": str(min_isr),
+        "unclean.leader.election.enable": "false",
+    }
+
+
 def create_topics(settings: Settings, names: list[str] | None = None) -> dict[str, str]:
-    """Create the pipeline's topics if they are missing. Idempotent: returns each topic with
-    'created' or 'exists'."""
+    """Create the pipeline's topics if they are missing, replicated as the cluster allows
+    (`replication_for`). Idempotent: returns each topic with 'created' or 'exists'."""
     names = names or all_topics(settings)
     admin = admin_client(settings)
     try:
@@ -28,14 +46,13 @@ def create_topics(settings: Settings, names: list[str] | None = None) -> dict[st
         result = {n: "exists" for n in names if n in existing}
         missing = [n for n in names if n not in existing]
         if missing:
+            rf, min_isr = replication_for(settings, brokers_of(admin))
             new = [
                 NewTopic(
                     name=n,
                     num_partitions=settings.partitions,
-                    replication_factor=settings.replication_factor,
-                    topic_configs={
-                        "max.message.bytes": str(max(settings.max_message_bytes + 65536, 1048588))
-                    },
+                    replication_factor=rf,
+                    topic_configs=topic_configs(settings, min_isr),
                 )
                 for n in missing
             ]
@@ -44,7 +61,87 @@ def create_topics(settings: Settings, names: list[str] | None = None) -> dict[st
             except TopicAlreadyExistsError:
                 pass  # created by someone else in the meantime: what we wanted
             for n in missing:
-                result[n] = "created"
+                result[n] = f"created (replication {rf}, min.insync.replicas {min_isr})"
         return result
     finally:
         admin.close()
+
+
+@dataclass(frozen=True)
+class ReplicaState:
+    """A partition whose in-sync replicas are fewer than its replicas."""
+
+    topic: str
+    partition: int
+    leader: int  # -1: no leader, the partition is offline
+    replicas: tuple[int, ...]
+    isr: tuple[int, ...]
+    min_isr: int
+
+    @property
+    def writable(self) -> bool:
+        """Can an acks=all write succeed now (a leader and at least min.insync.replicas)?"""
+        return self.leader >= 0 and len(self.isr) >= self.min_isr
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "writable": self.writable}
+
+
+def under_replicated(
+    described: list[dict[str, Any]], min_isr: dict[str, int] | None = None
+) -> list[ReplicaState]:
+    """The partitions of `described` (kafka-python's describe_topics) with fewer in-sync
+    replicas than replicas, or with no leader (pure)."""
+    rows = []
+    for t in described:
+        topic = str(t.get("name") or t.get("topic"))
+        for p in t.get("partitions") or []:
+            replicas = tuple(p.get("replica_nodes", p.get("replicas")) or ())
+            isr = tuple(p.get("isr_nodes", p.get("isr")) or ())
+            leader = p.get("leader_id", p.get("leader"))
+            leader = -1 if leader is None else leader
+            if len(isr) < len(replicas) or leader < 0:
+                rows.append(
+                    ReplicaState(
+                        topic,
+                        p.get("partition_index", p.get("partition")),
+                        leader,
+                        replicas,
+                        isr,
+                        (min_isr or {}).get(topic, 1),
+                    )
+                )
+    return sorted(rows, key=lambda r: (r.topic, r.partition))
+
+
+def replication_report(admin: KafkaAdminClient, topics: list[str]) -> list[ReplicaState]:
+    """The under-replicated partitions of `topics` that exist, read from the broker."""
+    from kafka.admin import ConfigResource, ConfigResourceType
+
+    present = [t for t in topics if t in set(admin.list_topics())]
+    if not present:
+        return []
+    described = admin.describe_topics(present)
+    min_isr: dict[str, int] = {}
+    try:
+        res = admin.describe_configs(
+            [
+                ConfigResource(ConfigResourceType.TOPIC, t, configs={"min.insync.replicas": None})
+                for t in present
+            ],
+            config_filter="all",
+        )
+        min_isr = min_isr_of(res)
+    except (KafkaError, KeyError, TypeError, ValueError):  # named partitions still reported
+        min_isr = {}
+    return under_replicated(described, min_isr)
+
+
+def min_isr_of(described: dict[str, Any]) -> dict[str, int]:
+    """min.insync.replicas per topic from kafka-python's describe_configs answer (pure)."""
+    out: dict[str, int] = {}
+    for name, configs in (described.get("topic") or {}).items():
+        entry = configs.get("min.insync.replicas")
+        if entry is not None:
+            out[name] = int(entry["value"] if isinstance(entry, dict) else entry)
+    return out

@@ -11,6 +11,11 @@ window, live members. Status, in the spirit of Burrow's rules:
   although the group has live members;
 - ``STOPPED``: lag above zero and no live members;
 - ``ERROR``: the group or topic cannot be read.
+
+Beside the lag, each stage lists the partitions of the topics it reads and writes whose
+in-sync replicas are fewer than their replicas (a broker is down or behind): under-replicated
+partitions are a warning (exit 1), partitions that cannot take an ``acks=all`` write (no
+leader, or fewer in sync than ``min.insync.replicas``) an error (exit 2).
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ from typing import Any
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
+from streams.ops.admin import ReplicaState, replication_report
 from streams.pipeline import STAGES
 from streams.settings import Settings
-from streams.topics import stage_topics
+from streams.topics import all_topics, stage_topics
 
 # kafka-python cannot decode Faust's custom assignor metadata and warns on every describe;
 # the member count it still returns is all newswire needs
@@ -56,6 +62,7 @@ class StageLag:
     partitions: list[PartitionLag] = field(default_factory=list)
     error: str | None = None
     measured_at: float = 0.0
+    under_replicated: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -178,7 +185,22 @@ class LagMonitor:  # pragma: no mutate block (broker I/O; integration tests)
                 except KafkaError:
                     pass
             time.sleep(window)
-        return [self._judge(stage) for stage in self.stages]
+        rows = [self._judge(stage) for stage in self.stages]
+        replicas = self.replication()
+        for row in rows:
+            t = stage_topics(self.settings, row.stage)
+            row.under_replicated = [
+                r.as_dict() for r in replicas if r.topic in (t.source, t.sink, t.dlq)
+            ]
+        return rows
+
+    def replication(self) -> list[ReplicaState]:
+        """The pipeline's partitions that are under-replicated now (empty if unreadable)."""
+        try:
+            return replication_report(self.admin, all_topics(self.settings))
+        except (KafkaError, OSError) as exc:
+            logging.getLogger(__name__).warning("replication state unreadable: %s", exc)
+            return []
 
     def _judge(self, stage: str) -> StageLag:
         t = stage_topics(self.settings, stage)
@@ -221,8 +243,12 @@ class LagMonitor:  # pragma: no mutate block (broker I/O; integration tests)
 def exit_code(
     rows: list[StageLag], max_lag: int | None = None, max_seconds: float | None = None
 ) -> int:
-    """0 when every stage is OK, 1 on WARN, 2 on STALLED, STOPPED, ERROR or a threshold crossed."""
+    """0 when every stage is OK, 1 on WARN or an under-replicated partition, 2 on STALLED,
+    STOPPED, ERROR, a partition that cannot be written or a threshold crossed."""
     code = max((SEVERITY.get(r.status, 2) for r in rows), default=0)
+    for r in rows:
+        for p in r.under_replicated:
+            code = max(code, 1 if p.get("writable", True) else 2)
     if max_lag is not None and any(r.lag > max_lag for r in rows):
         code = 2
     if max_seconds is not None and any(r.lag_seconds > max_seconds for r in rows):
