@@ -105,8 +105,11 @@ class Processors:
     def language(self, cleaned: list[CleanArticle]) -> list[LanguageArticle]:
         return self._through("language", cleaned, 32)
 
-    def entities(self, langs: list[LanguageArticle]) -> list[Any]:
-        return self._through("entities", langs, 32)
+    def dedup(self, langs: list[LanguageArticle]) -> list[Any]:
+        return self._through("dedup", langs, 64)
+
+    def entities(self, deduped: list[Any]) -> list[Any]:
+        return self._through("entities", deduped, 32)
 
     def bare(self, texts: list[str]) -> None:
         list(self.nlp.pipe(texts, batch_size=32))
@@ -126,12 +129,14 @@ def in_process(p: Processors, texts: list[str], repeat: int) -> dict[str, float]
     t_bare, _ = _timed(lambda: p.bare(texts), repeat)
     t_clean, cleaned = _timed(lambda: p.clean(raws), repeat)
     t_lang, langs = _timed(lambda: p.language(cleaned), repeat)
-    t_ent, _ = _timed(lambda: p.entities(langs), repeat)
+    t_dedup, deduped = _timed(lambda: p.dedup(langs), repeat)
+    t_ent, _ = _timed(lambda: p.entities(deduped), repeat)
     n = len(texts)
     return {
         "bare_model": n / t_bare,
         "clean": n / t_clean,
         "language": n / t_lang,
+        "dedup": n / t_dedup,
         "entities": n / t_ent,
     }
 
@@ -141,11 +146,13 @@ def profile(p: Processors, texts: list[str], top: int = 6) -> dict[str, list[str
     raws = [RawArticle(text=t) for t in texts]
     cleaned = p.clean(raws)
     langs = p.language(cleaned)
+    deduped = p.dedup(langs)
     out: dict[str, list[str]] = {}
     for name, fn in (
         ("clean", lambda: p.clean(raws)),
         ("language", lambda: p.language(cleaned)),
-        ("entities", lambda: p.entities(langs)),
+        ("dedup", lambda: p.dedup(langs)),
+        ("entities", lambda: p.entities(deduped)),
     ):
         prof = cProfile.Profile()
         prof.runcall(fn)
@@ -187,7 +194,8 @@ def size_sweep(p: Processors, texts: list[str]) -> list[dict[str, float]]:
         raws = [RawArticle(text=t) for t in arts]
         t_clean, cleaned = _timed(lambda raws=raws: p.clean(raws))  # type: ignore[misc]
         t_lang, langs = _timed(lambda cleaned=cleaned: p.language(cleaned))  # type: ignore[misc]
-        t_ent, _ = _timed(lambda langs=langs: p.entities(langs))  # type: ignore[misc]
+        deduped = p.dedup(langs)
+        t_ent, _ = _timed(lambda deduped=deduped: p.entities(deduped))  # type: ignore[misc]
         t_bare, _ = _timed(lambda arts=arts: p.bare(arts))  # type: ignore[misc]
         n = len(arts)
         mean_kb = sum(len(a.encode()) for a in arts) / n / 1024
@@ -375,7 +383,7 @@ def main() -> int:
     print(f"1. bare, in-process, one core (best of {args.repeat}):")
     print(
         f"  model alone (nlp.pipe, NER components only) {b['bare_model']:.1f} articles/s; processors: clean {b['clean']:.0f}/s, "
-        f"language {b['language']:.0f}/s, entities {b['entities']:.1f}/s"
+        f"language {b['language']:.0f}/s, dedup {b['dedup']:.0f}/s, entities {b['entities']:.1f}/s"
     )
     if not args.quick:
         for stage, rows in profile(p, texts).items():
@@ -385,6 +393,7 @@ def main() -> int:
     raws = [RawArticle(text=t) for t in texts]
     cleaned = p.clean(raws)
     langs = p.language(cleaned)
+    deduped = p.dedup(langs)
 
     def raw_records(tag: str) -> list[tuple[str, bytes]]:
         out = []
@@ -416,16 +425,16 @@ def main() -> int:
         "entities alone, 1 worker",
         args.bootstrap,
         ["entities"],
-        "lang",
+        "dedup",
         "enriched",
-        restamped(langs),
+        restamped(deduped),
     )
     print(one_worker.line())
     print("3. the whole pipeline, one worker per stage:")
     full = through_broker(
         "end to end, all published at once",
         args.bootstrap,
-        ["clean", "language", "entities"],
+        ["clean", "language", "dedup", "entities"],
         "raw",
         "enriched",
         raw_records,
@@ -434,7 +443,7 @@ def main() -> int:
     half = through_broker(
         f"end to end, published at {full.rate / 2:.1f}/s (half)",
         args.bootstrap,
-        ["clean", "language", "entities"],
+        ["clean", "language", "dedup", "entities"],
         "raw",
         "enriched",
         raw_records,
@@ -446,9 +455,9 @@ def main() -> int:
         "entities alone, 2 workers",
         args.bootstrap,
         ["entities", "entities"],
-        "lang",
+        "dedup",
         "enriched",
-        restamped(langs),
+        restamped(deduped),
     )
     print(one_worker.line())
     print(two.line())

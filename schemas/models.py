@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 SCHEMA_MAJOR = SCHEMA_VERSION.split(".")[0]
 
 #: query parameters that only track a click and never change the article
@@ -255,6 +255,32 @@ class LanguageArticle(CleanArticle):
     language: LanguageInfo
 
 
+class DedupArticle(LanguageArticle):
+    """On ``articles.dedup``: an article with what it is a copy of (new in 1.2).
+
+    Copies are never dropped: every article goes on to the entities stage and to
+    subscribers, who decide what to do with copies (collapse them by ``story_id``)."""
+
+    duplicate_of: str | None = Field(
+        default=None,
+        description="the id of the earliest earlier article this one copies (the same wire "
+        "story with another header, footer, headline, edits, a cut or an inserted paragraph); "
+        "None for an original",
+    )
+    similarity: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="share of the smaller text's fingerprints found in duplicate_of "
+        "(containment); None for an original",
+    )
+    story_id: str | None = Field(
+        default=None,
+        description="the same for every copy of one story: the id of the story's first "
+        "article (an original's own id)",
+    )
+
+
 class Mention(BaseModel):
     text: str
     start: int = Field(ge=0)
@@ -273,7 +299,7 @@ class Entity(BaseModel):
     country_code: str | None = None
 
 
-class EnrichedArticle(LanguageArticle):
+class EnrichedArticle(DedupArticle):
     """On ``articles.enriched``: what subscribers read."""
 
     entities: list[Entity] = Field(default_factory=list)

@@ -30,7 +30,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
 
-from schemas.models import CleanArticle, DeadLetter, EnrichedArticle, LanguageArticle, RawArticle
+from schemas.models import (
+    CleanArticle,
+    DeadLetter,
+    DedupArticle,
+    EnrichedArticle,
+    LanguageArticle,
+    RawArticle,
+)
 
 if TYPE_CHECKING:
     from streams.settings import Settings
@@ -74,6 +81,8 @@ class StageDef:
     offline_batch: int = 0
     #: what stands in for the stage's additions when `newswire enrich` leaves it out
     bypass: Callable[[Any], dict[str, Any]] | None = field(default=None, compare=False)
+    #: topics the stage keeps its own state in (articles.<name>), created with the others
+    internal: tuple[str, ...] = ()
 
     def make_processor(self, settings: Settings) -> Processor:
         module, _, attr = self.processor.partition(":")
@@ -108,6 +117,11 @@ def _language_bypass(article: CleanArticle) -> dict[str, Any]:
     }
 
 
+def _dedup_bypass(article: LanguageArticle) -> dict[str, Any]:
+    """Without the near-duplicate stage every article is its own story."""
+    return {"duplicate_of": None, "similarity": None, "story_id": article.id}
+
+
 PIPELINE: tuple[StageDef, ...] = (
     StageDef(
         name="clean",
@@ -139,13 +153,30 @@ PIPELINE: tuple[StageDef, ...] = (
         bypass=_language_bypass,
     ),
     StageDef(
-        name="entities",
+        name="dedup",
         consumes="lang",
-        produces="enriched",
+        produces="dedup",
         input_model=LanguageArticle,
+        output_model=DedupArticle,
+        processor="streams.processors.dedup:make_processor",
+        web_port=6069,
+        loads="fingerprint-index",
+        summary="Articles with the earlier article each copies (duplicate_of, similarity, "
+        "story_id); copies are kept.",
+        message_bytes_factor=2,
+        min_batch=64,
+        offline_batch=256,
+        bypass=_dedup_bypass,
+        internal=("dedup-signatures",),
+    ),
+    StageDef(
+        name="entities",
+        consumes="dedup",
+        produces="enriched",
+        input_model=DedupArticle,
         output_model=EnrichedArticle,
         processor="streams.processors.entities:make_processor",
-        web_port=6069,
+        web_port=6070,
         loads="spacy-models",
         summary="Enriched articles: what downstream services subscribe to.",
         message_bytes_factor=4,

@@ -74,6 +74,33 @@ class Settings(BaseSettings):
         description="spaCy package per ISO 639-1 language",
     )
 
+    # --- near-duplicates (the dedup stage) ----------------------------------------------
+    dedup_window_hours: float = Field(
+        default=72.0,
+        gt=0,
+        description="how far back a copy finds its original; the fingerprint index and its "
+        "topic (articles.dedup-signatures, retention) keep this long",
+    )
+    dedup_max_fingerprints: int = Field(
+        default=2_000_000,
+        ge=1000,
+        description="the most fingerprints a dedup worker keeps (about 110 bytes each); the "
+        "oldest go first",
+    )
+    dedup_threshold: float = Field(
+        default=0.4,
+        gt=0,
+        le=1,
+        description="share of the smaller article's fingerprints found in the other at or "
+        "above which it is a copy",
+    )
+    dedup_lead: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="the shared text must begin within this fraction of the larger article",
+    )
+
     # --- local services ---------------------------------------------------------------
     web_host: str = "127.0.0.1"
     web_port: int | None = Field(

@@ -1,7 +1,8 @@
 """Every topic newswire uses, by name, derived from the pipeline (:mod:`streams.pipeline`):
 
-articles.raw -> [clean] -> articles.clean -> [language] -> articles.lang
-             -> [entities] -> articles.enriched;   any stage -> articles.dlq
+articles.raw -> [clean] -> articles.clean -> [language] -> articles.lang -> [dedup]
+             -> articles.dedup -> [entities] -> articles.enriched;   any stage -> articles.dlq
+[dedup] <-> articles.dedup-signatures (its fingerprint index, read by every dedup worker)
 """
 
 from __future__ import annotations
@@ -34,7 +35,13 @@ def stage_topics(
 
 
 def all_topics(settings: Settings, pipeline: Sequence[StageDef] = PIPELINE) -> list[str]:
-    return [settings.topic(s) for s in states(pipeline)]
+    """Every topic: the article states in pipeline order, then the stages' own state."""
+    return [settings.topic(s) for s in states(pipeline)] + internal_topics(settings, pipeline)
+
+
+def internal_topics(settings: Settings, pipeline: Sequence[StageDef] = PIPELINE) -> list[str]:
+    """The topics stages keep their state in (not article records)."""
+    return [settings.topic(name) for s in pipeline for name in s.internal]
 
 
 def resolve(settings: Settings, name: str) -> str:

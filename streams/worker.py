@@ -119,6 +119,9 @@ def run_stage(
 
     definition = pipeline_stage(stage)
     processor = definition.make_processor(settings)
+    connect = getattr(processor, "connect", None)
+    if connect is not None:  # a stage with state in Kafka (dedup) reaches it before warm_up
+        connect(settings)
     started = time.perf_counter()
     processor.warm_up()  # before joining the group: a slow load must not stall a rebalance
     metrics.MODEL_LOAD_SECONDS.labels(stage, definition.loads).set(time.perf_counter() - started)

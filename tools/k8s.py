@@ -32,10 +32,11 @@ LAG_PORT = 9108
 MEMORY = {
     "clean": ("192Mi", "384Mi"),
     "language": ("640Mi", "1Gi"),
+    "dedup": ("384Mi", "768Mi"),  # the fingerprint index: up to 2,000,000 at ~110 bytes
     "entities": ("512Mi", "1Gi"),
 }
 DEFAULT_MEMORY = ("512Mi", "1Gi")
-CPU = {"clean": "250m", "language": "500m", "entities": "1"}
+CPU = {"clean": "250m", "language": "500m", "dedup": "250m", "entities": "1"}
 
 
 def labels(component: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from streams.settings import Settings, replication_for
-from streams.topics import all_topics
+from streams.topics import all_topics, internal_topics
 
 
 def admin_client(settings: Settings) -> KafkaAdminClient:
@@ -36,6 +36,14 @@ def topic_configs(settings: Settings, min_isr: int) -> dict[str, str]:
     }
 
 
+def state_configs(settings: Settings) -> dict[str, str]:
+    """A stage's state topic keeps what its window needs, and no longer."""
+    return {
+        "retention.ms": str(int(settings.dedup_window_hours * 3_600_000)),
+        "cleanup.policy": "delete",
+    }
+
+
 def create_topics(settings: Settings, names: list[str] | None = None) -> dict[str, str]:
     """Create the pipeline's topics if they are missing, replicated as the cluster allows
     (`replication_for`). Idempotent: returns each topic with 'created' or 'exists'."""
@@ -52,7 +60,10 @@ def create_topics(settings: Settings, names: list[str] | None = None) -> dict[st
                     name=n,
                     num_partitions=settings.partitions,
                     replication_factor=rf,
-                    topic_configs=topic_configs(settings, min_isr),
+                    topic_configs={
+                        **topic_configs(settings, min_isr),
+                        **(state_configs(settings) if n in internal_topics(settings) else {}),
+                    },
                 )
                 for n in missing
             ]

@@ -71,7 +71,7 @@ def test_kills_lose_nothing_and_duplicate_nothing_integration(pipeline) -> None:
     pipeline.env["NEWSWIRE_PROCESSING_GUARANTEE"] = os.environ.get(
         "NEWSWIRE_CHAOS_GUARANTEE", "at_least_once"
     )
-    for stage in ("clean", "language", "entities"):
+    for stage in ("clean", "language", "dedup", "entities"):
         pipeline.start(stage)
     pipeline.wait_joined()
     window = 30 + 10 * KILLS

@@ -138,7 +138,7 @@ def test_leader_killed_while_articles_flow_loses_and_duplicates_nothing_integrat
             len(p.get("replica_nodes", p.get("replicas"))) for p in described[0]["partitions"]
         }
         assert replicas == {3}, described
-        for stage in ("clean", "language", "entities"):
+        for stage in ("clean", "language", "dedup", "entities"):
             pipeline.start(stage)
         pipeline.wait_joined()
         sent: list[str] = []

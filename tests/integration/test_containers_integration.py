@@ -108,7 +108,7 @@ def test_the_compose_stack_enriches_the_seed_for_the_host_containers_integration
     stack: tuple[int, list[str]],
 ) -> None:
     kafka_port, cmd = stack
-    services = {"kafka", "clean", "language", "entities", "lag"}
+    services = {"kafka", "clean", "language", "dedup", "entities", "lag"}
     deadline = time.monotonic() + 300
     health: dict[str, str] = {}
     while time.monotonic() < deadline:
@@ -150,7 +150,7 @@ def test_the_compose_stack_enriches_the_seed_for_the_host_containers_integration
     assert rec.language.code == "en"
     found = {(e.name, e.label) for e in rec.entities}
     assert set(SEED_ENTITIES) <= found, found
-    assert [t.stage for t in rec.trace] == ["clean", "language", "entities"]
+    assert [t.stage for t in rec.trace] == ["clean", "language", "dedup", "entities"]
 
 
 def test_the_image_runs_as_a_user_and_carries_the_package_version_containers_integration(

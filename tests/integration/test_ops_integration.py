@@ -47,7 +47,7 @@ def _get(url: str) -> tuple[int, bytes]:
 
 
 def test_stopped_stage_is_reported_and_recovers_integration(pipeline) -> None:
-    ports = {stage: _free_port() for stage in ("clean", "language", "entities")}
+    ports = {stage: _free_port() for stage in ("clean", "language", "dedup", "entities")}
     for stage, port in ports.items():
         pipeline.start(stage, web_port=port)
     _publish(pipeline, 0, 10)
@@ -154,6 +154,7 @@ def test_lag_exporter_serves_gauges_and_a_status_page_integration(pipeline) -> N
         assert status == 200 and {s["stage"] for s in data["stages"]} == {
             "clean",
             "language",
+            "dedup",
             "entities",
         }
         assert data["dead_letters"][0]["error_type"] == "invalid_json"

@@ -40,7 +40,7 @@ def test_seed_comes_out_enriched_once_integration(pipeline) -> None:
     # offsets found by searching the text, independently of the stage's own offsets
     sayyari = next(e for e in rec.entities if e.name == "Habibollah Sayyari")
     assert rec.text.index("Habibollah Sayyari") in {m.start for m in sayyari.mentions}
-    assert [t.stage for t in rec.trace] == ["clean", "language", "entities"]
+    assert [t.stage for t in rec.trace] == ["clean", "language", "dedup", "entities"]
     assert pipeline.read("dlq", drain=True) == []
 
 

@@ -28,7 +28,9 @@ def test_asyncapi_document_is_current() -> None:
 def test_asyncapi_names_every_topic_with_producer_and_consumer() -> None:
     doc = build()
     addresses = {c["address"] for c in doc["channels"].values()}
-    assert addresses == {f"articles.{s}" for s in ("raw", "clean", "lang", "enriched", "dlq")}
+    assert addresses == {
+        f"articles.{s}" for s in ("raw", "clean", "lang", "dedup", "enriched", "dlq")
+    }
     for cid in doc["channels"]:
         actions = {
             op["action"]
@@ -59,7 +61,11 @@ def test_asyncapi_document_validates_against_the_asyncapi_3_schema() -> None:
 def test_records_of_every_released_version_are_readable(version: str) -> None:
     models = {m.__name__: m for m in record_models()}
     files = list((RECORDS / version).glob("*.jsonl"))
-    assert {f.stem for f in files} == set(models)
+    newest = max((p.name for p in RECORDS.iterdir()), key=lambda v: tuple(map(int, v.split("."))))
+    # every record of an older release still reads; the newest release has every record
+    assert {f.stem for f in files} <= set(models)
+    if version == newest:
+        assert {f.stem for f in files} == set(models)
     for f in files:
         for line in f.read_bytes().splitlines():
             rec = decode(line, models[f.stem])

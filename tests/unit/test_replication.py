@@ -158,8 +158,8 @@ def test_cluster_config_replicates_three_times_and_never_elects_unclean(tmp_path
 def test_cluster_size_is_remembered_and_defaults_to_one(tmp_path: Path) -> None:
     s = Settings(home=tmp_path)
     assert local_kafka.cluster_size(s) == 1
-    (tmp_path / "kafka" / "cluster").mkdir(parents=True)
-    (tmp_path / "kafka" / "cluster" / "brokers").write_text("3\n")
+    (tmp_path / "kafka").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "kafka" / "brokers").write_text("3\n")
     assert local_kafka.cluster_size(s) == 3
-    (tmp_path / "kafka" / "cluster" / "brokers").write_text("garbage")
+    (tmp_path / "kafka" / "brokers").write_text("garbage")
     assert local_kafka.cluster_size(s) == 1

@@ -126,7 +126,7 @@ def nodes(settings: Settings, brokers: int = 1) -> list[Node]:
 
 def cluster_size(settings: Settings) -> int:
     """How many nodes the last `start` ran with (1 when no cluster was ever started)."""
-    f = _cluster_dir(settings) / "brokers"
+    f = _dir(settings) / "brokers"
     try:
         return max(1, int(f.read_text().strip()))
     except (OSError, ValueError):
@@ -345,10 +345,8 @@ def start(settings: Settings, timeout: float = 90.0, brokers: int = 1) -> Broker
     running), reusing what already answers; wait until every node serves metadata and the
     cluster reports all its brokers."""
     cluster = nodes(settings, brokers)
-    if brokers > 1:
-        _cluster_dir(settings).mkdir(parents=True, exist_ok=True)
-        (_cluster_dir(settings) / "brokers").write_text(str(brokers))
-    elif is_reachable(cluster[0].bootstrap):
+    (_dir(settings) / "brokers").write_text(str(brokers))  # what `status` and `kill` look at
+    if brokers == 1 and is_reachable(cluster[0].bootstrap):
         return status(settings, 1)
     missing = [m for m in cluster if not is_reachable(m.bootstrap, timeout=1.0)]
     if not missing:

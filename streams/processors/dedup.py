@@ -1,0 +1,414 @@
+"""Near-duplicate detection: which earlier article is this one a copy of?
+
+A copy is what outlets make of wire copy: their own header and footer lines, copy-editing, a
+new headline, truncation, a brief of the first paragraphs, an inserted local paragraph,
+re-flowed paragraphs, HTML instead of text. What survives all of these is long runs of the
+same words in the same order. So an article is reduced to **fingerprints**: hashes of its
+word 5-shingles (lowercased words, punctuation dropped, so re-flowing and quote styles do
+not matter), keeping those whose hash is 0 modulo ``sample`` — a choice made by the
+shingle's content, not its position, so two documents keep the same fingerprints for the
+text they share, wherever it sits (the "0 mod p" selection of Manber and of Broder).
+
+Two articles are compared by **containment**: shared fingerprints over the fingerprints of
+the smaller one. A brief of the first three paragraphs or a truncated copy is contained in
+its original even though their Jaccard overlap is small; an inserted paragraph or a new
+header barely moves it. Documents that only share a template (league tables, market
+reports) share their boilerplate words but not their numbers and names, so their 5-shingles
+differ and their containment stays low; a minimum count of shared fingerprints keeps two
+short texts that share one stock phrase apart.
+
+The index maps fingerprint -> postings ``[[doc id, fingerprint count, arrival], ...]`` in
+any mutable mapping: a dict in-process, a Faust table (changelog-backed, partitioned by
+fingerprint) in the stage. It is bounded in time (postings older than ``window_s`` are
+dropped), per fingerprint (at most ``max_postings`` documents: a fingerprint shared by more is
+a stock phrase, not evidence) and in size (``max_keys`` fingerprints, oldest dropped first).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import zlib
+from collections.abc import Iterable, Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+log = logging.getLogger(__name__)
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+#: words per shingle
+SHINGLE = 5
+#: keep shingle hashes that are 0 modulo this (1 in 4 kept)
+SAMPLE = 4
+#: containment (shared / fingerprints of the smaller) at or above which it is a copy
+THRESHOLD = 0.4
+#: fewer shared fingerprints than this is never a copy, whatever the ratio
+MIN_SHARED = 4
+#: the shared text must begin within this fraction of the larger text: a copy keeps the
+#: story's lede (a brief or a truncation is its start; an outlet's header lines are short),
+#: while a paragraph lifted into another story sits in that story's middle
+LEAD = 0.2
+
+
+@dataclass(frozen=True)
+class Match:
+    """The earliest earlier document `doc` copies, and how much of the smaller it shares."""
+
+    duplicate_of: str | None
+    similarity: float  # containment with duplicate_of (0.0 when none)
+    story_id: str
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in WORD.findall(text)]
+
+
+_MASK = 0xFFFFFFFF
+_MUL = 0x01000193  # the FNV prime: mixes each word's hash into the shingle's
+
+
+def fingerprints(text: str, sample: int | None = None, k: int = SHINGLE) -> dict[int, float]:
+    """The text's sampled word k-shingle hashes, each with the relative position (0 at the
+    start, 1 at the end) of its first occurrence. Every text is sampled alike, so the
+    fingerprints two texts share stand for the same share of each. Hashes are CRC-32 of
+    each word combined by multiplication: the same on every worker and Python version."""
+    sample = sample or SAMPLE
+    ws = [zlib.crc32(w.encode()) for w in words(text)]
+    if not ws:
+        return {}
+    if len(ws) < k:  # too short to sample: its one shingle stands for it
+        h = 0
+        for w in ws:
+            h = ((h ^ w) * _MUL) & _MASK
+        return {h: 0.0}
+    n = len(ws) - k + 1
+    out: dict[int, float] = {}
+    for i in range(n):
+        h = 0
+        for w in ws[i : i + k]:
+            h = ((h ^ w) * _MUL) & _MASK
+        if (h >> 8) % sample == 0 and h not in out:
+            out[h] = i / n
+    return out
+
+
+def containment(shared: int, n_a: int, n_b: int) -> float:
+    smaller = min(n_a, n_b)
+    return shared / smaller if smaller else 0.0
+
+
+def is_copy(
+    shared: int,
+    n_a: int,
+    n_b: int,
+    start_in_larger: float = 0.0,
+    threshold: float = THRESHOLD,
+    lead: float = LEAD,
+    min_shared: int = MIN_SHARED,
+) -> bool:
+    """Shared enough fingerprints, and enough of the smaller text, starting early enough in
+    the larger one, to be the same story."""
+    need = min(min_shared, min(n_a, n_b))
+    return (
+        shared >= max(need, 1)
+        and containment(shared, n_a, n_b) >= threshold
+        and start_in_larger <= lead
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    doc: str
+    size: int  # its fingerprint count
+    at: float  # its arrival (seconds)
+    shared: int
+    start: float = 0.0  # where the shared fingerprints begin in it (relative position)
+    own_start: float = 0.0  # where they begin in the document looked up
+
+    def start_in_larger(self, size: int) -> float:
+        return self.start if self.size >= size else self.own_start
+
+
+def tally(
+    postings: MutableMapping[int, list[Any]], fps: Mapping[int, float], doc: str
+) -> dict[str, Candidate]:
+    """Per earlier document: how many of `fps` it shares, and where the shared part begins
+    in it and in `doc` (the document itself excluded)."""
+    acc: dict[str, list[Any]] = {}  # doc -> [shared, start in it, start in doc, entry]
+    get = postings.get
+    for fp, pos in fps.items():
+        for entry in get(fp) or ():
+            other = entry[0]
+            if other == doc:
+                continue
+            p = entry[3] if len(entry) > 3 else 0.0
+            a = acc.get(other)
+            if a is None:
+                acc[other] = [1, p, pos, entry]
+            else:
+                a[0] += 1
+                if p < a[1]:
+                    a[1] = p
+                if pos < a[2]:
+                    a[2] = pos
+    return {
+        str(d): Candidate(str(d), int(e[1]), float(e[2]), n, float(start), float(own))
+        for d, (n, start, own, e) in acc.items()
+    }
+
+
+def decide(
+    doc: str,
+    size: int,
+    at: float,
+    candidates: Iterable[Candidate],
+    threshold: float = THRESHOLD,
+    lead: float = LEAD,
+    min_shared: int = MIN_SHARED,
+) -> Match:
+    """The earliest earlier candidate that `doc` copies; the story is that record's id (the
+    group's first record, since every copy of a story contains its wire base), else its own."""
+    copies = [
+        c
+        for c in candidates
+        if (c.at, c.doc) < (at, doc)
+        and is_copy(c.shared, size, c.size, c.start_in_larger(size), threshold, lead, min_shared)
+    ]
+    if not copies:
+        return Match(None, 0.0, doc)
+    first = min(copies, key=lambda c: (c.at, c.doc))
+    return Match(first.doc, round(containment(first.shared, size, first.size), 4), first.doc)
+
+
+class Index:
+    """Fingerprint postings in a mapping, bounded in time, per fingerprint and in size."""
+
+    def __init__(
+        self,
+        store: MutableMapping[int, list[Any]] | None = None,
+        window_s: float = 7 * 86400,
+        max_postings: int = 64,
+        max_keys: int = 2_000_000,
+        sweep_every: int = 5000,
+    ) -> None:
+        self.store: MutableMapping[int, list[Any]] = {} if store is None else store
+        self.window_s = window_s
+        self.max_postings = max_postings
+        self.max_keys = max_keys
+        self.sweep_every = sweep_every
+        self._since_sweep = 0
+        self.latest = 0.0
+
+    def lookup(self, doc: str, fps: Mapping[int, float]) -> dict[str, Candidate]:
+        return tally(self.store, fps, doc)
+
+    def add(self, doc: str, fps: Mapping[int, float], at: float) -> None:
+        """Post `doc` under each fingerprint with its position (idempotent: a replayed
+        document is not posted twice); a fingerprint's postings keep the newest
+        `max_postings`."""
+        self.latest = max(self.latest, at)
+        for fp, pos in fps.items():
+            current = self.store.get(fp) or []
+            if any(e[0] == doc for e in current):
+                continue
+            kept = [*current, (doc, len(fps), at, round(pos, 4))][-self.max_postings :]
+            self.store[fp] = kept  # assigned, not mutated: a Faust table logs the change
+        self._since_sweep += 1
+        if self._since_sweep >= self.sweep_every or len(self.store) > self.max_keys:
+            self.sweep(self.latest)
+
+    def match(self, doc: str, text: str, at: float) -> Match:
+        """Look `doc` up, then post it: the in-process form of the stage's two steps."""
+        fps = fingerprints(text)
+        result = decide(doc, len(fps), at, self.lookup(doc, fps).values())
+        self.add(doc, fps, at)
+        return result
+
+    def sweep(self, now: float) -> int:
+        """Drop postings older than the window, then the oldest fingerprints above the size
+        limit; returns how many fingerprints were removed."""
+        self._since_sweep = 0
+        horizon = now - self.window_s
+        removed = 0
+        newest: dict[int, float] = {}
+        for fp in list(self.store.keys()):
+            postings = self.store.get(fp) or []
+            fresh = [e for e in postings if float(e[2]) >= horizon]
+            if not fresh:
+                del self.store[fp]
+                removed += 1
+                continue
+            if len(fresh) != len(postings):
+                self.store[fp] = fresh
+            newest[fp] = float(fresh[-1][2])
+        excess = len(newest) - self.max_keys
+        if excess > 0:
+            for fp in sorted(newest, key=newest.__getitem__)[:excess]:
+                del self.store[fp]
+                removed += 1
+        return removed
+
+
+def arrival(article: Any) -> float:
+    """When the article entered the pipeline (the clean stage's stamp; the same on every
+    replay, so a replayed article gets the same answer), in seconds since the epoch."""
+    for stamp in getattr(article, "trace", None) or ():
+        if stamp.stage.split(":")[0] == "clean":
+            return float(stamp.at.timestamp())
+    published = getattr(article, "published_at", None)
+    return float(published.timestamp()) if published is not None else 0.0
+
+
+class SignatureLog:  # pragma: no mutate block (broker I/O; integration tests)
+    """The fingerprint index's log on Kafka (``articles.dedup-signatures``), read whole by
+    every dedup worker, as Kafka Streams reads a GlobalKTable: each worker publishes the
+    signatures of the articles it saw, and before each batch reads every partition up to its
+    end, so a copy finds its original whichever partition and worker either came through. A
+    worker that starts (or restarts after ``kill -9``) rebuilds its index from the topic's
+    last `window` before it joins its group."""
+
+    def __init__(self, settings: Any) -> None:
+        from kafka import KafkaConsumer, KafkaProducer
+
+        self.topic = settings.topic("dedup-signatures")
+        self.window_s = settings.dedup_window_hours * 3600.0
+        opts = {"bootstrap_servers": settings.bootstrap_servers, **settings.kafka_client_options()}
+        self.producer = KafkaProducer(
+            acks="all", enable_idempotence=True, linger_ms=5, client_id="newswire-dedup", **opts
+        )
+        self.consumer = KafkaConsumer(
+            group_id=None, enable_auto_commit=False, client_id="newswire-dedup", **opts
+        )
+        self.tps: list[Any] = []
+
+    def _assign(self) -> None:
+        from kafka import TopicPartition
+
+        parts = self.consumer.partitions_for_topic(self.topic) or set()
+        tps = [TopicPartition(self.topic, p) for p in sorted(parts)]
+        if tps and tps != self.tps:
+            new = [tp for tp in tps if tp not in self.tps]
+            self.consumer.assign(tps)
+            since = int((time.time() - self.window_s) * 1000)
+            found = self.consumer.offsets_for_times(dict.fromkeys(new, since))
+            for tp in new:
+                at = found.get(tp)
+                if at is None:
+                    self.consumer.seek_to_end(tp)
+                else:
+                    self.consumer.seek(tp, at.offset)
+            self.tps = tps
+
+    def catch_up(self, index: Index) -> int:
+        """Read every partition up to its end offsets into `index`; records read."""
+        self._assign()
+        if not self.tps:
+            return 0
+        ends = self.consumer.end_offsets(self.tps)
+        read = 0
+        while any(self.consumer.position(tp) < ends[tp] for tp in self.tps):
+            for records in self.consumer.poll(timeout_ms=500).values():
+                for r in records:
+                    try:
+                        sig = orjson.loads(r.value)
+                        fps = {int(fp): float(pos) for fp, pos in sig["fps"]}
+                        index.add(str(sig["id"]), fps, float(sig["at"]))
+                        read += 1
+                    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+                        log.warning("unreadable signature at %s:%s", r.partition, r.offset)
+        return read
+
+    def publish(self, signatures: list[tuple[str, float, dict[int, float]]]) -> None:
+        """Send the batch's signatures and wait for the broker's acknowledgement of each."""
+        futures = [
+            self.producer.send(
+                self.topic,
+                key=doc.encode(),
+                value=orjson.dumps(
+                    {"id": doc, "at": at, "fps": [[fp, round(p, 4)] for fp, p in fps.items()]}
+                ),
+            )
+            for doc, at, fps in signatures
+        ]
+        self.producer.flush()
+        for f in futures:
+            f.get(timeout=30)
+
+    def close(self) -> None:
+        self.producer.close()
+        self.consumer.close()
+
+
+class DedupProcessor:
+    """The dedup stage's processor: per article, what earlier article it copies."""
+
+    def __init__(
+        self,
+        window_s: float = 72 * 3600.0,
+        max_keys: int = 2_000_000,
+        threshold: float = THRESHOLD,
+        lead: float = LEAD,
+        log: SignatureLog | None = None,
+    ) -> None:
+        self.index = Index(window_s=window_s, max_keys=max_keys)
+        self.threshold = threshold
+        self.lead = lead
+        self.log = log
+
+    def connect(self, settings: Any) -> None:
+        """Keep the index in Kafka (the worker calls this; `newswire enrich` does not, and
+        finds copies within its own input)."""
+        self.log = SignatureLog(settings)
+
+    def warm_up(self) -> None:
+        self.match("warm-up", "a warm up text of a few words for the index", 0.0)
+        self.index.store.clear()
+        if self.log is not None:
+            started = time.perf_counter()
+            n = self.log.catch_up(self.index)
+            log.info(
+                "fingerprint index rebuilt from %d signatures in %.1fs",
+                n,
+                time.perf_counter() - started,
+            )
+
+    def match(self, doc: str, text: str, at: float) -> tuple[Match, dict[int, float]]:
+        fps = fingerprints(text)
+        result = decide(
+            doc, len(fps), at, self.index.lookup(doc, fps).values(), self.threshold, self.lead
+        )
+        self.index.add(doc, fps, at)
+        return result, fps
+
+    def process(self, batch: list[Any]) -> list[dict[str, Any]]:
+        if self.log is not None:
+            self.log.catch_up(self.index)
+        out: list[dict[str, Any]] = []
+        signatures = []
+        for article in batch:
+            at = arrival(article)
+            m, fps = self.match(article.id, article.text, at)
+            signatures.append((article.id, at, fps))
+            out.append(
+                {
+                    "duplicate_of": m.duplicate_of,
+                    "similarity": m.similarity if m.duplicate_of else None,
+                    "story_id": m.story_id,
+                }
+            )
+        if self.log is not None:
+            self.log.publish(signatures)  # acknowledged before the outputs are sent
+        return out
+
+
+def make_processor(settings: Any) -> DedupProcessor:
+    return DedupProcessor(
+        window_s=settings.dedup_window_hours * 3600.0,
+        max_keys=settings.dedup_max_fingerprints,
+        threshold=settings.dedup_threshold,
+        lead=settings.dedup_lead,
+    )
