@@ -529,6 +529,8 @@ def _show(rec: EnrichedArticle) -> None:
         f"language {rec.language.code} ({rec.language.confidence:.2f}, {rec.language.detector})   "
         f"ner {rec.ner_model}"
     )
+    copy = f"copy of {rec.duplicate_of} ({rec.similarity:.2f})" if rec.duplicate_of else "original"
+    out.print(f"story {rec.story_id}   {copy}")
     out.print(f"removed: {[r.reason for r in rec.removed]}")
     out.print(f"text: {rec.text[:300]}…")
     table = Table("entity", "label", "count", "salience", "country")

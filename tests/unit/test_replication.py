@@ -163,3 +163,13 @@ def test_cluster_size_is_remembered_and_defaults_to_one(tmp_path: Path) -> None:
     assert local_kafka.cluster_size(s) == 3
     (tmp_path / "kafka" / "brokers").write_text("garbage")
     assert local_kafka.cluster_size(s) == 1
+
+
+def test_cluster_ids_never_start_with_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uuid
+
+    dashed = uuid.UUID(bytes=b"\xfb" + bytes(15))  # base64 "-w…": read as an option
+    plain = uuid.UUID(bytes=bytes(16))
+    ids = iter([dashed, plain])
+    monkeypatch.setattr(uuid, "uuid4", lambda: next(ids))
+    assert local_kafka.new_cluster_id() == "AAAAAAAAAAAAAAAAAAAAAA"

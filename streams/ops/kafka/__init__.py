@@ -298,7 +298,17 @@ def _cluster_id(settings: Settings, cluster: list[Node]) -> str:
             for line in meta.read_text().splitlines():
                 if line.startswith("cluster.id="):
                     return line.split("=", 1)[1].strip()
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    return new_cluster_id()
+
+
+def new_cluster_id() -> str:
+    """A random KRaft cluster id: a UUID in URL-safe base64 that does not start with "-"
+    (the storage tool would read it as an option; Kafka's own Uuid.randomUuid() skips
+    those too)."""
+    while True:
+        cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cid.startswith("-"):
+            return cid
 
 
 def _launch(java: str, cp: str, settings: Settings, node: Node, cluster: list[Node], cid: str):  # type: ignore[no-untyped-def]
