@@ -30,6 +30,7 @@ from kafka.errors import KafkaError
 
 from streams.ops.admin import ReplicaState, replication_report
 from streams.pipeline import STAGES
+from streams.pipeline import stage as pipeline_stage
 from streams.settings import Settings
 from streams.topics import all_topics, stage_topics
 
@@ -189,9 +190,9 @@ class LagMonitor:  # pragma: no mutate block (broker I/O; integration tests)
         replicas = self.replication()
         for row in rows:
             t = stage_topics(self.settings, row.stage)
-            row.under_replicated = [
-                r.as_dict() for r in replicas if r.topic in (t.source, t.sink, t.dlq)
-            ]
+            own = {t.source, t.sink, t.dlq}
+            own |= {self.settings.topic(n) for n in pipeline_stage(row.stage).internal}
+            row.under_replicated = [r.as_dict() for r in replicas if r.topic in own]
         return rows
 
     def replication(self) -> list[ReplicaState]:

@@ -4,19 +4,37 @@ from __future__ import annotations
 
 import orjson
 import pytest
+from kafka.admin import ConfigResource, ConfigResourceType
 
 from schemas import CleanArticle, RawArticle, decode, encode
 from streams.client import Publisher, Subscriber
-from streams.ops.admin import create_topics
+from streams.ops.admin import admin_client, create_topics
 
 pytestmark = pytest.mark.integration
 
 
 def test_topics_create_is_idempotent_integration(pipeline) -> None:
+    names = [pipeline.topic(s) for s in ("raw", "clean", "lang", "dedup", "enriched", "dlq")]
+    names.append(pipeline.topic("dedup-signatures"))
     again = create_topics(pipeline.settings)
-    assert set(again.values()) == {"exists"} and len(again) == 5
+    assert again == dict.fromkeys(names, "exists")
     result = pipeline.newswire("topics", "create")
-    assert result.returncode == 0 and result.stdout.count(b": exists") == 5
+    assert result.returncode == 0 and result.stdout.count(b": exists") == 7
+    # the dedup stage's state topic keeps its window, and the article topics do not expire
+    admin = admin_client(pipeline.settings)
+    try:
+        found = admin.describe_configs(
+            [
+                ConfigResource(ConfigResourceType.TOPIC, t, configs={"retention.ms": None})
+                for t in (pipeline.topic("dedup-signatures"), pipeline.topic("raw"))
+            ],
+            config_filter="all",
+        )["topic"]
+    finally:
+        admin.close()
+    window_ms = int(pipeline.settings.dedup_window_hours * 3_600_000)
+    assert found[pipeline.topic("dedup-signatures")]["retention.ms"]["value"] == str(window_ms)
+    assert found[pipeline.topic("raw")]["retention.ms"]["value"] != str(window_ms)
 
 
 def test_tail_json_prints_records_integration(pipeline) -> None:
