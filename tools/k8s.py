@@ -32,7 +32,7 @@ LAG_PORT = 9108
 MEMORY = {
     "clean": ("192Mi", "384Mi"),
     "language": ("640Mi", "1Gi"),
-    "dedup": ("384Mi", "768Mi"),  # the fingerprint index: up to 2,000,000 at ~110 bytes
+    "dedup": ("512Mi", "768Mi"),  # the fingerprint index: up to 1,000,000 at ~260 bytes
     "entities": ("512Mi", "1Gi"),
 }
 DEFAULT_MEMORY = ("512Mi", "1Gi")

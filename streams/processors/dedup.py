@@ -113,6 +113,8 @@ def is_copy(
     """Shared enough fingerprints, and enough of the smaller text, starting early enough in
     the larger one, to be the same story."""
     need = min(min_shared, min(n_a, n_b))
+    if need < 2 and max(n_a, n_b) > 1:  # one shared shingle is a stock phrase, unless it
+        need = 2  # is all either text has: two one-line texts that are the same
     return (
         shared >= max(need, 1)
         and containment(shared, n_a, n_b) >= threshold
@@ -192,7 +194,7 @@ class Index:
         store: MutableMapping[int, list[Any]] | None = None,
         window_s: float = 7 * 86400,
         max_postings: int = 64,
-        max_keys: int = 2_000_000,
+        max_keys: int = 1_000_000,
         sweep_every: int = 5000,
     ) -> None:
         self.store: MutableMapping[int, list[Any]] = {} if store is None else store
@@ -245,7 +247,11 @@ class Index:
             if len(fresh) != len(postings):
                 self.store[fp] = fresh
             newest[fp] = float(fresh[-1][2])
-        excess = len(newest) - self.max_keys
+        # over the limit, down to nine tenths of it: the next sweep is thousands of
+        # articles away, not one
+        excess = len(newest) - (
+            self.max_keys * 9 // 10 if len(newest) > self.max_keys else len(newest)
+        )
         if excess > 0:
             for fp in sorted(newest, key=newest.__getitem__)[:excess]:
                 del self.store[fp]
@@ -349,7 +355,7 @@ class DedupProcessor:
     def __init__(
         self,
         window_s: float = 72 * 3600.0,
-        max_keys: int = 2_000_000,
+        max_keys: int = 1_000_000,
         threshold: float = THRESHOLD,
         lead: float = LEAD,
         log: SignatureLog | None = None,

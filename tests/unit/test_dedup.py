@@ -171,6 +171,9 @@ def test_fingerprints_are_sampled_alike_and_positioned() -> None:
         (4, 10, 100, 0.2, True),  # exactly at the lead
         (3, 3, 3, 0.0, True),  # a very short text needs only what it has
         (2, 5, 5, 0.0, False),  # fewer than MIN_SHARED and under the threshold
+        (1, 1, 2, 0.0, False),  # one shared shingle of a longer text: a stock phrase
+        (1, 1, 1, 0.0, True),  # two one-shingle texts that are the same
+        (2, 2, 9, 0.0, True),  # all of a two-shingle text
     ],
 )
 def test_is_copy_boundaries(shared: int, a: int, b: int, start: float, expected: bool) -> None:
@@ -218,7 +221,7 @@ def test_the_index_keeps_at_most_max_keys_dropping_the_oldest() -> None:
     index = Index(max_keys=len(fingerprints(OTHER)), sweep_every=10**9)
     index.add("old", fingerprints(BASE), 1.0)
     index.add("new", fingerprints(OTHER), 2.0)
-    assert len(index.store) == len(fingerprints(OTHER))
+    assert len(index.store) == len(fingerprints(OTHER)) * 9 // 10
     assert {e[0] for v in index.store.values() for e in v} == {"new"}
 
 
@@ -252,3 +255,13 @@ def test_the_processor_answers_per_article_from_the_clean_stamp() -> None:
     again = p.process([_article("base", BASE, t0), _article("copy", COPIES["truncated"], t1)])
     assert again == out
     assert dedup.arrival(_article("x", "y", t1)) == t1.timestamp()
+
+
+def test_over_the_limit_the_index_drops_to_nine_tenths_so_sweeps_stay_rare() -> None:
+    index = Index(max_keys=1000, sweep_every=10**9)
+    for i in range(1001):
+        index.add(f"d{i}", {i: 0.0}, float(i))
+    assert len(index.store) == 900
+    assert min(index.store) == 101  # the oldest went first
+    index.add("next", {5000: 0.0}, 2000.0)
+    assert len(index.store) == 901  # no sweep until the limit is crossed again
