@@ -90,14 +90,12 @@ def score(pred: set[tuple[str, str]], gold: set[tuple[str, str]]) -> tuple[float
 def run_stage(
     docs: list[tuple[str, str, str]], threshold: float, lead: float = dedup.LEAD
 ) -> dict[str, str | None]:
-    index = dedup.Index()
-    links: dict[str, str | None] = {}
-    for i, (doc, text, _) in enumerate(docs):
-        fps = dedup.fingerprints(text)
-        m = dedup.decide(doc, len(fps), float(i), index.lookup(doc, fps).values(), threshold, lead)
-        index.add(doc, fps, float(i))
-        links[doc] = m.duplicate_of
-    return links
+    """The stage's index over the stream in arrival order: each record's duplicate_of."""
+    index = dedup.Index(threshold=threshold, lead=lead)
+    return {
+        doc: index.match(doc, dedup.fingerprints(text), float(i)).duplicate_of
+        for i, (doc, text, _) in enumerate(docs)
+    }
 
 
 def run_minhash(docs: list[tuple[str, str, str]], threshold: float) -> dict[str, str | None]:
@@ -163,7 +161,7 @@ def speed(docs: list[tuple[str, str, str]], seconds: float = 3.0) -> None:
     t0 = time.perf_counter()
     while time.perf_counter() - t0 < seconds:
         for doc, t, _ in docs:
-            index.match(f"{doc}-{n}", t, float(n))
+            index.match(f"{doc}-{n}", dedup.fingerprints(t), float(n))
             n += 1
     stage = n / (time.perf_counter() - t0)
     print(
@@ -183,7 +181,7 @@ def memory(docs: list[tuple[str, str, str]], total: int) -> None:
     for i in range(total):
         at += rng.expovariate(5.0)  # five articles a second on average
         text = " ".join(rng.choice(vocab) for _ in range(250))
-        index.match(f"m{i}", text, at)
+        index.match(f"m{i}", dedup.fingerprints(text), at)
         if (i + 1) % 10_000 == 0:
             current, _ = tracemalloc.get_traced_memory()
             readings.append((i + 1, len(index.store), current))
@@ -224,14 +222,12 @@ def main() -> None:
             f"MinHash-LSH (5-shingles of the raw text, 128 perms) at {t}: P {p2:.3f} R {r2:.3f} F1 {f2:.3f}"
         )
     links = run_stage(docs, dedup.THRESHOLD)
-    assign = groups_of(links)
     wrong = [(d, links[d]) for d in links if links[d] and gold.get(d) != gold.get(links[d] or "")]
     print(f"records linked to a record of another gold group: {len(wrong)} {wrong[:10]}")
     print(f"{args.folds}-fold cross-validation of the threshold (folds by gold group):")
     cross_validate(docs, gold, args.folds)
     speed(docs)
     memory(docs, args.stream_size)
-    del assign
 
 
 if __name__ == "__main__":

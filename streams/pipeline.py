@@ -11,7 +11,9 @@ Adding a stage takes three things:
    record, so that every upstream field is carried forward);
 2. its processor: a class with ``process(batch) -> list[dict | NewswireError]`` that returns,
    for each input record, only the fields the stage adds (or the error that record gets),
-   and ``warm_up()`` that loads what the stage needs before it joins its consumer group;
+   and ``warm_up()`` that loads what the stage needs before it joins its consumer group
+   (a stage that keeps state on Kafka also has ``connect(settings)``, which the worker calls
+   before ``warm_up()`` and ``newswire enrich`` does not: see the dedup stage);
 3. one entry below.
 
 The shared routing code (:mod:`streams.routing`) does the rest: decoding, size limits,

@@ -98,30 +98,49 @@ class ReplicaState:
         return {**asdict(self), "writable": self.writable}
 
 
+@dataclass(frozen=True)
+class PartitionState:
+    """One partition as describe_topics tells it (kafka-python 3's field names or the older
+    ones)."""
+
+    topic: str
+    partition: int
+    leader: int  # -1: none
+    replicas: tuple[int, ...]
+    isr: tuple[int, ...]
+
+
+def partitions_of(described: list[dict[str, Any]]) -> list[PartitionState]:
+    """Every partition of kafka-python's describe_topics answer, field names made one (pure)."""
+    out = []
+    for t in described:
+        topic = str(t.get("name") or t.get("topic"))
+        for p in t.get("partitions") or []:
+            leader = p.get("leader_id", p.get("leader"))
+            out.append(
+                PartitionState(
+                    topic,
+                    int(p.get("partition_index", p.get("partition"))),
+                    -1 if leader is None else int(leader),
+                    tuple(p.get("replica_nodes", p.get("replicas")) or ()),
+                    tuple(p.get("isr_nodes", p.get("isr")) or ()),
+                )
+            )
+    return out
+
+
 def under_replicated(
     described: list[dict[str, Any]], min_isr: dict[str, int] | None = None
 ) -> list[ReplicaState]:
     """The partitions of `described` (kafka-python's describe_topics) with fewer in-sync
     replicas than replicas, or with no leader (pure)."""
-    rows = []
-    for t in described:
-        topic = str(t.get("name") or t.get("topic"))
-        for p in t.get("partitions") or []:
-            replicas = tuple(p.get("replica_nodes", p.get("replicas")) or ())
-            isr = tuple(p.get("isr_nodes", p.get("isr")) or ())
-            leader = p.get("leader_id", p.get("leader"))
-            leader = -1 if leader is None else leader
-            if len(isr) < len(replicas) or leader < 0:
-                rows.append(
-                    ReplicaState(
-                        topic,
-                        p.get("partition_index", p.get("partition")),
-                        leader,
-                        replicas,
-                        isr,
-                        (min_isr or {}).get(topic, 1),
-                    )
-                )
+    rows = [
+        ReplicaState(
+            p.topic, p.partition, p.leader, p.replicas, p.isr, (min_isr or {}).get(p.topic, 1)
+        )
+        for p in partitions_of(described)
+        if len(p.isr) < len(p.replicas) or p.leader < 0
+    ]
     return sorted(rows, key=lambda r: (r.topic, r.partition))
 
 
@@ -129,7 +148,8 @@ def replication_report(admin: KafkaAdminClient, topics: list[str]) -> list[Repli
     """The under-replicated partitions of `topics` that exist, read from the broker."""
     from kafka.admin import ConfigResource, ConfigResourceType
 
-    present = [t for t in topics if t in set(admin.list_topics())]
+    existing = set(admin.list_topics())
+    present = [t for t in topics if t in existing]
     if not present:
         return []
     described = admin.describe_topics(present)

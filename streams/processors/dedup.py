@@ -17,11 +17,12 @@ reports) share their boilerplate words but not their numbers and names, so their
 differ and their containment stays low; a minimum count of shared fingerprints keeps two
 short texts that share one stock phrase apart.
 
-The index maps fingerprint -> postings ``[[doc id, fingerprint count, arrival], ...]`` in
-any mutable mapping: a dict in-process, a Faust table (changelog-backed, partitioned by
-fingerprint) in the stage. It is bounded in time (postings older than ``window_s`` are
-dropped), per fingerprint (at most ``max_postings`` documents: a fingerprint shared by more is
-a stock phrase, not evidence) and in size (``max_keys`` fingerprints, oldest dropped first).
+The index maps fingerprint -> postings ``(doc id, fingerprint count, arrival, position)``.
+The stage keeps it in memory and its log on Kafka (``SignatureLog``: every worker reads the
+whole log, so it finds copies from every partition, and rebuilds the index from it when it
+starts). It is bounded in time (postings older than ``window_s`` are dropped), per
+fingerprint (at most ``max_postings`` documents: a fingerprint shared by more is a stock
+phrase, not evidence) and in size (``max_keys`` fingerprints, oldest dropped first).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import logging
 import re
 import time
 import zlib
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,7 +60,7 @@ class Match:
     """The earliest earlier document `doc` copies, and how much of the smaller it shares."""
 
     duplicate_of: str | None
-    similarity: float  # containment with duplicate_of (0.0 when none)
+    similarity: float | None  # containment with duplicate_of (None for an original)
     story_id: str
 
 
@@ -136,7 +137,7 @@ class Candidate:
 
 
 def tally(
-    postings: MutableMapping[int, list[Any]], fps: Mapping[int, float], doc: str
+    postings: Mapping[int, list[Any]], fps: Mapping[int, float], doc: str
 ) -> dict[str, Candidate]:
     """Per earlier document: how many of `fps` it shares, and where the shared part begins
     in it and in `doc` (the document itself excluded)."""
@@ -147,7 +148,7 @@ def tally(
             other = entry[0]
             if other == doc:
                 continue
-            p = entry[3] if len(entry) > 3 else 0.0
+            p = entry[3]
             a = acc.get(other)
             if a is None:
                 acc[other] = [1, p, pos, entry]
@@ -181,23 +182,27 @@ def decide(
         and is_copy(c.shared, size, c.size, c.start_in_larger(size), threshold, lead, min_shared)
     ]
     if not copies:
-        return Match(None, 0.0, doc)
+        return Match(None, None, doc)
     first = min(copies, key=lambda c: (c.at, c.doc))
     return Match(first.doc, round(containment(first.shared, size, first.size), 4), first.doc)
 
 
 class Index:
-    """Fingerprint postings in a mapping, bounded in time, per fingerprint and in size."""
+    """Fingerprint postings, bounded in time, per fingerprint and in size, and the rule that
+    decides what a new document copies."""
 
     def __init__(
         self,
-        store: MutableMapping[int, list[Any]] | None = None,
         window_s: float = 7 * 86400,
         max_postings: int = 64,
         max_keys: int = 1_000_000,
         sweep_every: int = 5000,
+        threshold: float = THRESHOLD,
+        lead: float = LEAD,
     ) -> None:
-        self.store: MutableMapping[int, list[Any]] = {} if store is None else store
+        self.store: dict[int, list[Any]] = {}
+        self.threshold = threshold
+        self.lead = lead
         self.window_s = window_s
         self.max_postings = max_postings
         self.max_keys = max_keys
@@ -218,15 +223,16 @@ class Index:
             if any(e[0] == doc for e in current):
                 continue
             kept = [*current, (doc, len(fps), at, round(pos, 4))][-self.max_postings :]
-            self.store[fp] = kept  # assigned, not mutated: a Faust table logs the change
+            self.store[fp] = kept
         self._since_sweep += 1
         if self._since_sweep >= self.sweep_every or len(self.store) > self.max_keys:
             self.sweep(self.latest)
 
-    def match(self, doc: str, text: str, at: float) -> Match:
-        """Look `doc` up, then post it: the in-process form of the stage's two steps."""
-        fps = fingerprints(text)
-        result = decide(doc, len(fps), at, self.lookup(doc, fps).values())
+    def match(self, doc: str, fps: Mapping[int, float], at: float) -> Match:
+        """What `doc` (its fingerprints) copies among what was posted; then post it."""
+        result = decide(
+            doc, len(fps), at, self.lookup(doc, fps).values(), self.threshold, self.lead
+        )
         self.add(doc, fps, at)
         return result
 
@@ -360,9 +366,7 @@ class DedupProcessor:
         lead: float = LEAD,
         log: SignatureLog | None = None,
     ) -> None:
-        self.index = Index(window_s=window_s, max_keys=max_keys)
-        self.threshold = threshold
-        self.lead = lead
+        self.index = Index(window_s=window_s, max_keys=max_keys, threshold=threshold, lead=lead)
         self.log = log
 
     def connect(self, settings: Any) -> None:
@@ -371,8 +375,7 @@ class DedupProcessor:
         self.log = SignatureLog(settings)
 
     def warm_up(self) -> None:
-        self.match("warm-up", "a warm up text of a few words for the index", 0.0)
-        self.index.store.clear()
+        """Nothing to load; with its log on Kafka, rebuild the index from it."""
         if self.log is not None:
             started = time.perf_counter()
             n = self.log.catch_up(self.index)
@@ -382,14 +385,6 @@ class DedupProcessor:
                 time.perf_counter() - started,
             )
 
-    def match(self, doc: str, text: str, at: float) -> tuple[Match, dict[int, float]]:
-        fps = fingerprints(text)
-        result = decide(
-            doc, len(fps), at, self.index.lookup(doc, fps).values(), self.threshold, self.lead
-        )
-        self.index.add(doc, fps, at)
-        return result, fps
-
     def process(self, batch: list[Any]) -> list[dict[str, Any]]:
         if self.log is not None:
             self.log.catch_up(self.index)
@@ -397,14 +392,11 @@ class DedupProcessor:
         signatures = []
         for article in batch:
             at = arrival(article)
-            m, fps = self.match(article.id, article.text, at)
+            fps = fingerprints(article.text)
+            m = self.index.match(article.id, fps, at)
             signatures.append((article.id, at, fps))
             out.append(
-                {
-                    "duplicate_of": m.duplicate_of,
-                    "similarity": m.similarity if m.duplicate_of else None,
-                    "story_id": m.story_id,
-                }
+                {"duplicate_of": m.duplicate_of, "similarity": m.similarity, "story_id": m.story_id}
             )
         if self.log is not None:
             self.log.publish(signatures)  # acknowledged before the outputs are sent

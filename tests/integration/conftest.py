@@ -8,13 +8,15 @@ Each test gets a topic prefix of its own, so its topics and consumer groups are 
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,30 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def free_ports(count: int) -> int:
+    """A base port with `count` consecutive ports free on 127.0.0.1 (a local cluster's)."""
+    for _ in range(200):
+        base = random.randrange(20000, 40000, 2)
+        socks: list[socket.socket] = []
+        try:
+            for port in range(base, base + count):
+                socks.append(socket.socket())
+                socks[-1].bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise RuntimeError(f"no {count} consecutive free ports on 127.0.0.1")
+
+
+def once(ids: Iterable[str], expected: set[str]) -> tuple[set[str], dict[str, int]]:
+    """What came out against what went in: (ids lost, ids seen more than once with counts)."""
+    counts = Counter(ids)
+    return expected - set(counts), {k: n for k, n in counts.items() if n > 1}
 
 
 class Pipeline:

@@ -7,9 +7,7 @@ and a fully in-sync cluster once it has caught up. Run alone: ``pytest -m cluste
 from __future__ import annotations
 
 import os
-import random
 import signal
-import socket
 import threading
 import time
 from collections import Counter
@@ -24,9 +22,10 @@ from kafka import KafkaConsumer, TopicPartition
 from schemas import EnrichedArticle, RawArticle, decode
 from streams.client import Publisher
 from streams.ops import kafka as local_kafka
-from streams.ops.admin import admin_client
+from streams.ops.admin import admin_client, partitions_of
 from streams.settings import Settings
-from tests.integration.conftest import Pipeline
+from streams.topics import all_topics
+from tests.integration.conftest import Pipeline, free_ports, once
 
 pytestmark = [pytest.mark.integration, pytest.mark.cluster]
 
@@ -35,28 +34,9 @@ WINDOW = float(os.environ.get("NEWSWIRE_CLUSTER_WINDOW", "40"))  # seconds of pu
 TOPICS = ("Lisbon", "Warsaw", "Nairobi", "Lima", "Hanoi", "Oslo", "Quito", "Accra")
 
 
-def _free_ports(count: int) -> int:
-    """A base port with `count` consecutive ports free on 127.0.0.1."""
-    for _ in range(200):
-        base = random.randrange(20000, 40000, 2)
-        try:
-            socks = []
-            for p in range(base, base + count):
-                s = socket.socket()
-                socks.append(s)
-                s.bind(("127.0.0.1", p))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise RuntimeError(f"no {count} consecutive free ports")
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    base = _free_ports(6)
+    base = free_ports(6)
     settings = Settings(
         home=tmp_path_factory.mktemp("cluster") / "home",
         kafka_port=base,
@@ -96,13 +76,9 @@ def _busiest_leader(settings: Settings, topics: list[str]) -> tuple[int, dict[in
     consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers)
     try:
         load: Counter[int] = Counter()
-        for t in admin.describe_topics(topics):
-            name = t.get("name") or t.get("topic")
-            for p in t["partitions"]:
-                leader = p.get("leader_id", p.get("leader"))
-                idx = p.get("partition_index", p.get("partition"))
-                tp = TopicPartition(name, idx)
-                load[leader] += consumer.end_offsets([tp])[tp] + 1
+        for p in partitions_of(admin.describe_topics(topics)):
+            tp = TopicPartition(p.topic, p.partition)
+            load[p.leader] += consumer.end_offsets([tp])[tp] + 1
     finally:
         consumer.close()
         admin.close()
@@ -133,11 +109,12 @@ def test_leader_killed_while_articles_flow_loses_and_duplicates_nothing_integrat
 ) -> None:
     pipeline = Pipeline(cluster.bootstrap_servers, "cluster-leader-kill", tmp_path)
     try:
-        described = admin_client(pipeline.settings).describe_topics([pipeline.topic("raw")])
-        replicas = {
-            len(p.get("replica_nodes", p.get("replicas"))) for p in described[0]["partitions"]
-        }
-        assert replicas == {3}, described
+        admin = admin_client(pipeline.settings)
+        try:
+            described = partitions_of(admin.describe_topics(all_topics(pipeline.settings)))
+        finally:
+            admin.close()
+        assert {len(p.replicas) for p in described} == {3}, described
         for stage in ("clean", "language", "dedup", "entities"):
             pipeline.start(stage)
         pipeline.wait_joined()
@@ -168,10 +145,9 @@ def test_leader_killed_while_articles_flow_loses_and_duplicates_nothing_integrat
             drain=True,
             until=lambda ms: len({m.key for m in ms}) >= ARTICLES,
         )
-        ids = Counter(decode(m.value, EnrichedArticle).id for m in enriched)
+        ids = [decode(m.value, EnrichedArticle).id for m in enriched]
         code_after, rows_after = _lag_json(pipeline)
-        lost = expected - set(ids)
-        duplicated = {k: n for k, n in ids.items() if n > 1}
+        lost, duplicated = once(ids, expected)
         print(
             f"cluster: 3 brokers, articles {ARTICLES}, killed broker {victim} (records led "
             f"{load}) after {sent_before} sent, down {down_for:.1f}s, under-replicated "

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 import signal
-from collections import Counter
 from itertools import product
 
 import orjson
@@ -16,6 +15,7 @@ from kafka.partitioner.default import murmur2
 
 from schemas import DedupArticle, EnrichedArticle, RawArticle, decode
 from streams.client import Publisher
+from tests.integration.conftest import once
 
 pytestmark = pytest.mark.integration
 
@@ -102,9 +102,9 @@ def test_copies_after_a_kill_find_their_originals_and_nothing_is_doubled_integra
         until=lambda ms: len({m.key for m in ms}) >= len(everything),
     )
     records = [decode(m.value, EnrichedArticle) for m in enriched]
-    counts = Counter(r.id for r in records)
-    assert set(counts) == {a.id for a in everything}, pipeline.logs()
-    assert all(n == 1 for n in counts.values()), counts
+    lost, duplicated = once((r.id for r in records), {a.id for a in everything})
+    assert not lost, (lost, pipeline.logs())
+    assert not duplicated, duplicated
     by_id = {r.id: r for r in records}
     for i in range(8):
         assert by_id[f"orig-{i}"].duplicate_of is None

@@ -41,7 +41,9 @@ def paragraphs(text: str) -> list[str]:
 
 def _run(texts: list[tuple[str, str]]) -> dict[str, dedup.Match]:
     index = Index()
-    return {doc: index.match(doc, text, float(i)) for i, (doc, text) in enumerate(texts)}
+    return {
+        doc: index.match(doc, fingerprints(text), float(i)) for i, (doc, text) in enumerate(texts)
+    }
 
 
 COPIES = {
@@ -214,7 +216,7 @@ def test_the_index_forgets_what_is_older_than_its_window() -> None:
     index.add("new", fingerprints(OTHER), 150.0)
     assert index.sweep(150.0) == len(fingerprints(BASE))
     assert "old" not in {e[0] for v in index.store.values() for e in v}
-    assert index.match("copy", COPIES["truncated"], 160.0).duplicate_of is None
+    assert index.match("copy", fingerprints(COPIES["truncated"]), 160.0).duplicate_of is None
 
 
 def test_the_index_keeps_at_most_max_keys_dropping_the_oldest() -> None:

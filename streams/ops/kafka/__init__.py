@@ -191,6 +191,8 @@ def broker_count(bootstrap: str, timeout: float = 2.0) -> int:
     from kafka import KafkaAdminClient
     from kafka.errors import KafkaError as ClientError
 
+    from streams.ops.admin import brokers_of
+
     try:
         admin = KafkaAdminClient(
             bootstrap_servers=bootstrap.split(",")[0],
@@ -199,8 +201,7 @@ def broker_count(bootstrap: str, timeout: float = 2.0) -> int:
     except (ClientError, OSError, ValueError):
         return 0
     try:
-        admin.list_topics()
-        return len(admin.describe_cluster().get("brokers") or [])
+        return brokers_of(admin)
     except (ClientError, OSError):
         return 0
     finally:
@@ -311,7 +312,9 @@ def new_cluster_id() -> str:
             return cid
 
 
-def _launch(java: str, cp: str, settings: Settings, node: Node, cluster: list[Node], cid: str):  # type: ignore[no-untyped-def]
+def _launch(
+    java: str, cp: str, settings: Settings, node: Node, cluster: list[Node], cid: str
+) -> subprocess.Popen[bytes]:
     cfg = _write_config(settings, node, cluster)
     if not (node.data / "meta.properties").exists():
         node.data.mkdir(parents=True, exist_ok=True)
