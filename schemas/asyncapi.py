@@ -17,29 +17,32 @@ from pydantic.json_schema import models_json_schema
 from schemas.models import SCHEMA_VERSION
 
 PATH = Path(__file__).parent / "asyncapi.yaml"
+#: what the Kafka key of a record is, where it is not the article id
+KEYS = {"TrendingWindow": "the window id, like 1h@2026-12-01T13:00:00Z"}
 
 
 def _pipeline() -> tuple[
     dict[str, type[BaseModel]], dict[str, tuple[str, str, str]], dict[str, tuple[str, str, str]]
 ]:
     """Models, channels and operations, all derived from the pipeline definition."""
-    from streams.pipeline import DLQ, PIPELINE, models_by_state
+    from streams.pipeline import DLQ, PIPELINE, SIDE_RECORDS, models_by_state
 
     by_state = models_by_state(PIPELINE)
     models = {m.__name__: m for m in by_state.values()}
+    models.update({m.__name__: m for _, m, _ in SIDE_RECORDS})
     first, final = PIPELINE[0], PIPELINE[-1]
-    # channel id -> (topic state, message, description)
+    # channel id -> (topic without the prefix, message, description)
     channels = {
         first.consumes: (
-            first.consumes,
+            f"articles.{first.consumes}",
             first.input_model.__name__,
             "Articles as producers publish them: plain text or HTML.",
         )
     }
     for s in PIPELINE:
-        channels[s.produces] = (s.produces, s.output_model.__name__, s.summary)
+        channels[s.produces] = (f"articles.{s.produces}", s.output_model.__name__, s.summary)
     channels[DLQ] = (
-        DLQ,
+        f"articles.{DLQ}",
         "DeadLetter",
         "Records a stage could not handle, with their original key and bytes.",
     )
@@ -73,6 +76,25 @@ def _pipeline() -> tuple[
         final.produces,
         "Downstream services (streams.client.Subscriber) read enriched articles.",
     )
+    for topic, model, summary in SIDE_RECORDS:
+        cid = topic.rsplit(".", 1)[-1]
+        channels[cid] = (topic, model.__name__, summary)
+        operations[f"trendsReceives{final.produces.title()}"] = (
+            "receive",
+            final.produces,
+            "The trends worker (consumer group newswire-trends) counts the entities of "
+            f"{final.output_model.__name__} records in tumbling windows.",
+        )
+        operations[f"trendsSends{cid.title()}"] = (
+            "send",
+            cid,
+            f"The trends worker writes a {model.__name__} record when a window closes.",
+        )
+        operations[f"subscribe{model.__name__}"] = (
+            "receive",
+            cid,
+            f"Dashboards and `newswire trends` read {model.__name__} records.",
+        )
     return models, channels, operations
 
 
@@ -96,7 +118,9 @@ def build(partitions: int = 3, replicas: int = 1, prefix: str = "") -> dict[str,
                 "kafka": {
                     "key": {
                         "type": "string",
-                        "description": "the article id (a dead letter keeps the original key)",
+                        "description": KEYS.get(
+                            name, "the article id (a dead letter keeps the original key)"
+                        ),
                     },
                     "bindingVersion": "0.5.0",
                 }
@@ -106,12 +130,12 @@ def build(partitions: int = 3, replicas: int = 1, prefix: str = "") -> dict[str,
     }
     channels = {
         cid: {
-            "address": f"{prefix}articles.{state}",
+            "address": f"{prefix}{state}",
             "description": desc,
             "messages": {msg: {"$ref": f"#/components/messages/{msg}"}},
             "bindings": {
                 "kafka": {
-                    "topic": f"{prefix}articles.{state}",
+                    "topic": f"{prefix}{state}",
                     "partitions": partitions,
                     "replicas": replicas,
                     "bindingVersion": "0.5.0",

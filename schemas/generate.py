@@ -18,10 +18,11 @@ def render(model: type[BaseModel]) -> bytes:
 
 
 def models() -> tuple[type[BaseModel], ...]:
-    """Every record on a topic, in pipeline order (from the pipeline definition)."""
-    from streams.pipeline import PIPELINE, models_by_state
+    """Every record on a topic, in pipeline order (from the pipeline definition), then the
+    records beside the chain (entity trends)."""
+    from streams.pipeline import PIPELINE, SIDE_RECORDS, models_by_state
 
-    return tuple(models_by_state(PIPELINE).values())
+    return (*models_by_state(PIPELINE).values(), *(m for _, m, _ in SIDE_RECORDS))
 
 
 def expected_files() -> dict[Path, bytes]:

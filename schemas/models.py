@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 SCHEMA_MAJOR = SCHEMA_VERSION.split(".")[0]
 
 #: query parameters that only track a click and never change the article
@@ -304,6 +304,41 @@ class EnrichedArticle(DedupArticle):
 
     entities: list[Entity] = Field(default_factory=list)
     ner_model: str
+
+
+class TrendingEntity(BaseModel):
+    """One entity's counts in a window and in the window before it."""
+
+    rank: int = Field(ge=1, description="1 for the entity in the most articles")
+    name: str = Field(description="the entity's canonical name in the articles (Entity.name)")
+    label: str = Field(description="its label (Entity.label)")
+    articles: int = Field(
+        ge=0, description="stories naming it in the window (copies of one story count once)"
+    )
+    mentions: int = Field(ge=0, description="times those stories name it")
+    previous_articles: int = Field(ge=0, description="articles in the window before")
+    previous_mentions: int = Field(ge=0, description="mentions in the window before")
+    change: int = Field(description="articles minus previous_articles")
+
+
+class TrendingWindow(Record):
+    """On ``entities.trending`` (new in 1.3): one closed window's most-named entities.
+
+    Keyed by the window id (``1h@2026-12-01T13:00:00Z``). Windows are tumbling and aligned
+    to the epoch, in the time articles entered the pipeline; copies of one story (the same
+    ``story_id``) count once."""
+
+    window: str = Field(description="the window size as configured: 30s, 15m, 1h, 1d")
+    seconds: int = Field(ge=1, description="the window size in seconds")
+    start: AwareDatetime = Field(description="the window's start (UTC), inclusive")
+    end: AwareDatetime = Field(description="the window's end (UTC), exclusive")
+    articles: int = Field(ge=0, description="stories that entered the pipeline in the window")
+    previous_articles: int = Field(ge=0, description="stories in the window before")
+    entities: list[TrendingEntity] = Field(
+        default_factory=list,
+        description="the top entities by articles, then mentions (NEWSWIRE_TRENDS_TOP of them)",
+    )
+    generated_at: AwareDatetime = Field(description="when the window was closed")
 
 
 class DeadLetter(Record):

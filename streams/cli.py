@@ -21,7 +21,7 @@ from rich.table import Table
 
 from schemas import BadInput, DeadLetter, EnrichedArticle, LanguageArticle, decode, encode
 from streams import __version__
-from streams.pipeline import PIPELINE, STAGES, last, models_by_state
+from streams.pipeline import PIPELINE, STAGES, TRENDS, TRENDS_WEB_PORT, last, models_by_state
 from streams.settings import Settings, get_settings
 
 app = typer.Typer(
@@ -43,8 +43,8 @@ err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() els
 
 MODELS_BY_STATE: dict[str, type[Any]] = dict(models_by_state(PIPELINE))
 
-#: the worker's --stage choices: every stage of the pipeline, and "all"
-StageChoice = StrEnum("StageChoice", {name: name for name in (*STAGES, "all")})  # type: ignore[misc]
+#: the worker's --stage choices: every stage of the pipeline, the trends worker, and "all"
+StageChoice = StrEnum("StageChoice", {name: name for name in (*STAGES, TRENDS, "all")})  # type: ignore[misc]
 
 
 def _settings() -> Settings:
@@ -125,7 +125,7 @@ def worker(
         typer.Option(
             help="web port (default: all 6066, then each stage its own: "
             + ", ".join(f"{x.name} {x.web_port}" for x in PIPELINE)
-            + ")"
+            + f", {TRENDS} {TRENDS_WEB_PORT})"
         ),
     ] = None,
     loglevel: Annotated[str, typer.Option(help="crit, error, warn, info or debug")] = "info",
@@ -136,6 +136,11 @@ def worker(
     s = _settings()
     if stage.value == "all":
         raise typer.Exit(w.run_all(s, web_port, loglevel))
+    if stage.value == TRENDS:
+        from streams.agents import trends
+
+        trends.run(s, web_port, loglevel)
+        return
     w.run_stage(stage.value, s, web_port, loglevel)
 
 
@@ -294,6 +299,59 @@ def tail(
         pass
     finally:
         consumer.close()
+
+
+# --- trends -------------------------------------------------------------------------------
+@app.command()
+def trends(
+    window: Annotated[
+        str | None, typer.Option(help="window size, like 1h or 1d (default: the shortest set)")
+    ] = None,
+    top: Annotated[int, typer.Option(min=1, help="entities to show")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="the window's record as JSON")] = False,
+) -> None:
+    """The most-named entities of the last closed window, with their change against the
+    window before (from entities.trending; copies of one story count once)."""
+    from streams.client import trending_windows
+
+    s = _settings()
+    try:
+        windows = trending_windows(s, window)
+    except (LookupError, ValueError) as exc:
+        err.print(str(exc))
+        raise typer.Exit(1) from None
+    if not windows:
+        err.print(
+            f"no closed {window or s.trends_windows.split(',')[0].strip()} window on "
+            f"{s.entities_topic('trending')} yet (is the trends worker running?)"
+        )
+        raise typer.Exit(1)
+    rec = windows[-1].model_copy(update={"entities": windows[-1].entities[:top]})
+    if as_json:
+        sys.stdout.write(rec.model_dump_json() + "\n")
+        return
+    out.print(
+        f"[bold]{rec.window}[/bold] window {rec.start:%Y-%m-%d %H:%M:%S} to "
+        f"{rec.end:%H:%M:%S} UTC: {rec.articles} articles ({rec.previous_articles} in the "
+        "window before)"
+    )
+    table = Table("#", "entity", "label", "articles", "mentions", "before", "change")
+    for e in rec.entities:
+        change = (
+            f"[green]+{e.change}[/green]"
+            if e.change > 0
+            else (f"[red]{e.change}[/red]" if e.change < 0 else "0")
+        )
+        table.add_row(
+            str(e.rank),
+            e.name,
+            e.label,
+            str(e.articles),
+            str(e.mentions),
+            str(e.previous_articles),
+            change,
+        )
+    out.print(table)
 
 
 # --- enrich (offline) ---------------------------------------------------------------------

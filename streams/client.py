@@ -4,6 +4,7 @@ enriched ones. Both speak the wire format through :mod:`schemas` (the one encode
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any, Generic, Literal, TypeVar
 
@@ -11,7 +12,8 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 from pydantic import BaseModel
 
-from schemas import BadInput, EnrichedArticle, RawArticle, decode, encode
+from schemas import BadInput, EnrichedArticle, NewswireError, RawArticle, decode, encode
+from schemas.models import TrendingWindow
 from streams.settings import Settings, get_settings
 
 log = logging.getLogger("newswire.client")
@@ -236,3 +238,40 @@ class Subscriber(Generic[R]):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def trending_windows(
+    settings: Settings, window: str | None = None, since_s: float | None = None
+) -> list[TrendingWindow]:
+    """The closed windows on ``entities.trending`` of one size (the shortest configured one
+    unless given, like ``1h``), oldest first, one record per window (the last sent, should a
+    window have been sent twice). Reads from ``since_s`` seconds ago (default: three windows
+    and the grace), so a week of 1h windows is not read to show the last one."""
+    from streams.processors.trends import parse_window, parse_windows
+
+    size = parse_window(window) if window else parse_windows(settings.trends_windows)[0]
+    topic = settings.entities_topic("trending")
+    consumer = open_reader(settings, topic, "end")
+    try:
+        tps = list(consumer.assignment())
+        if not tps:
+            raise LookupError(f"no such topic: {topic} (run `newswire topics create`)")
+        back = since_s if since_s is not None else 3 * size.seconds + settings.trends_grace_seconds
+        since = int((time.time() - back) * 1000)
+        for tp, found in consumer.offsets_for_times(dict.fromkeys(tps, since)).items():
+            if found is not None:
+                consumer.seek(tp, found.offset)
+        ends = consumer.end_offsets(tps)
+        by_key: dict[str, TrendingWindow] = {}
+        while any(consumer.position(tp) < ends[tp] for tp in tps):
+            for records in consumer.poll(timeout_ms=500).values():
+                for r in records:
+                    try:
+                        rec = decode(r.value, TrendingWindow)
+                    except NewswireError:
+                        continue
+                    if rec.window == size.label:
+                        by_key[f"{rec.window}@{rec.start.isoformat()}"] = rec
+        return sorted(by_key.values(), key=lambda w: w.start)
+    finally:
+        consumer.close()

@@ -39,6 +39,7 @@ from schemas.models import (
     EnrichedArticle,
     LanguageArticle,
     RawArticle,
+    TrendingWindow,
 )
 
 if TYPE_CHECKING:
@@ -185,6 +186,9 @@ PIPELINE: tuple[StageDef, ...] = (
     ),
 )
 
+#: the entity-trends worker (streams.agents.trends): beside the chain, over its last topic
+TRENDS, TRENDS_WEB_PORT = "trends", 6071
+
 #: the supervisor's own web port when it runs every stage (each stage gets base + 1, + 2, …)
 SUPERVISOR_WEB_PORT = 6066
 #: a worker's web endpoints: Prometheus metrics, "the process is up", "consuming, not
@@ -241,6 +245,17 @@ def models_by_state(pipeline: Sequence[StageDef] = PIPELINE) -> dict[str, type[B
     out.update({s.produces: s.output_model for s in pipeline})
     out[DLQ] = DeadLetter
     return out
+
+
+#: records on topics beside the article chain: (topic, record, what it holds)
+SIDE_RECORDS: tuple[tuple[str, type[BaseModel], str], ...] = (
+    (
+        "entities.trending",
+        TrendingWindow,
+        "Each closed window's most-named entities with their change against the window "
+        "before (the trends worker, consumer group newswire-trends).",
+    ),
+)
 
 
 def last(pipeline: Sequence[StageDef] = PIPELINE) -> StageDef:

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from streams.pipeline import STAGES, SUPERVISOR_WEB_PORT
@@ -101,6 +101,21 @@ class Settings(BaseSettings):
         description="the shared text must begin within this fraction of the larger article",
     )
 
+    # --- entity trends (the trends worker) ------------------------------------------------
+    trends_windows: str = Field(
+        default="1h,1d",
+        description="tumbling windows of entity counts, comma-separated (30s, 15m, 1h, 1d)",
+    )
+    trends_top: int = Field(
+        default=50, ge=1, le=1000, description="entities in each window's entities.trending record"
+    )
+    trends_grace_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="a window closes this long after its end (articles arriving later for it "
+        "are counted as late and left out)",
+    )
+
     # --- local services ---------------------------------------------------------------
     web_host: str = "127.0.0.1"
     web_port: int | None = Field(
@@ -120,6 +135,26 @@ class Settings(BaseSettings):
     def topic(self, state: str) -> str:
         """The full topic name for an article state: raw, clean, lang, enriched, dlq."""
         return f"{self.topic_prefix}articles.{state}"
+
+    @field_validator("trends_windows")
+    @classmethod
+    def _windows(cls, v: str) -> str:
+        from streams.processors.trends import parse_windows
+
+        parse_windows(v)  # a clear error at start rather than in the worker
+        return v
+
+    def entities_topic(self, name: str) -> str:
+        """The full name of an entity-trends topic: trending, mentions, trending-partials."""
+        return f"{self.topic_prefix}entities.{name}"
+
+    def trends_retention_ms(self) -> int:
+        """How long the trends worker's own topics keep records: two of its longest windows
+        (a window and the one before it, for the change) and the grace, and an hour more."""
+        from streams.processors.trends import parse_windows
+
+        longest = parse_windows(self.trends_windows)[-1].seconds
+        return int((2 * longest + self.trends_grace_seconds + 3600) * 1000)
 
     def group(self, stage: str) -> str:
         """The consumer group (and Faust app id) of a stage."""

@@ -18,6 +18,7 @@ from streams.pipeline import (
     PIPELINE,
     READY_PATH,
     SUPERVISOR_WEB_PORT,
+    TRENDS,
     Processor,
     StageDef,
     last,
@@ -136,7 +137,8 @@ def worker_command(stage: str, web_port: int | None = None, loglevel: str = "inf
 
 
 def run_all(settings: Settings, web_port: int | None = None, loglevel: str = "info") -> int:
-    """Supervise one process per stage (each its own consumer group and web port: base+1, +2, …).
+    """Supervise one process per stage and one for the trends worker (each its own consumer
+    group and web port: base+1, +2, …).
 
     A stage that dies is restarted after a short back-off; SIGTERM or Ctrl-C stops them all.
     Separate processes keep a crash or a slow model in one stage from stalling the others."""
@@ -153,12 +155,13 @@ def run_all(settings: Settings, web_port: int | None = None, loglevel: str = "in
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    for i, stage in enumerate(STAGES):
+    workers = (*STAGES, TRENDS)  # the trends worker's port comes after the stages'
+    for i, stage in enumerate(workers):
         procs[stage] = spawn(i, stage)
-    backoff = dict.fromkeys(STAGES, 1.0)
+    backoff = dict.fromkeys(workers, 1.0)
     while not stopping:
         time.sleep(0.5)
-        for i, stage in enumerate(STAGES):
+        for i, stage in enumerate(workers):
             code = procs[stage].poll()
             if code is not None and not stopping:
                 log.error(

@@ -21,7 +21,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from streams import __version__  # noqa: E402
-from streams.pipeline import HEALTH_PATH, METRICS_PATH, PIPELINE, READY_PATH  # noqa: E402
+from streams.pipeline import (  # noqa: E402
+    HEALTH_PATH,
+    METRICS_PATH,
+    PIPELINE,
+    READY_PATH,
+    TRENDS,
+    TRENDS_WEB_PORT,
+)
 from streams.settings import Settings  # noqa: E402
 
 OUT = ROOT / "deploy" / "k8s"
@@ -33,10 +40,11 @@ MEMORY = {
     "clean": ("192Mi", "384Mi"),
     "language": ("640Mi", "1Gi"),
     "dedup": ("512Mi", "768Mi"),  # the fingerprint index: up to 1,000,000 at ~260 bytes
+    "trends": ("256Mi", "768Mi"),  # counts of a day window and the one before
     "entities": ("512Mi", "1Gi"),
 }
 DEFAULT_MEMORY = ("512Mi", "1Gi")
-CPU = {"clean": "250m", "language": "500m", "dedup": "250m", "entities": "1"}
+CPU = {"clean": "250m", "language": "500m", "dedup": "250m", "entities": "1", "trends": "250m"}
 
 
 def labels(component: str) -> dict[str, str]:
@@ -179,6 +187,11 @@ def manifests() -> dict[str, list[dict[str, Any]]]:
             service(s.name, s.web_port),
             scaled_object(s.name, settings, settings.topic(s.consumes)),
         ]
+    # one trends worker per partition at most; it scales by partitions like a stage
+    files[f"{TRENDS}.yaml"] = [
+        stage_deployment(TRENDS, TRENDS_WEB_PORT),
+        service(TRENDS, TRENDS_WEB_PORT),
+    ]
     lag = container("lag", ["lag", "--serve", str(LAG_PORT)], LAG_PORT)
     lag["readinessProbe"] = {"httpGet": {"path": "/api/status", "port": LAG_PORT}}
     files["lag-exporter.yaml"] = [

@@ -10,7 +10,7 @@ from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from streams.settings import Settings, replication_for
-from streams.topics import all_topics, internal_topics
+from streams.topics import all_topics, internal_topics, trends_topics
 
 
 def admin_client(settings: Settings) -> KafkaAdminClient:
@@ -44,6 +44,21 @@ def state_configs(settings: Settings) -> dict[str, str]:
     }
 
 
+def trends_configs(settings: Settings) -> dict[str, str]:
+    """The trends worker's own topics keep a window and the one before it, and no longer."""
+    return {"retention.ms": str(settings.trends_retention_ms()), "cleanup.policy": "delete"}
+
+
+def configs_for(settings: Settings, topic: str, min_isr: int) -> dict[str, str]:
+    """A topic's settings at creation: every topic's, and a state topic's retention."""
+    extra: dict[str, str] = {}
+    if topic in internal_topics(settings):
+        extra = state_configs(settings)
+    elif topic in trends_topics(settings).internal:
+        extra = trends_configs(settings)
+    return {**topic_configs(settings, min_isr), **extra}
+
+
 def create_topics(settings: Settings, names: list[str] | None = None) -> dict[str, str]:
     """Create the pipeline's topics if they are missing, replicated as the cluster allows
     (`replication_for`). Idempotent: returns each topic with 'created' or 'exists'."""
@@ -60,10 +75,7 @@ def create_topics(settings: Settings, names: list[str] | None = None) -> dict[st
                     name=n,
                     num_partitions=settings.partitions,
                     replication_factor=rf,
-                    topic_configs={
-                        **topic_configs(settings, min_isr),
-                        **(state_configs(settings) if n in internal_topics(settings) else {}),
-                    },
+                    topic_configs=configs_for(settings, n, min_isr),
                 )
                 for n in missing
             ]

@@ -54,3 +54,20 @@ DUPLICATES = Counter(
     ["stage"],
     registry=REGISTRY,
 )
+TRENDS_WINDOWS = Counter(
+    "newswire_trends_windows",
+    "Windows the trends worker closed and sent to entities.trending",
+    ["window"],
+    registry=REGISTRY,
+)
+TRENDS_LATE = Counter(
+    "newswire_trends_late",
+    "Mentions that arrived after their window had closed (left out of the counts)",
+    registry=REGISTRY,
+)
+TRENDS_REBUILD_SECONDS = Histogram(
+    "newswire_trends_rebuild_seconds",
+    "Time to rebuild one partition's trends state from its topic after an assignment",
+    ["state"],
+    registry=REGISTRY,
+)

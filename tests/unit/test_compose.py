@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from streams import __version__
-from streams.pipeline import PIPELINE
+from streams.pipeline import PIPELINE, TRENDS, TRENDS_WEB_PORT
 from tests.conftest import ROOT
 
 
@@ -27,9 +27,12 @@ def test_every_stage_has_its_service_command_and_port() -> None:
         assert int(command[command.index("--web-port") + 1]) == s.web_port
         assert any(str(s.web_port) in str(p) for p in services[s.name].get("ports", []))
     workers = {name for name, svc in services.items() if "worker" in (svc.get("command") or [])}
-    assert workers == {s.name for s in PIPELINE}, (
+    assert workers == {s.name for s in PIPELINE} | {TRENDS}, (
         "a worker service for a stage the pipeline does not have"
     )
+    command = services[TRENDS]["command"]
+    assert command[command.index("--stage") + 1] == TRENDS
+    assert int(command[command.index("--web-port") + 1]) == TRENDS_WEB_PORT
 
 
 def test_the_image_tag_is_the_package_version() -> None:

@@ -30,7 +30,9 @@ def test_asyncapi_names_every_topic_with_producer_and_consumer() -> None:
     addresses = {c["address"] for c in doc["channels"].values()}
     assert addresses == {
         f"articles.{s}" for s in ("raw", "clean", "lang", "dedup", "enriched", "dlq")
-    }
+    } | {"entities.trending"}
+    trending = doc["components"]["messages"]["TrendingWindow"]
+    assert "window id" in trending["bindings"]["kafka"]["key"]["description"]
     for cid in doc["channels"]:
         actions = {
             op["action"]

@@ -1,0 +1,300 @@
+"""The entity-trends worker on Kafka: three Faust agents in one app (consumer group
+``newswire-trends``) around the pure counting in :mod:`streams.processors.trends`.
+
+    articles.enriched --[mentions]--> entities.mentions          (keyed by entity)
+    entities.mentions --[counts]----> entities.trending-partials (keyed by window; a timer
+                                                                  closes windows)
+    entities.trending-partials --[merge]--> entities.trending    (keyed by window)
+
+State lives in Kafka: a shard's counts are a fold of its partition of ``entities.mentions``
+and a merger's windows a fold of its partition of ``entities.trending-partials``. When a
+partition is assigned (at start, after ``kill -9`` and restart, after a rebalance) its state
+is rebuilt by reading that partition from the start of the retention window up to the
+group's committed offset, before any new record of it is counted; the topics' retention
+(two of the longest windows, the grace and an hour) bounds both the state and the rebuild.
+The worker runs at least once: a replayed mention is recognised by (story, entity) and not
+counted again, a partial sent again is ignored by the merger, and a finished window sent
+twice is the same record under the same key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from schemas import encode
+from schemas.models import TrendingWindow
+from streams.ops import metrics
+from streams.pipeline import TRENDS, TRENDS_WEB_PORT
+from streams.processors.trends import Merger, Shard, mentions_of, parse_windows
+from streams.settings import Settings
+from streams.topics import TrendsTopics, trends_topics
+
+log = logging.getLogger("newswire.trends")
+
+
+def _options(settings: Settings) -> dict[str, Any]:
+    return {"bootstrap_servers": settings.bootstrap_servers, **settings.kafka_client_options()}
+
+
+def partitions_of(settings: Settings, topic: str) -> int:
+    """How many partitions a topic has (the number of shards of the counts)."""
+    from kafka import KafkaConsumer
+
+    consumer = KafkaConsumer(group_id=None, enable_auto_commit=False, **_options(settings))
+    try:
+        parts = consumer.partitions_for_topic(topic)
+        if not parts:
+            raise RuntimeError(f"topic {topic} has no partitions: run `newswire topics create`")
+        return len(parts)
+    finally:
+        consumer.close()
+
+
+def read_back(
+    settings: Settings, topic: str, partition: int
+) -> list[tuple[str, dict[str, Any]]]:  # pragma: no mutate block (broker I/O; integration tests)
+    """A partition's records from the start of the retention window up to the trends group's
+    committed offset (what the worker had counted before it got the partition), decoded."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    tp = TopicPartition(topic, partition)
+    group = KafkaConsumer(
+        group_id=settings.group(TRENDS), enable_auto_commit=False, **_options(settings)
+    )
+    try:
+        committed = group.committed(tp)
+    finally:
+        group.close()
+    consumer = KafkaConsumer(
+        group_id=None,
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+        **_options(settings),
+    )
+    out: list[tuple[str, dict[str, Any]]] = []
+    try:
+        consumer.assign([tp])
+        begin = consumer.beginning_offsets([tp])[tp]
+        upto = committed if committed is not None else begin
+        since = int(time.time() * 1000) - settings.trends_retention_ms()
+        found = consumer.offsets_for_times({tp: since}).get(tp)
+        start = max(begin, found.offset if found is not None else upto)
+        if start >= upto:
+            return out
+        consumer.seek(tp, start)
+        while consumer.position(tp) < upto:
+            for records in consumer.poll(timeout_ms=500).values():
+                for r in records:
+                    if r.offset >= upto:
+                        break
+                    try:
+                        out.append((bytes(r.key or b"").decode(), orjson.loads(r.value)))
+                    except (orjson.JSONDecodeError, UnicodeDecodeError):
+                        log.warning("unreadable record at %s[%d]@%d", topic, partition, r.offset)
+        return out
+    finally:
+        consumer.close()
+
+
+class TrendsState:
+    """Every shard and merger this worker holds, one per assigned partition, each rebuilt
+    from its topic the first time it is needed after the partition was assigned."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        topics: TrendsTopics,
+        parts: int,
+        reader: Callable[[Settings, str, int], list[tuple[str, dict[str, Any]]]] = read_back,
+    ) -> None:
+        self.settings = settings
+        self.topics = topics
+        self.parts = parts
+        self.windows = parse_windows(settings.trends_windows)
+        self.reader = reader
+        self.shards: dict[int, Shard] = {}
+        self.mergers: dict[int, Merger] = {}
+        self.assigned: set[int] = set()
+        self._locks: dict[tuple[str, int], asyncio.Lock] = {}
+
+    def _lock(self, topic: str, partition: int) -> asyncio.Lock:
+        return self._locks.setdefault((topic, partition), asyncio.Lock())
+
+    async def shard(self, partition: int) -> Shard:
+        async with self._lock(self.topics.mentions, partition):
+            if partition not in self.shards:
+                shard = Shard(
+                    self.windows,
+                    grace=self.settings.trends_grace_seconds,
+                    top=self.settings.trends_top,
+                )
+                started = time.perf_counter()
+                records = await asyncio.to_thread(
+                    self.reader, self.settings, self.topics.mentions, partition
+                )
+                for key, value in records:
+                    shard.fold(key, value)
+                shard.begin(time.time())
+                metrics.TRENDS_REBUILD_SECONDS.labels("counts").observe(
+                    time.perf_counter() - started
+                )
+                log.info("counts of partition %d rebuilt from %d mentions", partition, len(records))
+                self.shards[partition] = shard
+            return self.shards[partition]
+
+    async def merger(self, partition: int) -> Merger:
+        async with self._lock(self.topics.partials, partition):
+            if partition not in self.mergers:
+                merger = Merger(top=self.settings.trends_top)
+                started = time.perf_counter()
+                records = await asyncio.to_thread(
+                    self.reader, self.settings, self.topics.partials, partition
+                )
+                for key, value in records:
+                    merger.fold(key, value)  # windows finished before are known, not sent again
+                metrics.TRENDS_REBUILD_SECONDS.labels("merge").observe(
+                    time.perf_counter() - started
+                )
+                self.mergers[partition] = merger
+            return self.mergers[partition]
+
+    def assign(self, tps: Any) -> None:
+        self.assigned |= {tp.partition for tp in tps if tp.topic == self.topics.mentions}
+
+    def revoke(self, tps: Any) -> None:
+        """Forget the state of partitions taken away: another worker rebuilds it."""
+        for tp in tps:
+            if tp.topic == self.topics.mentions:
+                self.shards.pop(tp.partition, None)
+                self.assigned.discard(tp.partition)
+            elif tp.topic == self.topics.partials:
+                self.mergers.pop(tp.partition, None)
+
+
+def finished_record(window: dict[str, Any], now: float | None = None) -> TrendingWindow:
+    """The record for a finished window (validated: a bug here is an error, not a bad record
+    on the subscribers' topic)."""
+    stamp = datetime.fromtimestamp(time.time() if now is None else now, UTC)
+    return TrendingWindow.model_validate({**window, "generated_at": stamp})
+
+
+def build(settings: Settings, web_port: int | None = None) -> Any:  # pragma: no mutate block
+    """The trends worker's Faust app, its agents and its timer attached."""
+    from streams.app import make_app
+    from streams.worker import add_web_views
+
+    at_least_once = settings.model_copy(update={"processing_guarantee": "at_least_once"})
+    app: Any = make_app(TRENDS, at_least_once, web_port or settings.web_port or TRENDS_WEB_PORT)
+    topics = trends_topics(settings)
+
+    def raw_topic(name: str) -> Any:
+        return app.topic(
+            name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
+        )
+
+    source, mentions, partials, trending = (
+        raw_topic(topics.source),
+        raw_topic(topics.mentions),
+        raw_topic(topics.partials),
+        raw_topic(topics.trending),
+    )
+    state = TrendsState(settings, topics, partitions_of(settings, topics.mentions))
+
+    async def count_mentions(stream: Any) -> Any:
+        async for events in stream.take_events(500, within=0.5):
+            metrics.RECORDS_IN.labels(TRENDS).inc(len(events))
+            pending = []
+            for event in events:
+                try:
+                    article = orjson.loads(event.message.value)
+                    records = mentions_of(article) if isinstance(article, dict) else []
+                except (orjson.JSONDecodeError, TypeError, ValueError) as exc:
+                    m = event.message
+                    log.warning(
+                        "unreadable article at %s[%d]@%d: %s", m.topic, m.partition, m.offset, exc
+                    )
+                    continue
+                for key, value in records:
+                    pending.append(await mentions.send(key=key.encode(), value=orjson.dumps(value)))
+            await asyncio.gather(*pending)  # acknowledged before the batch is committed
+            yield len(events)
+
+    async def count(stream: Any) -> Any:
+        async for event in stream.events():
+            m = event.message
+            shard = await state.shard(m.partition)
+            late = shard.late
+            try:
+                shard.fold(bytes(m.key or b"").decode(), orjson.loads(m.value))
+            except (orjson.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError):
+                log.warning("unreadable mention at %s[%d]@%d", m.topic, m.partition, m.offset)
+                continue
+            metrics.TRENDS_LATE.inc(shard.late - late)
+            yield m.offset
+
+    async def merge(stream: Any) -> Any:
+        async for event in stream.events():
+            m = event.message
+            merger = await state.merger(m.partition)
+            try:
+                window = merger.fold(bytes(m.key or b"").decode(), orjson.loads(m.value))
+            except (orjson.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError):
+                log.warning("unreadable partial at %s[%d]@%d", m.topic, m.partition, m.offset)
+                continue
+            if window is not None and (window["articles"] or window["previous_articles"]):
+                record = finished_record(window)
+                await (await trending.send(key=m.key, value=encode(record)))
+                metrics.TRENDS_WINDOWS.labels(record.window).inc()
+                metrics.RECORDS_OUT.labels(TRENDS).inc()
+                log.info(
+                    "window %s: %d articles, %d entities",
+                    bytes(m.key).decode(),
+                    record.articles,
+                    len(record.entities),
+                )
+            yield m.offset
+
+    app.agent(source, name="newswire.trends-mentions")(count_mentions)
+    app.agent(mentions, name="newswire.trends-counts")(count)
+    app.agent(partials, name="newswire.trends-merge")(merge)
+
+    @app.timer(interval=1.0)
+    async def close_windows() -> None:
+        now = time.time()
+        for partition in sorted(state.assigned):
+            shard = await state.shard(partition)
+            sends = [
+                await partials.send(key=wid.encode(), value=orjson.dumps(partial))
+                for wid, partial in shard.close(now, partition, state.parts)
+            ]
+            await asyncio.gather(*sends)
+
+    @app.on_partitions_revoked.connect
+    async def on_revoked(app_: Any, revoked: Any, **_: Any) -> None:
+        state.revoke(revoked)
+
+    @app.on_partitions_assigned.connect
+    async def on_assigned(app_: Any, assigned: Any, **_: Any) -> None:
+        state.assign(assigned)
+
+    add_web_views(app, TRENDS)
+    app.newswire_trends = state  # for tests
+    return app
+
+
+def run(settings: Settings, web_port: int | None = None, loglevel: str = "info") -> None:
+    """Run the trends worker in this process until it is stopped."""
+    from faust import Worker
+
+    from streams.ops.admin import create_topics
+
+    create_topics(settings)
+    app = build(settings, web_port)
+    Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False).execute_from_commandline()
