@@ -30,6 +30,8 @@ from schemas.models import (
     RawArticle,
     RemovedSpan,
     TraceStamp,
+    TrendingEntity,
+    TrendingWindow,
     article_id_for,
     normalize_url,
 )
@@ -59,6 +61,8 @@ __all__ = [
     "TemporaryError",
     "TooLarge",
     "TraceStamp",
+    "TrendingEntity",
+    "TrendingWindow",
     "article_id_for",
     "decode",
     "encode",
