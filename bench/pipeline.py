@@ -288,6 +288,7 @@ def through_broker(
     sink: str,
     make: Callable[[str], list[tuple[str, bytes]]],
     pace: float | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> Run:
     """Fill ``source`` with ``make(tag)`` records (a warm-up set first, outside the timing),
     run the workers, and time the records' arrival on ``sink``."""
@@ -299,7 +300,12 @@ def through_broker(
     prefix = f"bench{uuid.uuid4().hex[:6]}."
     settings = Settings(bootstrap_servers=bootstrap, topic_prefix=prefix)
     create_topics(settings)
-    env = {**os.environ, "NEWSWIRE_BOOTSTRAP_SERVERS": bootstrap, "NEWSWIRE_TOPIC_PREFIX": prefix}
+    env = {
+        **os.environ,
+        "NEWSWIRE_BOOTSTRAP_SERVERS": bootstrap,
+        "NEWSWIRE_TOPIC_PREFIX": prefix,
+        **(extra_env or {}),
+    }
     run = Run(name)
     producer = KafkaProducer(
         bootstrap_servers=bootstrap, acks="all", linger_ms=5, max_request_size=2_000_000
@@ -450,6 +456,38 @@ def main() -> int:
         pace=full.rate / 2,
     )
     print(half.line(b["bare_model"]))
+    # the near-duplicate stage's cost end to end: runs with detection on and off, interleaved
+    # (the first "on" is the run above), the median of each
+    ons, offs = [full.rate], []
+    for r in range(args.repeat):
+        off = through_broker(
+            f"end to end, all at once, near-duplicate detection off, run {r + 1}",
+            args.bootstrap,
+            ["clean", "language", "dedup", "entities"],
+            "raw",
+            "enriched",
+            raw_records,
+            extra_env={"NEWSWIRE_DEDUP_ENABLED": "false"},
+        )
+        print(off.line(b["bare_model"]))
+        offs.append(off.rate)
+        if r + 1 < args.repeat:
+            on = through_broker(
+                f"end to end, all at once, near-duplicate detection on, run {r + 2}",
+                args.bootstrap,
+                ["clean", "language", "dedup", "entities"],
+                "raw",
+                "enriched",
+                raw_records,
+            )
+            print(on.line(b["bare_model"]))
+            ons.append(on.rate)
+    on_rate, off_rate = statistics.median(ons), statistics.median(offs)
+    print(
+        f"  near-duplicate detection on / off (NEWSWIRE_DEDUP_ENABLED), median of "
+        f"{len(ons)} and {len(offs)} runs: {on_rate:.1f}/s / {off_rate:.1f}/s = "
+        f"{on_rate / off_rate:.3f}x ({(on_rate / off_rate - 1) * 100:+.1f}%)"
+    )
     print("4. the entities stage with one and two workers:")
     two = through_broker(
         "entities alone, 2 workers",

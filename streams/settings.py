@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     )
 
     # --- near-duplicates (the dedup stage) ----------------------------------------------
+    dedup_enabled: bool = Field(
+        default=True,
+        description="false: the dedup stage marks every article as its own story (no index, "
+        "no signatures topic traffic), for deployments that do not want copies found",
+    )
     dedup_window_hours: float = Field(
         default=72.0,
         gt=0,

@@ -31,6 +31,27 @@ class Bug:
 
 BUGS = (
     Bug(
+        "a copy of an earlier article counts again in entity trends",
+        "streams/processors/trends.py",
+        '    if article.get("duplicate_of"):\n        return []\n',
+        "",
+        ("tests/unit/test_trends.py",),
+    ),
+    Bug(
+        "a window closes at its end, without waiting for the grace period",
+        "streams/processors/trends.py",
+        "while start + w.seconds + self.grace <= now:",
+        "while start + w.seconds <= now:",
+        ("tests/unit/test_trends.py",),
+    ),
+    Bug(
+        "the merger finishes a window before every shard has sent its partial",
+        "streams/processors/trends.py",
+        'if len(parts) < int(partial["parts"]):',
+        'if len(parts) < int(partial["parts"]) - 1:',
+        ("tests/unit/test_trends.py",),
+    ),
+    Bug(
         "a temporary error met while a failed batch is retried record by record is dead-lettered",
         "streams/routing.py",
         "            if exc.retriable:\n                raise\n            return exc",

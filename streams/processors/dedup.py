@@ -403,7 +403,20 @@ class DedupProcessor:
         return out
 
 
-def make_processor(settings: Any) -> DedupProcessor:
+class NoDedup:
+    """The dedup stage switched off (``NEWSWIRE_DEDUP_ENABLED=false``): every article is its
+    own story."""
+
+    def warm_up(self) -> None:
+        """Nothing to load."""
+
+    def process(self, batch: list[Any]) -> list[dict[str, Any]]:
+        return [{"duplicate_of": None, "similarity": None, "story_id": a.id} for a in batch]
+
+
+def make_processor(settings: Any) -> DedupProcessor | NoDedup:
+    if not settings.dedup_enabled:
+        return NoDedup()
     return DedupProcessor(
         window_s=settings.dedup_window_hours * 3600.0,
         max_keys=settings.dedup_max_fingerprints,

@@ -267,3 +267,23 @@ def test_over_the_limit_the_index_drops_to_nine_tenths_so_sweeps_stay_rare() -> 
     assert min(index.store) == 101  # the oldest went first
     index.add("next", {5000: 0.0}, 2000.0)
     assert len(index.store) == 901  # no sweep until the limit is crossed again
+
+
+def test_switched_off_every_article_is_its_own_story() -> None:
+    from types import SimpleNamespace
+
+    from streams.processors.dedup import DedupProcessor, NoDedup, make_processor
+    from streams.settings import Settings
+
+    assert isinstance(make_processor(Settings()), DedupProcessor)
+    off = make_processor(Settings(dedup_enabled=False))
+    assert isinstance(off, NoDedup) and not hasattr(off, "connect")
+    off.warm_up()
+    same = [
+        SimpleNamespace(id="a", text="one two three"),
+        SimpleNamespace(id="b", text="one two three"),
+    ]
+    assert off.process(same) == [
+        {"duplicate_of": None, "similarity": None, "story_id": "a"},
+        {"duplicate_of": None, "similarity": None, "story_id": "b"},
+    ]
