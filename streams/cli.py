@@ -683,7 +683,8 @@ def run(
         if keep:
             out.print(
                 "the pipeline keeps running: try `newswire publish FILE`, `newswire tail`, "
-                "`newswire lag`; Ctrl-C stops the workers"
+                "`newswire lag`, and `newswire trends` once the first hour has closed; Ctrl-C "
+                "stops the workers"
             )
             workers.wait()
     except KeyboardInterrupt:
