@@ -16,17 +16,20 @@ pytestmark = pytest.mark.integration
 def test_topics_create_is_idempotent_integration(pipeline) -> None:
     names = [pipeline.topic(s) for s in ("raw", "clean", "lang", "dedup", "enriched", "dlq")]
     names.append(pipeline.topic("dedup-signatures"))
+    trends = [
+        pipeline.settings.entities_topic(n) for n in ("trending", "mentions", "trending-partials")
+    ]
     again = create_topics(pipeline.settings)
-    assert again == dict.fromkeys(names, "exists")
+    assert again == dict.fromkeys(names + trends, "exists")
     result = pipeline.newswire("topics", "create")
-    assert result.returncode == 0 and result.stdout.count(b": exists") == 7
+    assert result.returncode == 0 and result.stdout.count(b": exists") == 10
     # the dedup stage's state topic keeps its window, and the article topics do not expire
     admin = admin_client(pipeline.settings)
     try:
         found = admin.describe_configs(
             [
                 ConfigResource(ConfigResourceType.TOPIC, t, configs={"retention.ms": None})
-                for t in (pipeline.topic("dedup-signatures"), pipeline.topic("raw"))
+                for t in (pipeline.topic("dedup-signatures"), pipeline.topic("raw"), *trends)
             ],
             config_filter="all",
         )["topic"]
@@ -35,6 +38,12 @@ def test_topics_create_is_idempotent_integration(pipeline) -> None:
     window_ms = int(pipeline.settings.dedup_window_hours * 3_600_000)
     assert found[pipeline.topic("dedup-signatures")]["retention.ms"]["value"] == str(window_ms)
     assert found[pipeline.topic("raw")]["retention.ms"]["value"] != str(window_ms)
+    # the trends worker's own topics keep two days' windows, the grace and an hour; what
+    # subscribers read keeps the broker's default
+    two_days = str((2 * 86400 + 60 + 3600) * 1000)
+    assert found[trends[1]]["retention.ms"]["value"] == two_days
+    assert found[trends[2]]["retention.ms"]["value"] == two_days
+    assert found[trends[0]]["retention.ms"]["value"] not in (two_days, str(window_ms))
 
 
 def test_tail_json_prints_records_integration(pipeline) -> None:
