@@ -173,3 +173,22 @@ def test_a_standings_table_gives_teams_at_their_rows_and_nothing_across_lines() 
         (95, 112, "Manchester United", "ORG"),
     } <= found
     assert not [m for m in found if "\n" in m[2] or m[3] == "PRODUCT"], found
+
+
+def test_a_model_that_is_not_installed_falls_back_to_the_gazetteer(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    extractor = EntityExtractor({"pt": "pt_no_such_model_package"})
+    extractor.warm_up()
+    assert extractor.models == {}
+    assert "pt_no_such_model_package" in caplog.text
+    text = "O presidente de Portugal chegou na segunda-feira, vindo do Brasil."
+    article = LanguageArticle(
+        id="pt-1",
+        text=text,
+        content_hash="x" * 64,
+        language=LanguageInfo(code="pt", confidence=1.0, detector="test"),
+    )
+    (out,) = extractor.process([article])
+    assert out["ner_model"] == "gazetteer"
+    assert {e.name for e in out["entities"]} >= {"Portugal", "Brasil"}
