@@ -21,10 +21,15 @@ R = TypeVar("R", bound=BaseModel)
 
 
 def open_reader(
-    settings: Settings, topic: str, start: Literal["beginning", "end"] = "beginning"
+    settings: Settings,
+    topic: str,
+    start: Literal["beginning", "end"] = "beginning",
+    wait_s: float = 15.0,
 ) -> KafkaConsumer:
     """A group-less, read_committed consumer assigned every partition of `topic`, positioned
-    at its beginning or its end (the position is fixed now, before anything else happens)."""
+    at its beginning or its end (the position is fixed now, before anything else happens).
+    A topic the cluster does not report yet is waited for up to `wait_s` seconds; after that
+    the consumer has no assignment."""
     consumer = KafkaConsumer(
         bootstrap_servers=settings.bootstrap_servers,
         group_id=None,
@@ -32,9 +37,16 @@ def open_reader(
         isolation_level="read_committed",
         **settings.kafka_client_options(),
     )
-    tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+    parts = consumer.partitions_for_topic(topic)
+    deadline = time.monotonic() + wait_s
+    while not parts and time.monotonic() < deadline:  # a topic just created: its metadata
+        time.sleep(0.2)  # reaches the broker that answers us a moment later
+        consumer.topics()  # asks the cluster again
+        parts = consumer.partitions_for_topic(topic)
+    tps = [TopicPartition(topic, p) for p in sorted(parts or [])]
     consumer.assign(tps)
-    (consumer.seek_to_beginning if start == "beginning" else consumer.seek_to_end)(*tps)
+    if tps:  # no partitions (no such topic): the caller sees an empty assignment
+        (consumer.seek_to_beginning if start == "beginning" else consumer.seek_to_end)(*tps)
     for tp in tps:
         consumer.position(tp)
     return consumer
