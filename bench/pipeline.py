@@ -437,51 +437,32 @@ def main() -> int:
     )
     print(one_worker.line())
     print("3. the whole pipeline, one worker per stage:")
-    full = through_broker(
-        "end to end, all published at once",
-        args.bootstrap,
-        ["clean", "language", "dedup", "entities"],
-        "raw",
-        "enriched",
-        raw_records,
-    )
-    print(full.line(b["bare_model"]))
-    half = through_broker(
-        f"end to end, published at {full.rate / 2:.1f}/s (half)",
-        args.bootstrap,
-        ["clean", "language", "dedup", "entities"],
-        "raw",
-        "enriched",
-        raw_records,
-        pace=full.rate / 2,
-    )
-    print(half.line(b["bare_model"]))
-    # the near-duplicate stage's cost end to end: runs with detection on and off, interleaved
-    # (the first "on" is the run above), the median of each
-    ons, offs = [full.rate], []
-    for r in range(args.repeat):
-        off = through_broker(
-            f"end to end, all at once, near-duplicate detection off, run {r + 1}",
+
+    def end_to_end(name: str, pace: float | None = None, dedup: bool = True) -> Run:
+        run = through_broker(
+            name,
             args.bootstrap,
             ["clean", "language", "dedup", "entities"],
             "raw",
             "enriched",
             raw_records,
-            extra_env={"NEWSWIRE_DEDUP_ENABLED": "false"},
+            pace=pace,
+            extra_env=None if dedup else {"NEWSWIRE_DEDUP_ENABLED": "false"},
         )
-        print(off.line(b["bare_model"]))
-        offs.append(off.rate)
+        print(run.line(b["bare_model"]))
+        return run
+
+    full = end_to_end("end to end, all published at once")
+    end_to_end(f"end to end, published at {full.rate / 2:.1f}/s (half)", pace=full.rate / 2)
+    # the near-duplicate stage's cost end to end: runs with detection on and off, interleaved
+    # (the first "on" is the run above), the median of each
+    ons, offs = [full.rate], []
+    for r in range(args.repeat):
+        name = f"end to end, all at once, near-duplicate detection off, run {r + 1}"
+        offs.append(end_to_end(name, dedup=False).rate)
         if r + 1 < args.repeat:
-            on = through_broker(
-                f"end to end, all at once, near-duplicate detection on, run {r + 2}",
-                args.bootstrap,
-                ["clean", "language", "dedup", "entities"],
-                "raw",
-                "enriched",
-                raw_records,
-            )
-            print(on.line(b["bare_model"]))
-            ons.append(on.rate)
+            name = f"end to end, all at once, near-duplicate detection on, run {r + 2}"
+            ons.append(end_to_end(name).rate)
     on_rate, off_rate = statistics.median(ons), statistics.median(offs)
     print(
         f"  near-duplicate detection on / off (NEWSWIRE_DEDUP_ENABLED), median of "

@@ -321,9 +321,12 @@ def trends(
         err.print(str(exc))
         raise typer.Exit(1) from None
     if not windows:
+        from streams.processors.trends import parse_windows
+
+        label = window or parse_windows(s.trends_windows)[0].label  # what was read: the shortest
         err.print(
-            f"no closed {window or s.trends_windows.split(',')[0].strip()} window on "
-            f"{s.entities_topic('trending')} yet (is the trends worker running?)"
+            f"no closed {label} window on {s.entities_topic('trending')} yet (is the trends "
+            "worker running?)"
         )
         raise typer.Exit(1)
     rec = windows[-1].model_copy(update={"entities": windows[-1].entities[:top]})
@@ -544,26 +547,22 @@ def dlq_replay(
     ] = False,
 ) -> None:
     """Send dead letters back to their source topic, with their original key and bytes."""
-    from streams.client import Publisher, open_reader
+    from streams.client import Publisher, open_reader, read_to
 
     s = _settings()
     consumer = open_reader(s, s.topic("dlq"), "beginning")
-    tps = list(consumer.assignment())
-    ends = consumer.end_offsets(tps)
     letters: list[DeadLetter] = []
-    while any(consumer.position(tp) < ends[tp] for tp in tps):
-        for messages in consumer.poll(timeout_ms=1000).values():
-            for m in messages:
-                try:
-                    d = decode(m.value, DeadLetter)
-                except BadInput:
-                    continue
-                at = d.failed_at if d.failed_at.tzinfo else d.failed_at.replace(tzinfo=UTC)
-                if (stage and d.stage != stage) or (error_type and d.error_type != error_type):
-                    continue
-                if since and at < (since if since.tzinfo else since.replace(tzinfo=UTC)):
-                    continue
-                letters.append(d)
+    for m in read_to(consumer, consumer.end_offsets(list(consumer.assignment()))):
+        try:
+            d = decode(m.value, DeadLetter)
+        except BadInput:
+            continue
+        at = d.failed_at if d.failed_at.tzinfo else d.failed_at.replace(tzinfo=UTC)
+        if (stage and d.stage != stage) or (error_type and d.error_type != error_type):
+            continue
+        if since and at < (since if since.tzinfo else since.replace(tzinfo=UTC)):
+            continue
+        letters.append(d)
     consumer.close()
     if dry_run:
         for d in letters:

@@ -31,11 +31,10 @@ def open_reader(
     A topic the cluster does not report yet is waited for up to `wait_s` seconds; after that
     the consumer has no assignment."""
     consumer = KafkaConsumer(
-        bootstrap_servers=settings.bootstrap_servers,
         group_id=None,
         enable_auto_commit=False,
         isolation_level="read_committed",
-        **settings.kafka_client_options(),
+        **settings.kafka_options(),
     )
     parts = consumer.partitions_for_topic(topic)
     deadline = time.monotonic() + wait_s
@@ -50,6 +49,26 @@ def open_reader(
     for tp in tps:
         consumer.position(tp)
     return consumer
+
+
+def seek_to_time(consumer: KafkaConsumer, tps: list[TopicPartition], since_ms: int) -> None:
+    """Each partition to its first record at or after `since_ms` (milliseconds since the
+    epoch), or to its end when it has none that recent."""
+    found = consumer.offsets_for_times(dict.fromkeys(tps, since_ms))
+    for tp in tps:
+        at = found.get(tp)
+        if at is None:
+            consumer.seek_to_end(tp)
+        else:
+            consumer.seek(tp, at.offset)
+
+
+def read_to(consumer: KafkaConsumer, ends: dict[TopicPartition, int]) -> Iterator[Any]:
+    """Every record from each partition's position up to, not including, its offset in
+    `ends` (end offsets read before, or a committed offset): a bounded read that stops."""
+    while any(consumer.position(tp) < end for tp, end in ends.items()):
+        for tp, records in consumer.poll(timeout_ms=500).items():
+            yield from (r for r in records if r.offset < ends.get(tp, -1))
 
 
 class Publisher:
@@ -269,21 +288,16 @@ def trending_windows(
         if not tps:
             raise LookupError(f"no such topic: {topic} (run `newswire topics create`)")
         back = since_s if since_s is not None else 3 * size.seconds + settings.trends_grace_seconds
-        since = int((time.time() - back) * 1000)
-        for tp, found in consumer.offsets_for_times(dict.fromkeys(tps, since)).items():
-            if found is not None:
-                consumer.seek(tp, found.offset)
         ends = consumer.end_offsets(tps)
+        seek_to_time(consumer, tps, int((time.time() - back) * 1000))
         by_key: dict[str, TrendingWindow] = {}
-        while any(consumer.position(tp) < ends[tp] for tp in tps):
-            for records in consumer.poll(timeout_ms=500).values():
-                for r in records:
-                    try:
-                        rec = decode(r.value, TrendingWindow)
-                    except NewswireError:
-                        continue
-                    if rec.window == size.label:
-                        by_key[f"{rec.window}@{rec.start.isoformat()}"] = rec
+        for r in read_to(consumer, ends):
+            try:
+                rec = decode(r.value, TrendingWindow)
+            except NewswireError:
+                continue
+            if rec.window == size.label:
+                by_key[f"{rec.window}@{rec.start.isoformat()}"] = rec
         return sorted(by_key.values(), key=lambda w: w.start)
     finally:
         consumer.close()

@@ -184,6 +184,10 @@ class Settings(BaseSettings):
             )
         return context
 
+    def kafka_options(self) -> dict[str, Any]:
+        """kafka-python's connection options: the brokers and the security options."""
+        return {"bootstrap_servers": self.bootstrap_servers, **self.kafka_client_options()}
+
     def kafka_client_options(self) -> dict[str, Any]:
         """Security options in kafka-python's names (secrets unwrapped only here)."""
         opts: dict[str, Any] = {"security_protocol": self.security_protocol}

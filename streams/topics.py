@@ -42,7 +42,7 @@ def all_topics(settings: Settings, pipeline: Sequence[StageDef] = PIPELINE) -> l
     return (
         [settings.topic(s) for s in states(pipeline)]
         + internal_topics(settings, pipeline)
-        + [t for t in trends_topics(settings)]
+        + list(trends_topics(settings))
     )
 
 

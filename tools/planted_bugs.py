@@ -33,7 +33,7 @@ BUGS = (
     Bug(
         "a copy of an earlier article counts again in entity trends",
         "streams/processors/trends.py",
-        '    if article.get("duplicate_of"):\n        return []\n',
+        "    if article.duplicate_of:\n        return []\n",
         "",
         ("tests/unit/test_trends.py",),
     ),

@@ -28,8 +28,7 @@ from typing import Any
 
 import orjson
 
-from schemas import encode
-from schemas.models import TrendingWindow
+from schemas import BadInput, EnrichedArticle, TrendingWindow, decode, encode
 from streams.ops import metrics
 from streams.pipeline import TRENDS, TRENDS_WEB_PORT
 from streams.processors.trends import Merger, Shard, mentions_of, parse_windows
@@ -39,15 +38,11 @@ from streams.topics import TrendsTopics, trends_topics
 log = logging.getLogger("newswire.trends")
 
 
-def _options(settings: Settings) -> dict[str, Any]:
-    return {"bootstrap_servers": settings.bootstrap_servers, **settings.kafka_client_options()}
-
-
-def partitions_of(settings: Settings, topic: str) -> int:
+def partition_count(settings: Settings, topic: str) -> int:
     """How many partitions a topic has (the number of shards of the counts)."""
     from kafka import KafkaConsumer
 
-    consumer = KafkaConsumer(group_id=None, enable_auto_commit=False, **_options(settings))
+    consumer = KafkaConsumer(group_id=None, enable_auto_commit=False, **settings.kafka_options())
     try:
         parts = consumer.partitions_for_topic(topic)
         if not parts:
@@ -61,43 +56,31 @@ def read_back(
     settings: Settings, topic: str, partition: int
 ) -> list[tuple[str, dict[str, Any]]]:  # pragma: no mutate block (broker I/O; integration tests)
     """A partition's records from the start of the retention window up to the trends group's
-    committed offset (what the worker had counted before it got the partition), decoded."""
+    committed offset (what the worker had counted before it got the partition), decoded. The
+    consumer carries the group's id only to ask for that offset: it is assigned the partition,
+    joins nothing and commits nothing."""
     from kafka import KafkaConsumer, TopicPartition
 
+    from streams.client import read_to, seek_to_time
+
     tp = TopicPartition(topic, partition)
-    group = KafkaConsumer(
-        group_id=settings.group(TRENDS), enable_auto_commit=False, **_options(settings)
-    )
-    try:
-        committed = group.committed(tp)
-    finally:
-        group.close()
     consumer = KafkaConsumer(
-        group_id=None,
+        group_id=settings.group(TRENDS),
         enable_auto_commit=False,
         isolation_level="read_committed",
-        **_options(settings),
+        **settings.kafka_options(),
     )
     out: list[tuple[str, dict[str, Any]]] = []
     try:
         consumer.assign([tp])
-        begin = consumer.beginning_offsets([tp])[tp]
-        upto = committed if committed is not None else begin
-        since = int(time.time() * 1000) - settings.trends_retention_ms()
-        found = consumer.offsets_for_times({tp: since}).get(tp)
-        start = max(begin, found.offset if found is not None else upto)
-        if start >= upto:
-            return out
-        consumer.seek(tp, start)
-        while consumer.position(tp) < upto:
-            for records in consumer.poll(timeout_ms=500).values():
-                for r in records:
-                    if r.offset >= upto:
-                        break
-                    try:
-                        out.append((bytes(r.key or b"").decode(), orjson.loads(r.value)))
-                    except (orjson.JSONDecodeError, UnicodeDecodeError):
-                        log.warning("unreadable record at %s[%d]@%d", topic, partition, r.offset)
+        committed = consumer.committed(tp)
+        upto = committed if committed is not None else consumer.beginning_offsets([tp])[tp]
+        seek_to_time(consumer, [tp], int(time.time() * 1000) - settings.trends_retention_ms())
+        for r in read_to(consumer, {tp: upto}):
+            try:
+                out.append((bytes(r.key or b"").decode(), orjson.loads(r.value)))
+            except (orjson.JSONDecodeError, UnicodeDecodeError):
+                log.warning("unreadable record at %s[%d]@%d", topic, partition, r.offset)
         return out
     finally:
         consumer.close()
@@ -205,7 +188,7 @@ def build(settings: Settings, web_port: int | None = None) -> Any:  # pragma: no
         raw_topic(topics.partials),
         raw_topic(topics.trending),
     )
-    state = TrendsState(settings, topics, partitions_of(settings, topics.mentions))
+    state = TrendsState(settings, topics, partition_count(settings, topics.mentions))
 
     async def count_mentions(stream: Any) -> Any:
         async for events in stream.take_events(500, within=0.5):
@@ -213,15 +196,14 @@ def build(settings: Settings, web_port: int | None = None) -> Any:  # pragma: no
             pending = []
             for event in events:
                 try:
-                    article = orjson.loads(event.message.value)
-                    records = mentions_of(article) if isinstance(article, dict) else []
-                except (orjson.JSONDecodeError, TypeError, ValueError) as exc:
+                    article = decode(event.message.value, EnrichedArticle)
+                except BadInput as exc:  # the entities stage wrote it: say so, count the rest
                     m = event.message
                     log.warning(
                         "unreadable article at %s[%d]@%d: %s", m.topic, m.partition, m.offset, exc
                     )
                     continue
-                for key, value in records:
+                for key, value in mentions_of(article):
                     pending.append(await mentions.send(key=key.encode(), value=orjson.dumps(value)))
             await asyncio.gather(*pending)  # acknowledged before the batch is committed
             yield len(events)

@@ -124,7 +124,7 @@ class LagMonitor:  # pragma: no mutate block (broker I/O; integration tests)
     def __init__(self, settings: Settings, stages: tuple[str, ...] = STAGES) -> None:
         self.settings = settings
         self.stages = stages
-        opts = {"bootstrap_servers": settings.bootstrap_servers, **settings.kafka_client_options()}
+        opts = settings.kafka_options()
         self.admin = KafkaAdminClient(client_id="newswire-lag", **opts)
         self.consumer = KafkaConsumer(
             client_id="newswire-lag", enable_auto_commit=False, group_id=None, **opts

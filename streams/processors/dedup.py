@@ -37,6 +37,8 @@ from typing import Any
 
 import orjson
 
+from streams.client import read_to, seek_to_time
+
 log = logging.getLogger(__name__)
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -288,7 +290,7 @@ class SignatureLog:  # pragma: no mutate block (broker I/O; integration tests)
 
         self.topic = settings.topic("dedup-signatures")
         self.window_s = settings.dedup_window_hours * 3600.0
-        opts = {"bootstrap_servers": settings.bootstrap_servers, **settings.kafka_client_options()}
+        opts = settings.kafka_options()
         self.producer = KafkaProducer(
             acks="all", enable_idempotence=True, linger_ms=5, client_id="newswire-dedup", **opts
         )
@@ -305,14 +307,7 @@ class SignatureLog:  # pragma: no mutate block (broker I/O; integration tests)
         if tps and tps != self.tps:
             new = [tp for tp in tps if tp not in self.tps]
             self.consumer.assign(tps)
-            since = int((time.time() - self.window_s) * 1000)
-            found = self.consumer.offsets_for_times(dict.fromkeys(new, since))
-            for tp in new:
-                at = found.get(tp)
-                if at is None:
-                    self.consumer.seek_to_end(tp)
-                else:
-                    self.consumer.seek(tp, at.offset)
+            seek_to_time(self.consumer, new, int((time.time() - self.window_s) * 1000))
             self.tps = tps
 
     def catch_up(self, index: Index) -> int:
@@ -320,18 +315,15 @@ class SignatureLog:  # pragma: no mutate block (broker I/O; integration tests)
         self._assign()
         if not self.tps:
             return 0
-        ends = self.consumer.end_offsets(self.tps)
         read = 0
-        while any(self.consumer.position(tp) < ends[tp] for tp in self.tps):
-            for records in self.consumer.poll(timeout_ms=500).values():
-                for r in records:
-                    try:
-                        sig = orjson.loads(r.value)
-                        fps = {int(fp): float(pos) for fp, pos in sig["fps"]}
-                        index.add(str(sig["id"]), fps, float(sig["at"]))
-                        read += 1
-                    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-                        log.warning("unreadable signature at %s:%s", r.partition, r.offset)
+        for r in read_to(self.consumer, self.consumer.end_offsets(self.tps)):
+            try:
+                sig = orjson.loads(r.value)
+                fps = {int(fp): float(pos) for fp, pos in sig["fps"]}
+                index.add(str(sig["id"]), fps, float(sig["at"]))
+                read += 1
+            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+                log.warning("unreadable signature at %s:%s", r.partition, r.offset)
         return read
 
     def publish(self, signatures: list[tuple[str, float, dict[int, float]]]) -> None:

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from streams.processors.dedup import arrival
+
 #: the key of the record that counts an article (every entity key has a tab in it)
 ARTICLE_KEY = "*"
 
@@ -78,38 +80,19 @@ def entity_key(name: str, label: str) -> str:
     return f"{label}\t{name}"
 
 
-def arrival_of(article: dict[str, Any]) -> float:
-    """When an article (a decoded record) entered the pipeline: the clean stage's trace
-    stamp, else its publication time, else 0."""
-    for stamp in article.get("trace") or ():
-        if str(stamp.get("stage", "")).split(":")[0] == "clean":
-            return _seconds(stamp.get("at"))
-    return _seconds(article.get("published_at"))
-
-
-def _seconds(value: Any) -> float:
-    if not value:
-        return 0.0
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return 0.0
-
-
-def mentions_of(article: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """(key, value) records for an enriched article (decoded JSON): one per entity (its
-    mention count in the article) and one that counts the article, or none for a copy of an
-    earlier article (it counts once, as its story's first article did)."""
-    if article.get("duplicate_of"):
+def mentions_of(article: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(key, value) records for an enriched article: one per entity (its mention count in
+    the article) and one that counts the article, or none for a copy of an earlier article
+    (it counts once, as its story's first article did). Its time is its arrival in the
+    pipeline, the dedup stage's rule (:func:`streams.processors.dedup.arrival`)."""
+    if article.duplicate_of:
         return []
-    at = arrival_of(article)
-    story = str(article.get("story_id") or article.get("id"))
+    at = arrival(article)
+    story = article.story_id or article.id
     out: list[tuple[str, dict[str, Any]]] = [(ARTICLE_KEY, {"t": at, "story": story})]
-    for e in article.get("entities") or ():
-        name, label = str(e.get("name", "")), str(e.get("label", ""))
-        if name:
-            value = {"t": at, "story": story, "name": name, "label": label}
-            out.append((entity_key(name, label), {**value, "n": int(e.get("count") or 1)}))
+    for e in article.entities:
+        value = {"t": at, "story": story, "name": e.name, "label": e.label, "n": e.count}
+        out.append((entity_key(e.name, e.label), value))
     return out
 
 

@@ -103,7 +103,7 @@ def wait_counted(pipeline: Any, timeout: float = 120) -> None:
             group = pipeline.settings.group(TRENDS)
             done = admin.list_group_offsets({group: None}).get(group, {})
             behind = {tp: ends[tp] - (done[tp].offset if tp in done else 0) for tp in tps}
-            if ends[tps[0]] >= 0 and all(v <= 0 for v in behind.values()):
+            if all(v <= 0 for v in behind.values()):
                 return
             time.sleep(0.5)
     finally:

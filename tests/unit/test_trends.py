@@ -8,9 +8,10 @@ import random
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import pytest
 
-from schemas import decode, encode
+from schemas import EnrichedArticle, decode, encode
 from schemas.models import TrendingWindow
 from streams.agents.trends import finished_record
 from streams.processors.trends import (
@@ -18,30 +19,48 @@ from streams.processors.trends import (
     Merger,
     Shard,
     Window,
-    arrival_of,
     entity_key,
     finish,
     mentions_of,
     parse_window,
     parse_windows,
 )
+from tests.conftest import ROOT
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC).timestamp()  # a whole hour
+#: a real enriched record (the released fixture), given other ids, times and entities below
+BASE = orjson.loads(
+    (ROOT / "tests/fixtures/records/1.3/EnrichedArticle.jsonl").read_bytes().splitlines()[0]
+)
 
 
 def article(
-    i: int, at: float, entities: list[tuple[str, str, int]], copy_of: str | None = None
-) -> dict[str, Any]:
-    return {
-        "id": f"a{i}",
-        "story_id": copy_of or f"a{i}",
-        "duplicate_of": copy_of,
-        "trace": [
-            {"stage": "clean:0.4", "at": datetime.fromtimestamp(at, UTC).isoformat()},
-            {"stage": "entities:0.4", "at": datetime.fromtimestamp(at + 3, UTC).isoformat()},
-        ],
-        "entities": [{"name": n, "label": lab, "count": c} for n, lab, c in entities],
-    }
+    i: int,
+    at: float | None,
+    entities: list[tuple[str, str, int]],
+    copy_of: str | None = None,
+    published: str | None = None,
+) -> EnrichedArticle:
+    stamp = datetime.fromtimestamp(at or 0, UTC).isoformat()
+    trace = [
+        {"stage": "clean", "version": "0.4", "at": stamp, "ms": 1.0},
+        {"stage": "entities", "version": "0.4", "at": stamp.replace("+00:00", "Z"), "ms": 3.0},
+    ]
+    return EnrichedArticle.model_validate(
+        {
+            **BASE,
+            "id": f"a{i}",
+            "story_id": copy_of or f"a{i}",
+            "duplicate_of": copy_of,
+            "similarity": 0.9 if copy_of else None,
+            "published_at": published,
+            "trace": trace if at is not None else [],
+            "entities": [
+                {"name": n, "label": lab, "mentions": [], "count": c, "salience": 0.5}
+                for n, lab, c in entities
+            ],
+        }
+    )
 
 
 def test_window_sizes_parse_and_sort() -> None:
@@ -74,8 +93,8 @@ def test_windows_are_aligned_to_the_epoch() -> None:
 
 def test_an_article_counts_by_its_arrival_and_a_copy_not_at_all() -> None:
     a = article(1, T0 + 10, [("Lisbon", "GPE", 2), ("Ana Silva", "PERSON", 1)])
-    assert arrival_of(a) == T0 + 10  # the clean stage's stamp, not a later one
-    recs = mentions_of(a)
+    a.trace[1].at = datetime.fromtimestamp(T0 + 13, UTC)
+    recs = mentions_of(a)  # at the clean stage's stamp, not a later one
     assert recs[0] == (ARTICLE_KEY, {"t": T0 + 10, "story": "a1"})
     assert recs[1] == (
         entity_key("Lisbon", "GPE"),
@@ -83,12 +102,12 @@ def test_an_article_counts_by_its_arrival_and_a_copy_not_at_all() -> None:
     )
     assert len(recs) == 3
     assert mentions_of(article(2, T0, [("Lisbon", "GPE", 1)], copy_of="a1")) == []
-    no_trace = {"id": "x", "published_at": "2026-11-30T09:00:00Z", "entities": []}
-    assert arrival_of(no_trace) == T0
-    assert arrival_of({"id": "y"}) == 0.0
+    no_trace = article(3, None, [], published="2026-11-30T09:00:00Z")
+    assert mentions_of(no_trace) == [(ARTICLE_KEY, {"t": T0, "story": "a3"})]
+    assert mentions_of(article(4, None, []))[0][1]["t"] == 0.0
 
 
-def fold_all(shard: Shard, articles: list[dict[str, Any]]) -> None:
+def fold_all(shard: Shard, articles: list[EnrichedArticle]) -> None:
     for a in articles:
         for key, value in mentions_of(a):
             shard.fold(key, value)
@@ -100,14 +119,14 @@ def test_a_shard_counts_windows_and_the_change_against_the_one_before() -> None:
         article(10 + i, T0 + 60 * i, [("Lisbon", "GPE", 1), ("Porto", "GPE", 1)]) for i in range(5)
     ]
     copies = [article(20, T0 + 30, [("Lisbon", "GPE", 4)], copy_of="a10")]
-    shard2 = Shard(parse_windows("1h"), grace=60, top=10)
-    fold_all(shard2, before + now + copies)
-    shard2.begin(T0 + 1000)
-    closed = list(shard2.close(T0 + 3600 + 59, 0, 1))
+    shard = Shard(parse_windows("1h"), grace=60, top=10)
+    fold_all(shard, before + now + copies)
+    shard.begin(T0 + 1000)
+    closed = list(shard.close(T0 + 3600 + 59, 0, 1))
     # the window before the start closes at once; 09:00's waits for 10:00 and the grace
     assert [wid for wid, _ in closed] == ["1h@2026-11-30T08:00:00Z"]
     assert closed[0][1]["articles"] == 3 and closed[0][1]["previous_articles"] == 0
-    closed = list(shard2.close(T0 + 3600 + 60, 0, 1))
+    closed = list(shard.close(T0 + 3600 + 60, 0, 1))
     assert [wid for wid, _ in closed] == ["1h@2026-11-30T09:00:00Z"]
     partial = closed[0][1]
     assert partial["articles"] == 5 and partial["previous_articles"] == 3
@@ -129,7 +148,7 @@ def test_a_shard_counts_windows_and_the_change_against_the_one_before() -> None:
             "previous_mentions": 0,
         },
     ]
-    assert list(shard2.close(T0 + 3600 + 61, 0, 1)) == []  # each window once
+    assert list(shard.close(T0 + 3600 + 61, 0, 1)) == []  # each window once
 
 
 def test_replays_count_once_and_late_articles_are_left_out() -> None:
