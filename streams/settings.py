@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     ssl_certfile: Path | None = None
     ssl_keyfile: Path | None = None
 
+    cluster_name: str = Field(
+        default="default",
+        description="the cluster_name label on the kafka-lag-exporter series of `newswire lag "
+        "--serve` (tells clusters apart on one Prometheus)",
+    )
+
     # --- topics -----------------------------------------------------------------------
     topic_prefix: str = Field(
         default="", description="prepended to every topic and consumer group, for shared clusters"

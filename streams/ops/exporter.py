@@ -1,5 +1,19 @@
 """`newswire lag --serve PORT`: per-stage lag as Prometheus gauges, a JSON API and a live
-status page, refreshed every few seconds by one LagMonitor."""
+status page, refreshed every few seconds by one LagMonitor.
+
+Two families of series:
+
+- newswire's own, per stage (``newswire_consumer_lag``, ``…_lag_seconds``, ``…_rate``,
+  ``…_members``; the status both as a number, ``newswire_stage_status``, and as a label set,
+  ``newswire_stage_state{state="…"}``, one series per state, 1 for the current one);
+- kafka-lag-exporter's names, per group, topic and partition, for the dashboards people
+  already have: ``kafka_consumergroup_group_offset``, ``…_group_lag``, ``…_group_lag_seconds``
+  (labels cluster_name, group, topic, partition, member_host, consumer_id, client_id),
+  ``…_group_max_lag``, ``…_group_max_lag_seconds``, ``…_group_sum_lag`` (cluster_name,
+  group), ``…_group_topic_sum_lag`` (and topic), and ``kafka_partition_latest_offset``,
+  ``kafka_partition_earliest_offset`` (cluster_name, topic, partition). They cover every
+  group of the pipeline (the four stages and the trends worker) on every topic it commits
+  on. Partitions nobody owns have empty member labels."""
 
 from __future__ import annotations
 
@@ -12,16 +26,117 @@ from typing import Any
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 from schemas import BadInput, DeadLetter, decode
 from streams.client import open_reader
-from streams.ops.lag import SEVERITY, LagMonitor, StageLag
+from streams.ops.lag import SEVERITY, STATES, GroupPartition, LagMonitor, StageLag
+from streams.pipeline import STAGES, TRENDS
 from streams.settings import Settings
 
 log = logging.getLogger("newswire.exporter")
 PAGE = Path(__file__).with_name("status.html")
 STATUS_CODES = {"OK": 0, "WARN": 1, "STALLED": 2, "STOPPED": 3, "ERROR": 4}
 HISTORY_SECONDS = 15 * 60
+
+
+MEMBER_LABELS = ["cluster_name", "group", "topic", "partition", "member_host", "consumer_id",
+                 "client_id"]  # fmt: skip
+
+
+def lag_exporter_families(
+    cluster: str, parts: list[GroupPartition], stages: list[StageLag]
+) -> list[GaugeMetricFamily]:
+    """kafka-lag-exporter's series and newswire's status label set from one reading (pure)."""
+    offset = GaugeMetricFamily(
+        "kafka_consumergroup_group_offset",
+        "Last committed offset of a consumer group on a partition",
+        labels=MEMBER_LABELS,
+    )
+    lag = GaugeMetricFamily(
+        "kafka_consumergroup_group_lag",
+        "Records between a group's committed offset and the partition's end",
+        labels=MEMBER_LABELS,
+    )
+    seconds = GaugeMetricFamily(
+        "kafka_consumergroup_group_lag_seconds",
+        "Age of the oldest record a group has not committed on a partition (0 when caught up)",
+        labels=MEMBER_LABELS,
+    )
+    max_lag = GaugeMetricFamily(
+        "kafka_consumergroup_group_max_lag",
+        "Largest partition lag of a group",
+        labels=["cluster_name", "group"],
+    )
+    max_seconds = GaugeMetricFamily(
+        "kafka_consumergroup_group_max_lag_seconds",
+        "Largest partition lag in seconds of a group",
+        labels=["cluster_name", "group"],
+    )
+    sum_lag = GaugeMetricFamily(
+        "kafka_consumergroup_group_sum_lag",
+        "Lag of a group summed over its partitions",
+        labels=["cluster_name", "group"],
+    )
+    topic_sum = GaugeMetricFamily(
+        "kafka_consumergroup_group_topic_sum_lag",
+        "Lag of a group on a topic summed over its partitions",
+        labels=["cluster_name", "group", "topic"],
+    )
+    latest = GaugeMetricFamily(
+        "kafka_partition_latest_offset",
+        "End offset of a partition",
+        labels=["cluster_name", "topic", "partition"],
+    )
+    earliest = GaugeMetricFamily(
+        "kafka_partition_earliest_offset",
+        "First offset still kept on a partition",
+        labels=["cluster_name", "topic", "partition"],
+    )
+    state = GaugeMetricFamily(
+        "newswire_stage_state",
+        "1 for the stage's current status (OK, WARN, STALLED, STOPPED, ERROR), 0 for the others",
+        labels=["stage", "group", "topic", "state"],
+    )
+    groups: dict[str, list[GroupPartition]] = collections.defaultdict(list)
+    topics: dict[tuple[str, str], int] = collections.defaultdict(int)
+    seen: set[tuple[str, int]] = set()
+    for r in parts:
+        labels = [cluster, r.group, r.topic, str(r.partition), r.member_host, r.consumer_id,
+                  r.client_id]  # fmt: skip
+        if r.committed is not None:
+            offset.add_metric(labels, r.committed)
+        lag.add_metric(labels, r.lag)
+        seconds.add_metric(labels, r.lag_seconds)
+        groups[r.group].append(r)
+        topics[(r.group, r.topic)] += r.lag
+        if (r.topic, r.partition) not in seen:
+            seen.add((r.topic, r.partition))
+            latest.add_metric([cluster, r.topic, str(r.partition)], r.end)
+            earliest.add_metric([cluster, r.topic, str(r.partition)], r.earliest)
+    for group, rows in groups.items():
+        max_lag.add_metric([cluster, group], max(r.lag for r in rows))
+        max_seconds.add_metric([cluster, group], max(r.lag_seconds for r in rows))
+        sum_lag.add_metric([cluster, group], sum(r.lag for r in rows))
+    for (group, topic), total in topics.items():
+        topic_sum.add_metric([cluster, group, topic], total)
+    for row in stages:
+        for name in STATES:
+            state.add_metric([row.stage, row.group, row.topic, name], int(row.status == name))
+    return [offset, lag, seconds, max_lag, max_seconds, sum_lag, topic_sum, latest, earliest,
+            state]  # fmt: skip
+
+
+class _Reading(Collector):
+    """Yields the series of the exporter's latest reading at each scrape."""
+
+    def __init__(self, exporter: Exporter) -> None:
+        self.exporter = exporter
+
+    def collect(self) -> Any:
+        e = self.exporter
+        return iter(lag_exporter_families(e.settings.cluster_name, e.partitions, e.latest))
 
 
 class Exporter:
@@ -56,7 +171,8 @@ class Exporter:
         )
         self.g_status = Gauge(
             "newswire_stage_status",
-            "0 OK, 1 WARN, 2 STALLED, 3 STOPPED, 4 ERROR",
+            "0 OK, 1 WARN, 2 STALLED, 3 STOPPED, 4 ERROR (also as a label set: "
+            "newswire_stage_state)",
             labels,
             registry=self.registry,
         )
@@ -67,6 +183,9 @@ class Exporter:
             registry=self.registry,
         )
         self.latest: list[StageLag] = []
+        self.partitions: list[GroupPartition] = []
+        self.groups = [settings.group(s) for s in (*STAGES, TRENDS)]
+        self.registry.register(_Reading(self))
         self.history: collections.deque[dict[str, Any]] = collections.deque()
         self.dead_letters: collections.deque[dict[str, Any]] = collections.deque(maxlen=20)
         self.monitor = LagMonitor(settings)
@@ -95,6 +214,7 @@ class Exporter:
     def refresh(self) -> None:
         rows = self.monitor.measure(window=0 if self.latest else 1.0)
         self._poll_dead_letters()
+        self.partitions = self.monitor.group_partitions(self.groups)
         self.latest = rows
         point: dict[str, Any] = {"at": time.time(), "stages": {}}
         for r in rows:

@@ -3,12 +3,15 @@
 For each stage's consumer group on its input topic, per partition and summed: committed
 offset, end offset, lag in records, lag in seconds (the age of the oldest unprocessed record,
 read from its timestamp: correct on idle topics, 0 when caught up), consumption rate over the
-window, live members. Status, in the spirit of Burrow's rules:
+window, live members. Status is judged over a window of samples (the last ``WINDOW_SAMPLES``
+readings within ``WINDOW_SECONDS``), by Burrow's rules:
 
-- ``OK``: caught up, or consuming and not falling behind;
-- ``WARN``: lag grew over the window while the group consumed;
-- ``STALLED``: lag above zero and the committed offset did not move over the window
-  although the group has live members;
+- ``OK``: caught up, or consuming and not falling behind; a partition whose lag is zero now
+  is OK however long it has been idle;
+- ``WARN``: the summed lag never fell between two samples in the window and is higher at the
+  end than at the start, while the group committed: it is falling behind;
+- ``STALLED``: a partition was behind in every sample and its committed offset did not move
+  over the window although the group has live members (one stuck partition is enough);
 - ``STOPPED``: lag above zero and no live members;
 - ``ERROR``: the group or topic cannot be read.
 
@@ -20,6 +23,7 @@ leader, or fewer in sync than ``min.insync.replicas``) an error (exit 2).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from dataclasses import asdict, dataclass, field
@@ -39,6 +43,11 @@ from streams.topics import all_topics, stage_topics
 logging.getLogger("kafka.admin._groups").setLevel(logging.ERROR)
 
 SEVERITY = {"OK": 0, "WARN": 1, "STALLED": 2, "STOPPED": 2, "ERROR": 2}
+#: every status a stage can have, in order of severity (the exporter's label set)
+STATES = ("OK", "WARN", "STALLED", "STOPPED", "ERROR")
+#: the judgement window: at most this many samples, none older than this many seconds
+WINDOW_SAMPLES = 10
+WINDOW_SECONDS = 60.0
 
 
 @dataclass
@@ -48,6 +57,7 @@ class PartitionLag:
     end: int
     lag: int
     lag_seconds: float
+    status: str = "OK"
 
 
 @dataclass
@@ -70,6 +80,23 @@ class StageLag:
 
 
 @dataclass
+class GroupPartition:
+    """One partition a consumer group has committed on, in kafka-lag-exporter's terms."""
+
+    group: str
+    topic: str
+    partition: int
+    committed: int | None
+    end: int
+    lag: int
+    lag_seconds: float
+    earliest: int = 0
+    member_host: str = ""
+    consumer_id: str = ""
+    client_id: str = ""
+
+
+@dataclass
 class Snapshot:
     committed: dict[int, int | None]
     ends: dict[int, int]
@@ -83,6 +110,7 @@ class Verdict:
     lag: int  # records, summed over partitions
     rate: float  # records committed per second between the two snapshots
     partitions: dict[int, int]  # lag per partition
+    partition_status: dict[int, str] = field(default_factory=dict)
 
 
 def partition_lags(snap: Snapshot) -> dict[int, int]:
@@ -92,30 +120,51 @@ def partition_lags(snap: Snapshot) -> dict[int, int]:
 
 
 def judge(before: Snapshot, now: Snapshot) -> Verdict:
-    """A stage's status from two snapshots of its group on its input topic (pure).
+    """A stage's status from two snapshots (pure): the window of two samples."""
+    return judge_window([before, now])
 
-    OK when caught up; STOPPED when behind with no live members; STALLED when behind with
-    members but nothing committed between the snapshots; WARN when the lag grew while the
-    group committed; otherwise OK (a steady backlog being worked through is not a warning)."""
+
+def _summed_lag(snap: Snapshot, partitions: Any) -> int:
+    return sum(max(snap.ends.get(p, 0) - (snap.committed.get(p) or 0), 0) for p in partitions)
+
+
+def judge_window(samples: list[Snapshot]) -> Verdict:
+    """A stage's status from a window of snapshots of its group on its input topic, oldest
+    first (pure), by Burrow's rules.
+
+    Per partition: OK when its lag is zero now (an idle partition that is caught up is OK);
+    STOPPED when behind with no live members; STALLED when it was behind in every sample that
+    saw it and its committed offset did not move from the first of them to now. The stage
+    takes the worst partition, and is WARN (if nothing worse) when the summed lag never fell
+    between two samples and is higher now than at the start while the group committed:
+    falling behind, not a steady backlog being worked through. A window of one sample, or of
+    samples taken at the same instant, cannot say STALLED or WARN."""
+    now, first = samples[-1], samples[0]
     lags = partition_lags(now)
     total = sum(lags.values())
-    moved = sum((now.committed.get(p) or 0) - (before.committed.get(p) or 0) for p in now.ends)
-    span = now.at - before.at
+    span = now.at - first.at
+    moved = sum((now.committed.get(p) or 0) - (first.committed.get(p) or 0) for p in now.ends)
     rate = moved / span if span > 0 else 0.0
-    lag_before = sum(
-        max(before.ends.get(p, 0) - (before.committed.get(p) or 0), 0) for p in now.ends
-    )
-    if total == 0:
-        status = "OK"
-    elif now.members == 0:
-        status = "STOPPED"
-    elif span > 0 and moved == 0:
-        status = "STALLED"
-    elif span > 0 and total > lag_before:
-        status = "WARN"
-    else:
-        status = "OK"
-    return Verdict(status, total, round(rate, 2), lags)
+    status_of: dict[int, str] = {}
+    for p, lag in lags.items():
+        seen = [s for s in samples if p in s.ends]
+        behind = all(partition_lags(s)[p] > 0 for s in seen)
+        still = (seen[0].committed.get(p) or 0) == (now.committed.get(p) or 0)
+        if lag == 0:
+            status_of[p] = "OK"
+        elif now.members == 0:
+            status_of[p] = "STOPPED"
+        elif now.at - seen[0].at > 0 and behind and still:
+            status_of[p] = "STALLED"
+        else:
+            status_of[p] = "OK"
+    status = max(status_of.values(), key=STATES.index, default="OK")
+    if status == "OK" and span > 0 and total > 0:
+        summed = [_summed_lag(s, now.ends) for s in samples]
+        rising = all(b >= a for a, b in itertools.pairwise(summed))
+        if rising and summed[-1] > summed[0] and moved != 0:
+            status = "WARN"
+    return Verdict(status, total, round(rate, 2), lags, status_of)
 
 
 class LagMonitor:  # pragma: no mutate block (broker I/O; integration tests)
@@ -164,6 +213,74 @@ class LagMonitor:  # pragma: no mutate block (broker I/O; integration tests)
             self._members(group),
             time.time(),
         )
+
+    def _owners(self, group: str) -> dict[tuple[str, int], tuple[str, str, str]]:
+        """(topic, partition) -> (member host, consumer id, client id) of its live owner."""
+        try:
+            info = self.admin.describe_groups([group]).get(group, {})
+        except KafkaError:
+            return {}
+        owners: dict[tuple[str, int], tuple[str, str, str]] = {}
+        for member in (info.get("members") or []) if isinstance(info, dict) else []:
+            assignment = member.get("member_assignment") or {}
+            who = (
+                str(member.get("client_host") or "").lstrip("/"),
+                str(member.get("member_id") or ""),
+                str(member.get("client_id") or ""),
+            )
+            for entry in (
+                assignment.get("assigned_partitions") or [] if isinstance(assignment, dict) else []
+            ):
+                for partition in entry.get("partitions") or []:
+                    owners[(entry.get("topic"), partition)] = who
+        return owners
+
+    def group_partitions(self, groups: list[str]) -> list[GroupPartition]:
+        """Every partition each group has committed on, whatever topic (a stage's input, the
+        dedup index, the trends worker's own topics): committed and end offsets, lag in
+        records and seconds, and the member that owns it now."""
+        rows: list[GroupPartition] = []
+        for group in groups:
+            try:
+                offsets = self.admin.list_group_offsets({group: None}).get(group, {})
+            except KafkaError:
+                continue
+            committed = {
+                (tp.topic, tp.partition): (om.offset if om.offset >= 0 else None)
+                for tp, om in offsets.items()
+            }
+            topics = sorted({t for t, _ in committed})
+            tps = [
+                TopicPartition(t, p)
+                for t in topics
+                for p in sorted(self.consumer.partitions_for_topic(t) or ())
+            ]
+            if not tps:
+                continue
+            ends = self.consumer.end_offsets(tps)
+            starts = self.consumer.beginning_offsets(tps)
+            owners = self._owners(group)
+            for tp in tps:
+                c = committed.get((tp.topic, tp.partition))
+                lag = max(ends[tp] - (c or 0), 0)
+                age = self._age_of(tp.topic, tp.partition, c or 0) if lag > 0 else 0.0
+                host, consumer_id, client_id = owners.get((tp.topic, tp.partition), ("", "", ""))
+                rows.append(
+                    GroupPartition(
+                        group,
+                        tp.topic,
+                        tp.partition,
+                        c,
+                        ends[tp],
+                        lag,
+                        round(age, 3),
+                        starts[tp],
+                        host,
+                        consumer_id,
+                        client_id,
+                    )
+                )
+        return rows
 
     def _age_of(self, topic: str, partition: int, offset: int) -> float:
         """Seconds since the record at `offset` was produced (its timestamp)."""
@@ -214,16 +331,17 @@ class LagMonitor:  # pragma: no mutate block (broker I/O; integration tests)
             )
         hist = self.history[stage]
         hist.append(now)
-        while len(hist) > 1 and now.at - hist[0].at > 60:  # judge over the last minute at most
+        while len(hist) > 1 and (
+            now.at - hist[0].at > WINDOW_SECONDS or len(hist) > WINDOW_SAMPLES
+        ):
             hist.pop(0)
-        before = hist[0]
-        verdict = judge(before, now)
+        verdict = judge_window(hist)
         rows = []
         for p, end in now.ends.items():
             c = now.committed.get(p)
             lag = verdict.partitions[p]
             age = self._age_of(t.source, p, c or 0) if lag > 0 else 0.0
-            rows.append(PartitionLag(p, c, end, lag, round(age, 3)))
+            rows.append(PartitionLag(p, c, end, lag, round(age, 3), verdict.partition_status[p]))
         total, rate, status = verdict.lag, verdict.rate, verdict.status
         seconds = max((r.lag_seconds for r in rows), default=0.0)
         return StageLag(

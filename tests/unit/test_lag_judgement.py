@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.ops.lag import Snapshot, StageLag, exit_code, judge, partition_lags
+from streams.ops.lag import Snapshot, StageLag, exit_code, judge, judge_window, partition_lags
 
 
 def snap(
@@ -155,3 +155,48 @@ def test_nothing_committed_before_means_the_backlog_started_at_offset_zero() -> 
     before = snap({0: None}, {0: 4}, 1, 100.0)  # 4 behind
     now = snap({0: 1}, {0: 5}, 1, 101.0)  # still 4 behind: steady, OK
     assert judge(before, now).status == "OK"
+
+
+# --- a window of samples (Burrow's rules) ------------------------------------------------
+
+
+def test_an_idle_partition_beside_a_busy_one_is_ok() -> None:
+    # partition 1 is caught up and gets nothing new: its offset never moves, and it is OK
+    window = [snap({0: 10 * i, 1: 7}, {0: 10 * i + 5, 1: 7}, 1, float(i)) for i in range(5)]
+    v = judge_window(window)
+    assert v.status == "OK" and v.partition_status == {0: "OK", 1: "OK"}
+
+
+def test_one_stuck_partition_is_stalled_while_another_moves() -> None:
+    window = [snap({0: 10 * i, 1: 3}, {0: 10 * i + 5, 1: 9}, 1, float(i)) for i in range(4)]
+    v = judge_window(window)
+    assert v.status == "STALLED" and v.partition_status == {0: "OK", 1: "STALLED"}
+    assert v.lag == 11
+
+
+def test_a_partition_caught_up_earlier_in_the_window_is_not_yet_stalled() -> None:
+    # behind only since the second sample: Burrow waits until it is behind in every sample
+    window = [
+        snap({0: 4}, {0: 4}, 1, 0.0),
+        snap({0: 4}, {0: 6}, 1, 1.0),
+        snap({0: 4}, {0: 8}, 1, 2.0),
+    ]
+    assert judge_window(window).status == "OK"
+    assert judge_window(window[1:]).status == "STALLED"
+
+
+def test_lag_rising_through_the_window_is_warn_but_a_dip_is_not() -> None:
+    rising = [snap({0: i}, {0: 10 + 3 * i}, 1, float(i)) for i in range(4)]  # 10, 12, 14, 16
+    assert judge_window(rising).status == "WARN"
+    dipped = [
+        snap({0: 0}, {0: 10}, 1, 0.0),
+        snap({0: 8}, {0: 12}, 1, 1.0),  # 4 behind: it caught up in between
+        snap({0: 9}, {0: 20}, 1, 2.0),  # 11 behind
+    ]
+    assert judge_window(dipped).status == "OK"
+
+
+def test_the_verdict_names_each_partition_and_stopped_wins_over_everything() -> None:
+    window = [snap({0: 1, 1: 5}, {0: 3, 1: 5}, 0, 0.0), snap({0: 1, 1: 5}, {0: 3, 1: 5}, 0, 4.0)]
+    v = judge_window(window)
+    assert v.status == "STOPPED" and v.partition_status == {0: "STOPPED", 1: "OK"}
