@@ -3,7 +3,6 @@ enrichment, lag, dead-letter replay and the end-to-end demo."""
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import subprocess
@@ -128,12 +127,17 @@ def worker(
             + f", {TRENDS} {TRENDS_WEB_PORT})"
         ),
     ] = None,
-    loglevel: Annotated[str, typer.Option(help="crit, error, warn, info or debug")] = "info",
+    loglevel: Annotated[
+        str | None,
+        typer.Option(help="crit, error, warn, info or debug (default: NEWSWIRE_LOG_LEVEL, info)"),
+    ] = None,
 ) -> None:
-    """Run a stage's Faust worker until stopped."""
+    """Run a stage's Faust worker until stopped. Logs as text, or one JSON object a line with
+    NEWSWIRE_LOG_FORMAT=json."""
     from streams import worker as w
 
     s = _settings()
+    loglevel = loglevel or s.log_level
     if stage.value == "all":
         raise typer.Exit(w.run_all(s, web_port, loglevel))
     if stage.value == TRENDS:
@@ -161,62 +165,70 @@ def publish(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="no progress bar and no per-record rejections")
     ] = False,
+    max_in_flight: Annotated[
+        int, typer.Option(min=1, help="sends waiting for the broker at most (memory bound)")
+    ] = 10_000,
 ) -> None:
-    """Validate and send articles to articles.raw: keyed by article id, idempotent, acks=all."""
+    """Validate and send articles to articles.raw: keyed by article id, idempotent, acks=all.
+
+    Streams its input: JSON lines are read a line at a time and at most --max-in-flight sends
+    wait for the broker at once, so a file of any size publishes in constant memory."""
     from rich.progress import Progress
 
     from streams.client import Publisher
-    from streams.inputs import read_paths
+    from streams.inputs import input_size, read_paths
     from streams.topics import resolve
 
     s = _settings()
-    items = list(read_paths(paths))
-    sent = rejected = failed = 0
+    target = resolve(s, topic)
+    counts = {"read": 0, "sent": 0, "rejected": 0, "failed": 0}
     reasons: dict[str, int] = {}
+    errors: list[str] = []
+
+    def delivered(exc: BaseException | None, meta: Any) -> None:
+        if exc is None:
+            counts["sent"] += 1
+        else:
+            counts["failed"] += 1
+            if len(errors) < 20:
+                errors.append(str(exc))
+
+    total = input_size(paths)
     with (
         Publisher(s) as pub,
-        Progress(console=err, disable=quiet or len(items) < 50, transient=True) as progress,
+        Progress(
+            console=err, disable=quiet or (total is not None and total < 1_000_000), transient=True
+        ) as progress,
     ):
-        task = progress.add_task("publishing", total=len(items))
-        futures = []
-        for item in items:
-            progress.advance(task)
-            if not validate:
-                if item.article is not None:
-                    futures.append(
-                        pub.send_bytes(
-                            encode(item.article),
-                            item.article.id.encode() if item.article.id else None,
-                            resolve(s, topic),
-                        )
-                    )
-                else:
-                    futures.append(pub.send_bytes(item.raw, None, resolve(s, topic)))
-                continue
-            if item.article is None:
-                rejected += 1
+        task = progress.add_task("publishing", total=total)
+        for item in read_paths(paths):
+            counts["read"] += 1
+            progress.advance(task, len(item.raw) + 1)
+            if item.article is None and validate:
+                counts["rejected"] += 1
                 reason = (item.error or "invalid").split(":")[0]
                 reasons[reason] = reasons.get(reason, 0) + 1
                 if not quiet:
                     err.print(f"[yellow]rejected[/yellow] {item.origin}: {item.error}")
                 continue
-            assert item.article.id is not None
-            futures.append(
-                pub.send_bytes(encode(item.article), item.article.id.encode(), resolve(s, topic))
-            )
-        pub.flush()
-        for f in futures:
-            try:
-                f.get(timeout=30)
-                sent += 1
-            except Exception as exc:
-                failed += 1
-                err.print(f"[red]send failed:[/red] {exc}")
+            if item.article is not None:
+                value, key = encode(item.article), (item.article.id or "").encode() or None
+            else:  # --no-validate: the bytes as they are
+                value, key = item.raw, None
+            future = pub.send_bytes(value, key, target)
+            future.add_callback(lambda meta: delivered(None, meta))
+            future.add_errback(lambda exc: delivered(exc, None))
+            in_flight = counts["read"] - counts["rejected"] - counts["sent"] - counts["failed"]
+            if in_flight >= max_in_flight:
+                pub.flush(timeout=60)
+        pub.flush(timeout=60)
+    for e in errors:
+        err.print(f"[red]send failed:[/red] {e}")
     out.print(
-        f"read {len(items)}, sent {sent}, rejected {rejected}, failed {failed}"
-        + (f" (rejected: {reasons})" if reasons else "")
+        f"read {counts['read']}, sent {counts['sent']}, rejected {counts['rejected']}, "
+        f"failed {counts['failed']}" + (f" (rejected: {reasons})" if reasons else "")
     )
-    raise typer.Exit(0 if failed == 0 else 1)
+    raise typer.Exit(0 if counts["failed"] == 0 else 1)
 
 
 # --- tail ---------------------------------------------------------------------------------
@@ -239,6 +251,25 @@ def _summary(state: str, value: bytes | None) -> str:
     return "  ".join(parts)
 
 
+def parse_since(text: str, now: float | None = None) -> int:
+    """Milliseconds since the epoch for --since: an ISO 8601 time (UTC when it names no zone)
+    or an age before now: a number with s, m, h or d."""
+    import re
+
+    now = time.time() if now is None else now
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd])\s*", text)
+    if m:
+        seconds = float(m.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+        return int((now - seconds) * 1000)
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{text!r} is neither an ISO 8601 time nor an age like 15m") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return int(when.timestamp() * 1000)
+
+
 @app.command()
 def tail(
     topic: Annotated[
@@ -247,24 +278,56 @@ def tail(
     from_beginning: Annotated[
         bool, typer.Option("--from-beginning", help="start at the oldest record")
     ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="start at this time: ISO 8601 (2026-12-01T09:00Z) or an age (90s, 15m, 2h, 1d)"
+        ),
+    ] = None,
+    offset: Annotated[
+        int | None,
+        typer.Option(
+            help="start at this offset in each partition; negative: that many from the end"
+        ),
+    ] = None,
+    partition: Annotated[
+        list[int] | None, typer.Option("--partition", "-p", help="only this partition (repeat)")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON record a line")] = False,
     limit: Annotated[int | None, typer.Option(help="stop after N records")] = None,
     timeout: Annotated[
         float | None, typer.Option(help="stop after S seconds without a record")
     ] = None,
 ) -> None:
-    """Follow a topic as a subscriber would (reads committed records only; joins no group)."""
-    from streams.client import open_reader
+    """Follow a topic as a subscriber would (reads committed records only; joins no group).
+    Starts at the end, or where --from-beginning, --since or --offset say (one of them)."""
+    from streams.client import Start, open_reader
     from streams.topics import STATES, resolve
 
     s = _settings()
+    if sum(x is not None and x is not False for x in (since, offset, from_beginning)) > 1:
+        err.print("give one of --from-beginning, --since and --offset")
+        raise typer.Exit(2)
+    start: Any = "beginning" if from_beginning else "end"
+    if since is not None:
+        try:
+            start = Start.at_time(parse_since(since))
+        except ValueError as exc:
+            err.print(f"--since: {exc}")
+            raise typer.Exit(2) from None
+    elif offset is not None:
+        start = Start.at_offset(offset)
     name = resolve(s, topic)
     state = (
         topic
         if topic in STATES
         else next((st for st in STATES if name.endswith(f"articles.{st}")), "")
     )
-    consumer = open_reader(s, name, "beginning" if from_beginning else "end")
+    try:
+        consumer = open_reader(s, name, start, partitions=partition)
+    except ValueError as exc:
+        err.print(str(exc))
+        raise typer.Exit(1) from None
     if not consumer.assignment():
         consumer.close()
         err.print(f"no such topic: {name}")
@@ -701,9 +764,10 @@ def run(
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from streams import logs
+
+    fmt = os.environ.get("NEWSWIRE_LOG_FORMAT", "text").lower()
+    logs.configure("json" if fmt == "json" else "text", "warn")
     app()
 
 

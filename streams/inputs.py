@@ -1,13 +1,18 @@
 """Reading articles from files and stdin for `newswire publish` and `newswire enrich`:
 .txt (plain text), .html/.htm, .json (one object or a list), .jsonl (one object a line),
-folders (recursively, in name order) and ``-`` for stdin (JSON lines, or one text article)."""
+folders (recursively, in name order) and ``-`` for stdin (JSON lines, or one text article).
+
+JSON lines (files and stdin) are read a line at a time, so a file of any size is read in
+constant memory; the other kinds are one article (or one JSON document) each."""
 
 from __future__ import annotations
 
+import itertools
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import orjson
 from pydantic import ValidationError
@@ -37,8 +42,9 @@ def _from_obj(origin: str, obj: object, raw: bytes) -> Item:
         return Item(origin, None, describe_validation_error(exc), raw)
 
 
-def _json_lines(origin: str, data: bytes) -> Iterator[Item]:
-    for n, line in enumerate(data.split(b"\n"), 1):
+def _json_lines(origin: str, data: bytes | Iterable[bytes]) -> Iterator[Item]:
+    lines = data.split(b"\n") if isinstance(data, bytes) else data
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
@@ -82,11 +88,40 @@ def read_bytes(origin: str, data: bytes, suffix: str, name: str | None = None) -
         yield _text(origin, data, html=suffix in {".html", ".htm"}, name=name)
 
 
+def input_size(paths: list[str]) -> int | None:
+    """The bytes `read_paths` will read (for a progress bar), None when stdin is among them."""
+    total = 0
+    for p in paths:
+        path = Path(p)
+        if p == "-":
+            return None
+        if path.is_dir():
+            total += sum(
+                f.stat().st_size
+                for f in path.rglob("*")
+                if f.is_file() and f.suffix.lower() in SUFFIXES
+            )
+        elif path.is_file():
+            total += path.stat().st_size
+    return total
+
+
+def _stream_lines(stream: BinaryIO) -> Iterator[bytes]:
+    for line in stream:
+        yield line.rstrip(b"\r\n")
+
+
 def read_paths(paths: list[str]) -> Iterator[Item]:
     for p in paths:
         if p == "-":
-            data = sys.stdin.buffer.read()
-            head = data.lstrip()[:1]
+            stdin = sys.stdin.buffer
+            first = stdin.readline()
+            head = first.lstrip()[:1]
+            if head == b"{":  # JSON lines: streamed
+                lines = itertools.chain([first.rstrip(b"\r\n")], _stream_lines(stdin))
+                yield from _json_lines("<stdin>", lines)
+                continue
+            data = first + stdin.read()
             suffix = (
                 ".jsonl"
                 if head == b"{"
@@ -103,11 +138,18 @@ def read_paths(paths: list[str]) -> Iterator[Item]:
             for f in sorted(
                 x for x in path.rglob("*") if x.is_file() and x.suffix.lower() in SUFFIXES
             ):
-                yield from read_bytes(str(f), f.read_bytes(), f.suffix.lower(), f.name)
+                if f.suffix.lower() in {".jsonl", ".ndjson"}:
+                    with f.open("rb") as stream:
+                        yield from _json_lines(str(f), _stream_lines(stream))
+                else:
+                    yield from read_bytes(str(f), f.read_bytes(), f.suffix.lower(), f.name)
+        elif path.is_file() and path.suffix.lower() in {".jsonl", ".ndjson"}:
+            with path.open("rb") as lines:
+                yield from _json_lines(str(path), _stream_lines(lines))
         elif path.is_file():
             yield from read_bytes(str(path), path.read_bytes(), path.suffix.lower(), path.name)
         else:
             yield Item(p, None, "no such file or folder", b"")
 
 
-__all__ = ["Item", "read_bytes", "read_paths"]
+__all__ = ["Item", "input_size", "read_bytes", "read_paths"]

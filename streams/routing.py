@@ -33,7 +33,7 @@ from pydantic import BaseModel, ValidationError
 from schemas import DeadLetter, NewswireError, TooLarge, TraceStamp, decode, encode
 from schemas.errors import ProcessingFailed
 from schemas.wire import describe_validation_error
-from streams import __version__
+from streams import __version__, tracing
 from streams.ops import metrics
 from streams.pipeline import Processor, StageDef
 
@@ -49,17 +49,21 @@ class Incoming:
     offset: int
     key: bytes | None
     value: bytes | None
+    headers: tuple[tuple[str, bytes], ...] = ()
+    timestamp_ms: int | None = None  # the record's Kafka timestamp
 
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A record to send: to the stage's sink, or (dead) to the dead-letter topic."""
+    """A record to send: to the stage's sink, or (dead) to the dead-letter topic, with its
+    headers (the trace context, :mod:`streams.tracing`)."""
 
     dead: bool
     key: bytes | None
     value: bytes
     partition: int
     record: BaseModel
+    headers: tuple[tuple[str, bytes], ...] = ()
 
 
 def dead_letter(
@@ -220,13 +224,21 @@ class StageRunner:
             else:
                 rid = getattr(result, "id", None)
                 key = rid.encode("utf-8") if isinstance(rid, str) and rid else msg.key
-                out[i] = Outgoing(False, key, encode(result), msg.partition, result)
+                out[i] = Outgoing(
+                    False,
+                    key,
+                    encode(result),
+                    msg.partition,
+                    result,
+                    tracing.child_headers(msg.headers, msg.timestamp_ms),
+                )
         return [out[i] for i in range(len(messages))]
 
     def _dead(self, msg: Incoming, exc: BaseException) -> Outgoing:
         letter = dead_letter(self.stage.name, msg, exc, self._now())
         # the source's partition number: a replay's copy lands where the first one did
-        return Outgoing(True, msg.key, encode(letter), msg.partition, letter)
+        headers = tracing.child_headers(msg.headers, msg.timestamp_ms)
+        return Outgoing(True, msg.key, encode(letter), msg.partition, letter, headers)
 
 
 def _observe_metrics(stage: str, records: int, seconds: float) -> None:

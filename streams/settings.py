@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,17 +23,54 @@ class Settings(BaseSettings):
         default="127.0.0.1:9092", description="comma-separated host:port list"
     )
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
-    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"] | None = None
     sasl_username: str | None = None
     sasl_password: SecretStr | None = None
+    sasl_oauth_token_file: Path | None = Field(
+        default=None, description="OAUTHBEARER: a file holding the token, read again on change"
+    )
+    sasl_oauth_token_url: str | None = Field(
+        default=None, description="OAUTHBEARER: the OAuth 2.0 token endpoint (client credentials)"
+    )
+    sasl_oauth_client_id: str | None = None
+    sasl_oauth_client_secret: SecretStr | None = None
+    sasl_oauth_scope: str | None = None
     ssl_cafile: Path | None = None
     ssl_certfile: Path | None = None
     ssl_keyfile: Path | None = None
+    ssl_key_password: SecretStr | None = Field(
+        default=None, description="the password of an encrypted private key (mTLS)"
+    )
+    ssl_check_hostname: bool = Field(
+        default=True, description="check that the broker's certificate names its host"
+    )
+    client_options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="more options for every kafka-python and aiokafka client newswire makes, "
+        "in their names, as JSON; prefix a key with consumer., producer. or admin. for one kind "
+        'of client only, e.g. {"request_timeout_ms": 60000, "consumer.fetch_max_bytes": 1048576}'
+        " (an option no client knows is refused at start)",
+    )
+    faust_options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="more Faust app settings for the stage workers, as JSON, e.g. "
+        '{"broker_request_timeout": 120, "consumer_max_fetch_size": 4194304}',
+    )
 
     cluster_name: str = Field(
         default="default",
         description="the cluster_name label on the kafka-lag-exporter series of `newswire lag "
         "--serve` (tells clusters apart on one Prometheus)",
+    )
+
+    # --- logs -------------------------------------------------------------------------
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="text, or json: one object a line with stage, article id, partition, "
+        "offset and trace id where known",
+    )
+    log_level: str = Field(
+        default="info", description="crit, error, warn, info or debug (workers and the CLI)"
     )
 
     # --- topics -----------------------------------------------------------------------
@@ -151,6 +188,14 @@ class Settings(BaseSettings):
         """The full topic name for an article state: raw, clean, lang, enriched, dlq."""
         return f"{self.topic_prefix}articles.{state}"
 
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        from streams.logs import level_of
+
+        level_of(value)
+        return value.lower()
+
     @field_validator("trends_windows")
     @classmethod
     def _windows(cls, v: str) -> str:
@@ -176,7 +221,8 @@ class Settings(BaseSettings):
         return f"{self.topic_prefix}newswire-{stage}"
 
     def ssl_context(self) -> Any:
-        """The SSL context for the asyncio clients (Faust, aiokafka), or None without SSL."""
+        """The SSL context for the asyncio clients (Faust, aiokafka), or None without SSL: the
+        CA file, the client certificate and key (decrypted with the key password) for mTLS."""
         if self.security_protocol not in {"SSL", "SASL_SSL"}:
             return None
         import ssl
@@ -184,21 +230,52 @@ class Settings(BaseSettings):
         context = ssl.create_default_context(
             cafile=str(self.ssl_cafile) if self.ssl_cafile else None
         )
+        context.check_hostname = self.ssl_check_hostname
         if self.ssl_certfile:
             context.load_cert_chain(
-                str(self.ssl_certfile), str(self.ssl_keyfile) if self.ssl_keyfile else None
+                str(self.ssl_certfile),
+                str(self.ssl_keyfile) if self.ssl_keyfile else None,
+                password=self.ssl_key_password.get_secret_value()
+                if self.ssl_key_password
+                else None,
             )
         return context
 
-    def kafka_options(self) -> dict[str, Any]:
-        """kafka-python's connection options: the brokers and the security options."""
-        return {"bootstrap_servers": self.bootstrap_servers, **self.kafka_client_options()}
+    def oauth_token_provider(self) -> Any:
+        """The OAUTHBEARER token provider (kafka-python's kind; ``for_asyncio()`` for the
+        others), or None for other mechanisms."""
+        if self.sasl_mechanism != "OAUTHBEARER":
+            return None
+        from streams.auth import OAuthTokenProvider
+
+        return _provider(
+            OAuthTokenProvider,
+            self.sasl_oauth_token_file,
+            self.sasl_oauth_token_url,
+            self.sasl_oauth_client_id,
+            self.sasl_oauth_client_secret.get_secret_value()
+            if self.sasl_oauth_client_secret
+            else None,
+            self.sasl_oauth_scope,
+        )
+
+    def kafka_options(self, kind: str | None = None) -> dict[str, Any]:
+        """kafka-python's connection options (the brokers and the security options), and for
+        a `kind` of client (consumer, producer, admin) the pass-through ``client_options``
+        that kind knows."""
+        opts = {"bootstrap_servers": self.bootstrap_servers, **self.kafka_client_options()}
+        if kind is not None:
+            opts.update(client_options_for(self.client_options, kind, "kafka-python"))
+        return opts
 
     def kafka_client_options(self) -> dict[str, Any]:
         """Security options in kafka-python's names (secrets unwrapped only here)."""
         opts: dict[str, Any] = {"security_protocol": self.security_protocol}
         if self.sasl_mechanism:
             opts["sasl_mechanism"] = self.sasl_mechanism
+        if self.sasl_mechanism == "OAUTHBEARER":
+            opts["sasl_oauth_token_provider"] = self.oauth_token_provider()
+        elif self.sasl_mechanism:
             opts["sasl_plain_username"] = self.sasl_username
             opts["sasl_plain_password"] = (
                 self.sasl_password.get_secret_value() if self.sasl_password else None
@@ -209,7 +286,84 @@ class Settings(BaseSettings):
             opts["ssl_certfile"] = str(self.ssl_certfile)
         if self.ssl_keyfile:
             opts["ssl_keyfile"] = str(self.ssl_keyfile)
+        if self.ssl_key_password:
+            opts["ssl_password"] = self.ssl_key_password.get_secret_value()
+        if self.security_protocol in {"SSL", "SASL_SSL"} and not self.ssl_check_hostname:
+            opts["ssl_check_hostname"] = False
         return opts
+
+    @field_validator("client_options")
+    @classmethod
+    def _known_options(cls, value: dict[str, Any]) -> dict[str, Any]:
+        unknown = [k for k in value if not any(_known(k, kind) for kind in KINDS)]
+        if unknown:
+            raise ValueError(
+                f"no Kafka client newswire makes knows {', '.join(sorted(unknown))} "
+                "(kafka-python and aiokafka option names, optionally prefixed with "
+                "consumer., producer. or admin.)"
+            )
+        return value
+
+
+KINDS = ("consumer", "producer", "admin")
+
+
+@cache
+def _client_params(kind: str, library: str) -> frozenset[str]:
+    """The option names a client class takes."""
+    import inspect
+
+    if library == "kafka-python":
+        import kafka
+
+        cls = {"consumer": kafka.KafkaConsumer, "producer": kafka.KafkaProducer}.get(
+            kind, kafka.KafkaAdminClient
+        )
+        return frozenset(cls.DEFAULT_CONFIG)
+    import aiokafka
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    acls = {"consumer": aiokafka.AIOKafkaConsumer, "producer": aiokafka.AIOKafkaProducer}.get(
+        kind, AIOKafkaAdminClient
+    )
+    return frozenset(inspect.signature(acls).parameters)
+
+
+def _known(key: str, kind: str) -> bool:
+    prefix, _, name = key.rpartition(".")
+    if prefix and prefix != kind:
+        return False
+    return any(name in _client_params(kind, lib) for lib in ("kafka-python", "aiokafka"))
+
+
+def client_options_for(options: dict[str, Any], kind: str, library: str) -> dict[str, Any]:
+    """The pass-through options one kind of client of one library takes: unprefixed ones it
+    knows, and those prefixed with its kind (a prefixed one wins over an unprefixed one)."""
+    known = _client_params(kind, library)
+    plain = {k: v for k, v in options.items() if "." not in k and k in known}
+    mine = {
+        k.split(".", 1)[1]: v
+        for k, v in options.items()
+        if k.startswith(f"{kind}.") and k.split(".", 1)[1] in known
+    }
+    return {**plain, **mine}
+
+
+def _provider(cls: Any, *args: Any) -> Any:
+    token_file, url, client_id, secret, scope = args
+    key = (cls, token_file, url, client_id, secret, scope)
+    if key not in _PROVIDERS:  # one provider per process: tokens are reused across clients
+        _PROVIDERS[key] = cls(
+            token_file=token_file,
+            token_url=url,
+            client_id=client_id,
+            client_secret=secret,
+            scope=scope,
+        )
+    return _PROVIDERS[key]
+
+
+_PROVIDERS: dict[tuple[Any, ...], Any] = {}
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import Any
 
+from streams import logs
 from streams.app import make_app
 from streams.pipeline import (
     HEALTH_PATH,
@@ -127,7 +128,10 @@ def run_stage(
     processor.warm_up()  # before joining the group: a slow load must not stall a rebalance
     metrics.MODEL_LOAD_SECONDS.labels(stage, definition.loads).set(time.perf_counter() - started)
     app, _ = build(stage, settings, web_port, processor=processor)
-    Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False).execute_from_commandline()
+    config = logs.dict_config(settings.log_format, loglevel or settings.log_level, stage)
+    Worker(
+        app, loglevel=loglevel, quiet=True, redirect_stdouts=False, logging_config=config
+    ).execute_from_commandline()
 
 
 def worker_command(stage: str, web_port: int | None = None, loglevel: str = "info") -> list[str]:

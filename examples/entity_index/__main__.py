@@ -120,12 +120,11 @@ def run(db: Path, group: str, idle_exit: float | None) -> int:
     index = EntityIndex(db)
     topic = settings.topic("enriched")
     consumer = KafkaConsumer(
-        bootstrap_servers=settings.bootstrap_servers,
         group_id=f"{settings.topic_prefix}{group}",
         enable_auto_commit=False,
         isolation_level="read_committed",
         auto_offset_reset="earliest",
-        **settings.kafka_client_options(),
+        **settings.kafka_options("consumer"),
     )
     consumer.subscribe([topic], listener=SeekToStored(consumer, index))
     stopping = False

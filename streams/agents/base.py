@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from schemas import NewswireError
+from streams import tracing
 from streams.ops import metrics
 from streams.routing import Incoming, Outgoing, StageRunner
 
@@ -63,6 +64,7 @@ async def send_batch(
     send. Counts the metrics and returns (sent, dead letters sent, replays dropped)."""
     pending = []
     sent = dead = dropped = 0
+    delivered: list[Outgoing] = []
     for o in outs:
         seen = dlq_dedup if o.dead else dedup
         if seen is not None and not seen.first_time(o.partition, o.key, o.record):
@@ -71,7 +73,10 @@ async def send_batch(
             log.warning("%s: replay not sent again (key %r, dead letter: %s)", stage, o.key, o.dead)
             continue
         target = send_dead if o.dead else send
-        pending.append(await target(key=o.key, value=o.value, partition=o.partition))
+        pending.append(
+            await target(key=o.key, value=o.value, partition=o.partition, headers=list(o.headers))
+        )
+        delivered.append(o)
         if o.dead:
             dead += 1
             metrics.DEAD_LETTERS.labels(stage, getattr(o.record, "error_type", "unknown")).inc()
@@ -79,12 +84,46 @@ async def send_batch(
             sent += 1
             metrics.RECORDS_OUT.labels(stage).inc()
     await asyncio.gather(*pending)
+    observe_delivered(stage, delivered)
     return sent, dead, dropped
+
+
+def observe_delivered(stage: str, delivered: Sequence[Outgoing], now: float | None = None) -> None:
+    """Per record the broker acknowledged: the end-to-end latency from its first publish to
+    this stage's output (records sent to the sink, not dead letters), and a debug log line
+    that names the article, where it went and its trace."""
+    now = time.time() if now is None else now
+    histogram = metrics.END_TO_END_SECONDS.labels(stage)
+    for o in delivered:
+        published = tracing.published_ms(o.headers)
+        if not o.dead and published is not None:
+            histogram.observe(max(now - published / 1000.0, 0.0))
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "%s: sent %s",
+                stage,
+                "dead letter" if o.dead else "record",
+                extra={
+                    "stage": stage,
+                    "article_id": getattr(o.record, "id", None),
+                    "partition": o.partition,
+                    "trace_id": tracing.trace_id(o.headers),
+                },
+            )
 
 
 def incoming(event: Any) -> Incoming:
     m = event.message
-    return Incoming(m.topic, m.partition, m.offset, m.key, m.value)
+    stamp = getattr(m, "timestamp", None)  # Faust: seconds since the epoch, as a float
+    return Incoming(
+        m.topic,
+        m.partition,
+        m.offset,
+        m.key,
+        m.value,
+        tuple((k, v) for k, v in (m.headers or ()) if isinstance(v, bytes)),
+        int(stamp * 1000) if stamp else None,
+    )
 
 
 def attach(
@@ -125,6 +164,20 @@ def attach(
 
     process.__name__ = f"{runner.stage.name}_agent"
     agent = app.agent(source_topic, name=f"newswire.{runner.stage.name}")(process)
+
+    @app.on_partitions_assigned.connect
+    async def count_rebalance(app_: Any, assigned: Any, **_: Any) -> None:
+        mine = [tp.partition for tp in assigned if tp.topic == source]
+        metrics.REBALANCES.labels(runner.stage.name).inc()
+        metrics.ASSIGNED_PARTITIONS.labels(runner.stage.name).set(len(mine))
+        log.info(
+            "%s: assigned partitions %s of %s",
+            runner.stage.name,
+            mine,
+            source,
+            extra={"stage": runner.stage.name},
+        )
+
     readers = [d for d in (dedup, dlq_dedup) if d is not None]
     if readers:
 

@@ -73,11 +73,10 @@ class ReplayFilter:
         if not parts:
             return 0
         consumer = KafkaConsumer(
-            bootstrap_servers=self.settings.bootstrap_servers,
             group_id=None,
             enable_auto_commit=False,
             isolation_level="read_committed",
-            **self.settings.kafka_client_options(),
+            **self.settings.kafka_options("consumer"),
         )
         loaded = 0
         try:

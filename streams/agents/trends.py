@@ -42,7 +42,9 @@ def partition_count(settings: Settings, topic: str) -> int:
     """How many partitions a topic has (the number of shards of the counts)."""
     from kafka import KafkaConsumer
 
-    consumer = KafkaConsumer(group_id=None, enable_auto_commit=False, **settings.kafka_options())
+    consumer = KafkaConsumer(
+        group_id=None, enable_auto_commit=False, **settings.kafka_options("consumer")
+    )
     try:
         parts = consumer.partitions_for_topic(topic)
         if not parts:
@@ -68,7 +70,7 @@ def read_back(
         group_id=settings.group(TRENDS),
         enable_auto_commit=False,
         isolation_level="read_committed",
-        **settings.kafka_options(),
+        **settings.kafka_options("consumer"),
     )
     out: list[tuple[str, dict[str, Any]]] = []
     try:
@@ -279,4 +281,9 @@ def run(settings: Settings, web_port: int | None = None, loglevel: str = "info")
 
     create_topics(settings)
     app = build(settings, web_port)
-    Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False).execute_from_commandline()
+    from streams import logs
+
+    config = logs.dict_config(settings.log_format, loglevel or settings.log_level, "trends")
+    Worker(
+        app, loglevel=loglevel, quiet=True, redirect_stdouts=False, logging_config=config
+    ).execute_from_commandline()

@@ -14,11 +14,7 @@ from streams.topics import all_topics, internal_topics, trends_topics
 
 
 def admin_client(settings: Settings) -> KafkaAdminClient:
-    return KafkaAdminClient(
-        bootstrap_servers=settings.bootstrap_servers,
-        client_id="newswire-admin",
-        **settings.kafka_client_options(),
-    )
+    return KafkaAdminClient(**{"client_id": "newswire-admin", **settings.kafka_options("admin")})
 
 
 def brokers_of(admin: KafkaAdminClient) -> int:

@@ -173,10 +173,16 @@ class LagMonitor:  # pragma: no mutate block (broker I/O; integration tests)
     def __init__(self, settings: Settings, stages: tuple[str, ...] = STAGES) -> None:
         self.settings = settings
         self.stages = stages
-        opts = settings.kafka_options()
-        self.admin = KafkaAdminClient(client_id="newswire-lag", **opts)
+        self.admin = KafkaAdminClient(
+            **{"client_id": "newswire-lag", **settings.kafka_options("admin")}
+        )
         self.consumer = KafkaConsumer(
-            client_id="newswire-lag", enable_auto_commit=False, group_id=None, **opts
+            **{
+                "client_id": "newswire-lag",
+                "enable_auto_commit": False,
+                "group_id": None,
+                **settings.kafka_options("consumer"),
+            }
         )
         self.history: dict[str, list[Snapshot]] = {s: [] for s in stages}
 

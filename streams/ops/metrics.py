@@ -4,9 +4,19 @@ Every series is named ``newswire_…`` and labelled by ``stage``."""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+)
 
 REGISTRY = CollectorRegistry(auto_describe=True)
+# process_resident_memory_bytes, process_cpu_seconds_total, … and python_info
+ProcessCollector(registry=REGISTRY)
+PlatformCollector(registry=REGISTRY)
 
 RECORDS_IN = Counter(
     "newswire_records_in", "Records a stage read from its input topic", ["stage"], registry=REGISTRY
@@ -69,5 +79,25 @@ TRENDS_REBUILD_SECONDS = Histogram(
     "newswire_trends_rebuild_seconds",
     "Time to rebuild one partition's trends state from its topic after an assignment",
     ["state"],
+    registry=REGISTRY,
+)
+END_TO_END_SECONDS = Histogram(
+    "newswire_end_to_end_seconds",
+    "From an article's first publish (its newswire-published-ms header, else its Kafka "
+    "timestamp) to the broker's acknowledgement of this stage's output",
+    ["stage"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600),
+    registry=REGISTRY,
+)
+REBALANCES = Counter(
+    "newswire_rebalances",
+    "Partition assignments a worker received (each rebalance of its consumer group)",
+    ["stage"],
+    registry=REGISTRY,
+)
+ASSIGNED_PARTITIONS = Gauge(
+    "newswire_assigned_partitions",
+    "Partitions of its input topic assigned to this worker now",
+    ["stage"],
     registry=REGISTRY,
 )

@@ -290,12 +290,22 @@ class SignatureLog:  # pragma: no mutate block (broker I/O; integration tests)
 
         self.topic = settings.topic("dedup-signatures")
         self.window_s = settings.dedup_window_hours * 3600.0
-        opts = settings.kafka_options()
         self.producer = KafkaProducer(
-            acks="all", enable_idempotence=True, linger_ms=5, client_id="newswire-dedup", **opts
+            **{
+                "acks": "all",
+                "enable_idempotence": True,
+                "linger_ms": 5,
+                "client_id": "newswire-dedup",
+                **settings.kafka_options("producer"),
+            }
         )
         self.consumer = KafkaConsumer(
-            group_id=None, enable_auto_commit=False, client_id="newswire-dedup", **opts
+            **{
+                "group_id": None,
+                "enable_auto_commit": False,
+                "client_id": "newswire-dedup",
+                **settings.kafka_options("consumer"),
+            }
         )
         self.tps: list[Any] = []
 

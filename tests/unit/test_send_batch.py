@@ -11,7 +11,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from schemas import CleanArticle, DeadLetter
-from streams.agents.base import send_batch
+from streams import tracing
+from streams.agents.base import observe_delivered, send_batch
 from streams.ops import metrics
 from streams.routing import Outgoing
 
@@ -27,10 +28,14 @@ class Topic:
 
     def __init__(self) -> None:
         self.sent: list[tuple[bytes | None, bytes, int]] = []
+        self.headers: list[list[tuple[str, bytes]]] = []
         self.futures: list[asyncio.Future[None]] = []
 
-    async def send(self, *, key: bytes | None, value: bytes, partition: int) -> Any:
+    async def send(
+        self, *, key: bytes | None, value: bytes, partition: int, headers: list[Any]
+    ) -> Any:
         self.sent.append((key, value, partition))
+        self.headers.append(headers)
         fut = asyncio.get_running_loop().create_future()
         self.futures.append(fut)
         return fut
@@ -117,3 +122,50 @@ def test_an_empty_batch_sends_nothing() -> None:
         return await send_batch(STAGE, [], Topic().send, Topic().send)
 
     assert asyncio.run(go()) == (0, 0, 0)
+
+
+def _hist_count(stage: str) -> float:
+    return (
+        metrics.REGISTRY.get_sample_value("newswire_end_to_end_seconds_count", {"stage": stage})
+        or 0.0
+    )
+
+
+def test_headers_go_with_each_send_and_latency_is_observed_for_records_only() -> None:
+    headers = ((tracing.TRACEPARENT, b"00-" + b"a" * 32 + b"-" + b"b" * 16 + b"-01"),
+               (tracing.PUBLISHED_MS, b"1000"))  # fmt: skip
+    good = Outgoing(False, b"k", b"v", 1, _good(b"k", 1).record, headers)
+    dead = Outgoing(True, b"d", b"x", 2, _dead(b"d", 2).record, headers)
+    bare = _good(b"n", 0)  # no headers: nothing to time it by
+    before, before_sum = (
+        _hist_count(STAGE),
+        metrics.REGISTRY.get_sample_value("newswire_end_to_end_seconds_sum", {"stage": STAGE})
+        or 0.0,
+    )
+    sink, dlq, _ = _run([good, dead, bare])
+    assert sink.headers == [list(headers), []] and dlq.headers == [list(headers)]
+    assert _hist_count(STAGE) == before + 1  # the record, not the dead letter nor the bare one
+    after_sum = metrics.REGISTRY.get_sample_value(
+        "newswire_end_to_end_seconds_sum", {"stage": STAGE}
+    )
+    assert (
+        after_sum is not None and after_sum - before_sum > 1e9
+    )  # published at 1 s after the epoch
+
+
+def test_latency_is_measured_from_the_published_header() -> None:
+    o = Outgoing(False, b"k", b"v", 0, _good(b"k", 0).record, ((tracing.PUBLISHED_MS, b"5000"),))
+    stage = "latencytest"
+    observe_delivered(stage, [o], now=7.5)
+    assert (
+        metrics.REGISTRY.get_sample_value("newswire_end_to_end_seconds_sum", {"stage": stage})
+        == 2.5
+    )
+    # a clock behind the publisher's never gives a negative latency
+    observe_delivered(stage, [o], now=1.0)
+    assert (
+        metrics.REGISTRY.get_sample_value(
+            "newswire_end_to_end_seconds_bucket", {"stage": stage, "le": "0.05"}
+        )
+        == 1.0
+    )
