@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import faust
 
 from streams.settings import Settings
 
 
 def _credentials(settings: Settings) -> object | None:
+    """Faust's credentials from settings: SSL (with mTLS and a key password, in the context),
+    SASL PLAIN/SCRAM, or OAUTHBEARER (the same token provider as the other clients)."""
     if settings.security_protocol == "PLAINTEXT":
         return None
     context = settings.ssl_context()
+    if settings.sasl_mechanism == "OAUTHBEARER":
+        return faust.OAuthCredentials(
+            oauth_cb=settings.oauth_token_provider().for_asyncio(), ssl_context=context
+        )
     if settings.sasl_mechanism:
         password = settings.sasl_password.get_secret_value() if settings.sasl_password else ""
         return faust.SASLCredentials(
@@ -27,25 +35,27 @@ def make_app(stage: str, settings: Settings, web_port: int) -> faust.App:
     encode/decode does the (de)serialisation so that bad bytes can be dead-lettered."""
     datadir = settings.home.resolve() / "faust"
     datadir.mkdir(parents=True, exist_ok=True)
-    return faust.App(
-        settings.group(stage),
-        broker=[f"kafka://{hp.strip()}" for hp in settings.bootstrap_servers.split(",")],
-        broker_credentials=_credentials(settings),
-        processing_guarantee=settings.processing_guarantee,
-        store="memory://",
-        datadir=str(datadir / settings.group(stage)),
-        autodiscover=False,
-        key_serializer="raw",
-        value_serializer="raw",
-        topic_partitions=settings.partitions,
-        topic_replication_factor=settings.replication_factor or 1,  # not declared by Faust
-        topic_allow_declare=False,  # `newswire topics create` owns partition counts
-        consumer_auto_offset_reset="earliest",
-        producer_acks=-1,
-        producer_max_request_size=max(settings.max_message_bytes * 2, 1048576),
-        broker_commit_interval=1.0,
-        web_enabled=True,
-        web_bind=settings.web_host,
-        web_port=web_port,
-        web_in_thread=False,
-    )
+    options: dict[str, Any] = {
+        "broker": [f"kafka://{hp.strip()}" for hp in settings.bootstrap_servers.split(",")],
+        "broker_credentials": _credentials(settings),
+        "processing_guarantee": settings.processing_guarantee,
+        "store": "memory://",
+        "datadir": str(datadir / settings.group(stage)),
+        "autodiscover": False,
+        "key_serializer": "raw",
+        "value_serializer": "raw",
+        "topic_partitions": settings.partitions,
+        "topic_replication_factor": settings.replication_factor or 1,  # not declared by Faust
+        "topic_allow_declare": False,  # `newswire topics create` owns partition counts
+        "consumer_auto_offset_reset": "earliest",
+        "producer_acks": -1,
+        "producer_max_request_size": max(settings.max_message_bytes * 2, 1048576),
+        "broker_commit_interval": 1.0,
+        "web_enabled": True,
+        "web_bind": settings.web_host,
+        "web_port": web_port,
+        "web_in_thread": False,
+    }
+    # the user's own Faust settings (NEWSWIRE_FAUST_OPTIONS) over newswire's
+    options.update(settings.faust_options)
+    return faust.App(settings.group(stage), **options)

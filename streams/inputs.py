@@ -144,8 +144,8 @@ def read_paths(paths: list[str]) -> Iterator[Item]:
                 else:
                     yield from read_bytes(str(f), f.read_bytes(), f.suffix.lower(), f.name)
         elif path.is_file() and path.suffix.lower() in {".jsonl", ".ndjson"}:
-            with path.open("rb") as lines:
-                yield from _json_lines(str(path), _stream_lines(lines))
+            with path.open("rb") as handle:
+                yield from _json_lines(str(path), _stream_lines(handle))
         elif path.is_file():
             yield from read_bytes(str(path), path.read_bytes(), path.suffix.lower(), path.name)
         else:

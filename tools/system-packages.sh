@@ -5,7 +5,8 @@
 #   tools/system-packages.sh test   and Chromium (the status-page test renders the page) and
 #                                   docker-compose (the compose file test) and kubectl (the
 #                                   Kubernetes manifests are rendered), docker.io and
-#                                   debootstrap (the containers are built and run): `make test`
+#                                   debootstrap (the containers are built and run), prometheus
+#                                   (promtool and a real Prometheus for the ops tests): `make test`
 # Does nothing when all are present.
 set -euo pipefail
 
@@ -20,6 +21,7 @@ if [ "${1:-}" = test ]; then
   needs[kubectl]=kubernetes-client
   needs[dockerd]=docker.io
   needs[debootstrap]=debootstrap
+  needs[promtool]=prometheus
 fi
 missing=()
 for cmd in "${!needs[@]}"; do

@@ -144,44 +144,7 @@ class Exporter:
         self.settings = settings
         self.interval = interval
         self.registry = CollectorRegistry()
-        labels = ["stage", "group", "topic"]
-        self.g_lag = Gauge(
-            "newswire_consumer_lag",
-            "Records in the stage's input topic not yet committed by its group",
-            labels,
-            registry=self.registry,
-        )
-        self.g_seconds = Gauge(
-            "newswire_consumer_lag_seconds",
-            "Age of the oldest record the stage has not committed (0 when caught up)",
-            labels,
-            registry=self.registry,
-        )
-        self.g_rate = Gauge(
-            "newswire_consumer_rate",
-            "Records per second the stage's group committed over the window",
-            labels,
-            registry=self.registry,
-        )
-        self.g_members = Gauge(
-            "newswire_consumer_members",
-            "Live members of the stage's consumer group",
-            labels,
-            registry=self.registry,
-        )
-        self.g_status = Gauge(
-            "newswire_stage_status",
-            "0 OK, 1 WARN, 2 STALLED, 3 STOPPED, 4 ERROR (also as a label set: "
-            "newswire_stage_state)",
-            labels,
-            registry=self.registry,
-        )
-        self.c_dead = Counter(
-            "newswire_dlq_records",
-            "Dead letters on the dead-letter topic seen by the exporter",
-            ["stage", "error_type"],
-            registry=self.registry,
-        )
+        self._define(self.registry)
         self.latest: list[StageLag] = []
         self.partitions: list[GroupPartition] = []
         self.groups = [settings.group(s) for s in (*STAGES, TRENDS)]
@@ -190,6 +153,47 @@ class Exporter:
         self.dead_letters: collections.deque[dict[str, Any]] = collections.deque(maxlen=20)
         self.monitor = LagMonitor(settings)
         self._dlq = open_reader(settings, settings.topic("dlq"), "beginning")
+
+    def _define(self, registry: CollectorRegistry) -> None:
+        """newswire's own per-stage series (the kafka-lag-exporter ones come from _Reading)."""
+        labels = ["stage", "group", "topic"]
+        self.g_lag = Gauge(
+            "newswire_consumer_lag",
+            "Records in the stage's input topic not yet committed by its group",
+            labels,
+            registry=registry,
+        )
+        self.g_seconds = Gauge(
+            "newswire_consumer_lag_seconds",
+            "Age of the oldest record the stage has not committed (0 when caught up)",
+            labels,
+            registry=registry,
+        )
+        self.g_rate = Gauge(
+            "newswire_consumer_rate",
+            "Records per second the stage's group committed over the window",
+            labels,
+            registry=registry,
+        )
+        self.g_members = Gauge(
+            "newswire_consumer_members",
+            "Live members of the stage's consumer group",
+            labels,
+            registry=registry,
+        )
+        self.g_status = Gauge(
+            "newswire_stage_status",
+            "0 OK, 1 WARN, 2 STALLED, 3 STOPPED, 4 ERROR (also as a label set: "
+            "newswire_stage_state)",
+            labels,
+            registry=registry,
+        )
+        self.c_dead = Counter(
+            "newswire_dlq_records",
+            "Dead letters on the dead-letter topic seen by the exporter",
+            ["stage", "error_type"],
+            registry=registry,
+        )
 
     def _poll_dead_letters(self) -> None:
         for messages in self._dlq.poll(timeout_ms=200, max_records=500).values():
