@@ -533,13 +533,21 @@ class Subscriber(Generic[R]):
         self.skipped = 0
         subscriber = self
 
+        # kafka-python runs the listener on its network thread, where nothing may block:
+        # it only hands the work on (an asynchronous commit is sent before the group
+        # rebalances; positions are sought by the next poll, in the caller's thread)
         class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]
             def on_partitions_revoked(self, revoked: Any) -> None:
-                subscriber._commit(subscriber._commits.take(revoked))
+                offsets = subscriber._commits.take(revoked)
+                if offsets:
+                    subscriber._consumer.commit_async(offsets)
 
             def on_partitions_assigned(self, assigned: Any) -> None:
-                subscriber._position(list(assigned))
+                subscriber._unpositioned.update(
+                    tp for tp in assigned if tp not in subscriber._positioned
+                )
 
+        self._unpositioned: set[TopicPartition] = set()
         if partitions is not None:
             tps = [TopicPartition(self.topic, p) for p in sorted(set(partitions))]
             known = self._consumer.partitions_for_topic(self.topic) or set()
@@ -550,21 +558,20 @@ class Subscriber(Generic[R]):
                     f"{self.topic} has no partition {missing} (it has {sorted(known)})"
                 )
             self._consumer.assign(tps)
-            self._position(tps)
+            self._unpositioned.update(tps)
+            self._position()
         else:
             self._consumer.subscribe([self.topic], listener=_Listener())
 
-    def _position(self, tps: list[TopicPartition]) -> None:
-        """Seek partitions given for the first time to an explicit start; with 'earliest' or
-        'latest', only those the group has no committed offset for."""
-        fresh = [tp for tp in tps if tp not in self._positioned]
+    def _position(self) -> set[TopicPartition]:
+        """Seek partitions given for the first time to an explicit start (a time or an
+        offset; 'earliest' and 'latest' apply to a group without commits by themselves).
+        Returns the partitions it moved."""
+        fresh = [tp for tp in self._unpositioned if tp not in self._positioned]
+        self._unpositioned.clear()
         self._positioned.update(fresh)
-        if not fresh:
-            return
-        if not self.start.explicit:
-            fresh = [tp for tp in fresh if self._consumer.committed(tp) is None]
-            if not fresh:
-                return
+        if not fresh or not self.start.explicit:
+            return set()
         times = (
             self._consumer.offsets_for_times(dict.fromkeys(fresh, self.start.value))
             if self.start.mode == "time"
@@ -578,6 +585,7 @@ class Subscriber(Generic[R]):
         )
         for tp, offset in offsets.items():
             self._consumer.seek(tp, offset)
+        return set(fresh)
 
     def _commit(self, offsets: dict[TopicPartition, Any]) -> None:
         if offsets:
@@ -591,7 +599,10 @@ class Subscriber(Generic[R]):
         """One poll's worth of records (commit with ``commit()`` once handled)."""
         out: list[R] = []
         batches = self._consumer.poll(timeout_ms=self.poll_timeout_ms, max_records=max_records)
+        moved = self._position() if self._unpositioned else set()
         for tp, messages in batches.items():
+            if tp in moved:  # read from before the seek: they come again from the new place
+                continue
             for m in messages:
                 self._commits.handled(tp, m.offset)
                 try:
@@ -695,9 +706,7 @@ class AsyncSubscriber(Generic[R]):
     async def _position(self, tps: list[Any]) -> None:
         fresh = [tp for tp in tps if _kp([tp])[0] not in self._positioned]
         self._positioned.update(_kp(fresh))
-        if not self.start.explicit:
-            fresh = [tp for tp in fresh if await self._consumer.committed(tp) is None]
-        if not fresh:
+        if not fresh or not self.start.explicit:  # earliest/latest: auto_offset_reset does it
             return
         times = (
             await self._consumer.offsets_for_times(dict.fromkeys(fresh, self.start.value))

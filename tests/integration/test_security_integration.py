@@ -1,0 +1,250 @@
+"""Kafka with authentication, for real: a second local broker whose client listener is
+SASL_SSL with SCRAM-SHA-512 users and requires a client certificate (mTLS), certificates made
+here with openssl (a CA, the broker's, and a client key encrypted with a password). Through
+it: topics are created, an article is published (kafka-python) and one more with the asyncio
+publisher (aiokafka), a Faust worker of the clean stage processes them, a Subscriber reads
+them and `newswire lag` judges the group; a wrong password is refused."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from schemas import CleanArticle, RawArticle
+from streams.client import AsyncPublisher, Publisher, Subscriber
+from streams.ops import kafka as local_kafka
+from streams.ops.admin import create_topics
+from streams.settings import Settings
+from streams.worker import worker_command
+from tests.integration.conftest import ROOT, _free_port
+
+pytestmark = pytest.mark.integration
+
+USER, PASSWORD = "alice", "alice-s3cret"
+KEY_PASSWORD = "client-key-pass"
+STORE_PASSWORD = "broker-key-pass"
+
+
+def _openssl(*args: str, cwd: Path) -> None:
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def _certificates(d: Path) -> None:
+    """ca.pem; broker.p12 (the broker's key and certificate, a PKCS#12 keystore);
+    client.pem and client.key (encrypted with KEY_PASSWORD)."""
+    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=newswire-test-ca",
+             "-keyout", "ca.key", "-out", "ca.pem", cwd=d)  # fmt: skip
+    (d / "san.ext").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    for name in ("broker", "client"):
+        _openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}",
+                 "-keyout", f"{name}.plain.key", "-out", f"{name}.csr", cwd=d)  # fmt: skip
+        _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                 "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", f"{name}.crt",
+                 cwd=d)  # fmt: skip
+    _openssl("pkcs12", "-export", "-in", "broker.crt", "-inkey", "broker.plain.key",
+             "-passout", f"pass:{STORE_PASSWORD}", "-out", "broker.p12", cwd=d)  # fmt: skip
+    _openssl("pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "client.plain.key",
+             "-passout", f"pass:{KEY_PASSWORD}", "-out", "client.key", cwd=d)  # fmt: skip
+    shutil.copy(d / "client.crt", d / "client.pem")
+    for f in ("ca.key", "broker.plain.key", "client.plain.key"):
+        (d / f).unlink()
+
+
+def _secure_settings(d: Path, port: int, prefix: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "bootstrap_servers": f"127.0.0.1:{port}",
+        "security_protocol": "SASL_SSL",
+        "sasl_mechanism": "SCRAM-SHA-512",
+        "sasl_username": USER,
+        "sasl_password": PASSWORD,
+        "ssl_cafile": d / "ca.pem",
+        "ssl_certfile": d / "client.pem",
+        "ssl_keyfile": d / "client.key",
+        "ssl_key_password": KEY_PASSWORD,
+        "topic_prefix": prefix,
+        "home": d / "home",
+        "replication_factor": 1,
+        "client_options": {"request_timeout_ms": 30000},
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def secure_broker(
+    broker: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Path, int]]:
+    """A one-node KRaft broker: SASL_SSL (SCRAM-SHA-512, client certificates required) for
+    clients, PLAINTEXT only between its own broker and controller parts."""
+    d = tmp_path_factory.mktemp("secure-kafka")
+    _certificates(d)
+    port, internal, controller = _free_port(), _free_port(), _free_port()
+    cfg = d / "server.properties"
+    cfg.write_text(
+        "\n".join(
+            [
+                "process.roles=broker,controller",
+                "node.id=1",
+                f"controller.quorum.voters=1@127.0.0.1:{controller}",
+                f"listeners=SASL_SSL://127.0.0.1:{port},INTERNAL://127.0.0.1:{internal},"
+                f"CONTROLLER://127.0.0.1:{controller}",
+                f"advertised.listeners=SASL_SSL://127.0.0.1:{port},INTERNAL://127.0.0.1:{internal}",
+                "listener.security.protocol.map=SASL_SSL:SASL_SSL,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=INTERNAL",
+                "sasl.enabled.mechanisms=SCRAM-SHA-512",
+                "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                "listener.name.sasl_ssl.ssl.client.auth=required",
+                "ssl.keystore.type=PKCS12",
+                f"ssl.keystore.location={d / 'broker.p12'}",
+                f"ssl.keystore.password={STORE_PASSWORD}",
+                f"ssl.key.password={STORE_PASSWORD}",
+                "ssl.truststore.type=PEM",
+                f"ssl.truststore.location={d / 'ca.pem'}",
+                f"log.dirs={d / 'data'}",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=3",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "group.initial.rebalance.delay.ms=0",
+                "",
+            ]
+        )
+    )
+    base = Settings()
+    cp = local_kafka.classpath(base)
+    java = shutil.which("java") or "java"
+    fmt = subprocess.run(
+        [java, "-cp", cp, "kafka.tools.StorageTool", "format", "-t", local_kafka.new_cluster_id(),
+         "-c", str(cfg), "--add-scram", f"SCRAM-SHA-512=[name={USER},password={PASSWORD}]"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+    log = open(d / "kafka.log", "ab")
+    proc = subprocess.Popen(
+        [java, "-Xms128m", "-Xmx512m", f"-Dlog4j2.configurationFile={local_kafka.LOG4J}",
+         "-cp", cp, "kafka.Kafka", str(cfg)],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        pytest.fail("the SASL_SSL broker did not listen:\n" + (d / "kafka.log").read_text()[-3000:])
+    try:
+        yield d, port
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+def test_scram_over_mutual_tls_end_to_end_integration(secure_broker: tuple[Path, int]) -> None:
+    d, port = secure_broker
+    s = _secure_settings(d, port, "sec.")
+    deadline = time.monotonic() + 60
+    while True:  # the broker's metadata comes up a moment after its port
+        try:
+            create_topics(s)
+            break
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+    with Publisher(s) as pub:
+        pub.publish(RawArticle(text="Secure one. The council of Ghent met on Monday.")).get(30)
+
+    async def publish_async() -> None:
+        async with AsyncPublisher(s) as apub:
+            await apub.publish(RawArticle(text="Secure two. The port of Antwerp reopened."))
+
+    asyncio.run(publish_async())
+
+    env = {
+        **os.environ,
+        "NEWSWIRE_BOOTSTRAP_SERVERS": s.bootstrap_servers,
+        "NEWSWIRE_SECURITY_PROTOCOL": "SASL_SSL",
+        "NEWSWIRE_SASL_MECHANISM": "SCRAM-SHA-512",
+        "NEWSWIRE_SASL_USERNAME": USER,
+        "NEWSWIRE_SASL_PASSWORD": PASSWORD,
+        "NEWSWIRE_SSL_CAFILE": str(d / "ca.pem"),
+        "NEWSWIRE_SSL_CERTFILE": str(d / "client.pem"),
+        "NEWSWIRE_SSL_KEYFILE": str(d / "client.key"),
+        "NEWSWIRE_SSL_KEY_PASSWORD": KEY_PASSWORD,
+        "NEWSWIRE_TOPIC_PREFIX": "sec.",
+        "NEWSWIRE_HOME": str(d / "home"),
+        "NEWSWIRE_REPLICATION_FACTOR": "1",
+        "NEWSWIRE_CLIENT_OPTIONS": '{"request_timeout_ms": 30000}',
+        "NEWSWIRE_BATCH_MS": "50",
+    }
+    worker_log = open(d / "worker.log", "ab")
+    worker = subprocess.Popen(
+        worker_command("clean", _free_port(), "warn"),
+        env=env, cwd=ROOT, stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        seen: list[CleanArticle] = []
+        with Subscriber("sec-reader", settings=s, topic="clean", model=CleanArticle) as sub:
+            deadline = time.monotonic() + 180
+            while len(seen) < 2 and time.monotonic() < deadline:
+                seen += sub.poll()
+                sub.commit()
+                assert worker.poll() is None, (d / "worker.log").read_text()[-3000:]
+        assert sorted(a.text.split(".")[0] for a in seen) == ["Secure one", "Secure two"], (
+            d / "worker.log"
+        ).read_text()[-3000:]
+        lag = subprocess.run(
+            [sys.executable, "-m", "streams.cli", "lag", "--json", "--window", "1"],
+            env=env, cwd=ROOT, capture_output=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert b'"stage": "clean"' in lag.stdout, lag.stderr.decode()[-2000:]
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+        worker_log.close()
+
+
+def test_a_wrong_password_or_no_client_certificate_is_refused_integration(
+    secure_broker: tuple[Path, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    from kafka import KafkaAdminClient
+    from kafka.errors import KafkaError
+
+    d, port = secure_broker
+    quick = {"request_timeout_ms": 5000}
+    good = _secure_settings(d, port, "ok.")
+    admin = KafkaAdminClient(**{**good.kafka_options("admin"), **quick})
+    assert isinstance(admin.list_topics(), list)  # the control: these settings get in
+    admin.close()
+    bad = _secure_settings(d, port, "bad.", sasl_password="wrong")
+    with pytest.raises(KafkaError):
+        KafkaAdminClient(**{**bad.kafka_options("admin"), **quick}).list_topics()
+    assert "authentication" in caplog.text.lower(), caplog.text[-2000:]
+    caplog.clear()
+    no_cert = _secure_settings(
+        d, port, "bad.", ssl_certfile=None, ssl_keyfile=None, ssl_key_password=None
+    )
+    with pytest.raises(KafkaError):
+        KafkaAdminClient(**{**no_cert.kafka_options("admin"), **quick}).list_topics()
