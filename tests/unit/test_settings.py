@@ -48,6 +48,7 @@ def test_client_options_reach_the_clients_that_know_them() -> None:
             "request_timeout_ms": 61000,  # every kind knows it
             "consumer.fetch_max_bytes": 1048576,  # consumers only
             "producer.linger_ms": 50,
+            "producer.request_timeout_ms": 5000,  # a producer's own, over the common one
             "fetch_min_bytes": 2,  # unprefixed, known to consumers only: producers skip it
         }
     )
@@ -57,6 +58,7 @@ def test_client_options_reach_the_clients_that_know_them() -> None:
     assert consumer["request_timeout_ms"] == 61000 and consumer["fetch_max_bytes"] == 1048576
     assert consumer["fetch_min_bytes"] == 2 and "linger_ms" not in consumer
     assert producer["linger_ms"] == 50 and "fetch_max_bytes" not in producer
+    assert producer["request_timeout_ms"] == 5000
     assert "fetch_min_bytes" not in producer
     assert admin["request_timeout_ms"] == 61000 and "linger_ms" not in admin
     assert "request_timeout_ms" not in s.kafka_options()  # connection options only
