@@ -20,7 +20,7 @@ PANELS: list[tuple[str, str, list[tuple[str, str]], int, str]] = [
     (
         "Stage status",
         "none",
-        [('max by (stage, state) (newswire_stage_state == 1)', "{{stage}}: {{state}}")],
+        [("max by (stage, state) (newswire_stage_state == 1)", "{{stage}}: {{state}}")],
         24,
         "The status of each stage as the lag exporter judges it over its window "
         "(OK, WARN, STALLED, STOPPED, ERROR).",

@@ -161,7 +161,8 @@ BUGS = (
         "a stage's output keeps its parent's span instead of a span of its own",
         "streams/tracing.py",
         "out: list[tuple[str, bytes]] = [(TRACEPARENT, tp.encode())]",
-        "out: list[tuple[str, bytes]] = [(TRACEPARENT, header(headers, TRACEPARENT) or tp.encode())]",
+        "out: list[tuple[str, bytes]] = "
+        "[(TRACEPARENT, header(headers, TRACEPARENT) or tp.encode())]",
         ("tests/unit/test_tracing.py",),
     ),
     Bug(
