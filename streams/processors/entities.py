@@ -143,13 +143,17 @@ def _gazetteer_pattern() -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
 
 
-def gazetteer_mentions(text: str, *, places: bool) -> list[RawMention]:
-    """Known organisations; with ``places``, also country names in the text's language."""
+def gazetteer_mentions(text: str, *, places: bool, language: str | None = None) -> list[RawMention]:
+    """Known organisations; with ``places``, also countries and major cities in any script
+    (for languages without a model). Every form of one place in the document (inflected,
+    with a proclitic, short or long: "Казахстана" and "Казахстан", "Frankfurt am Main" and
+    "Frankfurt") is given the first nominative form found, so that it is one entity."""
     found = [
         RawMention(m.start(), m.end(), m.group(0), gazetteer.KNOWN_ORGS[m.group(0)])
         for m in _gazetteer_pattern().finditer(text)
     ]
     if places:
+        names: dict[str, str] = {}  # one written form per place
         words = list(re.finditer(r"[\w\u0600-\u06FF'’-]+", text))
         i = 0
         while i < len(words):
@@ -158,16 +162,62 @@ def gazetteer_mentions(text: str, *, places: bool) -> list[RawMention]:
             ):
                 i += 1
                 continue
-            # the longest run of up to four words from here that names a country
+            # the longest run of up to four words from here that names a place
             for n in range(min(4, len(words) - i), 0, -1):
+                if n > 1 and not _ends_in_name(words[i + n - 1].group(0)):
+                    continue
                 start, end = words[i].start(), words[i + n - 1].end()
                 cand = text[start:end]
-                if gazetteer.country_code(cand, cities=False):
-                    found.append(RawMention(start, end, cand, "GPE"))
+                where = gazetteer.place(cand, language)
+                if where is not None and where.kind == "city" and n == 1:
+                    if not _stands_alone(text, words, i, where.population):
+                        continue
+                if where is not None:
+                    canonical = names.setdefault(where.key, where.canonical)
+                    if cand != where.canonical and cand.endswith(where.canonical):
+                        start = end - len(where.canonical)  # a proclitic is not the name
+                    found.append(RawMention(start, end, canonical, "GPE"))
                     i += n - 1
                     break
             i += 1
     return found
+
+
+#: a capitalised word opening a sentence is capitalised anyway: alone, it names a city only
+#: when the city is this large
+SENTENCE_START_CITY_POPULATION = 1_000_000
+
+
+def _stands_alone(text: str, words: list[re.Match[str]], i: int, population: int) -> bool:
+    """Whether one capitalised word can name a city by itself: not a piece of a longer name
+    (a capitalised word right before it, unless that one opens the sentence, or right
+    after it: "San Giovanni", "Giulia Manzini"), and, opening a sentence, not a short word
+    nor a smaller city's name. Words in a script without capitals are not judged here."""
+    word = words[i].group(0)
+    if not (word[:1].isupper() or word[:1].islower()):
+        return True
+
+    def opens_sentence(k: int) -> bool:
+        before = text[: words[k].start()].rstrip(" \t\"'«„“(")
+        return not before or before[-1] in ".!?:\n—–-"
+
+    def capitalised(k: int) -> bool:
+        return 0 <= k < len(words) and words[k].group(0)[:1].isupper()
+
+    gap_after = i + 1 < len(words) and text[words[i].end() : words[i + 1].start()].strip() == ""
+    gap_before = i > 0 and text[words[i - 1].end() : words[i].start()].strip() == ""
+    if gap_after and capitalised(i + 1):
+        return False
+    if gap_before and capitalised(i - 1) and not opens_sentence(i - 1):
+        return False
+    if opens_sentence(i):
+        return len(word) > 4 and population >= SENTENCE_START_CITY_POPULATION
+    return True
+
+
+def _ends_in_name(word: str) -> bool:
+    """A run of words that names a place ends in a capitalised or Arabic-script word."""
+    return word[:1].isupper() or "\u0600" <= word[:1] <= "\u06ff"
 
 
 def merge_mentions(
@@ -343,7 +393,8 @@ class EntityExtractor:
             texts = [articles[i].text for i in idxs]
             if lang == "*":
                 for i, text in zip(idxs, texts, strict=True):
-                    found[i] = (gazetteer_mentions(text, places=True), "gazetteer")
+                    own = articles[i].language.code
+                    found[i] = (gazetteer_mentions(text, places=True, language=own), "gazetteer")
                 continue
             package = self.models[lang]
             nlp = load_model(package)

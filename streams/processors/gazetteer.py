@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -232,6 +233,11 @@ EXTRA_COUNTRY_NAMES = {
     "scotland": "GB",
     "wales": "GB",
     "russia": "RU",
+    # everyday Russian names CLDR spells otherwise (CLDR: Беларусь, Молдова, Киргизия…)
+    "белоруссия": "BY",
+    "молдавия": "MD",
+    "киргизия": "KG",
+    "туркмения": "TM",
     "iran": "IR",
     "syria": "SY",
     "south korea": "KR",
@@ -254,6 +260,20 @@ EXTRA_COUNTRY_NAMES = {
 def city_names() -> NameTable:
     """Lower-cased city name (and alternate names) -> country code of its most populous match."""
     return NameTable.load("cities")
+
+
+#: cities at least this large are what the fallback finds in text (there are about 6,200)
+MAJOR_CITY_POPULATION = 100_000
+#: in a script without capital letters (Arabic) nothing marks a word as a name, and many
+#: smaller towns are named by common words ("الجديد", "the new"): one word alone names a city
+#: there only when the city has at least this many people
+UNCASED_CITY_POPULATION = 250_000
+
+
+@lru_cache(maxsize=1)
+def major_cities() -> NameTable:
+    """Lower-cased names of major cities in every script -> "<code>:<GeoNames id>:<people>"."""
+    return NameTable.load("major_cities")
 
 
 @lru_cache(maxsize=1)
@@ -322,9 +342,93 @@ def country_code(
             stem = key[: -len(suffix)]
             if stem in countries:
                 return countries[stem]
-            for tail in ("", "а", "я", "ия"):
+            for tail in _TAILS:
                 if stem + tail in countries:
                     return countries[stem + tail]
     if cities:
         return city_names().get(key)
+    return None
+
+
+#: what a Russian (or other Slavic) case ending replaced: "Китая" is "Кита" + "й"
+_TAILS = ("", "а", "я", "ия", "й", "ь")
+#: Arabic one-letter proclitics written onto the next word: "and", "in/with", "for", "so",
+#: "like" ("بالقاهرة" is "in Cairo"), alone or two together
+_AR_PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ب", "ل", "ف", "ك")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place the gazetteer found: a country or a major city, its country code, the
+    GeoNames id of a city, and its canonical (nominative, unprefixed) form as written."""
+
+    kind: str  # "country" or "city"
+    country_code: str
+    canonical: str
+    geonames_id: int | None = None
+    population: int = 0
+
+    @property
+    def key(self) -> str:
+        """One key per real place, whatever form or script named it."""
+        return f"city:{self.geonames_id}" if self.geonames_id else f"country:{self.country_code}"
+
+
+def _forms(surface: str, *, city: bool = False) -> list[tuple[str, str]]:
+    """(table key, canonical surface) for a name as written and with an inflection or a
+    proclitic taken off: "Казахстана" -> ("казахстан", "Казахстан"), "بالقاهرة" ->
+    ("القاهرة", "القاهرة"), "Berlins" -> ("berlin", "Berlin"). For a city, of the Latin
+    endings only the genitive "s" is taken off ("Magen" is not "Mage", "Roman" not "Roma")."""
+    text = " ".join(surface.replace("’", "'").split())
+    key = text.lower()
+    out = [(key, text)]
+    if "'" in text[1:]:  # a case ending after an apostrophe: "İstanbul'da", "Berlin's"
+        head = text[: text.rindex("'")]
+        out.append((head.lower(), head))
+    for suffix in _SUFFIXES:
+        if city and suffix.isascii() and suffix != "s":
+            continue
+        if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+            stem, written = key[: -len(suffix)], text[: -len(suffix)]
+            out += [(stem + tail, written + tail) for tail in _TAILS]
+    if "\u0600" <= text[:1] <= "\u06ff":
+        for clitic in _AR_PROCLITICS:
+            rest = text[len(clitic) :]
+            if text.startswith(clitic) and len(rest) >= 3:
+                out.append((rest.lower(), rest))
+    return out
+
+
+def place(surface: str, language: str | None = None) -> Place | None:
+    """The country or major city a name (in any script, possibly inflected) names, or None.
+
+    A country's name wins over a city's; the text's own language's country names (CLDR) are
+    tried before every other language's, so that "Россию" is "Россия" (Russian), not "Росси"
+    (a form another language has); the name as written wins over a reduced form. One word
+    in a script without capitals names a city only when it has UNCASED_CITY_POPULATION
+    people or more."""
+    forms = _forms(surface)
+    own = _names_for(language) if language else None
+    for i, (key, written) in enumerate(forms):
+        key = key[4:] if key.startswith("the ") else key
+        code = own.get(key) if own is not None else None
+        # every other language's names count for the name as written only, and not for
+        # short words (many a short common word names a country somewhere: "Man", "Van")
+        if code is None and i == 0 and (own is None or len(key) >= 5):
+            code = country_names().get(key)
+        if code is None and own is None:
+            code = country_names().get(key)
+        if code is not None:
+            return Place("country", code, written)
+    cities = major_cities()
+    uncased_word = " " not in surface.strip() and not any(
+        ch.isupper() or ch.islower() for ch in surface
+    )
+    for key, written in _forms(surface, city=True):
+        found = cities.get(key)
+        if found is not None:
+            code, gid, people = found.split(":")
+            if uncased_word and int(people) < UNCASED_CITY_POPULATION:
+                continue
+            return Place("city", code, written, int(gid), int(people))
     return None

@@ -1,0 +1,93 @@
+"""The gazetteer fallback for languages without a model: countries and major cities in any
+script, inflected and prefixed forms merged into one entity with its nominative form, and
+the guards against common words that also name a place somewhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.processors import gazetteer
+from streams.processors.entities import gazetteer_mentions, to_entities
+from tests.conftest import ROOT
+
+SEEDS = ROOT / "seeds"
+
+
+def _places(text: str, language: str) -> dict[str, tuple[str | None, list[str]]]:
+    mentions = gazetteer_mentions(text, places=True, language=language)
+    return {
+        e.name: (e.country_code, [m.text for m in e.mentions])
+        for e in to_entities(mentions, text, None)
+        if e.label == "GPE"
+    }
+
+
+def test_the_german_seed_lists_its_cities_once_each_with_their_country() -> None:
+    found = _places((SEEDS / "002_de_bahn_streik.txt").read_text(), "de")
+    for city in ("Berlin", "Hamburg", "München", "Köln"):
+        assert found[city][0] == "DE", found
+    frankfurt = [name for name in found if name.startswith("Frankfurt")]
+    assert len(frankfurt) == 1 and found[frankfurt[0]] == ("DE", ["Frankfurt am Main", "Frankfurt"])
+    assert found["Polen"][0] == "PL" and found["Österreich"][0] == "AT"
+
+
+def test_the_arabic_seed_finds_cairo_and_giza_with_and_without_a_proclitic() -> None:
+    text = (SEEDS / "005_ar_cairo_metro.txt").read_text()
+    found = _places(text, "ar")
+    assert found["القاهرة"][0] == "EG" and len(found["القاهرة"][1]) == 3  # title, body, "and"
+    assert found["الجيزة"][0] == "EG"
+    # the mention of "والقاهرة" ("and Cairo") starts after the "و"
+    assert all(m == "القاهرة" for m in found["القاهرة"][1])
+
+
+def test_the_russian_seed_merges_inflected_forms_into_the_nominative() -> None:
+    found = _places((SEEDS / "004_ru_kazakhstan.txt").read_text(), "ru")
+    assert found["Казахстан"][0] == "KZ"
+    assert set(found["Казахстан"][1]) == {"Казахстан", "Казахстана"}
+    assert "Казахстана" not in found
+    assert found["Китай"][0] == "CN" and found["Россия"][0] == "RU"
+    assert found["Астана"][0] == "KZ"  # a city, from its locative "Астане"
+
+
+@pytest.mark.parametrize(
+    ("surface", "language", "kind", "code", "canonical"),
+    [
+        ("Казахстана", "ru", "country", "KZ", "Казахстан"),
+        ("Россию", "ru", "country", "RU", "Россия"),  # the Russian name, not another's
+        ("Москве", "ru", "city", "RU", "Москва"),
+        ("بالقاهرة", "ar", "city", "EG", "القاهرة"),
+        ("Berlins", "de", "city", "DE", "Berlin"),
+        ("İstanbul'da", "tr", "city", "TR", "İstanbul"),
+        ("Milano", "it", "city", "IT", "Milano"),
+        ("Pékin", "fr", "city", "CN", "Pékin"),
+    ],
+)
+def test_places_in_any_script_and_form(
+    surface: str, language: str, kind: str, code: str, canonical: str
+) -> None:
+    where = gazetteer.place(surface, language)
+    assert where is not None and (where.kind, where.country_code, where.canonical) == (
+        kind,
+        code,
+        canonical,
+    )
+
+
+def test_one_place_is_one_key_whatever_names_it() -> None:
+    a, b = gazetteer.place("München", "de"), gazetteer.place("Munich", "en")
+    assert a is not None and b is not None and a.key == b.key and a.geonames_id
+    assert a.population > 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Man sagt, dass der Zug heute ausfällt.", "de"),  # "Man" opens the sentence
+        ("Der Magen tut ihm weh.", "de"),  # not a reduced form of a Brazilian town
+        ("La festa di San Giovanni è domani.", "it"),  # a piece of a longer name
+        ("Ha parlato Giulia Manzini ieri sera.", "it"),  # a surname
+        ("افتتح المتحف الجديد أمس.", "ar"),  # "the new", a small Libyan town's name
+    ],
+)
+def test_common_words_are_not_places(text: str, language: str) -> None:
+    assert _places(text, language) == {}
