@@ -30,6 +30,26 @@ def _credentials(settings: Settings) -> object | None:
     return faust.SSLCredentials(context)
 
 
+def _idempotent_producers() -> None:
+    """Faust makes its aiokafka producer idempotent only inside transactions (exactly_once);
+    at least once, a send retried while a partition leader fails over can be written twice
+    (seen: one article twice on articles.enriched when a broker was killed under load, which
+    no filter in the stage can see). Every Faust producer here is made idempotent (acks=all,
+    enable_idempotence), as newswire's own producers are."""
+    from faust.transport.drivers import aiokafka as driver
+
+    producer = driver.Producer
+    if getattr(producer, "_newswire_idempotent", False):
+        return
+    original = producer._settings_extra
+
+    def settings_extra(self: Any) -> dict[str, Any]:
+        return {**original(self), "acks": "all", "enable_idempotence": True}
+
+    producer._settings_extra = settings_extra  # type: ignore[method-assign,assignment]
+    producer._newswire_idempotent = True  # type: ignore[attr-defined]
+
+
 def make_app(stage: str, settings: Settings, web_port: int) -> faust.App:
     """A Faust app for one stage. Records are bytes on the wire; newswire's own
     encode/decode does the (de)serialisation so that bad bytes can be dead-lettered."""
@@ -58,4 +78,5 @@ def make_app(stage: str, settings: Settings, web_port: int) -> faust.App:
     }
     # the user's own Faust settings (NEWSWIRE_FAUST_OPTIONS) over newswire's
     options.update(settings.faust_options)
+    _idempotent_producers()
     return faust.App(settings.group(stage), **options)

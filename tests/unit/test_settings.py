@@ -176,3 +176,15 @@ def test_an_encrypted_client_key_is_opened_with_its_password(tmp_path: Path) -> 
         Settings(security_protocol="SSL", ssl_check_hostname=False).ssl_context().check_hostname
         is False
     )
+
+
+def test_faust_producers_are_idempotent_at_least_once_too(tmp_path: Path) -> None:
+    from faust.transport.drivers import aiokafka as driver
+
+    from streams.app import make_app
+
+    app = make_app("clean", Settings(home=tmp_path), web_port=6998)
+    assert app.conf.processing_guarantee.value == "at_least_once"
+    producer = driver.Producer(app.transport)
+    extra = producer._settings_extra()
+    assert extra["enable_idempotence"] is True and extra["acks"] == "all"
