@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -180,19 +181,8 @@ def publish(
     from streams.topics import resolve
 
     s = _settings()
-    target = resolve(s, topic)
-    counts = {"read": 0, "sent": 0, "rejected": 0, "failed": 0}
+    read = rejected = 0
     reasons: dict[str, int] = {}
-    errors: list[str] = []
-
-    def delivered(exc: BaseException | None, meta: Any) -> None:
-        if exc is None:
-            counts["sent"] += 1
-        else:
-            counts["failed"] += 1
-            if len(errors) < 20:
-                errors.append(str(exc))
-
     total = input_size(paths)
     with (
         Publisher(s) as pub,
@@ -201,34 +191,31 @@ def publish(
         ) as progress,
     ):
         task = progress.add_task("publishing", total=total)
-        for item in read_paths(paths):
-            counts["read"] += 1
-            progress.advance(task, len(item.raw) + 1)
-            if item.article is None and validate:
-                counts["rejected"] += 1
-                reason = (item.error or "invalid").split(":")[0]
-                reasons[reason] = reasons.get(reason, 0) + 1
-                if not quiet:
-                    err.print(f"[yellow]rejected[/yellow] {item.origin}: {item.error}")
-                continue
-            if item.article is not None:
-                value, key = encode(item.article), (item.article.id or "").encode() or None
-            else:  # --no-validate: the bytes as they are
-                value, key = item.raw, None
-            future = pub.send_bytes(value, key, target)
-            future.add_callback(lambda meta: delivered(None, meta))
-            future.add_errback(lambda exc: delivered(exc, None))
-            in_flight = counts["read"] - counts["rejected"] - counts["sent"] - counts["failed"]
-            if in_flight >= max_in_flight:
-                pub.flush(timeout=60)
-        pub.flush(timeout=60)
-    for e in errors:
-        err.print(f"[red]send failed:[/red] {e}")
+
+        def records() -> Iterator[tuple[bytes | None, bytes]]:
+            nonlocal read, rejected
+            for item in read_paths(paths):
+                read += 1
+                progress.advance(task, len(item.raw) + 1)
+                if item.article is not None:
+                    yield (item.article.id or "").encode() or None, encode(item.article)
+                elif not validate:  # --no-validate: the bytes as they are
+                    yield None, item.raw
+                else:
+                    rejected += 1
+                    reason = (item.error or "invalid").split(":")[0]
+                    reasons[reason] = reasons.get(reason, 0) + 1
+                    if not quiet:
+                        err.print(f"[yellow]rejected[/yellow] {item.origin}: {item.error}")
+
+        result = pub.send_many(records(), topic=resolve(s, topic), max_in_flight=max_in_flight)
+    for e in result.errors:
+        err.print(f"[red]{e}[/red]")
     out.print(
-        f"read {counts['read']}, sent {counts['sent']}, rejected {counts['rejected']}, "
-        f"failed {counts['failed']}" + (f" (rejected: {reasons})" if reasons else "")
+        f"read {read}, sent {result.sent}, rejected {rejected}, failed {result.failed}"
+        + (f" (rejected: {reasons})" if reasons else "")
     )
-    raise typer.Exit(0 if counts["failed"] == 0 else 1)
+    raise typer.Exit(0 if result.failed == 0 else 1)
 
 
 # --- tail ---------------------------------------------------------------------------------

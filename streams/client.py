@@ -59,34 +59,39 @@ def open_reader(
     tps = [TopicPartition(topic, p) for p in sorted(parts or [])]
     consumer.assign(tps)
     if tps:  # no partitions (no such topic): the caller sees an empty assignment
-        if isinstance(start, Start):
-            times = (
-                consumer.offsets_for_times(dict.fromkeys(tps, start.value))
-                if start.mode == "time"
-                else None
-            )
-            found = start.offsets(
-                tps, consumer.beginning_offsets(tps), consumer.end_offsets(tps), times
-            )
-            for tp, offset in found.items():
-                consumer.seek(tp, offset)
-        else:
-            (consumer.seek_to_beginning if start == "beginning" else consumer.seek_to_end)(*tps)
+        if not isinstance(start, Start):
+            start = Start.earliest() if start == "beginning" else Start.latest()
+        seek_start(consumer, tps, start)
     for tp in tps:
         consumer.position(tp)
     return consumer
 
 
+def seek_start(consumer: KafkaConsumer, tps: list[TopicPartition], start: Start) -> None:
+    """Each partition to where `start` says: its beginning, its end, the first record at or
+    after a time (the end when none is that recent), or an offset held within what the
+    partition keeps (negative: back from the end)."""
+    if start.mode == "earliest":
+        consumer.seek_to_beginning(*tps)
+    elif start.mode == "latest":
+        consumer.seek_to_end(*tps)
+    else:
+        times = (
+            consumer.offsets_for_times(dict.fromkeys(tps, start.value))
+            if start.mode == "time"
+            else None
+        )
+        found = start.offsets(
+            tps, consumer.beginning_offsets(tps), consumer.end_offsets(tps), times
+        )
+        for tp, offset in found.items():
+            consumer.seek(tp, offset)
+
+
 def seek_to_time(consumer: KafkaConsumer, tps: list[TopicPartition], since_ms: int) -> None:
     """Each partition to its first record at or after `since_ms` (milliseconds since the
     epoch), or to its end when it has none that recent."""
-    found = consumer.offsets_for_times(dict.fromkeys(tps, since_ms))
-    for tp in tps:
-        at = found.get(tp)
-        if at is None:
-            consumer.seek_to_end(tp)
-        else:
-            consumer.seek(tp, at.offset)
+    seek_start(consumer, tps, Start.at_time(since_ms))
 
 
 def read_to(consumer: KafkaConsumer, ends: dict[TopicPartition, int]) -> Iterator[Any]:
@@ -181,11 +186,46 @@ class Publisher:
         max_in_flight: int = 10_000,
         timeout: float = 60.0,
     ) -> Published:
-        """Send many articles, streaming: at most `max_in_flight` sends are pending at once
-        (then the producer is flushed), so an iterator of any length is published in bounded
-        memory. Invalid articles are counted and skipped (their error is passed to
-        `on_delivery` with metadata None); returns the counts once every send is settled."""
+        """Send many articles, streaming (see ``send_many``). Invalid articles are counted
+        and skipped (their error is passed to `on_delivery` with metadata None); returns the
+        counts once every send is settled."""
         result = Published()
+
+        def valid() -> Iterator[tuple[bytes | None, bytes]]:
+            for article in articles:
+                try:
+                    raw = _article(article)
+                except ValidationError as exc:
+                    result.invalid += 1
+                    result.note(f"invalid: {describe_validation_error(exc)}")
+                    if on_delivery is not None:
+                        on_delivery(exc, None)
+                    continue
+                yield (raw.id or "").encode() or None, encode(raw)
+
+        return self.send_many(
+            valid(),
+            on_delivery=on_delivery,
+            max_in_flight=max_in_flight,
+            timeout=timeout,
+            result=result,
+        )
+
+    def send_many(
+        self,
+        records: Iterable[tuple[bytes | None, bytes]],
+        *,
+        topic: str | None = None,
+        on_delivery: Delivery | None = None,
+        max_in_flight: int = 10_000,
+        timeout: float = 60.0,
+        result: Published | None = None,
+    ) -> Published:
+        """Send (key, value) records as they are, each starting a trace, streaming: at most
+        `max_in_flight` sends are pending at once (then the producer is flushed and they are
+        settled), so an iterator of any length is sent in bounded memory. Returns the counts
+        (added to `result` when given) once every send is settled."""
+        result = result if result is not None else Published()
         pending: list[Any] = []
 
         def settle() -> None:
@@ -199,16 +239,12 @@ class Publisher:
                     result.note(f"send failed: {exc}")
             pending.clear()
 
-        for article in articles:
-            try:
-                raw = _article(article)
-            except ValidationError as exc:
-                result.invalid += 1
-                result.note(f"invalid: {describe_validation_error(exc)}")
-                if on_delivery is not None:
-                    on_delivery(exc, None)
-                continue
-            pending.append(self.publish(raw, on_delivery=on_delivery))
+        for key, value in records:
+            future = self.send_bytes(value, key, topic)
+            if on_delivery is not None:
+                future.add_callback(lambda meta: on_delivery(None, meta))
+                future.add_errback(lambda exc: on_delivery(exc, None))
+            pending.append(future)
             if len(pending) >= max_in_flight:
                 settle()
         settle()
@@ -484,7 +520,76 @@ class _Commits:
         return {tp: OffsetAndMetadata(self.pending.pop(tp), None, -1) for tp in chosen}
 
 
-class Subscriber(Generic[R]):
+class _Reader(Generic[R]):
+    """What Subscriber and AsyncSubscriber share: the topic and model, where to start, the
+    partitions, the consumer options, what has been handled and not yet committed, and how
+    a poll's messages become records."""
+
+    def __init__(
+        self,
+        group: str,
+        settings: Settings | None,
+        topic: str,
+        model: type[R],
+        start: StartArg,
+        partitions: Iterable[int] | None,
+        poll_timeout_ms: int,
+        consumer_options: dict[str, Any],
+    ) -> None:
+        self.settings = settings or get_settings()
+        self.group = group
+        self.model = model
+        self.topic = self.settings.topic(topic) if "." not in topic else topic
+        self.start = Start.of(start)
+        self.partitions = sorted(set(partitions)) if partitions is not None else None
+        self.poll_timeout_ms = poll_timeout_ms
+        self._extra = consumer_options
+        self._commits = _Commits()
+        self._positioned: set[TopicPartition] = set()
+        self.skipped = 0
+
+    def _options(self, connection: dict[str, Any]) -> dict[str, Any]:
+        """newswire's consumer options over the connection's, the caller's over both."""
+        return {
+            "group_id": self.group,
+            "enable_auto_commit": False,
+            "isolation_level": "read_committed",
+            "auto_offset_reset": "latest" if self.start.mode == "latest" else "earliest",
+            "client_id": f"newswire-subscriber-{self.group}",
+            **connection,
+            **self._extra,
+        }
+
+    def _missing(self, known: Iterable[int]) -> str | None:
+        """Why the chosen partitions cannot be read, or None."""
+        have = set(known)
+        missing = [p for p in self.partitions or () if p not in have]
+        return (
+            f"{self.topic} has no partition {missing} (it has {sorted(have)})" if missing else None
+        )
+
+    def _fresh(self, tps: Iterable[TopicPartition]) -> list[TopicPartition]:
+        """Partitions given for the first time that an explicit start (a time, an offset)
+        must be sought on; 'earliest' and 'latest' apply by themselves to a group without
+        commits (auto_offset_reset)."""
+        fresh = [tp for tp in tps if tp not in self._positioned]
+        self._positioned.update(fresh)
+        return fresh if self.start.explicit else []
+
+    def _records(self, tp: Any, messages: Iterable[Any]) -> list[R]:
+        """The decodable records of one partition's messages, each marked handled."""
+        out: list[R] = []
+        for m in messages:
+            self._commits.handled(TopicPartition(tp.topic, tp.partition), m.offset)
+            try:
+                out.append(decode(m.value, self.model))
+            except BadInput as exc:
+                self.skipped += 1
+                log.warning("skipping %s[%d]@%d: %s", tp.topic, tp.partition, m.offset, exc)
+        return out
+
+
+class Subscriber(_Reader[R]):
     """Yields typed records from a topic (``articles.enriched`` by default) in a consumer group.
 
     Reads with ``isolation_level=read_committed``. Offsets are committed only after the caller
@@ -513,24 +618,11 @@ class Subscriber(Generic[R]):
     ) -> None:
         from kafka import ConsumerRebalanceListener
 
-        self.settings = settings or get_settings()
-        self.model = model
-        self.topic = self.settings.topic(topic) if "." not in topic else topic
-        self.start = Start.of(start)
-        options: dict[str, Any] = {
-            "group_id": group,
-            "enable_auto_commit": False,
-            "isolation_level": "read_committed",
-            "auto_offset_reset": "latest" if self.start.mode == "latest" else "earliest",
-            "client_id": f"newswire-subscriber-{group}",
-            **self.settings.kafka_options("consumer"),
-        }
-        options.update(consumer_options)
-        self._consumer = KafkaConsumer(**options)
-        self._commits = _Commits()
-        self._positioned: set[TopicPartition] = set()
-        self.poll_timeout_ms = poll_timeout_ms
-        self.skipped = 0
+        super().__init__(
+            group, settings, topic, model, start, partitions, poll_timeout_ms, consumer_options
+        )
+        self._consumer = KafkaConsumer(**self._options(self.settings.kafka_options("consumer")))
+        self._unpositioned: set[TopicPartition] = set()
         subscriber = self
 
         # kafka-python runs the listener on its network thread, where nothing may block:
@@ -543,20 +635,14 @@ class Subscriber(Generic[R]):
                     subscriber._consumer.commit_async(offsets)
 
             def on_partitions_assigned(self, assigned: Any) -> None:
-                subscriber._unpositioned.update(
-                    tp for tp in assigned if tp not in subscriber._positioned
-                )
+                subscriber._unpositioned.update(assigned)
 
-        self._unpositioned: set[TopicPartition] = set()
-        if partitions is not None:
-            tps = [TopicPartition(self.topic, p) for p in sorted(set(partitions))]
-            known = self._consumer.partitions_for_topic(self.topic) or set()
-            missing = [tp.partition for tp in tps if tp.partition not in known]
-            if missing:
+        if self.partitions is not None:
+            why = self._missing(self._consumer.partitions_for_topic(self.topic) or ())
+            if why:
                 self._consumer.close()
-                raise ValueError(
-                    f"{self.topic} has no partition {missing} (it has {sorted(known)})"
-                )
+                raise ValueError(why)
+            tps = [TopicPartition(self.topic, p) for p in self.partitions]
             self._consumer.assign(tps)
             self._unpositioned.update(tps)
             self._position()
@@ -564,36 +650,18 @@ class Subscriber(Generic[R]):
             self._consumer.subscribe([self.topic], listener=_Listener())
 
     def _position(self) -> set[TopicPartition]:
-        """Seek partitions given for the first time to an explicit start (a time or an
-        offset; 'earliest' and 'latest' apply to a group without commits by themselves).
-        Returns the partitions it moved."""
-        fresh = [tp for tp in self._unpositioned if tp not in self._positioned]
+        """Seek the partitions given since the last poll that need it; returns them."""
+        fresh = self._fresh(self._unpositioned)
         self._unpositioned.clear()
-        self._positioned.update(fresh)
-        if not fresh or not self.start.explicit:
-            return set()
-        times = (
-            self._consumer.offsets_for_times(dict.fromkeys(fresh, self.start.value))
-            if self.start.mode == "time"
-            else None
-        )
-        offsets = self.start.offsets(
-            fresh,
-            self._consumer.beginning_offsets(fresh),
-            self._consumer.end_offsets(fresh),
-            times,
-        )
-        for tp, offset in offsets.items():
-            self._consumer.seek(tp, offset)
+        if fresh:
+            seek_start(self._consumer, fresh, self.start)
         return set(fresh)
-
-    def _commit(self, offsets: dict[TopicPartition, Any]) -> None:
-        if offsets:
-            self._consumer.commit(offsets)
 
     def commit(self) -> None:
         """Commit what the caller has handled so far."""
-        self._commit(self._commits.take())
+        offsets = self._commits.take()
+        if offsets:
+            self._consumer.commit(offsets)
 
     def poll(self, max_records: int = 100) -> list[R]:
         """One poll's worth of records (commit with ``commit()`` once handled)."""
@@ -601,15 +669,8 @@ class Subscriber(Generic[R]):
         batches = self._consumer.poll(timeout_ms=self.poll_timeout_ms, max_records=max_records)
         moved = self._position() if self._unpositioned else set()
         for tp, messages in batches.items():
-            if tp in moved:  # read from before the seek: they come again from the new place
-                continue
-            for m in messages:
-                self._commits.handled(tp, m.offset)
-                try:
-                    out.append(decode(m.value, self.model))
-                except BadInput as exc:
-                    self.skipped += 1
-                    log.warning("skipping %s[%d]@%d: %s", tp.topic, tp.partition, m.offset, exc)
+            if tp not in moved:  # read from before a seek: they come again from the new place
+                out += self._records(tp, messages)
         return out
 
     def __iter__(self) -> Iterator[R]:
@@ -628,7 +689,7 @@ class Subscriber(Generic[R]):
         self.close()
 
 
-class AsyncSubscriber(Generic[R]):
+class AsyncSubscriber(_Reader[R]):
     """The asyncio twin of :class:`Subscriber` (aiokafka underneath), with the same start
     positions, partitions and commit rules:
 
@@ -649,33 +710,18 @@ class AsyncSubscriber(Generic[R]):
         poll_timeout_ms: int = 1000,
         **consumer_options: Any,
     ) -> None:
-        self.settings = settings or get_settings()
-        self.group = group
-        self.model = model
-        self.topic = self.settings.topic(topic) if "." not in topic else topic
-        self.start = Start.of(start)
-        self.partitions = sorted(set(partitions)) if partitions is not None else None
-        self.poll_timeout_ms = poll_timeout_ms
-        self._options = consumer_options
+        super().__init__(
+            group, settings, topic, model, start, partitions, poll_timeout_ms, consumer_options
+        )
         self._consumer: Any = None
-        self._commits = _Commits()
-        self._positioned: set[TopicPartition] = set()
-        self.skipped = 0
 
     async def start_reading(self) -> None:
         from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener
         from aiokafka.structs import TopicPartition as AioTP
 
-        options: dict[str, Any] = {
-            "group_id": self.group,
-            "enable_auto_commit": False,
-            "isolation_level": "read_committed",
-            "auto_offset_reset": "latest" if self.start.mode == "latest" else "earliest",
-            "client_id": f"newswire-subscriber-{self.group}",
-            **aiokafka_options(self.settings, "consumer"),
-        }
-        options.update(self._options)
-        self._consumer = AIOKafkaConsumer(**options)
+        self._consumer = AIOKafkaConsumer(
+            **self._options(aiokafka_options(self.settings, "consumer"))
+        )
         await self._consumer.start()
         subscriber = self
 
@@ -687,16 +733,14 @@ class AsyncSubscriber(Generic[R]):
                 await subscriber._position(list(assigned))
 
         if self.partitions is not None:
-            known = self._consumer.partitions_for_topic(self.topic) or set()
+            known = self._consumer.partitions_for_topic(self.topic)
             if not known:
                 await self._consumer._client.force_metadata_update()
-                known = self._consumer.partitions_for_topic(self.topic) or set()
-            missing = [p for p in self.partitions if p not in known]
-            if missing:
+                known = self._consumer.partitions_for_topic(self.topic)
+            why = self._missing(known or ())
+            if why:
                 await self._consumer.stop()
-                raise ValueError(
-                    f"{self.topic} has no partition {missing} (it has {sorted(known)})"
-                )
+                raise ValueError(why)
             tps = [AioTP(self.topic, p) for p in self.partitions]
             self._consumer.assign(tps)
             await self._position(tps)
@@ -704,9 +748,10 @@ class AsyncSubscriber(Generic[R]):
             self._consumer.subscribe([self.topic], listener=_Listener())
 
     async def _position(self, tps: list[Any]) -> None:
-        fresh = [tp for tp in tps if _kp([tp])[0] not in self._positioned]
-        self._positioned.update(_kp(fresh))
-        if not fresh or not self.start.explicit:  # earliest/latest: auto_offset_reset does it
+        from aiokafka.structs import TopicPartition as AioTP
+
+        fresh = [AioTP(tp.topic, tp.partition) for tp in self._fresh(_kp(tps))]
+        if not fresh:
             return
         times = (
             await self._consumer.offsets_for_times(dict.fromkeys(fresh, self.start.value))
@@ -736,18 +781,12 @@ class AsyncSubscriber(Generic[R]):
 
     async def poll(self, max_records: int = 100) -> list[R]:
         """One poll's worth of records (commit with ``commit()`` once handled)."""
-        out: list[R] = []
         batches = await self._consumer.getmany(
             timeout_ms=self.poll_timeout_ms, max_records=max_records
         )
+        out: list[R] = []
         for tp, messages in batches.items():
-            for m in messages:
-                self._commits.handled(TopicPartition(tp.topic, tp.partition), m.offset)
-                try:
-                    out.append(decode(m.value, self.model))
-                except BadInput as exc:
-                    self.skipped += 1
-                    log.warning("skipping %s[%d]@%d: %s", tp.topic, tp.partition, m.offset, exc)
+            out += self._records(tp, messages)
         return out
 
     async def __aiter__(self) -> AsyncIterator[R]:

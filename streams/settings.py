@@ -246,10 +246,7 @@ class Settings(BaseSettings):
         others), or None for other mechanisms."""
         if self.sasl_mechanism != "OAUTHBEARER":
             return None
-        from streams.auth import OAuthTokenProvider
-
-        return _provider(
-            OAuthTokenProvider,
+        return _oauth_provider(
             self.sasl_oauth_token_file,
             self.sasl_oauth_token_url,
             self.sasl_oauth_client_id,
@@ -349,21 +346,24 @@ def client_options_for(options: dict[str, Any], kind: str, library: str) -> dict
     return {**plain, **mine}
 
 
-def _provider(cls: Any, *args: Any) -> Any:
-    token_file, url, client_id, secret, scope = args
-    key = (cls, token_file, url, client_id, secret, scope)
-    if key not in _PROVIDERS:  # one provider per process: tokens are reused across clients
-        _PROVIDERS[key] = cls(
-            token_file=token_file,
-            token_url=url,
-            client_id=client_id,
-            client_secret=secret,
-            scope=scope,
-        )
-    return _PROVIDERS[key]
+@cache
+def _oauth_provider(
+    token_file: Path | None,
+    token_url: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    scope: str | None,
+) -> Any:
+    """One token provider per process and source: tokens are reused across clients."""
+    from streams.auth import OAuthTokenProvider
 
-
-_PROVIDERS: dict[tuple[Any, ...], Any] = {}
+    return OAuthTokenProvider(
+        token_file=token_file,
+        token_url=token_url,
+        client_id=client_id,
+        client_secret=client_secret,
+        scope=scope,
+    )
 
 
 @lru_cache(maxsize=1)

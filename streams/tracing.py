@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from collections.abc import Iterable, Sequence
 
 TRACEPARENT = "traceparent"
@@ -88,8 +89,6 @@ def publish_headers(
 ) -> list[tuple[str, bytes]]:
     """Headers for a new article: a span in the caller's trace (when `traceparent` is a valid
     one) or in a new trace, and the publish time."""
-    import time
-
     parent = parse_traceparent(traceparent)
     tp = new_traceparent(parent[0], parent[2]) if parent else new_traceparent()
     when = now_ms if now_ms is not None else int(time.time() * 1000)

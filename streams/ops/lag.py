@@ -124,10 +124,6 @@ def judge(before: Snapshot, now: Snapshot) -> Verdict:
     return judge_window([before, now])
 
 
-def _summed_lag(snap: Snapshot, partitions: Any) -> int:
-    return sum(max(snap.ends.get(p, 0) - (snap.committed.get(p) or 0), 0) for p in partitions)
-
-
 def judge_window(samples: list[Snapshot]) -> Verdict:
     """A stage's status from a window of snapshots of its group on its input topic, oldest
     first (pure), by Burrow's rules.
@@ -145,10 +141,11 @@ def judge_window(samples: list[Snapshot]) -> Verdict:
     span = now.at - first.at
     moved = sum((now.committed.get(p) or 0) - (first.committed.get(p) or 0) for p in now.ends)
     rate = moved / span if span > 0 else 0.0
+    history = [partition_lags(s) for s in samples]  # a partition missing then had none
     status_of: dict[int, str] = {}
     for p, lag in lags.items():
         seen = [s for s in samples if p in s.ends]
-        behind = all(partition_lags(s)[p] > 0 for s in seen)
+        behind = all(h[p] > 0 for h in history if p in h)
         still = (seen[0].committed.get(p) or 0) == (now.committed.get(p) or 0)
         if lag == 0:
             status_of[p] = "OK"
@@ -160,7 +157,7 @@ def judge_window(samples: list[Snapshot]) -> Verdict:
             status_of[p] = "OK"
     status = max(status_of.values(), key=STATES.index, default="OK")
     if status == "OK" and span > 0 and total > 0:
-        summed = [_summed_lag(s, now.ends) for s in samples]
+        summed = [sum(h.get(p, 0) for p in now.ends) for h in history]
         rising = all(b >= a for a, b in itertools.pairwise(summed))
         if rising and summed[-1] > summed[0] and moved != 0:
             status = "WARN"
@@ -185,6 +182,7 @@ class LagMonitor:  # pragma: no mutate block (broker I/O; integration tests)
             }
         )
         self.history: dict[str, list[Snapshot]] = {s: [] for s in stages}
+        self._stamps: dict[tuple[str, int, int], float] = {}  # record timestamps read
 
     def close(self) -> None:
         self.consumer.close()
@@ -289,14 +287,23 @@ class LagMonitor:  # pragma: no mutate block (broker I/O; integration tests)
         return rows
 
     def _age_of(self, topic: str, partition: int, offset: int) -> float:
-        """Seconds since the record at `offset` was produced (its timestamp)."""
-        tp = TopicPartition(topic, partition)
-        self.consumer.assign([tp])
-        self.consumer.seek(tp, offset)
-        records = self.consumer.poll(timeout_ms=2000, max_records=1).get(tp, [])
-        if not records:
-            return 0.0
-        return max(0.0, time.time() - records[0].timestamp / 1000.0)
+        """Seconds since the record at `offset` was produced (its timestamp). A record's
+        timestamp never changes: it is read once and remembered, so the stage rows and the
+        per-group rows of one refresh, and a partition stuck at one offset over many
+        refreshes, cost one fetch."""
+        key = (topic, partition, offset)
+        stamp = self._stamps.get(key)
+        if stamp is None:
+            tp = TopicPartition(topic, partition)
+            self.consumer.assign([tp])
+            self.consumer.seek(tp, offset)
+            records = self.consumer.poll(timeout_ms=2000, max_records=1).get(tp, [])
+            if not records:
+                return 0.0
+            stamp = self._stamps[key] = records[0].timestamp / 1000.0
+            while len(self._stamps) > 10_000:
+                self._stamps.pop(next(iter(self._stamps)))
+        return max(0.0, time.time() - stamp)
 
     def measure(self, window: float = 2.0) -> list[StageLag]:
         """Take a snapshot per stage (and a second one `window` seconds later when there is

@@ -337,14 +337,9 @@ def country_code(
         return "US"
     if not inflected:
         return city_names().get(key) if cities else None
-    for suffix in _SUFFIXES:
-        if key.endswith(suffix) and len(key) - len(suffix) >= 3:
-            stem = key[: -len(suffix)]
-            if stem in countries:
-                return countries[stem]
-            for tail in _TAILS:
-                if stem + tail in countries:
-                    return countries[stem + tail]
+    for reduced, _ in _forms(name)[1:]:
+        if reduced in countries:
+            return countries[reduced]
     if cities:
         return city_names().get(key)
     return None
