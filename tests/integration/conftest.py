@@ -128,6 +128,18 @@ class Pipeline:
         self.workers[name] = proc
         return proc
 
+    def start_lag_exporter(self, port: int, interval: float = 1.0) -> subprocess.Popen[bytes]:
+        """`newswire lag --serve PORT` on this test's topics, stopped with the workers (as
+        "lag")."""
+        log = open(self.tmp / "lag-exporter.log", "ab")  # closed with the process
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", "lag", "--serve", str(port),
+             "--interval", str(interval)],
+            env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        self.workers["lag"] = proc
+        return proc
+
     def stop(self, stage: str, sig: int = signal.SIGTERM, timeout: float = 60) -> None:
         proc = self.workers.pop(stage)
         if proc.poll() is None:

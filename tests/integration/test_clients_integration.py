@@ -65,11 +65,12 @@ def test_publish_many_callbacks_and_start_positions_integration(pipeline) -> Non
         newer = _read_all(sub, 10)
     assert sorted(a.text.split(".")[0] for a in newer) == sorted(f"new {i}" for i in range(10))
 
+    # what each partition holds, in offset order (read directly, as the reference)
+    held: dict[int, list[str]] = {}
+    for m in sorted(pipeline.read("raw", count=40), key=lambda m: (m.partition, m.offset)):
+        held.setdefault(m.partition, []).append(orjson.loads(m.value)["text"].split(".")[0])
+
     # the last two records of partition 0, whatever the group committed before
-    with Publisher(s) as pub:
-        ends = {}
-        for m in metas:
-            ends[m.partition] = max(ends.get(m.partition, -1), m.offset)
     with Subscriber(
         "clients-offset",
         settings=s,
@@ -79,7 +80,7 @@ def test_publish_many_callbacks_and_start_positions_integration(pipeline) -> Non
         partitions=[0],
     ) as sub:
         last_two = _read_all(sub, 2, timeout=30)
-    assert len(last_two) == 2
+    assert [a.text.split(".")[0] for a in last_two] == held[0][-2:]
 
     # the same from the command line, like kcat
     iso = since.isoformat()
@@ -91,7 +92,9 @@ def test_publish_many_callbacks_and_start_positions_integration(pipeline) -> Non
     one = pipeline.newswire(
         "tail", "--topic", "raw", "--offset", "-1", "--partition", "1", "--json", "--timeout", "5"
     )
-    assert len(one.stdout.splitlines()) == 1, one.stderr
+    assert [orjson.loads(x)["text"].split(".")[0] for x in one.stdout.splitlines()] == held[1][
+        -1:
+    ], one.stderr
     missing = pipeline.newswire("tail", "--topic", "raw", "--partition", "99", "--timeout", "2")
     assert missing.returncode == 1 and b"no partition [99]" in missing.stdout + missing.stderr
     both = pipeline.newswire("tail", "--topic", "raw", "--since", "5m", "--offset", "3")
@@ -106,24 +109,31 @@ def test_commits_hold_through_a_rebalance_integration(pipeline) -> None:  # type
     seen: dict[str, list[str]] = {"a": [], "b": []}
     stop = threading.Event()
     lock = threading.Lock()
+    a_started, b_got = threading.Event(), threading.Event()
 
-    def consume(name: str, delay: float) -> None:
-        time.sleep(delay)
+    def consume(name: str) -> None:
         with Subscriber(
             "clients-rebalance", settings=s, topic="raw", model=RawArticle, poll_timeout_ms=300
         ) as sub:
             while not stop.is_set():
-                batch = sub.poll(max_records=5)  # asking again commits the last batch
+                # nothing is committed by hand: what was handled is committed when a
+                # rebalance takes its partition away, or at close
+                batch = sub.poll(max_records=5)
                 with lock:
                     seen[name] += [a.id for a in batch]
-                time.sleep(0.2)  # slow enough that the second member joins mid-way
+                    if name == "a" and len(seen["a"]) >= 30:
+                        a_started.set()  # the second member joins now, mid-way
+                    if name == "b" and batch:
+                        b_got.set()
+                # the first member goes slowly until the second has records of its own
+                time.sleep(0.2 if name == "b" or b_got.is_set() else 0.5)
 
-    threads = [
-        threading.Thread(target=consume, args=("a", 0.0)),
-        threading.Thread(target=consume, args=("b", 1.0)),
-    ]
-    for t in threads:
-        t.start()
+    first = threading.Thread(target=consume, args=("a",))
+    second = threading.Thread(target=consume, args=("b",))
+    first.start()
+    assert a_started.wait(60), "the first member read nothing"
+    second.start()
+    threads = [first, second]
     deadline = time.monotonic() + 120
     expected = {RawArticle.model_validate(_article(i, "rb")).id for i in range(total)}
     while time.monotonic() < deadline:

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import time
 import urllib.request
 
@@ -18,7 +16,7 @@ import pytest
 from schemas import RawArticle
 from streams.client import Publisher
 from streams.pipeline import HEALTH_PATH, METRICS_PATH, READY_PATH
-from tests.integration.conftest import ROOT, _free_port
+from tests.integration.conftest import _free_port
 
 pytestmark = pytest.mark.integration
 
@@ -108,14 +106,7 @@ def test_stopped_stage_is_reported_and_recovers_integration(pipeline) -> None:
 
 def test_lag_exporter_serves_gauges_and_a_status_page_integration(pipeline) -> None:
     port = _free_port()
-    exporter = subprocess.Popen(
-        [sys.executable, "-m", "streams.cli", "lag", "--serve", str(port), "--interval", "1"],
-        env=pipeline.env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    exporter = pipeline.start_lag_exporter(port)
     try:
         with Publisher(pipeline.settings) as pub:
             pub.send_bytes(b"not json at all", key=b"bad")
@@ -195,5 +186,4 @@ def test_lag_exporter_serves_gauges_and_a_status_page_integration(pipeline) -> N
         if os.environ.get("NEWSWIRE_SCREENSHOT"):
             shutil.copy(shot, os.environ["NEWSWIRE_SCREENSHOT"])
     finally:
-        os.killpg(exporter.pid, signal.SIGTERM)
-        exporter.wait(timeout=30)
+        pipeline.stop("lag")

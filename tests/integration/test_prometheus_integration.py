@@ -10,7 +10,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -59,11 +58,7 @@ def test_prometheus_scrapes_the_pipeline_and_runs_the_rules_integration(pipeline
     for stage, port in ports.items():
         pipeline.start(stage, web_port=port)
     lag_port = _free_port()
-    exporter = subprocess.Popen(
-        [sys.executable, "-m", "streams.cli", "lag", "--serve", str(lag_port), "--interval", "1"],
-        env=pipeline.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
+    pipeline.start_lag_exporter(lag_port)
     prom_port = _free_port()
     config = yaml.safe_load((PROM_DIR / "prometheus.yml").read_text())
     config["global"] = {"scrape_interval": "1s", "evaluation_interval": "1s"}
@@ -178,9 +173,8 @@ def test_prometheus_scrapes_the_pipeline_and_runs_the_rules_integration(pipeline
             and alert[0]["labels"]["severity"] == "critical"
         )
     finally:
-        for proc in (exporter, prom):
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        os.killpg(prom.pid, signal.SIGTERM)
+        try:
+            prom.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(prom.pid, signal.SIGKILL)

@@ -167,9 +167,24 @@ def secure_broker(
         log.close()
 
 
-def test_scram_over_mutual_tls_end_to_end_integration(secure_broker: tuple[Path, int, int]) -> None:
-    d, port, _ = secure_broker
-    s = _secure_settings(d, port, "sec.")
+def _env_of(s: Settings) -> dict[str, str]:
+    """The environment that gives a worker process the same settings."""
+    env = dict(os.environ)
+    for name, value in s.model_dump(exclude_defaults=True).items():
+        if value is None:
+            continue
+        if hasattr(s, name) and hasattr(getattr(s, name), "get_secret_value"):
+            value = getattr(s, name).get_secret_value()
+        env[f"NEWSWIRE_{name.upper()}"] = (
+            orjson.dumps(value).decode() if isinstance(value, dict) else str(value)
+        )
+    return {**env, "NEWSWIRE_BATCH_MS": "50"}
+
+
+def _through_every_client(s: Settings, d: Path, texts: tuple[str, str], group: str) -> None:
+    """With settings `s`: the topics are created, one article is published with the Publisher
+    (kafka-python) and one with the AsyncPublisher (aiokafka), a Faust worker of the clean
+    stage processes both, a Subscriber reads them and `newswire lag` judges the group."""
     deadline = time.monotonic() + 60
     while True:  # the broker's metadata comes up a moment after its port
         try:
@@ -180,47 +195,29 @@ def test_scram_over_mutual_tls_end_to_end_integration(secure_broker: tuple[Path,
                 raise
             time.sleep(1)
     with Publisher(s) as pub:
-        pub.publish(RawArticle(text="Secure one. The council of Ghent met on Monday.")).get(30)
+        pub.publish(RawArticle(text=texts[0])).get(30)
 
     async def publish_async() -> None:
         async with AsyncPublisher(s) as apub:
-            await apub.publish(RawArticle(text="Secure two. The port of Antwerp reopened."))
+            await apub.publish(RawArticle(text=texts[1]))
 
     asyncio.run(publish_async())
-
-    env = {
-        **os.environ,
-        "NEWSWIRE_BOOTSTRAP_SERVERS": s.bootstrap_servers,
-        "NEWSWIRE_SECURITY_PROTOCOL": "SASL_SSL",
-        "NEWSWIRE_SASL_MECHANISM": "SCRAM-SHA-512",
-        "NEWSWIRE_SASL_USERNAME": USER,
-        "NEWSWIRE_SASL_PASSWORD": PASSWORD,
-        "NEWSWIRE_SSL_CAFILE": str(d / "ca.pem"),
-        "NEWSWIRE_SSL_CERTFILE": str(d / "client.pem"),
-        "NEWSWIRE_SSL_KEYFILE": str(d / "client.key"),
-        "NEWSWIRE_SSL_KEY_PASSWORD": KEY_PASSWORD,
-        "NEWSWIRE_TOPIC_PREFIX": "sec.",
-        "NEWSWIRE_HOME": str(d / "home"),
-        "NEWSWIRE_REPLICATION_FACTOR": "1",
-        "NEWSWIRE_CLIENT_OPTIONS": '{"request_timeout_ms": 30000}',
-        "NEWSWIRE_BATCH_MS": "50",
-    }
-    worker_log = open(d / "worker.log", "ab")
+    env = _env_of(s)
+    log_path = d / f"worker-{group}.log"
+    worker_log = open(log_path, "ab")
     worker = subprocess.Popen(
         worker_command("clean", _free_port(), "warn"),
         env=env, cwd=ROOT, stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     try:
         seen: list[CleanArticle] = []
-        with Subscriber("sec-reader", settings=s, topic="clean", model=CleanArticle) as sub:
+        with Subscriber(group, settings=s, topic="clean", model=CleanArticle) as sub:
             deadline = time.monotonic() + 180
             while len(seen) < 2 and time.monotonic() < deadline:
                 seen += sub.poll()
                 sub.commit()
-                assert worker.poll() is None, (d / "worker.log").read_text()[-3000:]
-        assert sorted(a.text.split(".")[0] for a in seen) == ["Secure one", "Secure two"], (
-            d / "worker.log"
-        ).read_text()[-3000:]
+                assert worker.poll() is None, log_path.read_text()[-3000:]
+        assert sorted(a.text for a in seen) == sorted(texts), log_path.read_text()[-3000:]
         lag = subprocess.run(
             [sys.executable, "-m", "streams.cli", "lag", "--json", "--window", "1"],
             env=env, cwd=ROOT, capture_output=True, timeout=120, check=False,
@@ -233,6 +230,19 @@ def test_scram_over_mutual_tls_end_to_end_integration(secure_broker: tuple[Path,
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, signal.SIGKILL)
         worker_log.close()
+
+
+def test_scram_over_mutual_tls_end_to_end_integration(secure_broker: tuple[Path, int, int]) -> None:
+    d, port, _ = secure_broker
+    _through_every_client(
+        _secure_settings(d, port, "sec."),
+        d,
+        (
+            "Secure one. The council of Ghent met on Monday.",
+            "Secure two. The port of Antwerp reopened.",
+        ),
+        "sec-reader",
+    )
 
 
 def test_a_wrong_password_or_no_client_certificate_is_refused_integration(
@@ -285,57 +295,15 @@ def test_oauthbearer_from_a_token_file_for_every_client_integration(
         home=d / "home-oauth",
         replication_factor=1,
     )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            create_topics(s)
-            break
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(1)
-    with Publisher(s) as pub:
-        pub.publish(RawArticle(text="Bearer one. The council of Bruges met on Monday.")).get(30)
-
-    async def publish_async() -> None:
-        async with AsyncPublisher(s) as apub:
-            await apub.publish(RawArticle(text="Bearer two. The port of Zeebrugge reopened."))
-
-    asyncio.run(publish_async())
-    env = {
-        **os.environ,
-        "NEWSWIRE_BOOTSTRAP_SERVERS": s.bootstrap_servers,
-        "NEWSWIRE_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
-        "NEWSWIRE_SASL_MECHANISM": "OAUTHBEARER",
-        "NEWSWIRE_SASL_OAUTH_TOKEN_FILE": str(token),
-        "NEWSWIRE_TOPIC_PREFIX": "oauth.",
-        "NEWSWIRE_HOME": str(d / "home-oauth"),
-        "NEWSWIRE_REPLICATION_FACTOR": "1",
-        "NEWSWIRE_BATCH_MS": "50",
-    }
-    worker_log = open(d / "worker-oauth.log", "ab")
-    worker = subprocess.Popen(
-        worker_command("clean", _free_port(), "warn"),
-        env=env, cwd=ROOT, stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    try:
-        seen: list[CleanArticle] = []
-        with Subscriber("oauth-reader", settings=s, topic="clean", model=CleanArticle) as sub:
-            deadline = time.monotonic() + 180
-            while len(seen) < 2 and time.monotonic() < deadline:
-                seen += sub.poll()
-                sub.commit()
-                assert worker.poll() is None, (d / "worker-oauth.log").read_text()[-3000:]
-        assert sorted(a.text.split(".")[0] for a in seen) == ["Bearer one", "Bearer two"], (
-            d / "worker-oauth.log"
-        ).read_text()[-3000:]
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-        worker_log.close()
+    _through_every_client(
+        s,
+        d,
+        (
+            "Bearer one. The council of Bruges met on Monday.",
+            "Bearer two. The port of Zeebrugge reopened.",
+        ),
+        "oauth-reader",
+    )
     # an expired token is refused
     expired = d / "expired.jwt"
     expired.write_text(_unsecured_jwt(USER, -60))
