@@ -23,6 +23,7 @@ from typing import Any
 
 from schemas import Entity, LanguageArticle, Mention
 from streams.processors import gazetteer
+from streams.processors.names import acronyms, add_datelines, cut_numbers, refine
 from streams.processors.spans import (
     RawMention,
     is_caps_line,
@@ -310,7 +311,7 @@ def cluster(mentions: list[RawMention], text: str) -> list[Cluster]:
             if o is not c
             and name in o.canonical.split()
             and o.labels.get("PERSON", 0) > 0
-            and c.labels.most_common(1)[0][0] in {"PERSON", "ORG", "GPE", "NORP"}
+            and c.labels.most_common(1)[0][0] in {"PERSON", "ORG", "GPE", "LOC", "NORP"}
         ]
         if len({o.canonical for o in owners}) == 1:
             owner = owners[0]
@@ -406,7 +407,8 @@ class EntityExtractor:
             if lang == "*":
                 for i, text in zip(idxs, texts, strict=True):
                     own = articles[i].language.code
-                    found[i] = (gazetteer_mentions(text, places=True, language=own), "gazetteer")
+                    places = gazetteer_mentions(text, places=True, language=own)
+                    found[i] = (add_datelines(places, text, own), "gazetteer")
                 continue
             package = self.models[lang]
             nlp = load_model(package)
@@ -415,7 +417,9 @@ class EntityExtractor:
             for i, text, doc in zip(
                 idxs, texts, nlp.pipe(texts, batch_size=self.batch_size), strict=True
             ):
-                mentions = model_mentions(doc, text, lang)
+                mentions = refine(model_mentions(doc, text, lang), text, lang)
+                mentions = add_datelines(cut_numbers(mentions, text), text, lang)
+                mentions = acronyms(mentions, text)
                 merged = merge_mentions(
                     mentions, gazetteer_mentions(text, places=False), lang, from_misc
                 )
