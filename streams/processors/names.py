@@ -65,7 +65,7 @@ INSTITUTION_HEADS = {
 #: models trained on Wikipedia (WikiNER: Spanish, French), which call many a surname a place;
 #: English's OntoNotes model does not, and the rule costs it (CoNLL-2003 dev F1 0.718 -> 0.705)
 _LOCATIVE = {
-    "es": frozenset("en de desde hacia a hasta por entre sobre".split()),
+    "es": frozenset("en de del desde hacia a al hasta por entre sobre".split()),
     "fr": frozenset("en à de depuis vers jusqu'à".split()),
 }
 

