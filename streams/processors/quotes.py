@@ -34,7 +34,8 @@ _CUES = {
         "wrote|writes|warned|warns|insisted|insists|argued|argues|declared|claimed|claims|"
         "replied|continued|recalled|admitted|announced|tweeted|posted|commented|concluded|"
         "emphasized|emphasised|stressed|acknowledged|suggested|observed|remarked|"
-        "pointed out|went on|according to|told reporters|said in a statement"
+        "pointed out|went on|according to|testified|responded|cautioned|conceded|urged|"
+        "countered|predicted|explained"
     ),
     "fr": (
         "a déclaré|déclare|a dit|dit|a affirmé|affirme|a ajouté|ajoute|a expliqué|explique|"
@@ -56,7 +57,8 @@ _CUES = {
         "añade|aseguró|asegura|indicó|indica|comentó|comenta|manifestó|manifiesta|subrayó|"
         "subraya|destacó|destaca|advirtió|advierte|precisó|precisa|agregó|agrega|sostuvo|"
         "sostiene|insistió|insiste|reconoció|reconoce|apuntó|apunta|recalcó|recalca|"
-        "expresó|expresa|anunció|anuncia|denunció|denuncia|lamentó|lamenta|según"
+        "expresó|expresa|anunció|anuncia|denunció|denuncia|lamentó|lamenta|relató|relata|"
+        "admitió|admite|contó|cuenta|respondió|responde|según"
     ),
 }
 _PRONOUNS = {
@@ -111,7 +113,15 @@ def _pairs(text: str) -> list[tuple[int, int]]:
             continue
         line_end = text.find("\n", i)
         line_end = n if line_end == -1 else line_end
-        j = text.find(close, i + 1, line_end)
+        if ch in {'"', "“"}:  # copies mix straight and curly marks: either closes
+            ends = [
+                k
+                for k in (text.find('"', i + 1, line_end), text.find("”", i + 1, line_end))
+                if k != -1
+            ]
+            j = min(ends) if ends else -1
+        else:
+            j = text.find(close, i + 1, line_end)
         if ch == "“" and j == -1:  # English: ”…” in some copies
             j = text.find("“", i + 1, line_end)
         if j == -1:
@@ -164,22 +174,20 @@ class QuoteFinder:
     def __init__(self, language: str) -> None:
         self.language = language
         cue = _CUES[language]
-        word = r"[\w'’.-]+"
-        phrase = rf"{word}(?:\s+{word}){{0,6}}?"
-        # after the quotation: ", said X" / ", X said" / ", dijo."
-        self.after_cue_first = re.compile(
-            rf"^[\s,:—–-]*(?P<cue>{cue})\b(?:\s+(?P<who>{phrase}))?\s*(?=$|[,.;:!?(])",
+        inverted = _INVERTED.get(language)
+        if inverted:
+            cue = f"{inverted}|{cue}"
+        # after the quotation: ", said X …" / ", X said" / ", dijo." / ", a-t-il dit"
+        self.after_cue_first = re.compile(rf"^[\s,:—–-]*(?P<cue>{cue})(?!\w)", re.I)
+        self.after_who_first = re.compile(
+            rf"^[\s,:—–-]*(?P<who>[\w'’.-]+(?:\s+[\w'’.-]+){{0,5}}?)\s+(?P<cue>{cue})(?!\w)",
             re.I,
         )
-        self.after_who_first = re.compile(rf"^[\s,:—–-]*(?P<who>{phrase})\s+(?P<cue>{cue})\b", re.I)
         # before the quotation: "X said: " / "según X, " / "X sagte, dass"
-        self.before_who_first = re.compile(
-            rf"(?P<who>{phrase})\s+(?P<cue>{cue})\b[^\"“«„]{{0,40}}?[:,]?\s*$", re.I
-        )
-        self.before_cue_first = re.compile(rf"(?P<cue>{cue})\s+(?P<who>{phrase})\s*[:,]\s*$", re.I)
+        self.before_cue = re.compile(rf"(?<!\w)(?P<cue>{cue})(?!\w)", re.I)
         self.pronoun = re.compile(rf"^(?:{_PRONOUNS[language]})$", re.I)
-        self.definite = re.compile(rf"^(?:{_DEFINITE[language]})\b", re.I)
-        self.indefinite = re.compile(rf"^(?:{_INDEFINITE[language]})\b", re.I)
+        self.definite = re.compile(rf"^(?:{_DEFINITE[language]})$", re.I)
+        self.indefinite = re.compile(rf"^(?:{_INDEFINITE[language]})$", re.I)
 
     def find(self, text: str, entities: Sequence[Any]) -> list[Found]:
         persons = sorted(
@@ -188,12 +196,14 @@ class QuoteFinder:
             if e.label == "PERSON"
             for m in e.mentions
         )
-        named = sorted(
-            (m.start, m.end, i, e.label)
+        orgs = sorted(
+            (m.start, m.end, i)
             for i, e in enumerate(entities)
-            if e.label in {"PERSON", "ORG", "NORP", "GPE"}
+            if e.label in {"ORG", "NORP"}
             for m in e.mentions
         )
+        guesses = [] if persons else _name_guesses(text)
+        person_names = [e.name if e.label == "PERSON" else "" for e in entities]
         out: list[Found] = []
         for open_at, close_at in _pairs(text):
             s, e = _strip(text, open_at + 1, close_at)
@@ -201,35 +211,42 @@ class QuoteFinder:
             if len(words) < QUOTE_MIN_WORDS:
                 continue
             q = Found(s, e)
-            self._attribute(text, q, open_at, close_at, persons, named)
+            ctx = _Context(text, open_at, persons, orgs, guesses, person_names)
+            self._attribute(ctx, q, close_at)
             if not q.attributed and out and out[-1].attributed:
                 prev = out[-1]
                 gap = text[prev.end : open_at]
-                if gap.count("\n") <= 1 and len(gap) < 400:  # the same speaker goes on
-                    q.name, q.entity = prev.name, prev.entity
+                if gap.count("\n") <= 2 and len(gap) < 400:
+                    q.name, q.entity = prev.name, prev.entity  # the same speaker goes on
+            if q.name is not None and q.entity is None:
+                guesses.append((q.speaker_start or 0, q.speaker_end or 0, q.name))
             out.append(q)
         return out
 
-    def _attribute(
-        self,
-        text: str,
-        q: Found,
-        open_at: int,
-        close_at: int,
-        persons: list[tuple[int, int, int]],
-        named: list[tuple[int, int, int, str]],
-    ) -> None:
+    def _attribute(self, ctx: _Context, q: Found, close_at: int) -> None:
+        text = ctx.text
         a0, a1 = _clause_after(text, close_at + 1)
         after = text[a0:a1]
-        for pattern in (self.after_cue_first, self.after_who_first):
-            m = pattern.match(after)
-            if m and self._take(text, q, a0, m, open_at, persons, named):
+        m = self.after_cue_first.match(after)
+        if m:
+            slot = (a0 + m.end(), a1)
+            if self._speaker(ctx, q, m.group("cue"), slot, subjectless=True):
                 return
-        b0, b1 = _clause_before(text, open_at)
+        m = self.after_who_first.match(after)
+        if m and self._speaker(ctx, q, m.group("cue"), (a0 + m.start("who"), a0 + m.end("who"))):
+            return
+        b0, b1 = _clause_before(text, ctx.open_at)
         before = text[b0:b1]
-        for pattern in (self.before_cue_first, self.before_who_first):
-            m = pattern.search(before)
-            if m and self._take(text, q, b0, m, open_at, persons, named):
+        cues = list(self.before_cue.finditer(before))
+        if cues:
+            c = cues[-1]
+            # "X said: …" (the subject before the cue) or "según X, …" (after it)
+            if self._speaker(ctx, q, c.group("cue"), (b0, b0 + c.start())):
+                return
+            if self._speaker(ctx, q, c.group("cue"), (b0 + c.end(), b1)):
+                return
+        if before.rstrip().endswith(":"):  # "Elle a mis en garde : « … »"
+            if self._speaker(ctx, q, None, (b0, b1)):
                 return
         # the next sentence, when the quotation ends its own: "…." He added …
         if text[close_at - 1 : close_at] in {".", "!", "?"} or after.strip() == "":
@@ -238,72 +255,156 @@ class QuoteFinder:
                 n0 += 1
             c0, c1 = _clause_after(text, n0)
             m = self.after_who_first.match(text[c0:c1])
-            if m and self._take(text, q, c0, m, open_at, persons, named):
-                return
+            if m:
+                self._speaker(ctx, q, m.group("cue"), (c0 + m.start("who"), c0 + m.end("who")))
 
-    def _take(
+    def _speaker(
         self,
-        text: str,
+        ctx: _Context,
         q: Found,
-        base: int,
-        m: re.Match[str],
-        open_at: int,
-        persons: list[tuple[int, int, int]],
-        named: list[tuple[int, int, int, str]],
+        cue: str | None,
+        slot: tuple[int, int],
+        subjectless: bool = False,
     ) -> bool:
-        cue = m.group("cue")
-        who = m.group("who")
-        if who is None:
-            # no subject (Spanish "…", añadió.): the nearest person
-            if self.language != "es":
-                return False
-            return self._nearest(text, q, cue, open_at, persons, base + m.start("cue"), None)
-        ws, we = base + m.start("who"), base + m.end("who")
-        # a name inside the phrase: a person first, then an organisation or group
-        inside = [n for n in named if n[0] >= ws and n[1] <= we]
-        inside.sort(key=lambda n: (n[3] != "PERSON", n[0]))
+        """Who the words in ``slot`` name: a described speaker ("un porte-parole"), a person
+        named there, a pronoun or title (the nearest person), an organisation, or a name no
+        model found. Spanish and French verbs without a subject take the nearest person."""
+        text = ctx.text
+        s0, s1 = slot
+        words = list(re.finditer(r"[\w'’.-]+", text[s0:s1]))
+        cue_text = cue.lower() if cue else None
+        if not words:
+            if subjectless and (self.language == "es" or _INVERTED_RE.search(cue or "")):
+                return self._nearest(ctx, q, cue_text, s0, s0)
+            return False
+        first = words[0].group(0)
+        if self.indefinite.match(first):
+            head = [w.group(0) for w in words[:4]]
+            cut = next((k for k, w in enumerate(head[1:], 1) if w.lower() in _PREPOSITIONS), 3)
+            phrase = " ".join(head[: max(2, cut)])
+            q.cue, q.name = cue_text, phrase
+            q.speaker_start = s0 + words[0].start()
+            q.speaker_end = q.speaker_start + len(phrase)
+            return True
+        inside = [p for p in ctx.persons if p[0] >= s0 and p[1] <= s1]
         if inside:
-            s, e, idx, _ = inside[0]
-            q.cue, q.entity, q.speaker_start, q.speaker_end = cue, idx, s, e
-            q.name = text[s:e]
+            s, e, idx = inside[0]
+            q.cue, q.entity, q.speaker_start, q.speaker_end = cue_text, idx, s, e
             return True
-        phrase = text[ws:we].strip()
-        first = phrase.split()[0] if phrase.split() else ""
-        if self.pronoun.match(phrase) or self.definite.match(first):
-            return self._nearest(text, q, cue, open_at, persons, ws, we)
-        if self.indefinite.match(first) and len(phrase.split()) <= 4:
-            q.cue, q.name, q.speaker_start, q.speaker_end = cue, phrase, ws, we
+        guess = [g for g in ctx.guesses if g[0] >= s0 and g[1] <= s1]
+        run = _name_run(text, s0, s1, self.language)
+        if run is not None and not ctx.persons:
+            q.cue, q.name, q.speaker_start, q.speaker_end = cue_text, text[run[0] : run[1]], *run
             return True
-        if first[:1].isupper() and len(phrase.split()) <= 4 and not self.pronoun.match(first):
-            # a name no model found: its words
-            q.cue, q.name, q.speaker_start, q.speaker_end = cue, phrase, ws, we
+        if guess:
+            q.cue, q.name, q.speaker_start, q.speaker_end = cue_text, guess[0][2], *guess[0][:2]
+            return True
+        if (
+            self.pronoun.match(first)
+            or self.definite.match(first)
+            or _INVERTED_RE.search(cue or "")
+        ):
+            return self._nearest(ctx, q, cue_text, s0 + words[0].start(), s0 + words[0].end())
+        orgs = [o for o in ctx.orgs if o[0] >= s0 and o[1] <= s1]
+        if orgs:
+            s, e, idx = orgs[0]
+            q.cue, q.entity, q.speaker_start, q.speaker_end = cue_text, idx, s, e
+            return True
+        if run is not None and run[0] == s0 + words[0].start():
+            q.cue, q.name, q.speaker_start, q.speaker_end = cue_text, text[run[0] : run[1]], *run
+            return True
+        if len(words) == 1 and _CAPWORD.fullmatch(first) and not subjectless:
+            # a surname the model did not tag: the person of that surname, else the word
+            same = [i for i, name in enumerate(ctx.names) if name.split()[-1:] == [first]]
+            q.cue, q.speaker_start, q.speaker_end = (
+                cue_text,
+                s0 + words[0].start(),
+                s0 + words[0].end(),
+            )
+            if same:
+                q.entity = same[0]
+            else:
+                q.name = first
             return True
         return False
 
-    def _nearest(
-        self,
-        text: str,
-        q: Found,
-        cue: str,
-        open_at: int,
-        persons: list[tuple[int, int, int]],
-        ws: int,
-        we: int | None,
-    ) -> bool:
-        before = [p for p in persons if p[1] <= open_at]
+    def _nearest(self, ctx: _Context, q: Found, cue: str | None, ws: int, we: int) -> bool:
+        """The nearest person named before the quotation (after it in its paragraph)."""
+        people = [(s, e, idx, None) for s, e, idx in ctx.persons] + [
+            (s, e, None, name) for s, e, name in ctx.guesses
+        ]
+        people.sort(key=lambda p: p[0])
+        before = [p for p in people if p[1] <= ctx.open_at]
         if before:
-            idx = before[-1][2]
+            chosen = before[-1]
         else:
-            para_end = text.find("\n", open_at)
-            para_end = len(text) if para_end == -1 else para_end
-            later = [p for p in persons if open_at < p[0] < para_end]
+            para_end = ctx.text.find("\n", ctx.open_at)
+            para_end = len(ctx.text) if para_end == -1 else para_end
+            later = [p for p in people if ctx.open_at < p[0] < para_end]
             if not later:
                 return False
-            idx = later[0][2]
-        q.cue, q.entity = cue, idx
-        q.name = None  # the entity's name, filled in by the caller
-        q.speaker_start, q.speaker_end = ws, we if we is not None else ws
+            chosen = later[0]
+        q.cue, q.entity, q.name = cue, chosen[2], chosen[3]
+        q.speaker_start, q.speaker_end = ws, we
         return True
+
+
+@dataclass
+class _Context:
+    text: str
+    open_at: int
+    persons: list[tuple[int, int, int]]
+    orgs: list[tuple[int, int, int]]
+    guesses: list[tuple[int, int, str]]
+    names: list[str]
+
+
+#: French inverted subjects: "a-t-il déclaré", "dit-elle", "explique-t-il"
+_INVERTED = {"fr": r"a-t-(?:il|elle)\s+\w+|\w+-t-(?:il|elle)|\w+-(?:il|elle)"}
+_INVERTED_RE = re.compile(r"-(?:t-)?(?:il|elle)\b", re.I)
+_PREPOSITIONS = frozenset(
+    "of for at from de du des della di der des von vom für bei del de la en".split()
+)
+_CAPWORD = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]*")
+_PARTICLES = frozenset("von van de der den da di del la le bin al".split())
+
+
+def _name_run(text: str, s0: int, s1: int, language: str) -> tuple[int, int] | None:
+    """A person's name written in the slot without a model's help: the last run of two or
+    more capitalised words (particles allowed) in it, cut to its last two or three words
+    (a title goes before the name: "Oberbürgermeister Jürgen Dupper")."""
+    words = list(re.finditer(r"[\w'’.-]+", text[s0:s1]))
+    runs: list[list[re.Match[str]]] = []
+    cur: list[re.Match[str]] = []
+    for w in words:
+        token = w.group(0)
+        if _CAPWORD.fullmatch(token.rstrip(".")) or (cur and token in _PARTICLES):
+            cur.append(w)
+        else:
+            if cur:
+                runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    runs = [r for r in runs if r and r[-1].group(0) not in _PARTICLES]
+    runs = [r for r in runs if len(r) >= 2]
+    if not runs:
+        return None
+    run = runs[0]
+    keep = run[-3:] if len(run) >= 3 and run[-2].group(0) in _PARTICLES else run[-2:]
+    return s0 + keep[0].start(), s0 + keep[-1].end()
+
+
+def _name_guesses(text: str) -> list[tuple[int, int, str]]:
+    """Without a model: people named by a title and a two-word name ("Ministerpräsident
+    Markus Söder besuchte…"): runs of three or more capitalised words, the last two."""
+    out = []
+    for m in re.finditer(r"(?:[A-ZÀ-ÖØ-Þ][\w'’-]+[ \t]+){2,}[A-ZÀ-ÖØ-Þ][\w'’-]+", text):
+        words = m.group(0).split()
+        name = " ".join(words[-2:])
+        end = m.end()
+        out.append((end - len(name), end, name))
+    return out
 
 
 _FINDERS: dict[str, QuoteFinder] = {}
