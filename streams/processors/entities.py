@@ -21,9 +21,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from schemas import Entity, Focus, LanguageArticle, Mention
+from schemas import Entity, LanguageArticle, Mention
 from streams.processors import gazetteer, geo, quotes, russian, tone
-from streams.processors.names import acronyms, add_datelines, cut_numbers, refine
+from streams.processors.names import (
+    Dateline,
+    acronyms,
+    add_datelines,
+    cut_numbers,
+    datelines,
+    refine,
+)
 from streams.processors.spans import (
     RawMention,
     is_caps_line,
@@ -411,10 +418,13 @@ class EntityExtractor:
                 del self.models[lang]
 
     def process(self, articles: Sequence[LanguageArticle]) -> list[dict[str, Any]]:
-        """Per article, its ``entities`` and the ``ner_model`` that found them."""
+        """Per article, its ``entities``, the ``ner_model`` that found them and what
+        :func:`enrich` adds."""
         by_lang: dict[str, list[int]] = defaultdict(list)
         for i, a in enumerate(articles):
             by_lang[a.language.code if a.language.code in self.models else "*"].append(i)
+        # an article's datelines are read once: they give names here and the focus below
+        lines = [datelines(a.text, a.language.code) for a in articles]
         found: dict[int, tuple[list[RawMention], str]] = {}
         for lang, idxs in by_lang.items():
             texts = [articles[i].text for i in idxs]
@@ -422,38 +432,45 @@ class EntityExtractor:
                 for i, text in zip(idxs, texts, strict=True):
                     own = articles[i].language.code
                     places = gazetteer_mentions(text, places=True, language=own)
-                    found[i] = (add_datelines(places, text, own), "gazetteer")
+                    found[i] = (add_datelines(places, text, lines[i]), "gazetteer")
                 continue
             package = self.models[lang]
             nlp = load_model(package)
             name = model_name(package) + "+newswire-rules"
-            from_misc = "MISC" in ner_labels(nlp)
+            wikiner = "MISC" in ner_labels(nlp)  # trained on Wikipedia's PER/LOC/ORG/MISC
             for i, text, doc in zip(
                 idxs, texts, nlp.pipe(texts, batch_size=self.batch_size), strict=True
             ):
-                mentions = refine(model_mentions(doc, text, lang), text, lang)
-                mentions = add_datelines(cut_numbers(mentions, text), text, lang)
+                mentions = refine(model_mentions(doc, text, lang), text, lang, wikiner=wikiner)
+                mentions = add_datelines(cut_numbers(mentions, text), text, lines[i])
                 mentions = acronyms(mentions, text)
                 merged = merge_mentions(
-                    mentions, gazetteer_mentions(text, places=False), lang, from_misc
+                    mentions, gazetteer_mentions(text, places=False), lang, wikiner
                 )
                 found[i] = (sports_teams(text, merged, lang), name)
         out = []
         for i, a in enumerate(articles):
             mentions, ner_model = found[i]
             entities = to_entities(mentions, a.text, a.title)
-            out.append({"entities": entities, "ner_model": ner_model, **enrich(a, entities)})
+            extra = enrich(a, entities, lines[i], has_model=ner_model != "gazetteer")
+            out.append({"entities": entities, "ner_model": ner_model, **extra})
         return out
 
 
-def enrich(article: LanguageArticle, entities: list[Entity]) -> dict[str, Any]:
+def enrich(
+    article: LanguageArticle,
+    entities: list[Entity],
+    lines: Sequence[Dateline] = (),
+    *,
+    has_model: bool = True,
+) -> dict[str, Any]:
     """What 1.4 adds beyond the names: places on the map and the focus, quotations with
-    their speakers, tone. Entities gain ``geo`` and ``tone`` in place."""
+    their speakers, tone. Entities gain ``geo`` and ``tone`` in place. ``lines`` are the
+    article's datelines; ``has_model``: its people come from a model (not the gazetteer)."""
     language = article.language.code
-    focus = geo.resolve(entities, article.text, article.title, language)
     return {
-        "focus": Focus.model_validate(focus),
-        "quotes": quotes.find_quotes(article.text, entities, language),
+        "focus": geo.resolve(entities, article.text, article.title, language, lines),
+        "quotes": quotes.find_quotes(article.text, entities, language, has_model=has_model),
         "tone": tone.tone(article.text, entities, language),
     }
 

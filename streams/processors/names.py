@@ -15,11 +15,12 @@ on encyclopaedia text gets wrong in news, fixed by evidence in the same document
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from streams.processors import gazetteer
-from streams.processors.spans import RawMention
+from streams.processors.spans import RawMention, is_caps_line, is_results_line, line_of
 
 #: prepositions a model takes into a name's start
 _LEADING_PREPOSITIONS = {
@@ -61,12 +62,15 @@ INSTITUTION_HEADS = {
     ),
 }
 
-#: prepositions after which a single unknown capitalised word is a place. Only for the
-#: models trained on Wikipedia (WikiNER: Spanish, French), which call many a surname a place;
-#: English's OntoNotes model does not, and the rule costs it (CoNLL-2003 dev F1 0.718 -> 0.705)
+#: prepositions after which a single unknown capitalised word is a place. The rule they
+#: serve is for models trained on Wikipedia (WikiNER: spaCy's Spanish and French), which call
+#: many a surname a place; English's OntoNotes model does not, and the rule costs it
+#: (CoNLL-2003 dev F1 0.718 -> 0.705)
 _LOCATIVE = {
     "es": frozenset("en de del desde hacia a al hasta por entre sobre".split()),
     "fr": frozenset("en à de depuis vers jusqu'à".split()),
+    "en": frozenset("in at from to near into".split()),
+    "de": frozenset("in aus nach bei von".split()),
 }
 
 
@@ -88,13 +92,16 @@ def _lowercase_words(text: str) -> frozenset[str]:
     return frozenset(w for w in _WORD.findall(text) if w.islower())
 
 
-def refine(mentions: list[RawMention], text: str, language: str) -> list[RawMention]:
-    """The mentions, with the rules above applied (see the module's docstring)."""
+def refine(
+    mentions: list[RawMention], text: str, language: str, *, wikiner: bool = False
+) -> list[RawMention]:
+    """The mentions, with the rules above applied (see the module's docstring); the
+    surname rule only for a model trained on WikiNER (``wikiner``)."""
     stops = stop_words(language)
     lower = _lowercase_words(text)
     preps = _LEADING_PREPOSITIONS.get(language, ())
     heads = INSTITUTION_HEADS.get(language, frozenset())
-    locative = _LOCATIVE.get(language, frozenset())
+    locative = _LOCATIVE.get(language, frozenset()) if wikiner else frozenset()
     out = []
     for m in mentions:
         words = m.text.split()
@@ -196,10 +203,12 @@ def datelines(text: str, language: str | None = None) -> list[Dateline]:
     return out
 
 
-def add_datelines(mentions: list[RawMention], text: str, language: str) -> list[RawMention]:
-    """The dateline's place as a place and its agency as an organisation: what overlaps the
-    place gives way (a byline running into it keeps the words before it)."""
-    lines = datelines(text, language)
+def add_datelines(
+    mentions: list[RawMention], text: str, lines: Sequence[Dateline]
+) -> list[RawMention]:
+    """The datelines' places (``lines``, from :func:`datelines`) as places and their
+    agencies as organisations: what overlaps a place gives way (a byline running into it
+    keeps the words before it)."""
     if not lines:
         return mentions
     out = list(mentions)
@@ -226,8 +235,6 @@ _NUMBER_TOKEN = re.compile(r"\s+[(]?\d[\d.,:]*[)]?(?=\s|$)")
 def cut_numbers(mentions: list[RawMention], text: str) -> list[RawMention]:
     """In a results or standings row a name ends where a number starts ("Real Madrid 80
     Barcelona 71" names two teams, no number)."""
-    from streams.processors.spans import is_results_line, line_of
-
     out = []
     for m in mentions:
         found = _NUMBER_TOKEN.search(m.text)
@@ -246,8 +253,6 @@ def acronyms(mentions: list[RawMention], text: str) -> list[RawMention]:
     """An acronym in running text that no other name covers is an organisation's ("the
     CNE", "( API )"); roman numerals and words of lines in capitals are not. A model's
     group-of-people label on an acronym is an organisation too."""
-    from streams.processors.spans import is_caps_line
-
     out = [
         RawMention(m.start, m.end, m.text, "ORG")
         if m.label == "NORP" and _ACRONYM.fullmatch(m.text)

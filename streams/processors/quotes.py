@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 QUOTE_MIN_WORDS = 4
@@ -35,7 +36,7 @@ _CUES = {
         "replied|continued|recalled|admitted|announced|tweeted|posted|commented|concluded|"
         "emphasized|emphasised|stressed|acknowledged|suggested|observed|remarked|"
         "pointed out|went on|according to|testified|responded|cautioned|conceded|urged|"
-        "countered|predicted|explained"
+        "countered|predicted"
     ),
     "fr": (
         "a déclaré|déclare|a dit|dit|a affirmé|affirme|a ajouté|ajoute|a expliqué|explique|"
@@ -50,7 +51,7 @@ _CUES = {
         "kritisiert|fügte hinzu|fügte .{1,30}? hinzu|räumte ein|teilte mit|berichtete|"
         "berichtet|erläuterte|ergänzte|ergänzt|bestätigte|forderte|fordert|versicherte|"
         "versichert|sagte der|so|laut|zufolge|schrieb|schreibt|antwortete|unterstrich|"
-        "mahnte|mahnt|kündigte an|erklärt|hieß es"
+        "mahnte|mahnt|kündigte an|hieß es"
     ),
     "es": (
         "dijo|dice|afirmó|afirma|declaró|declara|señaló|señala|explicó|explica|añadió|"
@@ -86,7 +87,6 @@ class Found:
     start: int  # the quoted words, without the marks
     end: int
     cue: str | None = None
-    phrase: tuple[int, int] | None = None  # the speaker phrase's span
     name: str | None = None
     entity: int | None = None
     speaker_start: int | None = None
@@ -189,7 +189,7 @@ class QuoteFinder:
         self.definite = re.compile(rf"^(?:{_DEFINITE[language]})$", re.I)
         self.indefinite = re.compile(rf"^(?:{_INDEFINITE[language]})$", re.I)
 
-    def find(self, text: str, entities: Sequence[Any]) -> list[Found]:
+    def find(self, text: str, entities: Sequence[Any], has_model: bool = True) -> list[Found]:
         persons = sorted(
             (m.start, m.end, i)
             for i, e in enumerate(entities)
@@ -202,7 +202,8 @@ class QuoteFinder:
             if e.label in {"ORG", "NORP"}
             for m in e.mentions
         )
-        guesses = [] if persons else _name_guesses(text)
+        # without a model nobody is tagged a person: names are read from the text's titles
+        guesses = [] if has_model else _name_guesses(text)
         person_names = [e.name if e.label == "PERSON" else "" for e in entities]
         out: list[Found] = []
         for open_at, close_at in _pairs(text):
@@ -211,7 +212,7 @@ class QuoteFinder:
             if len(words) < QUOTE_MIN_WORDS:
                 continue
             q = Found(s, e)
-            ctx = _Context(text, open_at, persons, orgs, guesses, person_names)
+            ctx = _Context(text, open_at, persons, orgs, guesses, person_names, not has_model)
             self._attribute(ctx, q, close_at)
             if not q.attributed and out and out[-1].attributed:
                 prev = out[-1]
@@ -293,7 +294,7 @@ class QuoteFinder:
             return True
         guess = [g for g in ctx.guesses if g[0] >= s0 and g[1] <= s1]
         run = _name_run(text, s0, s1, self.language)
-        if run is not None and not ctx.persons:
+        if run is not None and ctx.guessing:
             q.cue, q.name, q.speaker_start, q.speaker_end = cue_text, text[run[0] : run[1]], *run
             return True
         if guess:
@@ -357,6 +358,7 @@ class _Context:
     orgs: list[tuple[int, int, int]]
     guesses: list[tuple[int, int, str]]
     names: list[str]
+    guessing: bool  # no model tagged the people: read names from the text
 
 
 #: French inverted subjects: "a-t-il déclaré", "dit-elle", "explique-t-il"
@@ -407,18 +409,22 @@ def _name_guesses(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-_FINDERS: dict[str, QuoteFinder] = {}
+@cache
+def _finder(language: str) -> QuoteFinder:
+    return QuoteFinder(language)
 
 
-def find_quotes(text: str, entities: Sequence[Any], language: str) -> list[dict[str, Any]] | None:
-    """The quotations in ``text`` as Quote dicts, or None when the language is not covered."""
+def find_quotes(
+    text: str, entities: Sequence[Any], language: str, *, has_model: bool = True
+) -> list[dict[str, Any]] | None:
+    """The quotations in ``text`` as Quote dicts, or None when the language is not covered.
+    ``has_model``: the entities come from a model (else people's names are read from the
+    attributions and titles in the text)."""
     if language not in LANGUAGES:
         return None
-    finder = _FINDERS.get(language)
-    if finder is None:
-        finder = _FINDERS[language] = QuoteFinder(language)
+    finder = _finder(language)
     out = []
-    for q in finder.find(text, entities):
+    for q in finder.find(text, entities, has_model):
         speaker = None
         if q.entity is not None:
             name = entities[q.entity].name

@@ -8,6 +8,7 @@ here, so their tone is None: documented, not guessed."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -42,8 +43,6 @@ def tone(text: str, entities: Sequence[Any], language: str) -> float | None:
     score = _analyzer().polarity_scores
     scores = [float(score(text[s:e])["compound"]) for s, e in spans]
     starts = [s for s, _ in spans]
-    import bisect
-
     for entity in entities:
         found = set()
         for m in entity.mentions:

@@ -83,6 +83,20 @@ def once(ids: Iterable[str], expected: set[str]) -> tuple[set[str], dict[str, in
     return expected - set(counts), {k: n for k, n in counts.items() if n > 1}
 
 
+def stop_process(
+    proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: float = 30
+) -> None:
+    """Stop a process started in its own session (and its children): ``sig``, then SIGKILL
+    when it has not ended within ``timeout`` seconds."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
 class Pipeline:
     """Topics of one test, and its worker processes."""
 
@@ -141,14 +155,7 @@ class Pipeline:
         return proc
 
     def stop(self, stage: str, sig: int = signal.SIGTERM, timeout: float = 60) -> None:
-        proc = self.workers.pop(stage)
-        if proc.poll() is None:
-            os.killpg(proc.pid, sig)
-            try:
-                proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_process(self.workers.pop(stage), sig, timeout)
 
     def stop_all(self) -> None:
         for stage in list(self.workers):

@@ -6,9 +6,7 @@ healthy, and a worker that stops raises NewswireWorkerDown. The live expositions
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
 import time
 import urllib.parse
@@ -22,7 +20,7 @@ import yaml
 from schemas import RawArticle
 from streams.client import Publisher
 from streams.pipeline import METRICS_PATH, STAGES
-from tests.integration.conftest import ROOT, _free_port
+from tests.integration.conftest import ROOT, _free_port, stop_process
 
 pytestmark = pytest.mark.integration
 
@@ -173,8 +171,4 @@ def test_prometheus_scrapes_the_pipeline_and_runs_the_rules_integration(pipeline
             and alert[0]["labels"]["severity"] == "critical"
         )
     finally:
-        os.killpg(prom.pid, signal.SIGTERM)
-        try:
-            prom.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(prom.pid, signal.SIGKILL)
+        stop_process(prom, timeout=30)

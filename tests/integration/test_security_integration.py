@@ -11,7 +11,6 @@ import asyncio
 import base64
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from streams.ops import kafka as local_kafka
 from streams.ops.admin import create_topics
 from streams.settings import Settings
 from streams.worker import worker_command
-from tests.integration.conftest import ROOT, _free_port
+from tests.integration.conftest import ROOT, _free_port, stop_process
 
 pytestmark = pytest.mark.integration
 
@@ -159,11 +158,7 @@ def secure_broker(
     try:
         yield d, port, oauth
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_process(proc, timeout=30)
         log.close()
 
 
@@ -224,11 +219,7 @@ def _through_every_client(s: Settings, d: Path, texts: tuple[str, str], group: s
         )  # fmt: skip
         assert b'"stage": "clean"' in lag.stdout, lag.stderr.decode()[-2000:]
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
+        stop_process(worker, timeout=40)
         worker_log.close()
 
 

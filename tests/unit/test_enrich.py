@@ -178,3 +178,17 @@ def test_russian_names_come_from_natasha_in_their_nominative_form(
     assert any(e.label == "PERSON" for e in record.entities)
     assert record.focus is not None and record.focus.countries[0].code == "KZ"
     assert record.quotes is None and record.tone is None  # not covered: null
+
+
+def test_with_a_model_a_pronoun_never_takes_a_title_for_a_person(
+    extractor: EntityExtractor,
+) -> None:
+    """Names are read from capitalised runs only where no model tags people (German);
+    where a model found nobody, "he said" has no speaker rather than a guessed one."""
+    text = (
+        "The Islamic Republic News Agency reported the talks on Monday.\n\n"
+        '"We will not accept these terms at all," he said.'
+    )
+    record = enrich(extractor, text, "en")
+    assert [q.text for q in record.quotes or []] == ["We will not accept these terms at all,"]
+    assert speakers(record) == [None]
