@@ -350,19 +350,61 @@ def _group_removed(lines: list[Line], keep: set[int], header: Header) -> list[Re
     ]
 
 
+# what separates a page title's parts ("Headline | Section | Site", "Site » Blog » Headline")
+_TITLE_PARTS = re.compile(r"\s+(?:[|–—~•·›»«/-]|::)\s+")
+_WORD = re.compile(r"\w+")
+
+
+def _tokens(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
 def _headline_line(lines: list[Line]) -> int | None:
-    """Index of the first later line that repeats the page title's headline part."""
+    """Index of the first later line that repeats the page title's headline: the whole title,
+    or its longest part that the page repeats (a site's name is usually the shorter part)."""
     first = next((ln for ln in lines if ln.words > 0), None)
-    if first is None or first.words < 3:
+    if first is None:
         return None
-    pieces = [p.strip() for p in _TITLE_SPLIT.split(first.text) if p.strip()]
-    heads = {first.text.strip().lower()} | (
-        {pieces[0].lower()} if pieces and len(pieces[0].split()) >= 3 else set()
-    )
+    parts = {_tokens(p) for p in _TITLE_PARTS.split(first.text)} | {_tokens(first.text)}
+    # a part of one short word is a site's name or a menu item as often as a headline
+    parts = {p for p in parts if len(p) >= 10 and (" " in p or len(p) >= 16)}
+    best: tuple[int, int] | None = None  # (length of the part, line index)
     for ln in lines[first.index + 1 :]:
-        if ln.words >= 3 and ln.text.strip().lower() in heads:
-            return ln.index
-    return None
+        if ln.words == 0 or ln.words > 40 or ln.reason is not None:
+            continue
+        key = _tokens(ln.text)
+        if key in parts and (best is None or len(key) > best[0]):
+            best = (len(key), ln.index)
+    return best[1] if best else None
+
+
+#: under a headline, the first run of body text scoring at least this share of the best run
+#: below it is the article (a short article above a long sidebar, not the sidebar)
+FIRST_RUN_SHARE = 0.5
+
+
+def anchored_run(scored: list[Line], after: int) -> tuple[int, int]:
+    """[start, end) of the article under a headline at ``after``: of the runs of lines with a
+    positive total below it (Kadane's segments), the first that scores at least
+    FIRST_RUN_SHARE of the best one."""
+    runs: list[tuple[float, int, int]] = []
+    best, best_span = float("-inf"), (0, 0)
+    total, start = 0.0, after + 1
+    for line in scored[after + 1 :]:
+        if total <= 0:
+            if best > 0:
+                runs.append((best, *best_span))
+            best, total, start = float("-inf"), 0.0, line.index
+        total += line.score
+        if total > best:
+            best, best_span = total, (start, line.index + 1)
+    if best > 0:
+        runs.append((best, *best_span))
+    if not runs:
+        return (0, 0)
+    top = max(score for score, _, _ in runs)
+    _, first_start, first_end = next(r for r in runs if r[0] >= FIRST_RUN_SHARE * top)
+    return first_start, first_end
 
 
 def extract_text(text: str) -> Extraction:
@@ -374,8 +416,7 @@ def extract_text(text: str) -> Extraction:
     after = _headline_line(lines)
     start, end = (0, 0)
     if after is not None:
-        start, end = densest_run(lines[after + 1 :])
-        start, end = start + after + 1, end + after + 1
+        start, end = anchored_run(lines, after)
     if end <= start or sum(ln.score for ln in lines[start:end]) <= 0:
         start, end = densest_run(lines)
     if end <= start:
@@ -426,14 +467,20 @@ def extract_text(text: str) -> Extraction:
     return Extraction("".join(out), _group_removed(lines, keep, header), header, quality)
 
 
-def _html_to_lines(html: str) -> str:
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def visible_text(html: str) -> str:
     """The visible text of a page, a block a line (what a scraper without an extractor gives)."""
     import lxml.html
 
     try:
-        doc = lxml.html.document_fromstring(html)
+        # control characters (a NUL in a scraped page) are not allowed in lxml's text nodes
+        doc = lxml.html.document_fromstring(_CONTROL.sub("", html))
     except Exception:  # lxml raises several types for broken markup; all mean "no text"
         return ""
+    # the page's <title> first, as a scraper writes it: the text path finds the headline by it
+    title = " ".join((doc.findtext(".//title") or "").split())
     for bad in doc.xpath("//script|//style|//noscript|//template|//svg|//head"):
         bad.drop_tree()
     blocks = {
@@ -470,7 +517,45 @@ def _html_to_lines(html: str) -> str:
             el.tail = "\n" + (el.tail or "")
             if el.tag != "br":
                 el.text = "\n" + (el.text or "")
-    return doc.text_content()
+    text = re.sub(r"\n\s*\n\s*", "\n\n", doc.text_content())
+    return f"{title}\n\n{text}" if title else text
+
+
+def _shingles(text: str) -> set[str]:
+    words = _WORD.findall(text.lower())
+    return {" ".join(words[i : i + 4]) for i in range(len(words) - 3)}
+
+
+#: a paragraph of trafilatura's agrees with the text path when this share of its four-word
+#: shingles (of its words, under four words) is in the text path's body ...
+AGREE_SHARE = 0.3
+#: ... and what follows the last agreeing paragraph is cut when the agreeing ones hold at least
+#: this share of trafilatura's words (so a text path that found another region changes nothing)
+AGREE_NEEDED = 0.5
+
+
+def trim_tail(paragraphs: list[str], text_body: str) -> int:
+    """How many of trafilatura's paragraphs to keep: up to the last one the page's line layout
+    (the text path's body) also calls the article. Where the two disagree at the end, an
+    author's biography, a newsletter box or related links that trafilatura took for the
+    article, the line layout decides; inside the article trafilatura's reading stands."""
+    body_shingles = _shingles(text_body)
+    body_words = set(_WORD.findall(text_body.lower()))
+    agree: list[bool] = []
+    for para in paragraphs:
+        shingles = _shingles(para)
+        if shingles:
+            agree.append(len(shingles & body_shingles) >= AGREE_SHARE * len(shingles))
+        else:
+            words = _WORD.findall(para.lower())
+            agree.append(
+                bool(words) and sum(w in body_words for w in words) >= AGREE_SHARE * len(words)
+            )
+    sizes = [word_count(p) for p in paragraphs]
+    agreed = sum(n for n, ok in zip(sizes, agree, strict=True) if ok)
+    if not any(agree) or agreed < AGREE_NEEDED * sum(sizes):
+        return len(paragraphs)
+    return max(i for i, ok in enumerate(agree) if ok) + 1
 
 
 def _meta_tags(tree: Any) -> dict[str, str]:
@@ -631,9 +716,10 @@ def extract_html(html: str, url: str | None) -> Extraction:
         quality = fallback.quality.model_copy(update={"method": "html_text"})
         return Extraction(fallback.text, fallback.removed, header, quality)
 
-    visible = extract_text(repair(_html_to_lines(html))) if word_count(main) < 60 else None
+    # the page's lines through the text path: a second reading of where the article is
+    visible = extract_text(repair(visible_text(html)))
     # too little from trafilatura (or nothing): take the text path's body instead
-    if visible is not None and word_count(main) < max(30, 0.3 * word_count(visible.text)):
+    if word_count(main) < 60 and word_count(main) < max(30, 0.3 * word_count(visible.text)):
         return text_path(visible)
     kept, removed = [], []
     for para in main.split("\n"):
@@ -642,10 +728,14 @@ def extract_html(html: str, url: str | None) -> Extraction:
             kept.append(para)
         elif reason != "empty":
             removed.append(RemovedSpan(text=para, reason=reason))
-    text = "\n".join(kept)
+    keep = trim_tail(kept, visible.text)
+    removed.extend(
+        RemovedSpan(text=p, reason="outside main text") for p in kept[keep:] if p.strip()
+    )
+    text = "\n".join(kept[:keep])
     if not any(ch.isalnum() for ch in text):
         # the patterns left nothing of trafilatura's text: the text path keeps what it has
-        return text_path(visible or extract_text(repair(_html_to_lines(html))))
+        return text_path(visible)
     words = word_count(text)
     return Extraction(
         text, removed, header, _quality("html_main", 0.9 if words >= 60 else 0.7, words)

@@ -260,3 +260,60 @@ def test_pattern_judgement_stops_at_the_word_limit() -> None:
     assert boilerplate_reason(at_limit) == "copyright"
     over = at_limit + " more"
     assert boilerplate_reason(over) is None  # a long paragraph that mentions © is prose
+
+
+# A blog post of two short paragraphs under its headline, then share buttons, a comment form
+# and a sidebar whose "about me" prose outweighs the post (the densest run of the page)
+_SHORT_POST = "\n\n".join(
+    [
+        "Charging stations. – Lindqvist writes",
+        "Skip to content",
+        "Menu",
+        "About me",
+        "Charging stations.",
+        "Posted 17/11/2019 by Ada Lindqvist",
+        "I would happily invest in smart and economical charging stations for electric cars.",
+        "It still surprises me that nobody sells them with decent service around them.",
+        "\n\n".join(["Share this:", "Twitter", "Facebook", "Email", "LinkedIn", "Print"] * 3),
+        "Leave a Reply",
+        "Name (required)",
+        "Email (required)",
+        "About this blog",
+        "This is the personal blog of a writer in Malmö who has written about energy and "
+        "cities for twenty years.",
+        "Everything here is my own opinion and never that of any employer.",
+    ]
+)
+
+
+def test_the_article_under_its_headline_beats_a_longer_sidebar() -> None:
+    out = clean(RawArticle(text=_SHORT_POST))
+    assert "invest in smart and economical charging stations" in out.text
+    assert "decent service around them" in out.text
+    assert "personal blog" not in out.text and "own opinion" not in out.text
+
+
+def test_html_tail_that_the_page_layout_does_not_call_article_is_cut() -> None:
+    from streams.processors.clean import trim_tail
+
+    body = [
+        "The city council voted on Tuesday to close the old harbour bridge to cars from May.",
+        "Cyclists and pedestrians will keep using it while engineers assess the steel frame.",
+    ]
+    bio = "Kim Novak has covered city hall for the paper since 2015 and lives in the harbour."
+    assert trim_tail([*body, bio], "\n".join(body)) == 2
+    # a text path that found some other region of the page changes nothing
+    assert trim_tail([*body, bio], "Weather: sunny and mild all week in the region") == 3
+    # a short line inside the article agrees by its words
+    assert (
+        trim_tail([body[0], "Bridge closed", body[1], bio], "\n".join(body) + "\nBridge closed")
+        == 3
+    )
+
+
+def test_visible_text_starts_with_the_title_and_survives_control_characters() -> None:
+    from streams.processors.clean import visible_text
+
+    html = "<html><head><title>Bridge to close</title></head><body><p>A\x00 NUL and\x0b more</p></body></html>"
+    lines = [ln for ln in visible_text(html).split("\n") if ln.strip()]
+    assert lines == ["Bridge to close", "A NUL and more"]
