@@ -126,8 +126,9 @@ bench-pipeline: install
 	$(BIN)/newswire kafka start
 	$(BIN)/python bench/pipeline.py $(DEV)
 
+# TRAFILATURA=path/to/a/trafilatura/checkout also scores its evaluation pages (other sites)
 bench-clean: install
-	$(BIN)/python bench/clean.py $(DEV)
+	$(BIN)/python bench/clean.py $(DEV) $(if $(TRAFILATURA),--snippets $(TRAFILATURA))
 
 bench-language: install
 	$(BIN)/python bench/language.py $(DEV)
