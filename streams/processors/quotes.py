@@ -28,6 +28,7 @@ QUOTE_MIN_WORDS = 4
 LANGUAGES = frozenset({"en", "fr", "de", "es"})
 
 _PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "»": "«", "‚": "‘"}
+_CLOSERS = frozenset(_PAIRS.values()) | {'"', "”"}
 
 _CUES = {
     "en": (
@@ -36,7 +37,9 @@ _CUES = {
         "replied|continued|recalled|admitted|announced|tweeted|posted|commented|concluded|"
         "emphasized|emphasised|stressed|acknowledged|suggested|observed|remarked|"
         "pointed out|went on|according to|testified|responded|cautioned|conceded|urged|"
-        "countered|predicted"
+        "countered|predicted|comments|recalls|answered|answers|reported|"
+        "complained|complains|agreed|joked|vowed|promised|pleaded|boasted|"
+        "maintained|maintains"
     ),
     "fr": (
         "a déclaré|déclare|a dit|dit|a affirmé|affirme|a ajouté|ajoute|a expliqué|explique|"
@@ -44,14 +47,20 @@ _CUES = {
         "assure|a confié|confie|a raconté|raconte|poursuit|a poursuivi|insiste|a insisté|"
         "martèle|a martelé|reconnaît|a reconnu|a annoncé|annonce|a averti|avertit|a lancé|"
         "lance|note|a noté|observe|a répondu|répond|a rappelé|rappelle|a prévenu|prévient|"
-        "a jugé|juge|a dénoncé|dénonce|a regretté|regrette|selon|d'après"
+        "a jugé|juge|a dénoncé|dénonce|a regretté|regrette|a commenté|commente|a salué|"
+        "salue|a constaté|constate|a témoigné|témoigne|a résumé|résume|a plaidé|plaide|"
+        "a mis en garde|met en garde|a promis|promet|a admis|admet|a conclu|conclut|"
+        "a tranché|tranche|s'est félicité|se félicite|s'est inquiété|s'inquiète|"
+        "selon|d'après"
     ),
     "de": (
         "sagte|sagt|erklärte|erklärt|betonte|betont|meinte|meint|warnte|warnt|kritisierte|"
         "kritisiert|fügte hinzu|fügte .{1,30}? hinzu|räumte ein|teilte mit|berichtete|"
         "berichtet|erläuterte|ergänzte|ergänzt|bestätigte|forderte|fordert|versicherte|"
         "versichert|sagte der|so|laut|zufolge|schrieb|schreibt|antwortete|unterstrich|"
-        "mahnte|mahnt|kündigte an|hieß es"
+        "mahnte|mahnt|kündigte an|hieß es|kommentierte|kommentiert|klagte|klagt|"
+        "beklagte|beklagt|räumt ein|appellierte|appelliert|versprach|verspricht|"
+        "bilanzierte|resümierte|gab zu|gibt zu|bekräftigte|bekräftigt"
     ),
     "es": (
         "dijo|dice|afirmó|afirma|declaró|declara|señaló|señala|explicó|explica|añadió|"
@@ -59,7 +68,10 @@ _CUES = {
         "subraya|destacó|destaca|advirtió|advierte|precisó|precisa|agregó|agrega|sostuvo|"
         "sostiene|insistió|insiste|reconoció|reconoce|apuntó|apunta|recalcó|recalca|"
         "expresó|expresa|anunció|anuncia|denunció|denuncia|lamentó|lamenta|relató|relata|"
-        "admitió|admite|contó|cuenta|respondió|responde|según"
+        "admitió|admite|contó|cuenta|respondió|responde|reiteró|reitera|aclaró|aclara|"
+        "puntualizó|puntualiza|sentenció|remarcó|enfatizó|resaltó|opinó|opina|"
+        "consideró|considera|defendió|defiende|criticó|critica|narró|narra|confesó|"
+        "prometió|garantizó|celebró|según"
     ),
 }
 _PRONOUNS = {
@@ -91,6 +103,7 @@ class Found:
     entity: int | None = None
     speaker_start: int | None = None
     speaker_end: int | None = None
+    runs_on: bool = False  # no closing mark: it goes on in the next paragraph
 
     @property
     def attributed(self) -> bool:
@@ -124,12 +137,23 @@ def _pairs(text: str) -> list[tuple[int, int]]:
             j = text.find(close, i + 1, line_end)
         if ch == "“" and j == -1:  # English: ”…” in some copies
             j = text.find("“", i + 1, line_end)
+        if j == -1 and _continued(text, i, line_end, ch):
+            j = line_end  # a quotation running on into the next paragraph: no closing mark
         if j == -1:
             i += 1
             continue
         out.append((i, j))
         i = j + 1
     return out
+
+
+def _continued(text: str, at: int, line_end: int, mark: str) -> bool:
+    """A quotation that opens its paragraph and is not closed there, when the next
+    paragraph opens with the same mark: the news convention for a quotation that runs on."""
+    if text[text.rfind("\n", 0, at) + 1 : at].strip():
+        return False
+    rest = text[line_end:].lstrip()
+    return rest.startswith(mark)
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
@@ -202,8 +226,13 @@ class QuoteFinder:
             if e.label in {"ORG", "NORP"}
             for m in e.mentions
         )
-        # without a model nobody is tagged a person: names are read from the text's titles
-        guesses = [] if has_model else _name_guesses(text)
+        # without a model nobody is tagged a person: names are read from the text's titles;
+        # with one, such a name counts only where the model tagged nothing ("Pour Fabien
+        # Villedieu, délégué de SUD-Rail, …" with the name missed)
+        guesses = _name_guesses(text)
+        if has_model:
+            spans = [(m.start, m.end) for e in entities for m in e.mentions]
+            guesses = [g for g in guesses if not any(a < g[1] and g[0] < b for a, b in spans)]
         person_names = [e.name if e.label == "PERSON" else "" for e in entities]
         out: list[Found] = []
         for open_at, close_at in _pairs(text):
@@ -221,6 +250,10 @@ class QuoteFinder:
                     q.name, q.entity = prev.name, prev.entity  # the same speaker goes on
             if q.name is not None and q.entity is None:
                 guesses.append((q.speaker_start or 0, q.speaker_end or 0, q.name))
+            if out and not out[-1].attributed and q.attributed and out[-1].runs_on:
+                prev = out[-1]  # a quotation running on into this one is the same speaker's
+                prev.name, prev.entity = q.name, q.entity
+            q.runs_on = close_at < len(text) and text[close_at] not in _CLOSERS
             out.append(q)
         return out
 
@@ -276,9 +309,19 @@ class QuoteFinder:
         cue_text = cue.lower() if cue else None
         if not words:
             if subjectless and (self.language == "es" or _INVERTED_RE.search(cue or "")):
-                return self._nearest(ctx, q, cue_text, s0, s0)
+                pronoun = _INVERTED_RE.search(cue or "") is not None
+                return self._nearest(ctx, q, cue_text, s0, s0, pronoun=pronoun)
             return False
         first = words[0].group(0)
+        if (
+            subjectless
+            and self.language == "es"
+            and first[:1].islower()
+            and not (self.definite.match(first) or self.indefinite.match(first))
+            and not self.pronoun.match(first)
+        ):
+            # "…", admitió en una entrevista: the verb's subject is the person talked about
+            return self._nearest(ctx, q, cue_text, s0, s0)
         if self.indefinite.match(first):
             head = [w.group(0) for w in words[:4]]
             cut = next((k for k, w in enumerate(head[1:], 1) if w.lower() in _PREPOSITIONS), 3)
@@ -289,7 +332,10 @@ class QuoteFinder:
             return True
         inside = [p for p in ctx.persons if p[0] >= s0 and p[1] <= s1]
         if inside:
-            s, e, idx = inside[0]
+            # a lone word after a preposition is a title's complement the model called a
+            # person ("le ministre des Pêches, Fatou Diouf"), not the speaker
+            named = [p for p in inside if not _complement(text, s0, p)]
+            s, e, idx = (named or inside)[0]
             q.cue, q.entity, q.speaker_start, q.speaker_end = cue_text, idx, s, e
             return True
         guess = [g for g in ctx.guesses if g[0] >= s0 and g[1] <= s1]
@@ -305,14 +351,23 @@ class QuoteFinder:
             or self.definite.match(first)
             or _INVERTED_RE.search(cue or "")
         ):
-            return self._nearest(ctx, q, cue_text, s0 + words[0].start(), s0 + words[0].end())
+            pronoun = bool(self.pronoun.match(first) or _INVERTED_RE.search(cue or ""))
+            return self._nearest(
+                ctx, q, cue_text, s0 + words[0].start(), s0 + words[0].end(), pronoun=pronoun
+            )
         orgs = [o for o in ctx.orgs if o[0] >= s0 and o[1] <= s1]
+        if (
+            run is not None
+            and run[0] == s0 + words[0].start()
+            and not any(o[0] <= run[0] < o[1] for o in orgs)
+        ):
+            # a name the model missed or called a place, first in the slot: "señaló Nicolás
+            # Pino, presidente de la Sociedad Rural" (the organisation is his, not the speaker)
+            q.cue, q.name, q.speaker_start, q.speaker_end = cue_text, text[run[0] : run[1]], *run
+            return True
         if orgs:
             s, e, idx = orgs[0]
             q.cue, q.entity, q.speaker_start, q.speaker_end = cue_text, idx, s, e
-            return True
-        if run is not None and run[0] == s0 + words[0].start():
-            q.cue, q.name, q.speaker_start, q.speaker_end = cue_text, text[run[0] : run[1]], *run
             return True
         if len(words) == 1 and _CAPWORD.fullmatch(first) and not subjectless:
             # a surname the model did not tag: the person of that surname, else the word
@@ -329,12 +384,24 @@ class QuoteFinder:
             return True
         return False
 
-    def _nearest(self, ctx: _Context, q: Found, cue: str | None, ws: int, we: int) -> bool:
-        """The nearest person named before the quotation (after it in its paragraph)."""
+    def _nearest(
+        self, ctx: _Context, q: Found, cue: str | None, ws: int, we: int, pronoun: bool = False
+    ) -> bool:
+        """The nearest person named before the quotation (after it in its paragraph); but
+        for a pronoun, when the quotation's paragraph opens with a described subject and
+        names nobody before it ("Le représentant de l'UE a défendu … « … », a-t-il
+        assuré"), that description."""
         people = [(s, e, idx, None) for s, e, idx in ctx.persons] + [
             (s, e, None, name) for s, e, name in ctx.guesses
         ]
         people.sort(key=lambda p: p[0])
+        para_start = ctx.text.rfind("\n", 0, ctx.open_at) + 1
+        if pronoun and not any(para_start <= p[0] < ctx.open_at for p in people):
+            described = self._described(ctx.text, para_start, ctx.open_at)
+            if described is not None:
+                q.cue, q.name = cue, ctx.text[described[0] : described[1]]
+                q.speaker_start, q.speaker_end = described
+                return True
         before = [p for p in people if p[1] <= ctx.open_at]
         if before:
             chosen = before[-1]
@@ -348,6 +415,23 @@ class QuoteFinder:
         q.cue, q.entity, q.name = cue, chosen[2], chosen[3]
         q.speaker_start, q.speaker_end = ws, we
         return True
+
+    def _described(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        """A determiner and a lowercase noun opening ``text[start:end]`` ("Le représentant",
+        "A spokeswoman", "Ein Sprecher"), up to the first preposition or three words."""
+        words = list(re.finditer(r"[\w'’-]+", text[start:end]))
+        if len(words) < 3 or not (
+            self.definite.match(words[0].group(0)) or self.indefinite.match(words[0].group(0))
+        ):
+            return None
+        noun = words[1].group(0)
+        if self.language == "de":
+            ok = noun[:1].isupper()  # German nouns are capitalised
+        else:
+            ok = noun[:1].islower() and noun.lower() not in _PREPOSITIONS
+        if not ok:
+            return None
+        return start + words[0].start(), start + words[1].end()
 
 
 @dataclass
@@ -371,6 +455,15 @@ _CAPWORD = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]*")
 _PARTICLES = frozenset("von van de der den da di del la le bin al".split())
 
 
+def _complement(text: str, s0: int, mention: tuple[int, int, int]) -> bool:
+    """A one-word mention right after a preposition ("des Pêches", "of Transport")."""
+    start, end, _ = mention
+    if " " in text[start:end].strip():
+        return False
+    before = text[s0:start].split()
+    return bool(before) and before[-1].lower() in _PREPOSITIONS
+
+
 def _name_run(text: str, s0: int, s1: int, language: str) -> tuple[int, int] | None:
     """A person's name written in the slot without a model's help: the last run of two or
     more capitalised words (particles allowed) in it, cut to its last two or three words
@@ -380,6 +473,9 @@ def _name_run(text: str, s0: int, s1: int, language: str) -> tuple[int, int] | N
     cur: list[re.Match[str]] = []
     for w in words:
         token = w.group(0)
+        if cur and text[s0 + cur[-1].end() : s0 + w.start()].strip():
+            runs.append(cur)  # "Thomas Meier, Inhaber": a comma ends the name
+            cur = []
         if _CAPWORD.fullmatch(token.rstrip(".")) or (cur and token in _PARTICLES):
             cur.append(w)
         else:

@@ -192,3 +192,34 @@ def test_with_a_model_a_pronoun_never_takes_a_title_for_a_person(
     record = enrich(extractor, text, "en")
     assert [q.text for q in record.quotes or []] == ["We will not accept these terms at all,"]
     assert speakers(record) == [None]
+
+
+def test_quotes_running_on_described_speakers_and_names_the_model_missed(
+    extractor: EntityExtractor,
+) -> None:
+    # a quotation that runs on into the next paragraph (no closing mark) is one speaker's
+    text = (
+        "Transport minister Karin Holm presented the rail plan in Oslo on Friday.\n\n"
+        '"We will build the new line in two stages and open the first part in 2030.\n\n'
+        '"The second part depends on next year\'s budget," she said.'
+    )
+    record = enrich(extractor, text, "en")
+    assert [q.text for q in record.quotes or []] == [
+        "We will build the new line in two stages and open the first part in 2030.",
+        "The second part depends on next year's budget,",
+    ]
+    assert speakers(record) == ["Karin Holm", "Karin Holm"]
+    # a pronoun whose paragraph opens with a described subject, and nobody named there
+    text = (
+        "Le maire de Lyon, Grégory Doucet, a inauguré le pont lundi.\n\n"
+        "Une porte-parole de la préfecture a confirmé la fermeture des quais. "
+        "« Les quais resteront fermés jusqu'à la fin des travaux », a-t-elle précisé."
+    )
+    assert speakers(enrich(extractor, text, "fr")) == ["Une porte-parole"]
+    # an appositive after the name is not part of it (German: names read from the text)
+    text = (
+        "In Linz schliessen immer mehr Autohäuser.\n\n"
+        "„Wir verkaufen seit Jahren weniger Autos an junge Leute“, sagt Thomas Brunner, "
+        "Inhaber eines Autohauses in der Innenstadt."
+    )
+    assert speakers(enrich(extractor, text, "de")) == ["Thomas Brunner"]
