@@ -2,7 +2,7 @@
 
     python bench/quotes.py [DEV_DIR] [--aside]      (default ../shared/dev)
 
-The set (87 quotations, checked by hand; see bench/data/README.md):
+The set (121 quotations, checked by hand):
 - bench/data/quotes_dev.jsonl: 47 quotations in six English news articles of the development
   data's extraction pages, given as offsets into the article body (the text is read from
   DEV_DIR, never copied here) with the speaker a reader names;
