@@ -133,12 +133,30 @@ def refine(
             and locative
             and not words[0].isupper()
             and _previous_word(text, m.start).lower() not in locative
-            and gazetteer.place(words[0], language) is None
-            and gazetteer.country_code(words[0], language=language) is None
+            and not _known_place(words[0], language)
         ):
             m = RawMention(m.start, m.end, m.text, "PERSON")
         out.append(m)
     return out
+
+
+def _known_place(word: str, language: str) -> bool:
+    """A place the gazetteers hold: a city or country, a continent or region of the place
+    table ("Afrique", "Europe"), or a route of such places ("Paris-Bordeaux")."""
+    from streams.processors.geo import PlaceTable  # geo imports this module
+
+    def known(name: str) -> bool:
+        if gazetteer.place(name, language) is not None:
+            return True
+        if gazetteer.country_code(name, language=language) is not None:
+            return True
+        try:
+            return bool(PlaceTable.load().rows_named(name))
+        except gazetteer.TablesMissing:
+            return False
+
+    parts = [p for p in re.split(r"[-–]", word) if p]
+    return known(word) or (len(parts) > 1 and all(known(p) for p in parts))
 
 
 def _previous_word(text: str, pos: int) -> str:

@@ -91,3 +91,22 @@ def test_acronyms_and_numbers_in_results_rows() -> None:
     assert [m.text for m in cut] == ["Real Madrid"]
     prose = "He bought Windows 95 yesterday and liked it a lot."
     assert cut_numbers([mention(prose, "Windows 95", "PRODUCT")], prose)[0].text == "Windows 95"
+
+
+def test_a_continent_or_a_route_of_known_places_is_no_surname() -> None:
+    text = "Les ministres des pays d'Afrique de l'Ouest et Gauthier ont parlé de la ligne Paris-Bordeaux."
+    out = refine(
+        [
+            mention(text, "Afrique", "LOC"),
+            mention(text, "Gauthier", "LOC"),
+            mention(text, "Paris-Bordeaux", "LOC"),
+        ],
+        text,
+        "fr",
+        wikiner=True,
+    )
+    assert [(m.text, m.label) for m in out] == [
+        ("Afrique", "LOC"),
+        ("Gauthier", "PERSON"),  # unknown to every gazetteer: a surname
+        ("Paris-Bordeaux", "LOC"),
+    ]
