@@ -1,12 +1,15 @@
 """clean: RawArticle -> CleanArticle. Pure: no Kafka, no I/O, no network.
 
 - Plain text: repaired (ftfy, NFC, whitespace), then split into lines; the body is found by
-  the line classifier in :mod:`streams.processors.boilerplate`; the lines above it are read
-  as the header (title, section, source, byline, date); everything removed is kept in
-  ``removed`` with its reason.
-- HTML: trafilatura extracts the main text and metadata; where it finds too little, the page's
-  visible text goes through the plain-text path instead; either way the boilerplate patterns
-  are applied to the result.
+  the line classifier in :mod:`streams.processors.boilerplate`, under the headline where the
+  page repeats its title (the first good run of body text below it, not a longer sidebar);
+  the lines above it are read as the header (title, section, source, byline, date);
+  everything removed is kept in ``removed`` with its reason.
+- HTML: trafilatura extracts the main text and metadata, and the page's visible text goes
+  through the plain-text path as a second reading. Where trafilatura finds too little, the
+  text path's body is taken; where trafilatura runs on past the last paragraph the line
+  layout also calls article, the rest is cut; either way the boilerplate patterns are
+  applied to the result.
 """
 
 from __future__ import annotations
