@@ -395,14 +395,30 @@ def cut_at_end_marker(scored: list[Line], start: int, end: int) -> int:
     return end
 
 
-def densest_run(scored: list[Line]) -> tuple[int, int]:
-    """[start, end) of the run with the largest total score (Kadane's algorithm)."""
+def runs(scored: list[Line]) -> list[tuple[float, int, int]]:
+    """Kadane's segments, in order: a segment starts where the running total has fallen to
+    zero or below; each gives its best total and its [start, end) (positions in ``scored``)."""
+    out: list[tuple[float, int, int]] = []
     best, best_span = float("-inf"), (0, 0)
     total, start = 0.0, 0
     for i, line in enumerate(scored):
         if total <= 0:
-            total, start = 0.0, i
+            if i:
+                out.append((best, *best_span))
+            best, total, start = float("-inf"), 0.0, i
         total += line.score
         if total > best:
             best, best_span = total, (start, i + 1)
-    return best_span
+    if scored:
+        out.append((best, *best_span))
+    return out
+
+
+def densest_run(scored: list[Line]) -> tuple[int, int]:
+    """[start, end) of the run with the largest total score (Kadane's algorithm; of equal
+    totals, the first)."""
+    found = runs(scored)
+    if not found:
+        return (0, 0)
+    _, start, end = max(found, key=lambda r: r[0])
+    return start, end

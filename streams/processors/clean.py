@@ -30,10 +30,11 @@ from streams.processors.boilerplate import (
     cut_at_end_marker,
     densest_run,
     is_dateline,
+    runs,
     score_lines,
 )
 from streams.processors.dates import Dated, find_date
-from streams.processors.text import content_hash, repair, word_count
+from streams.processors.text import content_hash, repair, word_count, words
 
 #: below this many words from trafilatura's fast pass, its full pass (with fallbacks) runs too
 FULL_EXTRACTION_BELOW = 50
@@ -353,13 +354,14 @@ def _group_removed(lines: list[Line], keep: set[int], header: Header) -> list[Re
     ]
 
 
-# what separates a page title's parts ("Headline | Section | Site", "Site » Blog » Headline")
+# what separates a page title's parts ("Headline | Section | Site", "Site » Blog » Headline"):
+# more separators than _TITLE_SPLIT, which reads the first part as the title and the last as
+# the site, an order that only "Title - Site" separators keep
 _TITLE_PARTS = re.compile(r"\s+(?:[|–—~•·›»«/-]|::)\s+")
-_WORD = re.compile(r"\w+")
 
 
 def _tokens(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
+    return " ".join(words(text))
 
 
 def _headline_line(lines: list[Line]) -> int | None:
@@ -388,26 +390,13 @@ FIRST_RUN_SHARE = 0.5
 
 def anchored_run(scored: list[Line], after: int) -> tuple[int, int]:
     """[start, end) of the article under a headline at ``after``: of the runs of lines with a
-    positive total below it (Kadane's segments), the first that scores at least
-    FIRST_RUN_SHARE of the best one."""
-    runs: list[tuple[float, int, int]] = []
-    best, best_span = float("-inf"), (0, 0)
-    total, start = 0.0, after + 1
-    for line in scored[after + 1 :]:
-        if total <= 0:
-            if best > 0:
-                runs.append((best, *best_span))
-            best, total, start = float("-inf"), 0.0, line.index
-        total += line.score
-        if total > best:
-            best, best_span = total, (start, line.index + 1)
-    if best > 0:
-        runs.append((best, *best_span))
-    if not runs:
+    positive total below it, the first that scores at least FIRST_RUN_SHARE of the best."""
+    below = [r for r in runs(scored[after + 1 :]) if r[0] > 0]
+    if not below:
         return (0, 0)
-    top = max(score for score, _, _ in runs)
-    _, first_start, first_end = next(r for r in runs if r[0] >= FIRST_RUN_SHARE * top)
-    return first_start, first_end
+    top = max(score for score, _, _ in below)
+    _, start, end = next(r for r in below if r[0] >= FIRST_RUN_SHARE * top)
+    return start + after + 1, end + after + 1
 
 
 def extract_text(text: str) -> Extraction:
@@ -525,8 +514,8 @@ def visible_text(html: str) -> str:
 
 
 def _shingles(text: str) -> set[str]:
-    words = _WORD.findall(text.lower())
-    return {" ".join(words[i : i + 4]) for i in range(len(words) - 3)}
+    ws = words(text)
+    return {" ".join(ws[i : i + 4]) for i in range(len(ws) - 3)}
 
 
 #: a paragraph of trafilatura's agrees with the text path when this share of its four-word
@@ -543,17 +532,15 @@ def trim_tail(paragraphs: list[str], text_body: str) -> int:
     author's biography, a newsletter box or related links that trafilatura took for the
     article, the line layout decides; inside the article trafilatura's reading stands."""
     body_shingles = _shingles(text_body)
-    body_words = set(_WORD.findall(text_body.lower()))
+    body_words = set(words(text_body))
     agree: list[bool] = []
     for para in paragraphs:
         shingles = _shingles(para)
         if shingles:
             agree.append(len(shingles & body_shingles) >= AGREE_SHARE * len(shingles))
         else:
-            words = _WORD.findall(para.lower())
-            agree.append(
-                bool(words) and sum(w in body_words for w in words) >= AGREE_SHARE * len(words)
-            )
+            ws = words(para)
+            agree.append(bool(ws) and sum(w in body_words for w in ws) >= AGREE_SHARE * len(ws))
     sizes = [word_count(p) for p in paragraphs]
     agreed = sum(n for n, ok in zip(sizes, agree, strict=True) if ok)
     if not any(agree) or agreed < AGREE_NEEDED * sum(sizes):

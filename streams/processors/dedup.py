@@ -28,7 +28,6 @@ phrase, not evidence) and in size (``max_keys`` fingerprints, oldest dropped fir
 from __future__ import annotations
 
 import logging
-import re
 import time
 import zlib
 from collections.abc import Iterable, Mapping
@@ -38,10 +37,10 @@ from typing import Any
 import orjson
 
 from streams.client import read_to, seek_to_time
+from streams.processors.text import words
 
 log = logging.getLogger(__name__)
 
-WORD = re.compile(r"\w+", re.UNICODE)
 
 #: words per shingle
 SHINGLE = 5
@@ -64,10 +63,6 @@ class Match:
     duplicate_of: str | None
     similarity: float | None  # containment with duplicate_of (None for an original)
     story_id: str
-
-
-def words(text: str) -> list[str]:
-    return [w.lower() for w in WORD.findall(text)]
 
 
 _MASK = 0xFFFFFFFF

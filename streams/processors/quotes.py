@@ -28,7 +28,7 @@ QUOTE_MIN_WORDS = 4
 LANGUAGES = frozenset({"en", "fr", "de", "es"})
 
 _PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "»": "«", "‚": "‘"}
-_CLOSERS = frozenset(_PAIRS.values()) | {'"', "”"}
+_CLOSERS = frozenset(_PAIRS.values())
 
 _CUES = {
     "en": (
@@ -103,7 +103,6 @@ class Found:
     entity: int | None = None
     speaker_start: int | None = None
     speaker_end: int | None = None
-    runs_on: bool = False  # no closing mark: it goes on in the next paragraph
 
     @property
     def attributed(self) -> bool:
@@ -235,6 +234,7 @@ class QuoteFinder:
             guesses = [g for g in guesses if not any(a < g[1] and g[0] < b for a, b in spans)]
         person_names = [e.name if e.label == "PERSON" else "" for e in entities]
         out: list[Found] = []
+        runs_on = False  # the previous quotation had no closing mark
         for open_at, close_at in _pairs(text):
             s, e = _strip(text, open_at + 1, close_at)
             words = text[s:e].split()
@@ -250,10 +250,11 @@ class QuoteFinder:
                     q.name, q.entity = prev.name, prev.entity  # the same speaker goes on
             if q.name is not None and q.entity is None:
                 guesses.append((q.speaker_start or 0, q.speaker_end or 0, q.name))
-            if out and not out[-1].attributed and q.attributed and out[-1].runs_on:
+            if out and runs_on and not out[-1].attributed and q.attributed:
                 prev = out[-1]  # a quotation running on into this one is the same speaker's
                 prev.name, prev.entity = q.name, q.entity
-            q.runs_on = close_at < len(text) and text[close_at] not in _CLOSERS
+            # no closing mark: it goes on in the next paragraph
+            runs_on = close_at < len(text) and text[close_at] not in _CLOSERS
             out.append(q)
         return out
 

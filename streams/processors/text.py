@@ -59,6 +59,11 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 _WORD = re.compile(r"\w+")
 
 
+def words(text: str) -> list[str]:
+    """The text's words (runs of letters and digits), each lower-cased."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
 def word_count(text: str) -> int:
     """Whitespace-separated words, with scripts written without spaces (Chinese, Japanese)
     counted as about two characters a word so that length thresholds mean the same in every

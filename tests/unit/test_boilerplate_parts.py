@@ -18,6 +18,7 @@ from streams.processors.boilerplate import (
     is_dateline,
     is_legal_prose,
     looks_like_prose,
+    runs,
     score_lines,
 )
 
@@ -177,3 +178,11 @@ def _scores(*values: float) -> list[Line]:
 )
 def test_densest_run(values: tuple[float, ...], span: tuple[int, int]) -> None:
     assert densest_run(_scores(*values)) == span
+
+
+def test_runs_are_kadanes_segments_each_with_its_best_span() -> None:
+    # a segment starts where the total has fallen to zero or below
+    assert runs(_scores(5, -20, 3, 4)) == [(5, 0, 1), (7, 2, 4)]
+    assert runs(_scores(4, -4, 4)) == [(4, 0, 1), (4, 2, 3)]
+    assert runs(_scores(-1, -2)) == [(-1, 0, 1), (-2, 1, 2)]
+    assert runs(_scores()) == []

@@ -37,6 +37,10 @@ def speakers(record: EnrichedArticle) -> list[str | None]:
     return [q.speaker.name if q.speaker else None for q in record.quotes or []]
 
 
+def quote_texts(record: EnrichedArticle) -> list[str]:
+    return [q.text for q in record.quotes or []]
+
+
 def test_the_seed_is_about_iran_quotes_sayyari_and_puts_tehran_on_the_map(
     extractor: EntityExtractor,
 ) -> None:
@@ -157,7 +161,7 @@ def test_quotes_pronouns_titles_and_continuations(extractor: EntityExtractor) ->
         '"The money is simply not there yet," a hospital spokesman told reporters.'
     )
     record = enrich(extractor, text, "en")
-    assert [q.text for q in record.quotes or []] == [
+    assert quote_texts(record) == [
         "We will open two new wards before the winter,",
         "Nobody will wait in a corridor again.",
         "The money is simply not there yet,",
@@ -190,7 +194,7 @@ def test_with_a_model_a_pronoun_never_takes_a_title_for_a_person(
         '"We will not accept these terms at all," he said.'
     )
     record = enrich(extractor, text, "en")
-    assert [q.text for q in record.quotes or []] == ["We will not accept these terms at all,"]
+    assert quote_texts(record) == ["We will not accept these terms at all,"]
     assert speakers(record) == [None]
 
 
@@ -204,7 +208,7 @@ def test_quotes_running_on_described_speakers_and_names_the_model_missed(
         '"The second part depends on next year\'s budget," she said.'
     )
     record = enrich(extractor, text, "en")
-    assert [q.text for q in record.quotes or []] == [
+    assert quote_texts(record) == [
         "We will build the new line in two stages and open the first part in 2030.",
         "The second part depends on next year's budget,",
     ]

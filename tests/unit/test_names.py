@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from streams.processors.names import acronyms, add_datelines, cut_numbers, datelines, refine
 from streams.processors.spans import RawMention
 
@@ -58,28 +60,39 @@ def test_refine_drops_common_words_and_trims_to_capitalised_ends() -> None:
         assert text[m.start : m.end] == m.text
 
 
-def test_refine_calls_an_unknown_lone_word_a_person_unless_after_a_locative() -> None:
+@pytest.mark.parametrize(
+    ("text", "language", "labels"),
+    [
+        (
+            "dijo Bustamante en Madrid y en Quiabá , y Toledo",
+            "es",
+            [("Bustamante", "PERSON"), ("Madrid", "LOC"), ("Quiabá", "LOC")],
+        ),
+        # a continent and a route of known places are places; a word no gazetteer knows is not
+        (
+            "Les ministres des pays d'Afrique de l'Ouest et Gauthier ont parlé de la ligne "
+            "Paris-Bordeaux.",
+            "fr",
+            [("Afrique", "LOC"), ("Gauthier", "PERSON"), ("Paris-Bordeaux", "LOC")],
+        ),
+    ],
+)
+def test_refine_calls_an_unknown_lone_word_a_person_unless_known_or_after_a_locative(
+    text: str, language: str, labels: list[tuple[str, str]]
+) -> None:
     """Only for a model trained on WikiNER, which calls many a surname a place."""
-    text = "dijo Bustamante en Madrid y en Quiabá , y Toledo"
     out = refine(
-        [
-            mention(text, "Bustamante", "LOC"),
-            mention(text, "Madrid", "LOC"),
-            mention(text, "Quiabá", "LOC"),
-        ],
-        text,
-        "es",
-        wikiner=True,
+        [mention(text, surface, "LOC") for surface, _ in labels], text, language, wikiner=True
     )
-    assert [(m.text, m.label) for m in out] == [
-        ("Bustamante", "PERSON"),
-        ("Madrid", "LOC"),
-        ("Quiabá", "LOC"),
-    ]
-    # English's OntoNotes model does not make that mistake; the rule is for WikiNER models
+    assert [(m.text, m.label) for m in out] == labels
+
+
+def test_the_surname_rule_is_only_for_wikiner_models() -> None:
+    # English's OntoNotes model does not make that mistake
     en = "said Bustamante"
     assert refine([mention(en, "Bustamante", "LOC")], en, "en")[0].label == "LOC"
-    assert refine([mention(text, "Bustamante", "LOC")], text, "es")[0].label == "LOC"
+    es = "dijo Bustamante en Madrid"
+    assert refine([mention(es, "Bustamante", "LOC")], es, "es")[0].label == "LOC"
 
 
 def test_acronyms_and_numbers_in_results_rows() -> None:
@@ -91,22 +104,3 @@ def test_acronyms_and_numbers_in_results_rows() -> None:
     assert [m.text for m in cut] == ["Real Madrid"]
     prose = "He bought Windows 95 yesterday and liked it a lot."
     assert cut_numbers([mention(prose, "Windows 95", "PRODUCT")], prose)[0].text == "Windows 95"
-
-
-def test_a_continent_or_a_route_of_known_places_is_no_surname() -> None:
-    text = "Les ministres des pays d'Afrique de l'Ouest et Gauthier ont parlé de la ligne Paris-Bordeaux."
-    out = refine(
-        [
-            mention(text, "Afrique", "LOC"),
-            mention(text, "Gauthier", "LOC"),
-            mention(text, "Paris-Bordeaux", "LOC"),
-        ],
-        text,
-        "fr",
-        wikiner=True,
-    )
-    assert [(m.text, m.label) for m in out] == [
-        ("Afrique", "LOC"),
-        ("Gauthier", "PERSON"),  # unknown to every gazetteer: a surname
-        ("Paris-Bordeaux", "LOC"),
-    ]
