@@ -397,21 +397,19 @@ def cut_at_end_marker(scored: list[Line], start: int, end: int) -> int:
 
 def runs(scored: list[Line]) -> list[tuple[float, int, int]]:
     """Kadane's segments, in order: a segment starts where the running total has fallen to
-    zero or below; each gives its best total and its [start, end) (positions in ``scored``)."""
-    out: list[tuple[float, int, int]] = []
-    best, best_span = float("-inf"), (0, 0)
-    total, start = 0.0, 0
+    zero or below; each gives its best total and its [start, end) (positions in ``scored``;
+    of equal totals, the shorter span)."""
+    out: list[list[float]] = []
+    total = 0.0
     for i, line in enumerate(scored):
         if total <= 0:
-            if i:
-                out.append((best, *best_span))
-            best, total, start = float("-inf"), 0.0, i
+            out.append([float("-inf"), i, i])
+            total = 0.0
         total += line.score
-        if total > best:
-            best, best_span = total, (start, i + 1)
-    if scored:
-        out.append((best, *best_span))
-    return out
+        segment = out[-1]
+        if total > segment[0]:
+            segment[0], segment[2] = total, i + 1
+    return [(best, int(start), int(end)) for best, start, end in out]
 
 
 def densest_run(scored: list[Line]) -> tuple[int, int]:

@@ -185,4 +185,5 @@ def test_runs_are_kadanes_segments_each_with_its_best_span() -> None:
     assert runs(_scores(5, -20, 3, 4)) == [(5, 0, 1), (7, 2, 4)]
     assert runs(_scores(4, -4, 4)) == [(4, 0, 1), (4, 2, 3)]
     assert runs(_scores(-1, -2)) == [(-1, 0, 1), (-2, 1, 2)]
+    assert runs(_scores(3, 0, -1)) == [(3, 0, 1)]  # a line adding nothing does not extend it
     assert runs(_scores()) == []
