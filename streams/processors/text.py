@@ -1,4 +1,5 @@
-"""Text repair and normalization shared by every processor (no Kafka, no I/O)."""
+"""Text repair and normalization shared by every processor (no Kafka, no I/O). Importable
+with the client install alone: ftfy (a pipeline dependency) is imported only by repair."""
 
 from __future__ import annotations
 
@@ -6,9 +7,6 @@ import hashlib
 import html
 import re
 import unicodedata
-
-import ftfy
-from ftfy.badness import is_bad
 
 # C0/C1 controls except tab and newline; zero-width and bidi controls are kept out of the
 # body too (they break offsets and matching) but NBSP and friends become plain spaces.
@@ -34,8 +32,14 @@ _ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 def repair(text: str) -> str:
     """Mojibake and broken encodings fixed (ftfy), Unicode NFC, control characters removed,
     runs of spaces folded, line ends normalized, at most one blank line between blocks."""
-    if _SUSPECT.search(text) and is_bad(text):
-        text = ftfy.fix_text(text, normalization="NFC")  # mojibake: worth ftfy's full pass
+    if _SUSPECT.search(text):
+        # ftfy is the pipeline's (the client install shares this module's word helpers
+        # without it): imported where a text looks mis-decoded, which few do
+        import ftfy
+        from ftfy.badness import is_bad
+
+        if is_bad(text):
+            text = ftfy.fix_text(text, normalization="NFC")  # mojibake: worth the full pass
     if "&" in text and "<" not in text and _ENTITY.search(text):
         text = html.unescape(text)  # HTML entities left in plain text by a scraper
     text = (
