@@ -39,7 +39,7 @@ _CUES = {
         "pointed out|went on|according to|testified|responded|cautioned|conceded|urged|"
         "countered|predicted|comments|recalls|answered|answers|reported|"
         "complained|complains|agreed|joked|vowed|promised|pleaded|boasted|"
-        "maintained|maintains"
+        "maintained|maintains|described|describes|(?<!-)called|(?<!-)calls"
     ),
     "fr": (
         "a déclaré|déclare|a dit|dit|a affirmé|affirme|a ajouté|ajoute|a expliqué|explique|"
@@ -51,6 +51,10 @@ _CUES = {
         "salue|a constaté|constate|a témoigné|témoigne|a résumé|résume|a plaidé|plaide|"
         "a mis en garde|met en garde|a promis|promet|a admis|admet|a conclu|conclut|"
         "a tranché|tranche|s'est félicité|se félicite|s'est inquiété|s'inquiète|"
+        "a lâché|lâche|a glissé|glisse|a soufflé|souffle|a ironisé|ironise|a détaillé|"
+        "détaille|s'est indigné|s'indigne|s'est agacé|s'agace|a tempêté|tempête|"
+        "s'est emporté|s'emporte|a fustigé|fustige|a déploré|déplore|a rétorqué|rétorque|"
+        "a interpellé|interpelle|a réagi|réagit|a martelé|a prévenu|"
         "selon|d'après"
     ),
     "de": (
@@ -203,7 +207,7 @@ class QuoteFinder:
         # after the quotation: ", said X …" / ", X said" / ", dijo." / ", a-t-il dit"
         self.after_cue_first = re.compile(rf"^[\s,:—–-]*(?P<cue>{cue})(?!\w)", re.I)
         self.after_who_first = re.compile(
-            rf"^[\s,:—–-]*(?P<who>[\w'’.-]+(?:\s+[\w'’.-]+){{0,5}}?)\s+(?P<cue>{cue})(?!\w)",
+            rf"^[\s,:—–-]*(?P<who>[\w'’.-]+(?:,?\s+[\w'’.-]+){{0,11}}?),?\s+(?P<cue>{cue})(?!\w)",
             re.I,
         )
         # before the quotation: "X said: " / "según X, " / "X sagte, dass"
@@ -211,6 +215,8 @@ class QuoteFinder:
         self.pronoun = re.compile(rf"^(?:{_PRONOUNS[language]})$", re.I)
         self.definite = re.compile(rf"^(?:{_DEFINITE[language]})$", re.I)
         self.indefinite = re.compile(rf"^(?:{_INDEFINITE[language]})$", re.I)
+        # "Pour la compagnie easyJet, « … »": the view of the one named after the preposition
+        self.frame = re.compile(rf"^(?:{_FRAMES[language]})\s+(?P<who>.{{2,120}}?),\s*$", re.I)
 
     def find(self, text: str, entities: Sequence[Any], has_model: bool = True) -> list[Found]:
         persons = sorted(
@@ -280,6 +286,9 @@ class QuoteFinder:
                 return
             if self._speaker(ctx, q, c.group("cue"), (b0 + c.end(), b1)):
                 return
+        m = self.frame.match(before)
+        if m and self._speaker(ctx, q, None, (b0 + m.start("who"), b0 + m.end("who"))):
+            return
         if before.rstrip().endswith(":"):  # "Elle a mis en garde : « … »"
             if self._speaker(ctx, q, None, (b0, b1)):
                 return
@@ -310,8 +319,9 @@ class QuoteFinder:
         cue_text = cue.lower() if cue else None
         if not words:
             if subjectless and (self.language == "es" or _INVERTED_RE.search(cue or "")):
-                pronoun = _INVERTED_RE.search(cue or "") is not None
-                return self._nearest(ctx, q, cue_text, s0, s0, pronoun=pronoun)
+                # a French inverted pronoun, or a Spanish verb standing for one
+                zero = _INVERTED_RE.search(cue or "") is None
+                return self._nearest(ctx, q, cue_text, s0, s0, pronoun=True, zero=zero)
             return False
         first = words[0].group(0)
         if (
@@ -322,9 +332,13 @@ class QuoteFinder:
             and not self.pronoun.match(first)
         ):
             # "…", admitió en una entrevista: the verb's subject is the person talked about
-            return self._nearest(ctx, q, cue_text, s0, s0)
+            return self._nearest(ctx, q, cue_text, s0, s0, pronoun=True, zero=True)
         if self.indefinite.match(first):
+            if self._appositive(ctx, q, cue_text, s0, s1):
+                return True  # "a spokeswoman for the group, Marieke de Vries, said"
             head = [w.group(0) for w in words[:4]]
+            if len(head) > 1 and head[1].lower() in _DOCUMENTS:
+                return False  # "selon un communiqué": a document, not who speaks
             cut = next((k for k, w in enumerate(head[1:], 1) if w.lower() in _PREPOSITIONS), 3)
             phrase = " ".join(head[: max(2, cut)])
             q.cue, q.name = cue_text, phrase
@@ -335,8 +349,11 @@ class QuoteFinder:
         if inside:
             # a lone word after a preposition is a title's complement the model called a
             # person ("le ministre des Pêches, Fatou Diouf"), not the speaker
-            named = [p for p in inside if not _complement(text, s0, p)]
-            s, e, idx = (named or inside)[0]
+            named = [p for p in inside if not _complement(text, s0, p)] or inside
+            # a full name beats a lone word the model also called a person ("Zesco managing
+            # director Victor Mapani told"); a surname of a person named in full counts
+            full = [p for p in named if len(ctx.names[p[2]].split()) > 1]
+            s, e, idx = (full or named)[0]
             q.cue, q.entity, q.speaker_start, q.speaker_end = cue_text, idx, s, e
             return True
         guess = [g for g in ctx.guesses if g[0] >= s0 and g[1] <= s1]
@@ -347,16 +364,34 @@ class QuoteFinder:
         if guess:
             q.cue, q.name, q.speaker_start, q.speaker_end = cue_text, guess[0][2], *guess[0][:2]
             return True
+        orgs = [o for o in ctx.orgs if o[0] >= s0 and o[1] <= s1]
+        if self.definite.match(first) and not self.pronoun.match(first):
+            near = [o for o in orgs if o[0] <= s0 + words[min(2, len(words) - 1)].start()]
+            if near:  # "the Kremlin said", "según la Agencia Estatal de Meteorología"
+                s, e, idx = near[0]
+                q.cue, q.entity, q.speaker_start, q.speaker_end = cue_text, idx, s, e
+                return True
+            brand = _named_after_noun(words)
+            if brand is not None:  # "la compagnie easyJet", "the utility Zesco"
+                q.cue, q.name = cue_text, text[s0 + brand[0] : s0 + brand[1]]
+                q.speaker_start, q.speaker_end = s0 + brand[0], s0 + brand[1]
+                return True
         if (
             self.pronoun.match(first)
             or self.definite.match(first)
             or _INVERTED_RE.search(cue or "")
         ):
             pronoun = bool(self.pronoun.match(first) or _INVERTED_RE.search(cue or ""))
-            return self._nearest(
+            if self._nearest(
                 ctx, q, cue_text, s0 + words[0].start(), s0 + words[0].end(), pronoun=pronoun
-            )
-        orgs = [o for o in ctx.orgs if o[0] >= s0 and o[1] <= s1]
+            ):
+                return True
+            if pronoun or not orgs:
+                return False
+            # nobody named before: "a indiqué la direction de SNCF Voyageurs" speaks for it
+            s, e, idx = orgs[0]
+            q.cue, q.entity, q.speaker_start, q.speaker_end = cue_text, idx, s, e
+            return True
         if (
             run is not None
             and run[0] == s0 + words[0].start()
@@ -385,13 +420,38 @@ class QuoteFinder:
             return True
         return False
 
+    def _appositive(self, ctx: _Context, q: Found, cue: str | None, s0: int, s1: int) -> bool:
+        """A name set off by commas after a description in the slot: "a spokeswoman for the
+        employers' group, Marieke de Vries," (the model may call the name anything)."""
+        text = ctx.text
+        for m in re.finditer(r",\s*([^,]+?)\s*(?:,|$)", text[s0:s1]):
+            a, b = s0 + m.start(1), s0 + m.end(1)
+            people = [p for p in ctx.persons if a <= p[0] and p[1] <= b]
+            if people:
+                q.cue, q.entity, q.speaker_start, q.speaker_end = cue, people[0][2], *people[0][:2]
+                return True
+            run = _name_run(text, a, b, self.language)
+            if run is not None and run[0] == a and run[1] == b:
+                q.cue, q.name, q.speaker_start, q.speaker_end = cue, text[a:b], a, b
+                return True
+        return False
+
     def _nearest(
-        self, ctx: _Context, q: Found, cue: str | None, ws: int, we: int, pronoun: bool = False
+        self,
+        ctx: _Context,
+        q: Found,
+        cue: str | None,
+        ws: int,
+        we: int,
+        pronoun: bool = False,
+        zero: bool = False,
     ) -> bool:
         """The nearest person named before the quotation (after it in its paragraph); but
         for a pronoun, when the quotation's paragraph opens with a described subject and
         names nobody before it ("Le représentant de l'UE a défendu … « … », a-t-il
-        assuré"), that description."""
+        assuré"), that description. For a verb without a subject (``zero``), only a
+        description that is itself the subject of a speech verb ("Un portavoz de Uber aseguró
+        que … "…", afirmó"; not "Las obras se concentrarán … "…", añadió")."""
         people = [(s, e, idx, None) for s, e, idx in ctx.persons] + [
             (s, e, None, name) for s, e, name in ctx.guesses
         ]
@@ -399,6 +459,10 @@ class QuoteFinder:
         para_start = ctx.text.rfind("\n", 0, ctx.open_at) + 1
         if pronoun and not any(para_start <= p[0] < ctx.open_at for p in people):
             described = self._described(ctx.text, para_start, ctx.open_at)
+            if described is not None and zero:
+                said = self.before_cue.search(ctx.text, described[1], ctx.open_at)
+                if said is None or said.start() - described[1] > 40:
+                    described = None
             if described is not None:
                 q.cue, q.name = cue, ctx.text[described[0] : described[1]]
                 q.speaker_start, q.speaker_end = described
@@ -450,7 +514,15 @@ class _Context:
 _INVERTED = {"fr": r"a-t-(?:il|elle)\s+\w+|\w+-t-(?:il|elle)|\w+-(?:il|elle)"}
 _INVERTED_RE = re.compile(r"-(?:t-)?(?:il|elle)\b", re.I)
 _PREPOSITIONS = frozenset(
-    "of for at from de du des della di der des von vom für bei del de la en".split()
+    "of for at from in with de du des della di à au aux chez der von vom für bei aus im mit "
+    "zum zur del la en con".split()
+)
+#: "Pour X, « … »": X's view (sentence-initial only)
+_FRAMES = {"en": "for", "fr": "pour", "de": "für", "es": "para"}
+#: "selon un communiqué", "according to a statement": documents, not speakers
+_DOCUMENTS = frozenset(
+    "statement report letter communiqué rapport lettre courrier comunicado informe carta "
+    "nota mitteilung erklärung bericht brief schreiben".split()
 )
 _CAPWORD = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]*")
 _PARTICLES = frozenset("von van de der den da di del la le bin al".split())
@@ -463,6 +535,21 @@ def _complement(text: str, s0: int, mention: tuple[int, int, int]) -> bool:
         return False
     before = text[s0:start].split()
     return bool(before) and before[-1].lower() in _PREPOSITIONS
+
+
+def _named_after_noun(words: list[re.Match[str]]) -> tuple[int, int] | None:
+    """After a determiner and a lowercase noun, the words that carry a capital letter
+    ("la compagnie easyJet", "the carmaker Volkswagen AG"), as offsets into the slot."""
+    if len(words) < 3 or not words[1].group(0).islower():
+        return None
+    run = []
+    for w in words[2:]:
+        if not any(c.isupper() for c in w.group(0)):
+            break
+        run.append(w)
+    if not run:
+        return None
+    return run[0].start(), run[-1].end()
 
 
 def _name_run(text: str, s0: int, s1: int, language: str) -> tuple[int, int] | None:
@@ -485,7 +572,9 @@ def _name_run(text: str, s0: int, s1: int, language: str) -> tuple[int, int] | N
             cur = []
     if cur:
         runs.append(cur)
-    runs = [r for r in runs if r and r[-1].group(0) not in _PARTICLES]
+    for r in runs:  # "Frank Werneke der „Süddeutschen Zeitung“": no particle ends a name
+        while r and r[-1].group(0) in _PARTICLES:
+            r.pop()
     runs = [r for r in runs if len(r) >= 2]
     if not runs:
         return None
