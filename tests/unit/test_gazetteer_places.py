@@ -38,6 +38,10 @@ def test_the_arabic_seed_finds_cairo_and_giza_with_and_without_a_proclitic() -> 
     assert found["الجيزة"][0] == "EG"
     # the mention of "والقاهرة" ("and Cairo") starts after the "و"
     assert all(m == "القاهرة" for m in found["القاهرة"][1])
+    # "المدينة" in the seed is "the city" (Cairo), not Medina in Saudi Arabia
+    assert "المدينة" in text and not any(code == "SA" for code, _ in found.values())
+    medina = gazetteer.place("المدينة المنورة", "ar")
+    assert medina is not None and medina.country_code == "SA"
 
 
 def test_the_russian_seed_merges_inflected_forms_into_the_nominative() -> None:
@@ -87,6 +91,8 @@ def test_one_place_is_one_key_whatever_names_it() -> None:
         ("La festa di San Giovanni è domani.", "it"),  # a piece of a longer name
         ("Ha parlato Giulia Manzini ieri sera.", "it"),  # a surname
         ("افتتح المتحف الجديد أمس.", "ar"),  # "the new", a small Libyan town's name
+        ("وصل الزوار إلى المدينة صباحا.", "ar"),  # "the city", also a name of Medina
+        ("افتتحت البلدية مكتبة في وسط المدينة.", "ar"),
     ],
 )
 def test_common_words_are_not_places(text: str, language: str) -> None:
