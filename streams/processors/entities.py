@@ -29,6 +29,7 @@ from streams.processors.names import (
     add_datelines,
     cut_numbers,
     datelines,
+    every_mention,
     refine,
 )
 from streams.processors.spans import (
@@ -447,7 +448,7 @@ class EntityExtractor:
                 merged = merge_mentions(
                     mentions, gazetteer_mentions(text, places=False), lang, wikiner
                 )
-                found[i] = (sports_teams(text, merged, lang), name)
+                found[i] = (every_mention(sports_teams(text, merged, lang), text), name)
         out = []
         for i, a in enumerate(articles):
             mentions, ner_model = found[i]

@@ -3,8 +3,13 @@ on encyclopaedia text gets wrong in news, fixed by evidence in the same document
 
 - A capitalised common word is not a name: a mention of one word that is a function word of
   the language ("Según", "También") or that the document also writes in small letters
-  ("Amonestación" in a table, "amonestación" in a sentence) is dropped; so is a mention
-  with no capitalised word at all ("aseguró").
+  ("Amonestación" in a table, "amonestación" in a sentence) is dropped, unless the document
+  writes it capitalised inside sentences more often ("Telefónica" beside one "telefónica");
+  a word in capitals of four letters or more is dropped when the document also writes it in
+  small letters ("SALUD" heading a section on "la salud"; acronyms are not written so); so is
+  a mention with no capitalised word at all ("aseguró").
+- One name, one reading per document (``every_mention``): a name the model tagged once and
+  missed elsewhere is added at its other occurrences, when the model read it one way only.
 - A name never starts with a preposition ("de Colombia" is "Colombia").
 - A name headed by an institution's word ("Gobierno", "Parlamento", "Ministerio de ...",
   "Tribunal Supremo") is an organisation, whatever the model guessed.
@@ -15,6 +20,8 @@ on encyclopaedia text gets wrong in news, fixed by evidence in the same document
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -88,8 +95,25 @@ def stop_words(language: str) -> frozenset[str]:
 _WORD = re.compile(r"\w+")
 
 
-def _lowercase_words(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(text) if w.islower())
+def _word_counts(text: str) -> tuple[Counter[str], Counter[str]]:
+    """How often each word is written in small letters, and how often each capitalised word
+    stands inside a sentence (after a word in small letters on the same line)."""
+    lower: Counter[str] = Counter()
+    inside: Counter[str] = Counter()
+    prev: re.Match[str] | None = None
+    for w in _WORD.finditer(text):
+        word = w.group(0)
+        if word.islower():
+            lower[word] += 1
+        elif (
+            word[:1].isupper()
+            and prev is not None
+            and prev.group(0).islower()
+            and not text[prev.end() : w.start()].strip(" ,")
+        ):
+            inside[word] += 1
+        prev = w
+    return lower, inside
 
 
 def refine(
@@ -98,7 +122,7 @@ def refine(
     """The mentions, with the rules above applied (see the module's docstring); the
     surname rule only for a model trained on WikiNER (``wikiner``)."""
     stops = stop_words(language)
-    lower = _lowercase_words(text)
+    lower, inside = _word_counts(text)
     preps = _LEADING_PREPOSITIONS.get(language, ())
     heads = INSTITUTION_HEADS.get(language, frozenset())
     locative = _LOCATIVE.get(language, frozenset()) if wikiner else frozenset()
@@ -123,8 +147,16 @@ def refine(
         if len(words) == 1:
             word = words[0]
             folded = word.lower()
-            if not word.isupper() and (folded in stops or folded in lower):
-                continue  # a common word, capitalised where a sentence or a row starts
+            if word.isupper() and len(word) >= 4:
+                if folded in stops or lower[folded]:
+                    continue  # "SALUD" over a section about "la salud": a heading's word
+            elif not word.isupper() and (
+                folded in stops or (lower[folded] and inside[word] <= lower[folded])
+            ):
+                # a common word, capitalised where a sentence or a row starts; but a name
+                # written capitalised inside sentences more often than in small letters is a
+                # name ("Telefónica" beside one "la operadora telefónica")
+                continue
         if words[0] in heads and m.label in {"GPE", "LOC", "PERSON", "NORP", "FAC"}:
             m = RawMention(m.start, m.end, m.text, "ORG")
         elif (
@@ -287,4 +319,34 @@ def acronyms(mentions: list[RawMention], text: str) -> list[RawMention]:
         if gazetteer.place(word) or word in gazetteer.NOT_ENTITIES:
             continue
         out.append(RawMention(s, e, word, "ORG"))
+    return sorted(out, key=lambda m: m.start)
+
+
+def every_mention(mentions: list[RawMention], text: str) -> list[RawMention]:
+    """One name, one reading per document: where the model tagged a name once and missed
+    it elsewhere ("Telefónica" found in one sentence, not in the next), every other
+    occurrence of the same words (whole words, not inside a found mention) is added with
+    the label the name has most often."""
+    labels: dict[str, Counter[str]] = {}
+    for m in mentions:
+        if len(m.text) >= 3 and m.text[:1].isupper():
+            labels.setdefault(m.text, Counter())[m.label] += 1
+    if not labels:
+        return mentions
+    taken = sorted((m.start, m.end) for m in mentions)
+    starts = [s for s, _ in taken]
+    out = list(mentions)
+    pattern = re.compile(
+        r"(?<![\w-])(?:"
+        + "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
+        + r")(?![\w-])"
+    )
+    for found in pattern.finditer(text):
+        s, e = found.span()
+        if len(labels[found.group(0)]) > 1:
+            continue  # the model read the name two ways: no reading to copy
+        k = bisect_right(starts, s)
+        if (k and taken[k - 1][1] > s) or (k < len(taken) and taken[k][0] < e):
+            continue  # inside or across a mention already found
+        out.append(RawMention(s, e, found.group(0), labels[found.group(0)].most_common(1)[0][0]))
     return sorted(out, key=lambda m: m.start)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from streams.processors.names import acronyms, add_datelines, cut_numbers, datelines, refine
+from streams.processors.names import (
+    acronyms,
+    add_datelines,
+    cut_numbers,
+    datelines,
+    every_mention,
+    refine,
+)
 from streams.processors.spans import RawMention
 
 
@@ -104,3 +111,36 @@ def test_acronyms_and_numbers_in_results_rows() -> None:
     assert [m.text for m in cut] == ["Real Madrid"]
     prose = "He bought Windows 95 yesterday and liked it a lot."
     assert cut_numbers([mention(prose, "Windows 95", "PRODUCT")], prose)[0].text == "Windows 95"
+
+
+def test_a_name_written_capitalised_inside_sentences_stays_one_beside_a_common_word() -> None:
+    # "telefónica" once as an adjective; "Telefónica" twice inside sentences: a name
+    text = (
+        "La operadora telefónica creció . Dijo que Telefónica ganó y luego Telefónica compró ."
+        "\nSALUD\nEl plan de salud sigue y la ONU habló ."
+    )
+    ms = [
+        mention(text, "Telefónica", "ORG", 0),
+        mention(text, "Telefónica", "ORG", 1),
+        mention(text, "SALUD", "ORG"),  # a heading's word the text also writes in small letters
+        mention(text, "ONU", "ORG"),  # an acronym stays
+    ]
+    assert [m.text for m in refine(ms, text, "es")] == ["Telefónica", "Telefónica", "ONU"]
+    # written capitalised inside a sentence only as often as in small letters: a common word
+    text = "Con la Amonestación de hoy y la amonestación de ayer ."
+    assert refine([mention(text, "Amonestación", "PERSON")], text, "es") == []
+
+
+def test_every_mention_of_a_name_found_once_gets_its_reading() -> None:
+    text = "Adecco firmó con Telesp . Luego Telesp y la Telesp-Móvil ; Adecco otra vez ."
+    ms = [mention(text, "Telesp", "ORG", 0), mention(text, "Adecco", "ORG", 0)]
+    out = every_mention(ms, text)
+    assert [(m.text, m.start, m.label) for m in out] == [
+        ("Adecco", 0, "ORG"),
+        ("Telesp", text.index("Telesp"), "ORG"),
+        ("Telesp", text.index("Telesp", text.index("Telesp") + 1), "ORG"),
+        ("Adecco", text.rindex("Adecco"), "ORG"),
+    ]  # not inside "Telesp-Móvil"
+    # a name the model read two ways gets no copies
+    ms = [mention(text, "Telesp", "ORG", 0), mention(text, "Telesp", "PERSON", 1)]
+    assert len(every_mention(ms, text)) == 2
