@@ -155,4 +155,4 @@ bench-trends: install
 
 # quotations and speakers on a hand-checked set in four languages (a third kept aside)
 bench-quotes: install
-	$(BIN)/python bench/quotes.py $(DEV) --aside
+	$(BIN)/python bench/quotes.py $(DEV) --aside --kept

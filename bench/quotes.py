@@ -75,10 +75,11 @@ def load(dev: Path) -> list[dict[str, Any]]:
         a = json.loads(line)
         a["aside"] = "fresh"
         articles.append(a)
-    for line in (DATA / "quotes_third.jsonl").read_text().splitlines():
-        a = json.loads(line)
-        a["aside"] = "third"
-        articles.append(a)
+    for name in ("third", "fourth"):
+        for line in (DATA / f"quotes_{name}.jsonl").read_text().splitlines():
+            a = json.loads(line)
+            a["aside"] = name
+            articles.append(a)
     return articles
 
 
@@ -138,9 +139,9 @@ def main() -> int:
     parser.add_argument("dev", nargs="?", default="../shared/dev", type=Path)
     parser.add_argument("--aside", action="store_true", help="also score the kept-aside third")
     parser.add_argument(
-        "--third",
+        "--kept",
         action="store_true",
-        help="also score the third set (kept aside: once, at the end)",
+        help="also score the set kept aside (the fourth: once, at the end)",
     )
     parser.add_argument("--show", action="store_true", help="print every miss")
     args = parser.parse_args()
@@ -158,7 +159,7 @@ def main() -> int:
         out = extractor.process([rec])[0]
         ours.append(out["quotes"] or [])
         base.append(baseline(a["text"], out["entities"]))
-        if args.show and a["aside"] != "third" and (args.aside or a["aside"] is False):
+        if args.show and a["aside"] != "fourth" and (args.aside or a["aside"] is False):
             by_span = {(q["start"], q["end"]): q for q in ours[-1]}
             for g in a["quotes"]:
                 p = by_span.get((g["start"], g["end"]))
@@ -173,11 +174,12 @@ def main() -> int:
             [
                 ("first aside (since looked at)", True),
                 ("second aside (since looked at)", "fresh"),
+                ("third aside (since looked at)", "third"),
             ]
             if args.aside
             else []
         )
-        + ([("third set, kept aside", "third")] if args.third else [])
+        + ([("fourth set, kept aside", "fourth")] if args.kept else [])
     )
     for title, aside in parts:
         idx = [i for i, a in enumerate(articles) if a["aside"] == aside]

@@ -93,6 +93,10 @@ def stop_words(language: str) -> frozenset[str]:
 
 
 _WORD = re.compile(r"\w+")
+#: the rest of an Arabic name a tagger trained on European text cuts off
+_ARABIC_TAIL = re.compile(
+    r"(?:[ -](?:al|el|ul)-|[ ](?:bin|ibn|bint|abu|abou)[ ])[A-ZÀ-ÖØ-Þ][\w'’-]*\w"
+)
 
 
 def _word_counts(text: str) -> tuple[Counter[str], Counter[str]]:
@@ -144,6 +148,10 @@ def refine(
             words = words[first : last + 1]
         if not any(w[:1].isupper() or not w[:1].isalpha() for w in words):
             continue  # no capitalised word: not a name
+        tail = _ARABIC_TAIL.match(text, m.end) if m.label == "PERSON" else None
+        if tail is not None:  # "Nasser al-Khelaïfi", "Mohammed bin Salman": one name
+            m = RawMention(m.start, tail.end(), text[m.start : tail.end()], m.label)
+            words = m.text.split()
         if len(words) == 1:
             word = words[0]
             folded = word.lower()

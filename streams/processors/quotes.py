@@ -1,7 +1,9 @@
 """Direct quotations and who said them, in English, French, German and Spanish (pure).
 
 A quotation is the text between a pair of quotation marks (“…”, "…", «…», „…“, »…«) of at
-least QUOTE_MIN_WORDS words: shorter quoted phrases are titles, nicknames or scare quotes.
+least QUOTE_MIN_WORDS words; a shorter phrase (PARTIAL_MIN_WORDS or more) is a partial
+quotation only when its own sentence says who said it ('called the fine "a rounding error"'),
+else it is a title, a nickname or scare quotes.
 Its speaker is found where news writing puts one:
 
 - after it, in the same sentence: "…," said Ali Sayyari / "…," he said / «…», a déclaré le
@@ -9,7 +11,8 @@ Its speaker is found where news writing puts one:
 - before it: Sayyari said: "…" / Der Minister sagte: „…“ / según el ministro, "…";
 - at the start of the next sentence when the quotation ends its own: "…." He added …;
 - a quotation with none of these right after one that has a speaker, in the same or the next
-  paragraph, continues that speaker's words.
+  paragraph, continues that speaker's words, unless a sentence between them names another
+  person (then that person's).
 
 The speaker phrase resolves to an entity: a name in it (a person first, then an
 organisation), else for a pronoun, a title or a subject-less verb, the nearest person named
@@ -25,6 +28,7 @@ from functools import cache
 from typing import Any
 
 QUOTE_MIN_WORDS = 4
+PARTIAL_MIN_WORDS = 2
 LANGUAGES = frozenset({"en", "fr", "de", "es"})
 
 _PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "»": "«", "‚": "‘"}
@@ -89,6 +93,12 @@ _DEFINITE = {
     "fr": "le|la|les|l'|l’|son|sa|ses|leur",
     "de": "der|die|das|des|dem|den|sein|seine|ihr|ihre",
     "es": "el|la|los|las|su|sus",
+}
+_POSSESSIVE = {
+    "en": "his|her|their|its",
+    "fr": "son|sa|ses|leur",
+    "de": "sein|seine|seiner|ihr|ihre|ihrer",
+    "es": "su|sus",
 }
 _INDEFINITE = {"en": "a|an|one", "fr": "un|une", "de": "ein|eine|einer", "es": "un|una"}
 
@@ -207,7 +217,7 @@ class QuoteFinder:
         # after the quotation: ", said X …" / ", X said" / ", dijo." / ", a-t-il dit"
         self.after_cue_first = re.compile(rf"^[\s,:—–-]*(?P<cue>{cue})(?!\w)", re.I)
         self.after_who_first = re.compile(
-            rf"^[\s,:—–-]*(?P<who>[\w'’.-]+(?:,?\s+[\w'’.-]+){{0,11}}?),?\s+(?P<cue>{cue})(?!\w)",
+            rf"^[\s,:—–-]*(?P<who>[\w'’.-]+(?:,?\s+[\w'’.-]+){{0,16}}?),?\s+(?P<cue>{cue})(?!\w)",
             re.I,
         )
         # before the quotation: "X said: " / "según X, " / "X sagte, dass"
@@ -215,8 +225,12 @@ class QuoteFinder:
         self.pronoun = re.compile(rf"^(?:{_PRONOUNS[language]})$", re.I)
         self.definite = re.compile(rf"^(?:{_DEFINITE[language]})$", re.I)
         self.indefinite = re.compile(rf"^(?:{_INDEFINITE[language]})$", re.I)
+        self.possessive = re.compile(rf"^(?:{_POSSESSIVE[language]})$", re.I)
         # "Pour la compagnie easyJet, « … »": the view of the one named after the preposition
-        self.frame = re.compile(rf"^(?:{_FRAMES[language]})\s+(?P<who>.{{2,120}}?),\s*$", re.I)
+        self.frame = re.compile(
+            rf"^(?:{_FRAMES[language]})\s+(?P<who>[^,:]{{2,80}}?),(?:[^«»\"“”„]{{0,160}}[:,])?\s*$",
+            re.I,
+        )
 
     def find(self, text: str, entities: Sequence[Any], has_model: bool = True) -> list[Found]:
         persons = sorted(
@@ -244,16 +258,27 @@ class QuoteFinder:
         for open_at, close_at in _pairs(text):
             s, e = _strip(text, open_at + 1, close_at)
             words = text[s:e].split()
-            if len(words) < QUOTE_MIN_WORDS:
+            if len(words) < PARTIAL_MIN_WORDS:
                 continue
             q = Found(s, e)
             ctx = _Context(text, open_at, persons, orgs, guesses, person_names, not has_model)
-            self._attribute(ctx, q, close_at)
+            how = self._attribute(ctx, q, close_at)
+            if len(words) < QUOTE_MIN_WORDS and not (q.attributed and how in _OWN_SENTENCE):
+                continue  # a short phrase in marks is a partial quotation only when its own
+                # sentence says who said it ('called the fine "a rounding error"')
             if not q.attributed and out and out[-1].attributed:
                 prev = out[-1]
                 gap = text[prev.end : open_at]
                 if gap.count("\n") <= 2 and len(gap) < 400:
-                    q.name, q.entity = prev.name, prev.entity  # the same speaker goes on
+                    # the same speaker goes on, unless the text names someone else between
+                    # the two ("Desde la oposición, el senador Juan Antonio Coloma defendió
+                    # su voto. A su juicio, el texto "…"")
+                    said_end = _clause_after(text, prev.end + 1)[1]  # its own attribution
+                    named = [p for p in persons if said_end <= p[0] and p[1] <= open_at]
+                    if named and named[-1][2] != prev.entity:
+                        q.entity, q.speaker_start, q.speaker_end = named[-1][2], *named[-1][:2]
+                    else:
+                        q.name, q.entity = prev.name, prev.entity
             if q.name is not None and q.entity is None:
                 guesses.append((q.speaker_start or 0, q.speaker_end or 0, q.name))
             if out and runs_on and not out[-1].attributed and q.attributed:
@@ -264,7 +289,9 @@ class QuoteFinder:
             out.append(q)
         return out
 
-    def _attribute(self, ctx: _Context, q: Found, close_at: int) -> None:
+    def _attribute(self, ctx: _Context, q: Found, close_at: int) -> str | None:
+        """Attribute ``q``; how: "after", "before", "frame", "colon" (in the quotation's own
+        sentence), "next" (the next sentence) or None."""
         text = ctx.text
         a0, a1 = _clause_after(text, close_at + 1)
         after = text[a0:a1]
@@ -272,26 +299,32 @@ class QuoteFinder:
         if m:
             slot = (a0 + m.end(), a1)
             if self._speaker(ctx, q, m.group("cue"), slot, subjectless=True):
-                return
+                return "after"
         m = self.after_who_first.match(after)
         if m and self._speaker(ctx, q, m.group("cue"), (a0 + m.start("who"), a0 + m.end("who"))):
-            return
+            return "after"
         b0, b1 = _clause_before(text, ctx.open_at)
         before = text[b0:b1]
         cues = list(self.before_cue.finditer(before))
         if cues:
             c = cues[-1]
-            # "X said: …" (the subject before the cue) or "según X, …" (after it)
-            if self._speaker(ctx, q, c.group("cue"), (b0, b0 + c.start())):
-                return
+            # "X said: …" (the subject before the cue; "…, he added, calling …": the clause
+            # right before the cue) or "según X, …" (after it)
+            c0 = b0 + c.start()
+            head = text.rfind(",", b0, c0)
+            if head != -1 and len(text[head + 1 : c0].split()) <= 4:
+                if self._speaker(ctx, q, c.group("cue"), (head + 1, c0)):
+                    return "before"
+            if self._speaker(ctx, q, c.group("cue"), (b0, c0)):
+                return "before"
             if self._speaker(ctx, q, c.group("cue"), (b0 + c.end(), b1)):
-                return
+                return "before"
         m = self.frame.match(before)
         if m and self._speaker(ctx, q, None, (b0 + m.start("who"), b0 + m.end("who"))):
-            return
+            return "frame"
         if before.rstrip().endswith(":"):  # "Elle a mis en garde : « … »"
             if self._speaker(ctx, q, None, (b0, b1)):
-                return
+                return "colon"
         # the next sentence, when the quotation ends its own: "…." He added …
         if text[close_at - 1 : close_at] in {".", "!", "?"} or after.strip() == "":
             n0 = close_at + 1
@@ -299,8 +332,11 @@ class QuoteFinder:
                 n0 += 1
             c0, c1 = _clause_after(text, n0)
             m = self.after_who_first.match(text[c0:c1])
-            if m:
-                self._speaker(ctx, q, m.group("cue"), (c0 + m.start("who"), c0 + m.end("who")))
+            if m and self._speaker(
+                ctx, q, m.group("cue"), (c0 + m.start("who"), c0 + m.end("who"))
+            ):
+                return "next"
+        return None
 
     def _speaker(
         self,
@@ -324,6 +360,10 @@ class QuoteFinder:
                 return self._nearest(ctx, q, cue_text, s0, s0, pronoun=True, zero=zero)
             return False
         first = words[0].group(0)
+        if _INVERTED_RE.search(cue or ""):
+            # "a-t-elle précisé lors d'un déplacement dans le Lot-et-Garonne": the subject
+            # is the pronoun; names after it are somewhere else
+            return self._nearest(ctx, q, cue_text, s0, s0, pronoun=True)
         if (
             subjectless
             and self.language == "es"
@@ -333,9 +373,16 @@ class QuoteFinder:
         ):
             # "…", admitió en una entrevista: the verb's subject is the person talked about
             return self._nearest(ctx, q, cue_text, s0, s0, pronoun=True, zero=True)
-        if self.indefinite.match(first):
-            if self._appositive(ctx, q, cue_text, s0, s1):
-                return True  # "a spokeswoman for the group, Marieke de Vries, said"
+        described = self.indefinite.match(first) or self.possessive.match(first)
+        if (described or self.definite.match(first)) and self._appositive(ctx, q, cue_text, s0, s1):
+            return True  # "a spokeswoman for the group, Marieke de Vries, said"
+        if self.possessive.match(first) and (
+            any(p[0] >= s0 and p[1] <= s1 for p in ctx.persons)
+            or _name_run(text, s0, s1, self.language) is not None
+        ):
+            described = None  # "sa ministre, Annie Genevard", "Sein Präsident Georg Flödl"
+        if described:
+            # "a spokesman said", "his office said": someone else than a person named before
             head = [w.group(0) for w in words[:4]]
             if len(head) > 1 and head[1].lower() in _DOCUMENTS:
                 return False  # "selon un communiqué": a document, not who speaks
@@ -356,6 +403,16 @@ class QuoteFinder:
             s, e, idx = (full or named)[0]
             q.cue, q.entity, q.speaker_start, q.speaker_end = cue_text, idx, s, e
             return True
+        if _CAPWORD.fullmatch(first):
+            known = self._surname(ctx, first)
+            if known is not None:  # "sagte Lutz bei der Vorstellung der Jahreszahlen"
+                q.cue, q.speaker_start, q.speaker_end = (
+                    cue_text,
+                    s0 + words[0].start(),
+                    s0 + words[0].end(),
+                )
+                q.entity, q.name = known
+                return True
         guess = [g for g in ctx.guesses if g[0] >= s0 and g[1] <= s1]
         run = _name_run(text, s0, s1, self.language)
         if run is not None and ctx.guessing:
@@ -419,6 +476,18 @@ class QuoteFinder:
                 q.name = first
             return True
         return False
+
+    @staticmethod
+    def _surname(ctx: _Context, word: str) -> tuple[int | None, str | None] | None:
+        """The person named in full before whose last name is ``word``: (entity, None) for
+        a model's person, (None, name) for a name read from the text."""
+        for idx, name in enumerate(ctx.names):
+            if name and len(name.split()) > 1 and name.split()[-1] == word:
+                return idx, None
+        for _, _, name in ctx.guesses:
+            if len(name.split()) > 1 and name.split()[-1] == word:
+                return None, name
+        return None
 
     def _appositive(self, ctx: _Context, q: Found, cue: str | None, s0: int, s1: int) -> bool:
         """A name set off by commas after a description in the slot: "a spokeswoman for the
@@ -517,6 +586,7 @@ _PREPOSITIONS = frozenset(
     "of for at from in with de du des della di à au aux chez der von vom für bei aus im mit "
     "zum zur del la en con".split()
 )
+_OWN_SENTENCE = frozenset({"after", "before", "frame", "colon"})
 #: "Pour X, « … »": X's view (sentence-initial only)
 _FRAMES = {"en": "for", "fr": "pour", "de": "für", "es": "para"}
 #: "selon un communiqué", "according to a statement": documents, not speakers

@@ -144,3 +144,17 @@ def test_every_mention_of_a_name_found_once_gets_its_reading() -> None:
     # a name the model read two ways gets no copies
     ms = [mention(text, "Telesp", "ORG", 0), mention(text, "Telesp", "PERSON", 1)]
     assert len(every_mention(ms, text)) == 2
+
+
+def test_an_arabic_name_keeps_its_particle_part() -> None:
+    text = "Le président Nasser al-Khelaïfi et Mohammed bin Salman , puis Pedro el Gobierno ."
+    ms = [
+        mention(text, "Nasser", "PERSON"),
+        mention(text, "Mohammed", "PERSON"),
+        mention(text, "Pedro", "PERSON"),
+    ]
+    assert [m.text for m in refine(ms, text, "fr")] == [
+        "Nasser al-Khelaïfi",
+        "Mohammed bin Salman",
+        "Pedro",  # a Spanish article is no particle
+    ]

@@ -115,3 +115,86 @@ def test_a_spanish_verb_without_subject_after_a_described_speaker() -> None:
         'Las obras empezarán en el barranco. "Las primeras máquinas llegan el lunes", añadió.'
     )
     assert said(text, [("Carlos Ruiz", "PERSON")], "es") == ["Carlos Ruiz", "Carlos Ruiz"]
+
+
+def test_a_short_phrase_in_marks_is_a_quotation_only_when_its_sentence_names_who_said_it() -> None:
+    text = (
+        "Opposition leader Rita Moreau met reporters.\n\n"
+        'Moreau called the budget "a cruel joke" and left. The "green deal" was not discussed.'
+    )
+    quotes = find_quotes(
+        text, tagged(text, [("Rita Moreau", "PERSON"), ("Moreau", "PERSON")]), "en"
+    )
+    assert quotes is not None and [q["text"] for q in quotes] == ["a cruel joke"]
+
+
+def test_the_same_speaker_goes_on_unless_someone_else_is_named_between() -> None:
+    text = (
+        '"We have the votes," said Ana Ruiz, who met Tom Lee on Monday. "The bill will pass."\n\n'
+        "Senator Ben Ortiz disagreed strongly. "
+        'In his view, "the bill will fail in the second chamber".'
+    )
+    tags = [("Ana Ruiz", "PERSON"), ("Tom Lee", "PERSON"), ("Ben Ortiz", "PERSON")]
+    # Tom Lee is named in Ana Ruiz's own attribution: she goes on; Ben Ortiz's sentence
+    # stands between the second and the third quotation
+    assert said(text, tags, "en") == ["Ana Ruiz", "Ana Ruiz", "Ben Ortiz"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tags", "language", "speaker"),
+    [
+        (
+            # the subject is the clause right before the cue, not the sentence's start
+            "Finance chief Omar Haddad presented the results. Costs would rise, he added, "
+            'calling the new tariffs "a burden that nobody can plan for".',
+            [("Omar Haddad", "PERSON"), ("Costs", "ORG")],
+            "en",
+            "Omar Haddad",
+        ),
+        (
+            # a possessive description is someone else than the person named before it
+            "Prime Minister Karl Dahl cancelled his trip.\n\nIn a statement, his office said: "
+            '"All the injured will be treated free of charge."',
+            [("Karl Dahl", "PERSON")],
+            "en",
+            "his office",
+        ),
+        (
+            # an inverted pronoun is the subject; a name after it is somewhere else
+            "La ministre Claire Roux a parlé.\n\n« Nous serons aux côtés des éleveurs », "
+            "a-t-elle précisé lors d'un déplacement dans le Lot-et-Garonne.",
+            [("Claire Roux", "PERSON"), ("Lot-et-Garonne", "PERSON")],
+            "fr",
+            "Claire Roux",
+        ),
+        (
+            "Le marché recule.\n\nPour Paul Girard, vigneron depuis trente ans, l'urgence est "
+            "ailleurs : « on ne parle plus de rentabilité mais de survie ».",
+            [("Paul Girard", "PERSON")],
+            "fr",
+            "Paul Girard",
+        ),
+        (
+            # German, names read from the text: a surname alone after the cue, and a name
+            # set off after a definite description
+            "Bahnchef Richard Vogt stellte die Zahlen vor.\n\n„Wir müssen schneller werden“, "
+            "sagte Vogt bei der Vorstellung der Jahreszahlen.",
+            [],
+            "de",
+            "Richard Vogt",
+        ),
+        (
+            "Die Grünen kritisieren den Plan.\n\nDer verkehrspolitische Sprecher der Grünen, "
+            "Martin Haller, sagte: „Stellenabbau allein macht keinen Zug pünktlicher.“",
+            [],
+            "de",
+            "Martin Haller",
+        ),
+    ],
+)
+def test_who_the_attribution_names(
+    text: str, tags: list[tuple[str, str]], language: str, speaker: str
+) -> None:
+    quotes = find_quotes(text, tagged(text, tags), language, has_model=bool(tags))
+    assert quotes is not None and len(quotes) == 1
+    assert quotes[0]["speaker"] is not None and quotes[0]["speaker"]["name"] == speaker
