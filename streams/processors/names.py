@@ -4,7 +4,7 @@ on encyclopaedia text gets wrong in news, fixed by evidence in the same document
 - A capitalised common word is not a name: a mention of one word that is a function word of
   the language ("Según", "También") or that the document also writes in small letters
   ("Amonestación" in a table, "amonestación" in a sentence) is dropped, unless the document
-  writes it capitalised inside sentences more often ("Telefónica" beside one "telefónica");
+  writes it capitalised inside sentences as often ("Telefónica" beside one "telefónica");
   a word in capitals of four letters or more is dropped when the document also writes it in
   small letters ("SALUD" heading a section on "la salud"; acronyms are not written so); so is
   a mention with no capitalised word at all ("aseguró").
@@ -159,11 +159,11 @@ def refine(
                 if folded in stops or lower[folded]:
                     continue  # "SALUD" over a section about "la salud": a heading's word
             elif not word.isupper() and (
-                folded in stops or (lower[folded] and inside[word] <= lower[folded])
+                folded in stops or (lower[folded] and inside[word] < lower[folded])
             ):
-                # a common word, capitalised where a sentence or a row starts; but a name
-                # written capitalised inside sentences more often than in small letters is a
-                # name ("Telefónica" beside one "la operadora telefónica")
+                # a common word, capitalised where a sentence or a row starts; but a word
+                # written capitalised inside sentences at least as often as in small letters
+                # is a name ("de Telefónica" beside one "la operadora telefónica")
                 continue
         if words[0] in heads and m.label in {"GPE", "LOC", "PERSON", "NORP", "FAC"}:
             m = RawMention(m.start, m.end, m.text, "ORG")

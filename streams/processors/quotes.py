@@ -526,11 +526,26 @@ class QuoteFinder:
         ]
         people.sort(key=lambda p: p[0])
         para_start = ctx.text.rfind("\n", 0, ctx.open_at) + 1
-        if pronoun and not any(para_start <= p[0] < ctx.open_at for p in people):
-            described = self._described(ctx.text, para_start, ctx.open_at)
-            if described is not None and zero:
-                said = self.before_cue.search(ctx.text, described[1], ctx.open_at)
-                if said is None or said.start() - described[1] > 40:
+        described = self._described(ctx.text, para_start, ctx.open_at) if pronoun else None
+        if described is not None:
+            said = self.before_cue.search(ctx.text, described[1], ctx.open_at)
+            spoke = said is not None and said.start() - described[1] <= 40
+            if zero and not spoke:
+                described = None
+            else:
+                # the one the description belongs to ("Un portavoz de Telefónica aseguró")
+                # is not someone else named in the paragraph; a name set off in it ("La
+                # ministra del Trabajo, Jeannette Jara, destacó") is
+                subject_end = said.start() if said is not None and spoke else described[1]
+                text = ctx.text
+                if any(
+                    para_start <= p[0] < ctx.open_at
+                    and not (
+                        described[0] <= p[0] < subject_end
+                        and (text[described[0] : p[0]].split() or [""])[-1].lower() in _PREPOSITIONS
+                    )
+                    for p in people
+                ):
                     described = None
             if described is not None:
                 q.cue, q.name = cue, ctx.text[described[0] : described[1]]

@@ -126,8 +126,8 @@ def test_a_name_written_capitalised_inside_sentences_stays_one_beside_a_common_w
         mention(text, "ONU", "ORG"),  # an acronym stays
     ]
     assert [m.text for m in refine(ms, text, "es")] == ["Telefónica", "Telefónica", "ONU"]
-    # written capitalised inside a sentence only as often as in small letters: a common word
-    text = "Con la Amonestación de hoy y la amonestación de ayer ."
+    # written capitalised inside sentences less often than in small letters: a common word
+    text = "Con la Amonestación de hoy , la amonestación de ayer y la amonestación de hoy ."
     assert refine([mention(text, "Amonestación", "PERSON")], text, "es") == []
 
 

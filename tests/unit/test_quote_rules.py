@@ -198,3 +198,13 @@ def test_who_the_attribution_names(
     quotes = find_quotes(text, tagged(text, tags), language, has_model=bool(tags))
     assert quotes is not None and len(quotes) == 1
     assert quotes[0]["speaker"] is not None and quotes[0]["speaker"]["name"] == speaker
+
+
+def test_a_name_the_description_belongs_to_does_not_hide_the_described_speaker() -> None:
+    # the model called the company a person; it is whose spokesman spoke, not the speaker
+    text = (
+        "Telefónica presentó su plan.\n\n"
+        "Un portavoz de Telefónica aseguró que no habrá despidos. "
+        '"Vamos a invertir en fibra en toda España", afirmó.'
+    )
+    assert said(text, [("Telefónica", "PERSON")], "es") == ["Un portavoz"]
