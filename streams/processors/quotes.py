@@ -88,11 +88,11 @@ _PRONOUNS = {
     "de": "er|sie|man",
     "es": "él|ella|ellos|ellas",
 }
-_DEFINITE = {
-    "en": "the|his|her|their",
-    "fr": "le|la|les|l'|l’|son|sa|ses|leur",
-    "de": "der|die|das|des|dem|den|sein|seine|ihr|ihre",
-    "es": "el|la|los|las|su|sus",
+_ARTICLES = {
+    "en": "the",
+    "fr": "le|la|les|l'|l’",
+    "de": "der|die|das|des|dem|den",
+    "es": "el|la|los|las",
 }
 _POSSESSIVE = {
     "en": "his|her|their|its",
@@ -121,6 +121,21 @@ class Found:
     @property
     def attributed(self) -> bool:
         return self.entity is not None or self.name is not None
+
+    def said_by(
+        self,
+        cue: str | None,
+        start: int | None,
+        end: int | None,
+        *,
+        entity: int | None = None,
+        name: str | None = None,
+    ) -> bool:
+        """Attribute the quotation: an entity, or a name no entity carries, written at
+        ``start:end`` (True, for the rules to return)."""
+        self.cue, self.entity, self.name = cue, entity, name
+        self.speaker_start, self.speaker_end = start, end
+        return True
 
 
 def _pairs(text: str) -> list[tuple[int, int]]:
@@ -223,7 +238,8 @@ class QuoteFinder:
         # before the quotation: "X said: " / "según X, " / "X sagte, dass"
         self.before_cue = re.compile(rf"(?<!\w)(?P<cue>{cue})(?!\w)", re.I)
         self.pronoun = re.compile(rf"^(?:{_PRONOUNS[language]})$", re.I)
-        self.definite = re.compile(rf"^(?:{_DEFINITE[language]})$", re.I)
+        # a definite determiner: an article or a possessive ("the minister", "sa ministre")
+        self.definite = re.compile(rf"^(?:{_ARTICLES[language]}|{_POSSESSIVE[language]})$", re.I)
         self.indefinite = re.compile(rf"^(?:{_INDEFINITE[language]})$", re.I)
         self.possessive = re.compile(rf"^(?:{_POSSESSIVE[language]})$", re.I)
         # "Pour la compagnie easyJet, « … »": the view of the one named after the preposition
@@ -276,7 +292,7 @@ class QuoteFinder:
                     said_end = _clause_after(text, prev.end + 1)[1]  # its own attribution
                     named = [p for p in persons if said_end <= p[0] and p[1] <= open_at]
                     if named and named[-1][2] != prev.entity:
-                        q.entity, q.speaker_start, q.speaker_end = named[-1][2], *named[-1][:2]
+                        q.said_by(None, named[-1][0], named[-1][1], entity=named[-1][2])
                     else:
                         q.name, q.entity = prev.name, prev.entity
             if q.name is not None and q.entity is None:
@@ -353,17 +369,15 @@ class QuoteFinder:
         s0, s1 = slot
         words = list(re.finditer(r"[\w'’.-]+", text[s0:s1]))
         cue_text = cue.lower() if cue else None
-        if not words:
-            if subjectless and (self.language == "es" or _INVERTED_RE.search(cue or "")):
-                # a French inverted pronoun, or a Spanish verb standing for one
-                zero = _INVERTED_RE.search(cue or "") is None
-                return self._nearest(ctx, q, cue_text, s0, s0, pronoun=True, zero=zero)
-            return False
-        first = words[0].group(0)
         if _INVERTED_RE.search(cue or ""):
             # "a-t-elle précisé lors d'un déplacement dans le Lot-et-Garonne": the subject
             # is the pronoun; names after it are somewhere else
             return self._nearest(ctx, q, cue_text, s0, s0, pronoun=True)
+        if not words:
+            if subjectless and self.language == "es":  # a Spanish verb standing for a pronoun
+                return self._nearest(ctx, q, cue_text, s0, s0, pronoun=True, zero=True)
+            return False
+        first = words[0].group(0)
         if (
             subjectless
             and self.language == "es"
@@ -388,10 +402,8 @@ class QuoteFinder:
                 return False  # "selon un communiqué": a document, not who speaks
             cut = next((k for k, w in enumerate(head[1:], 1) if w.lower() in _PREPOSITIONS), 3)
             phrase = " ".join(head[: max(2, cut)])
-            q.cue, q.name = cue_text, phrase
-            q.speaker_start = s0 + words[0].start()
-            q.speaker_end = q.speaker_start + len(phrase)
-            return True
+            at = s0 + words[0].start()
+            return q.said_by(cue_text, at, at + len(phrase), name=phrase)
         inside = [p for p in ctx.persons if p[0] >= s0 and p[1] <= s1]
         if inside:
             # a lone word after a preposition is a title's complement the model called a
@@ -401,93 +413,62 @@ class QuoteFinder:
             # director Victor Mapani told"); a surname of a person named in full counts
             full = [p for p in named if len(ctx.names[p[2]].split()) > 1]
             s, e, idx = (full or named)[0]
-            q.cue, q.entity, q.speaker_start, q.speaker_end = cue_text, idx, s, e
-            return True
+            return q.said_by(cue_text, s, e, entity=idx)
+        w0, w1 = s0 + words[0].start(), s0 + words[0].end()
         if _CAPWORD.fullmatch(first):
-            known = self._surname(ctx, first)
-            if known is not None:  # "sagte Lutz bei der Vorstellung der Jahreszahlen"
-                q.cue, q.speaker_start, q.speaker_end = (
-                    cue_text,
-                    s0 + words[0].start(),
-                    s0 + words[0].end(),
-                )
-                q.entity, q.name = known
-                return True
+            # "sagte Lutz bei der Vorstellung der Jahreszahlen": the person named in full
+            entity, name = self._surname(ctx, first, full=True)
+            if entity is not None or name is not None:
+                return q.said_by(cue_text, w0, w1, entity=entity, name=name)
         guess = [g for g in ctx.guesses if g[0] >= s0 and g[1] <= s1]
         run = _name_run(text, s0, s1, self.language)
         if run is not None and ctx.guessing:
-            q.cue, q.name, q.speaker_start, q.speaker_end = cue_text, text[run[0] : run[1]], *run
-            return True
+            return q.said_by(cue_text, *run, name=text[run[0] : run[1]])
         if guess:
-            q.cue, q.name, q.speaker_start, q.speaker_end = cue_text, guess[0][2], *guess[0][:2]
-            return True
+            return q.said_by(cue_text, *guess[0][:2], name=guess[0][2])
         orgs = [o for o in ctx.orgs if o[0] >= s0 and o[1] <= s1]
-        if self.definite.match(first) and not self.pronoun.match(first):
+        if self.definite.match(first):
             near = [o for o in orgs if o[0] <= s0 + words[min(2, len(words) - 1)].start()]
             if near:  # "the Kremlin said", "según la Agencia Estatal de Meteorología"
-                s, e, idx = near[0]
-                q.cue, q.entity, q.speaker_start, q.speaker_end = cue_text, idx, s, e
-                return True
+                return q.said_by(cue_text, *near[0][:2], entity=near[0][2])
             brand = _named_after_noun(words)
             if brand is not None:  # "la compagnie easyJet", "the utility Zesco"
-                q.cue, q.name = cue_text, text[s0 + brand[0] : s0 + brand[1]]
-                q.speaker_start, q.speaker_end = s0 + brand[0], s0 + brand[1]
-                return True
-        if (
-            self.pronoun.match(first)
-            or self.definite.match(first)
-            or _INVERTED_RE.search(cue or "")
-        ):
-            pronoun = bool(self.pronoun.match(first) or _INVERTED_RE.search(cue or ""))
-            if self._nearest(
-                ctx, q, cue_text, s0 + words[0].start(), s0 + words[0].end(), pronoun=pronoun
-            ):
+                a, b = s0 + brand[0], s0 + brand[1]
+                return q.said_by(cue_text, a, b, name=text[a:b])
+        if self.pronoun.match(first) or self.definite.match(first):
+            pronoun = bool(self.pronoun.match(first))
+            if self._nearest(ctx, q, cue_text, w0, w1, pronoun=pronoun):
                 return True
             if pronoun or not orgs:
                 return False
             # nobody named before: "a indiqué la direction de SNCF Voyageurs" speaks for it
-            s, e, idx = orgs[0]
-            q.cue, q.entity, q.speaker_start, q.speaker_end = cue_text, idx, s, e
-            return True
-        if (
-            run is not None
-            and run[0] == s0 + words[0].start()
-            and not any(o[0] <= run[0] < o[1] for o in orgs)
-        ):
+            return q.said_by(cue_text, *orgs[0][:2], entity=orgs[0][2])
+        if run is not None and run[0] == w0 and not any(o[0] <= run[0] < o[1] for o in orgs):
             # a name the model missed or called a place, first in the slot: "señaló Nicolás
             # Pino, presidente de la Sociedad Rural" (the organisation is his, not the speaker)
-            q.cue, q.name, q.speaker_start, q.speaker_end = cue_text, text[run[0] : run[1]], *run
-            return True
+            return q.said_by(cue_text, *run, name=text[run[0] : run[1]])
         if orgs:
-            s, e, idx = orgs[0]
-            q.cue, q.entity, q.speaker_start, q.speaker_end = cue_text, idx, s, e
-            return True
+            return q.said_by(cue_text, *orgs[0][:2], entity=orgs[0][2])
         if len(words) == 1 and _CAPWORD.fullmatch(first) and not subjectless:
-            # a surname the model did not tag: the person of that surname, else the word
-            same = [i for i, name in enumerate(ctx.names) if name.split()[-1:] == [first]]
-            q.cue, q.speaker_start, q.speaker_end = (
-                cue_text,
-                s0 + words[0].start(),
-                s0 + words[0].end(),
+            # a surname the model did not tag: a person of that name, else the word
+            entity, _ = self._surname(ctx, first, full=False)
+            return q.said_by(
+                cue_text, w0, w1, entity=entity, name=None if entity is not None else first
             )
-            if same:
-                q.entity = same[0]
-            else:
-                q.name = first
-            return True
         return False
 
     @staticmethod
-    def _surname(ctx: _Context, word: str) -> tuple[int | None, str | None] | None:
-        """The person named in full before whose last name is ``word``: (entity, None) for
-        a model's person, (None, name) for a name read from the text."""
+    def _surname(ctx: _Context, word: str, *, full: bool) -> tuple[int | None, str | None]:
+        """The person whose name ends in ``word`` (with ``full``, only one named with more
+        than one word): (entity, None) for a model's person, (None, name) for a name read
+        from the text, (None, None) for nobody."""
         for idx, name in enumerate(ctx.names):
-            if name and len(name.split()) > 1 and name.split()[-1] == word:
+            if name.split()[-1:] == [word] and (len(name.split()) > 1 or not full):
                 return idx, None
         for _, _, name in ctx.guesses:
-            if len(name.split()) > 1 and name.split()[-1] == word:
+            if name.split()[-1:] == [word] and (len(name.split()) > 1 or not full):
                 return None, name
-        return None
+        return None, None
 
     def _appositive(self, ctx: _Context, q: Found, cue: str | None, s0: int, s1: int) -> bool:
         """A name set off by commas after a description in the slot: "a spokeswoman for the
@@ -497,12 +478,9 @@ class QuoteFinder:
             a, b = s0 + m.start(1), s0 + m.end(1)
             people = [p for p in ctx.persons if a <= p[0] and p[1] <= b]
             if people:
-                q.cue, q.entity, q.speaker_start, q.speaker_end = cue, people[0][2], *people[0][:2]
-                return True
-            run = _name_run(text, a, b, self.language)
-            if run is not None and run[0] == a and run[1] == b:
-                q.cue, q.name, q.speaker_start, q.speaker_end = cue, text[a:b], a, b
-                return True
+                return q.said_by(cue, *people[0][:2], entity=people[0][2])
+            if _name_run(text, a, b, self.language) == (a, b):
+                return q.said_by(cue, a, b, name=text[a:b])
         return False
 
     def _nearest(
@@ -548,9 +526,7 @@ class QuoteFinder:
                 ):
                     described = None
             if described is not None:
-                q.cue, q.name = cue, ctx.text[described[0] : described[1]]
-                q.speaker_start, q.speaker_end = described
-                return True
+                return q.said_by(cue, *described, name=ctx.text[described[0] : described[1]])
         before = [p for p in people if p[1] <= ctx.open_at]
         if before:
             chosen = before[-1]
@@ -561,9 +537,7 @@ class QuoteFinder:
             if not later:
                 return False
             chosen = later[0]
-        q.cue, q.entity, q.name = cue, chosen[2], chosen[3]
-        q.speaker_start, q.speaker_end = ws, we
-        return True
+        return q.said_by(cue, ws, we, entity=chosen[2], name=chosen[3])
 
     def _described(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """A determiner and a lowercase noun opening ``text[start:end]`` ("Le représentant",
