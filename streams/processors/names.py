@@ -20,14 +20,13 @@ on encyclopaedia text gets wrong in news, fixed by evidence in the same document
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from streams.processors import gazetteer
-from streams.processors.spans import RawMention, is_caps_line, is_results_line, line_of
+from streams.processors.spans import RawMention, is_caps_line, is_results_line, line_of, overlaps
 
 #: prepositions a model takes into a name's start
 _LEADING_PREPOSITIONS = {
@@ -333,28 +332,23 @@ def acronyms(mentions: list[RawMention], text: str) -> list[RawMention]:
 def every_mention(mentions: list[RawMention], text: str) -> list[RawMention]:
     """One name, one reading per document: where the model tagged a name once and missed
     it elsewhere ("Telefónica" found in one sentence, not in the next), every other
-    occurrence of the same words (whole words, not inside a found mention) is added with
-    the label the name has most often."""
-    labels: dict[str, Counter[str]] = {}
+    occurrence of the same words (whole words, not overlapping a found mention) is added
+    with that reading, when the model read the name one way only."""
+    labels: dict[str, set[str]] = {}
     for m in mentions:
         if len(m.text) >= 3 and m.text[:1].isupper():
-            labels.setdefault(m.text, Counter())[m.label] += 1
-    if not labels:
+            labels.setdefault(m.text, set()).add(m.label)
+    reading = {name: next(iter(seen)) for name, seen in labels.items() if len(seen) == 1}
+    if not reading:
         return mentions
-    taken = sorted((m.start, m.end) for m in mentions)
-    starts = [s for s, _ in taken]
-    out = list(mentions)
     pattern = re.compile(
         r"(?<![\w-])(?:"
-        + "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
+        + "|".join(map(re.escape, sorted(reading, key=len, reverse=True)))
         + r")(?![\w-])"
     )
+    out = list(mentions)
     for found in pattern.finditer(text):
-        s, e = found.span()
-        if len(labels[found.group(0)]) > 1:
-            continue  # the model read the name two ways: no reading to copy
-        k = bisect_right(starts, s)
-        if (k and taken[k - 1][1] > s) or (k < len(taken) and taken[k][0] < e):
-            continue  # inside or across a mention already found
-        out.append(RawMention(s, e, found.group(0), labels[found.group(0)].most_common(1)[0][0]))
+        new = RawMention(found.start(), found.end(), found.group(0), reading[found.group(0)])
+        if not any(overlaps(new, m) for m in mentions):
+            out.append(new)
     return sorted(out, key=lambda m: m.start)

@@ -144,6 +144,15 @@ def test_every_mention_of_a_name_found_once_gets_its_reading() -> None:
     # a name the model read two ways gets no copies
     ms = [mention(text, "Telesp", "ORG", 0), mention(text, "Telesp", "PERSON", 1)]
     assert len(every_mention(ms, text)) == 2
+    # nothing is added inside a longer mention (here one that is no name to copy), even
+    # past a shorter one nested in it
+    text = "Abrió la Universidad Nacional Autónoma de México . Visitó México ."
+    ms = [
+        mention(text, "la Universidad Nacional Autónoma de México", "ORG"),
+        mention(text, "Nacional", "ORG"),
+        mention(text, "México", "LOC", 1),
+    ]
+    assert every_mention(ms, text) == sorted(ms, key=lambda m: m.start)
 
 
 def test_an_arabic_name_keeps_its_particle_part() -> None:
