@@ -1,6 +1,6 @@
 """Score quotation finding and speaker attribution on a hand-checked set in four languages.
 
-    python bench/quotes.py [DEV_DIR] [--aside] [--third]      (default ../shared/dev)
+    python bench/quotes.py [DEV_DIR] [--aside] [--kept]      (default ../shared/dev)
 
 The set (193 quotations, checked by hand):
 - bench/data/quotes_dev.jsonl: 48 quotations in six English news articles of the development
@@ -54,7 +54,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 def load(dev: Path) -> list[dict[str, Any]]:
     """Articles: {name, language, text, quotes: [{start, end, speaker, named}], aside}
-    (aside: False, True for the first kept-aside third, "fresh" for the fresh set)."""
+    (aside: False, True for the first kept-aside third, else the later set's name)."""
     articles: list[dict[str, Any]] = []
     bodies = json.loads((dev / "extraction" / "ground-truth.json").read_text())
     by_doc: dict[str, list[dict[str, Any]]] = {}
@@ -77,11 +77,7 @@ def load(dev: Path) -> list[dict[str, Any]]:
         a = json.loads(line)
         a["aside"] = i % 3 == 2
         articles.append(a)
-    for line in (DATA / "quotes_fresh.jsonl").read_text().splitlines():
-        a = json.loads(line)
-        a["aside"] = "fresh"
-        articles.append(a)
-    for name in ("third", "fourth"):
+    for name in ("fresh", "third", "fourth"):  # the later sets, each kept aside in its time
         for line in (DATA / f"quotes_{name}.jsonl").read_text().splitlines():
             a = json.loads(line)
             a["aside"] = name
@@ -187,8 +183,10 @@ def main() -> int:
         )
         + ([("fourth set, kept aside", "fourth")] if args.kept else [])
     )
+    if args.aside and args.kept:
+        parts.append(("every set together", None))
     for title, aside in parts:
-        idx = [i for i, a in enumerate(articles) if a["aside"] == aside]
+        idx = [i for i, a in enumerate(articles) if aside is None or a["aside"] == aside]
         print(f"{title}: {len(idx)} articles")
         for lang in ("en", "fr", "de", "es", None):
             sel = [i for i in idx if lang is None or articles[i]["language"] == lang]
