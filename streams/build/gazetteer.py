@@ -47,6 +47,8 @@ def _build_city_names() -> dict[str, str]:
         pop = int(city.get("population") or 0)
         code = city["countrycode"]
         for name in [city["name"], *city.get("alternatenames", [])]:
+            if name in COMMON_NOUNS:
+                continue
             key = name.lower()
             if len(key) < 3 or not any(ch.isalpha() for ch in key):
                 continue
@@ -80,15 +82,24 @@ def _build_major_cities() -> dict[str, str]:
     return {k: v[1] for k, v in best.items()}
 
 
+#: common nouns GeoNames gives among a large city's alternate names: in text they are the
+#: word, not the place ("المدينة" is "the city", not Medina, which is "المدينة المنورة";
+#: "العين" "the eye", "العمارة" "the building")
+COMMON_NOUNS = frozenset(
+    ["المدينة", "المدينه", "العين", "العین", "العمارة", "العماره", "الحلة", "البلا", "الزان"]
+)
+
+
 def _city_names(city: dict[str, Any]) -> list[str]:
     """A city's own name and its alternate names, without the codes and numbered forms
-    among the alternates (FFM, FRA, "Paris 01")."""
+    among the alternates (FFM, FRA, "Paris 01") and the common nouns (COMMON_NOUNS)."""
     return [city["name"]] + [
         n
         for n in city.get("alternatenames", [])
         if n != city["name"]
         and not (n.isascii() and n.isupper())
         and not any(ch.isdigit() for ch in n)
+        and n not in COMMON_NOUNS
     ]
 
 

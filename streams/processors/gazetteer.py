@@ -350,12 +350,6 @@ _TAILS = ("", "а", "я", "ия", "й", "ь")
 #: Arabic one-letter proclitics written onto the next word: "and", "in/with", "for", "so",
 #: "like" ("بالقاهرة" is "in Cairo"), alone or two together
 _AR_PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ب", "ل", "ف", "ك")
-#: Arabic common nouns that GeoNames also gives as a large city's name: alone (with or
-#: without a proclitic) they are the word, not the place ("المدينة" is "the city", not
-#: Medina, which is "المدينة المنورة"; "العين" "the eye", "العمارة" "the building")
-_AR_COMMON_WORDS = frozenset(
-    ["المدينة", "المدينه", "العين", "العین", "العمارة", "العماره", "الحلة", "البلا", "الزان"]
-)
 
 
 @dataclass(frozen=True)
@@ -426,8 +420,6 @@ def place(surface: str, language: str | None = None) -> Place | None:
         ch.isupper() or ch.islower() for ch in surface
     )
     for key, written in _forms(surface, city=True):
-        if key in _AR_COMMON_WORDS:
-            continue
         found = cities.get(key)
         if found is not None:
             code, gid, people = found.split(":")

@@ -8,6 +8,7 @@ import pytest
 
 from streams.processors import gazetteer
 from streams.processors.entities import gazetteer_mentions, to_entities
+from streams.processors.geo import PlaceTable
 from tests.conftest import ROOT
 
 SEEDS = ROOT / "seeds"
@@ -42,6 +43,10 @@ def test_the_arabic_seed_finds_cairo_and_giza_with_and_without_a_proclitic() -> 
     assert "المدينة" in text and not any(code == "SA" for code, _ in found.values())
     medina = gazetteer.place("المدينة المنورة", "ar")
     assert medina is not None and medina.country_code == "SA"
+    # every table built from GeoNames agrees: the word names no city anywhere
+    assert gazetteer.country_code("المدينة") is None
+    assert PlaceTable.load().rows_named("المدينة") == []
+    assert len(PlaceTable.load().rows_named("المدينة المنورة")) == 1
 
 
 def test_the_russian_seed_merges_inflected_forms_into_the_nominative() -> None:
