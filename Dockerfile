@@ -24,7 +24,7 @@ COPY schemas ./schemas
 COPY streams ./streams
 RUN pip install --no-deps . \
     && cd / && python -m streams.build.ngrams && python -m streams.build.gazetteer \
-    && python -c "from streams.processors import gazetteer, ngrams; ngrams.NgramModel(); gazetteer.city_names(); gazetteer.major_cities()" \
+    && python -c "from streams.processors.entities import gazetteer; from streams.processors.language import ngrams; ngrams.NgramModel(); gazetteer.city_names(); gazetteer.major_cities()" \
     && rm -rf /build \
     && useradd --system --uid 10001 --home-dir /var/lib/newswire newswire \
     && mkdir -p /var/lib/newswire && chown newswire /var/lib/newswire

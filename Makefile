@@ -93,8 +93,8 @@ lint: install
 	$(BIN)/mypy
 
 schemas: install
-	$(BIN)/python -m schemas.generate
-	$(BIN)/python -m schemas.asyncapi
+	$(BIN)/python -m streams.build.json_schemas
+	$(BIN)/python -m streams.build.asyncapi
 	$(BIN)/python -m schemas.compat
 
 kafka-start: install

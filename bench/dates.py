@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from streams.processors.dates import find_date
+from streams.processors.clean.dates import find_date
 
 REFERENCE = datetime(2025, 1, 10, 12, 0, tzinfo=UTC)  # "now" for dates without a year
 
@@ -96,7 +96,7 @@ def datelines(show: bool) -> None:
 
 def pages(dev: Path) -> None:
     from schemas import RawArticle
-    from streams.processors.clean import clean_fields, html_metadata
+    from streams.processors.clean.stage import clean_fields, html_metadata
 
     root = dev / "extraction"
     html_dir, text_dir = root / "html", root / "text"

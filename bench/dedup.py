@@ -1,7 +1,7 @@
 """The near-duplicate stage on a stream of syndicated copies (default ../shared/dev/dedup).
 
 Each record is cleaned as the pipeline cleans it, then looked up and posted in arrival order
-(``streams.processors.dedup.Index``). Links (record -> duplicate_of) are closed transitively
+(``streams.processors.dedup.stage.Index``). Links (record -> duplicate_of) are closed transitively
 into groups and scored pairwise against the gold groups: precision, recall and F1 over all
 pairs of records in one group. In the same run: datasketch MinHash-LSH over word 5-shingles
 of the raw text (128 permutations) at thresholds 0.3 / 0.5 / 0.7, the same scoring.
@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from schemas import RawArticle  # noqa: E402
 from streams.processors import dedup  # noqa: E402
-from streams.processors.clean import clean_fields  # noqa: E402
+from streams.processors.clean.stage import clean_fields  # noqa: E402
 
 
 def load(data: Path) -> tuple[list[dict[str, str]], dict[str, str]]:

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from schemas import LanguageArticle, LanguageInfo
 from streams.pipeline import stage
-from streams.processors.entities import DEFAULT_MODELS, EntityExtractor
+from streams.processors.entities.stage import DEFAULT_MODELS, EntityExtractor
 from streams.processors.text import content_hash
 from streams.routing import runner
 from streams.settings import Settings

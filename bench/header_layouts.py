@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from schemas import RawArticle
-from streams.processors.clean import clean_fields
+from streams.processors.clean.stage import clean_fields
 
 BODY = {
     "en": (

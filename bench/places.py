@@ -24,7 +24,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from streams.processors.entities import gazetteer_mentions, to_entities
+from streams.processors.entities.stage import gazetteer_mentions, to_entities
 
 DATA = Path(__file__).resolve().parent / "data" / "places.jsonl"
 
@@ -34,7 +34,7 @@ def found(text: str, language: str, cities: bool) -> set[tuple[str, str | None]]
     entities = to_entities(mentions, text, None)
     out = {(e.name.casefold(), e.country_code) for e in entities if e.label == "GPE"}
     if not cities:
-        from streams.processors import gazetteer
+        from streams.processors.entities import gazetteer
 
         out = {(n, c) for n, c in out if gazetteer.country_code(n, cities=False, language=language)}
     return out

@@ -45,8 +45,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from schemas import LanguageArticle, LanguageInfo
-from streams.processors.entities import EntityExtractor
-from streams.processors.quotes import _pairs, _strip
+from streams.processors.entities.quotes import _pairs, _strip
+from streams.processors.entities.stage import EntityExtractor
 from streams.processors.text import content_hash
 
 DATA = Path(__file__).resolve().parent / "data"

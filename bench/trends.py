@@ -23,7 +23,8 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from streams.processors.trends import Shard, mentions_of, parse_windows
+from streams.processors.trends.stage import Shard, mentions_of
+from streams.timing import parse_windows
 
 
 def articles(n: int, k: int, distinct: int, seed: int = 5) -> list[SimpleNamespace]:

@@ -15,8 +15,7 @@ from typing import Any
 
 import orjson
 
-from schemas.generate import JSON_DIR
-
+JSON_DIR = Path(__file__).parent / "json"
 RELEASES = Path(__file__).parent / "releases"
 
 

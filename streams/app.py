@@ -1,4 +1,5 @@
-"""The Faust apps: one per stage, each its own app id and so its own consumer group."""
+"""The Faust apps: one per stage, each its own app id and so its own consumer group, and the
+web views every worker serves (metrics, liveness, readiness)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 import faust
 
+from streams.pipeline import HEALTH_PATH, METRICS_PATH, READY_PATH
 from streams.settings import Settings
 
 
@@ -80,3 +82,40 @@ def make_app(stage: str, settings: Settings, web_port: int) -> faust.App:
     options.update(settings.faust_options)
     _idempotent_producers()
     return faust.App(settings.group(stage), **options)
+
+
+def add_web_views(app: Any, stage: str) -> None:
+    """/metrics (Prometheus), /healthz (the process is up) and /readyz (consuming, not
+    rebalancing) on the worker's web port."""
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+    from streams.ops import metrics
+
+    metrics.UP.labels(stage).set(1)
+    for series in (
+        metrics.RECORDS_IN,
+        metrics.RECORDS_OUT,
+        metrics.RECORD_SECONDS,
+        metrics.BATCH_SECONDS,
+        metrics.BATCH_SIZE,
+    ):
+        series.labels(stage)  # every series is there from the start, at zero
+
+    @app.page(METRICS_PATH)
+    async def prometheus(web: Any, request: Any) -> Any:
+        return web.bytes(
+            generate_latest(metrics.REGISTRY), content_type=CONTENT_TYPE_LATEST.split(";")[0]
+        )
+
+    @app.page(HEALTH_PATH)
+    async def healthz(web: Any, request: Any) -> Any:
+        return web.json({"status": "ok", "stage": stage})
+
+    @app.page(READY_PATH)
+    async def readyz(web: Any, request: Any) -> Any:
+        consumer = getattr(app, "_consumer", None)
+        ready = consumer is not None and not app.rebalancing
+        return web.json(
+            {"ready": ready, "stage": stage, "rebalancing": bool(app.rebalancing)},
+            status=200 if ready else 503,
+        )

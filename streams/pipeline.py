@@ -41,6 +41,7 @@ from schemas.models import (
     RawArticle,
     TrendingWindow,
 )
+from streams.settings import SUPERVISOR_WEB_PORT as SUPERVISOR_WEB_PORT
 
 if TYPE_CHECKING:
     from streams.settings import Settings
@@ -132,7 +133,7 @@ PIPELINE: tuple[StageDef, ...] = (
         produces="clean",
         input_model=RawArticle,
         output_model=CleanArticle,
-        processor="streams.processors.clean:make_processor",
+        processor="streams.processors.clean.stage:make_processor",
         web_port=6067,
         loads="trafilatura",
         summary="Clean article bodies with header metadata and removed spans.",
@@ -146,7 +147,7 @@ PIPELINE: tuple[StageDef, ...] = (
         produces="lang",
         input_model=CleanArticle,
         output_model=LanguageArticle,
-        processor="streams.processors.language:make_processor",
+        processor="streams.processors.language.stage:make_processor",
         web_port=6068,
         loads="lingua-ngrams+fasttext-lite",
         summary="Clean articles with their detected language.",
@@ -161,7 +162,7 @@ PIPELINE: tuple[StageDef, ...] = (
         produces="dedup",
         input_model=LanguageArticle,
         output_model=DedupArticle,
-        processor="streams.processors.dedup:make_processor",
+        processor="streams.processors.dedup.stage:make_processor",
         web_port=6069,
         loads="fingerprint-index",
         summary="Articles with the earlier article each copies (duplicate_of, similarity, "
@@ -178,7 +179,7 @@ PIPELINE: tuple[StageDef, ...] = (
         produces="enriched",
         input_model=DedupArticle,
         output_model=EnrichedArticle,
-        processor="streams.processors.entities:make_processor",
+        processor="streams.processors.entities.stage:make_processor",
         web_port=6070,
         loads="spacy-models",
         summary="Enriched articles: what downstream services subscribe to.",
@@ -189,8 +190,6 @@ PIPELINE: tuple[StageDef, ...] = (
 #: the entity-trends worker (streams.agents.trends): beside the chain, over its last topic
 TRENDS, TRENDS_WEB_PORT = "trends", 6071
 
-#: the supervisor's own web port when it runs every stage (each stage gets base + 1, + 2, …)
-SUPERVISOR_WEB_PORT = 6066
 #: a worker's web endpoints: Prometheus metrics, "the process is up", "consuming, not
 #: rebalancing" (container health checks and Kubernetes probes ask these)
 METRICS_PATH, HEALTH_PATH, READY_PATH = "/metrics", "/healthz", "/readyz"

@@ -10,9 +10,10 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from streams.pipeline import STAGES, SUPERVISOR_WEB_PORT
+__all__ = ["SUPERVISOR_WEB_PORT", "Settings", "get_settings", "replication_for"]
 
-__all__ = ["STAGES", "Settings", "get_settings", "replication_for"]
+#: the supervisor's own web port when it runs every stage (each stage gets base + 1, + 2, …)
+SUPERVISOR_WEB_PORT = 6066
 
 
 class Settings(BaseSettings):
@@ -199,7 +200,7 @@ class Settings(BaseSettings):
     @field_validator("trends_windows")
     @classmethod
     def _windows(cls, v: str) -> str:
-        from streams.processors.trends import parse_windows
+        from streams.timing import parse_windows
 
         parse_windows(v)  # a clear error at start rather than in the worker
         return v
@@ -211,7 +212,7 @@ class Settings(BaseSettings):
     def trends_retention_ms(self) -> int:
         """How long the trends worker's own topics keep records: two of its longest windows
         (a window and the one before it, for the change) and the grace, and an hour more."""
-        from streams.processors.trends import parse_windows
+        from streams.timing import parse_windows
 
         longest = parse_windows(self.trends_windows)[-1].seconds
         return int((2 * longest + self.trends_grace_seconds + 3600) * 1000)

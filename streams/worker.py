@@ -12,12 +12,10 @@ from types import FrameType
 from typing import Any
 
 from streams import logs
-from streams.app import make_app
+from streams.app import add_web_views, make_app
 from streams.pipeline import (
-    HEALTH_PATH,
-    METRICS_PATH,
     PIPELINE,
-    READY_PATH,
+    STAGES,
     SUPERVISOR_WEB_PORT,
     TRENDS,
     Processor,
@@ -26,7 +24,7 @@ from streams.pipeline import (
 )
 from streams.pipeline import stage as pipeline_stage
 from streams.routing import runner
-from streams.settings import STAGES, Settings
+from streams.settings import Settings
 from streams.topics import stage_topics
 
 log = logging.getLogger("newswire.worker")
@@ -71,43 +69,6 @@ def build(
     return app, agent
 
 
-def add_web_views(app: Any, stage: str) -> None:
-    """/metrics (Prometheus), /healthz (the process is up) and /readyz (consuming, not
-    rebalancing) on the worker's web port."""
-    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-
-    from streams.ops import metrics
-
-    metrics.UP.labels(stage).set(1)
-    for series in (
-        metrics.RECORDS_IN,
-        metrics.RECORDS_OUT,
-        metrics.RECORD_SECONDS,
-        metrics.BATCH_SECONDS,
-        metrics.BATCH_SIZE,
-    ):
-        series.labels(stage)  # every series is there from the start, at zero
-
-    @app.page(METRICS_PATH)
-    async def prometheus(web: Any, request: Any) -> Any:
-        return web.bytes(
-            generate_latest(metrics.REGISTRY), content_type=CONTENT_TYPE_LATEST.split(";")[0]
-        )
-
-    @app.page(HEALTH_PATH)
-    async def healthz(web: Any, request: Any) -> Any:
-        return web.json({"status": "ok", "stage": stage})
-
-    @app.page(READY_PATH)
-    async def readyz(web: Any, request: Any) -> Any:
-        consumer = getattr(app, "_consumer", None)
-        ready = consumer is not None and not app.rebalancing
-        return web.json(
-            {"ready": ready, "stage": stage, "rebalancing": bool(app.rebalancing)},
-            status=200 if ready else 503,
-        )
-
-
 def run_stage(
     stage: str, settings: Settings, web_port: int | None = None, loglevel: str = "info"
 ) -> None:
@@ -121,9 +82,9 @@ def run_stage(
 
     definition = pipeline_stage(stage)
     processor = definition.make_processor(settings)
-    connect = getattr(processor, "connect", None)
-    if connect is not None:  # a stage with state in Kafka (dedup) reaches it before warm_up
-        connect(settings)
+    from streams.agents.state import attach_state
+
+    attach_state(stage, processor, settings)  # a stage with state on Kafka gets it first
     started = time.perf_counter()
     processor.warm_up()  # before joining the group: a slow load must not stall a rebalance
     metrics.MODEL_LOAD_SECONDS.labels(stage, definition.loads).set(time.perf_counter() - started)

@@ -1,5 +1,5 @@
 """The entity-trends worker on Kafka: three Faust agents in one app (consumer group
-``newswire-trends``) around the pure counting in :mod:`streams.processors.trends`.
+``newswire-trends``) around the pure counting in :mod:`streams.processors.trends.stage`.
 
     articles.enriched --[mentions]--> entities.mentions          (keyed by entity)
     entities.mentions --[counts]----> entities.trending-partials (keyed by window; a timer
@@ -31,8 +31,9 @@ import orjson
 from schemas import BadInput, EnrichedArticle, TrendingWindow, decode, encode
 from streams.ops import metrics
 from streams.pipeline import TRENDS, TRENDS_WEB_PORT
-from streams.processors.trends import Merger, Shard, mentions_of, parse_windows
+from streams.processors.trends.stage import Merger, Shard, mentions_of
 from streams.settings import Settings
+from streams.timing import parse_windows
 from streams.topics import TrendsTopics, trends_topics
 
 log = logging.getLogger("newswire.trends")
@@ -172,8 +173,7 @@ def finished_record(window: dict[str, Any], now: float | None = None) -> Trendin
 
 def build(settings: Settings, web_port: int | None = None) -> Any:  # pragma: no mutate block
     """The trends worker's Faust app, its agents and its timer attached."""
-    from streams.app import make_app
-    from streams.worker import add_web_views
+    from streams.app import add_web_views, make_app
 
     at_least_once = settings.model_copy(update={"processing_guarantee": "at_least_once"})
     app: Any = make_app(TRENDS, at_least_once, web_port or settings.web_port or TRENDS_WEB_PORT)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from streams.processors.gazetteer import (
+from streams.processors.entities.gazetteer import (
     EXTRA_COUNTRY_NAMES,
     MAJOR_CITY_POPULATION,
     TABLES_DIR,
@@ -108,7 +108,7 @@ def _name_key(name: str) -> str:
 
 
 def _build_places() -> dict[str, npt.NDArray[Any]]:
-    """Column arrays of every place `streams.processors.geo` can put on the map (countries,
+    """Column arrays of every place `streams.processors.entities.geo` can put on the map (countries,
     continents, cities of 15,000 people or more) and its name index: the hash of every
     lower-cased name and alternate name, sorted, with the row it names (a name may name
     many rows). A country's point is the population-weighted centre of its cities (the

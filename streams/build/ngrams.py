@@ -3,7 +3,7 @@
 lingua's pure-Python releases (1.x) carry, per language, the relative frequencies of letter
 1- to 5-grams as brotli-compressed JSON. This reads them from the 1.x wheel (downloaded from
 PyPI with pip when none is given) and writes five sorted hash tables as ``.npy`` files, which
-:class:`streams.processors.ngrams.NgramModel` memory-maps.
+:class:`streams.processors.language.ngrams.NgramModel` memory-maps.
 
     python -m streams.build.ngrams [--out DIR] [--wheel WHEEL]
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from streams.processors.ngrams import DEFAULT_DIR, FORMAT, ORDERS, hash_rows
+from streams.processors.language.ngrams import DEFAULT_DIR, FORMAT, ORDERS, hash_rows
 
 LINGUA_RELEASE = "lingua-language-detector==1.3.5"
 _MODELS_IN_WHEEL = "lingua/language-models/"

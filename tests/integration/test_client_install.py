@@ -69,6 +69,9 @@ def test_client_alone_installs_light_and_round_trips_through_the_broker(
             while not got and time.monotonic() < deadline:
                 got = sub.poll()
         assert [r.id for r in got] == ["c1"], got
+        import sys
+        stages = sorted(m for m in sys.modules if m.startswith("streams.processors"))
+        assert not stages, f"the client imported the processors: {{stages}}"
         print("round trip ok", got[0].text)
     """)
     run = subprocess.run(

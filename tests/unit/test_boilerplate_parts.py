@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.processors.boilerplate import (
+from streams.processors.clean.boilerplate import (
     MIN_WORDS_BEFORE_END,
     Line,
     _compile,

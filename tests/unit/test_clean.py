@@ -5,8 +5,8 @@ import re
 import pytest
 
 from schemas import CleanArticle, EmptyText, RawArticle, TooLarge
-from streams.processors.boilerplate import REASONS, RULES, Rule, boilerplate_reason
-from streams.processors.clean import split_authors
+from streams.processors.clean.boilerplate import REASONS, RULES, Rule, boilerplate_reason
+from streams.processors.clean.stage import split_authors
 from streams.processors.text import repair
 from tests.conftest import BRIEF, CALENDAR, CAPTION, LIVE, STANDINGS, run_stages
 
@@ -251,7 +251,7 @@ def test_every_reason_has_rules_and_a_long_line_is_never_judged_by_pattern() -> 
 
 
 def test_pattern_judgement_stops_at_the_word_limit() -> None:
-    from streams.processors.boilerplate import MAX_PATTERN_WORDS
+    from streams.processors.clean.boilerplate import MAX_PATTERN_WORDS
     from streams.processors.text import word_count
 
     words = ["word"] * (MAX_PATTERN_WORDS - 3)
@@ -294,7 +294,7 @@ def test_the_article_under_its_headline_beats_a_longer_sidebar() -> None:
 
 
 def test_html_tail_that_the_page_layout_does_not_call_article_is_cut() -> None:
-    from streams.processors.clean import trim_tail
+    from streams.processors.clean.stage import trim_tail
 
     body = [
         "The city council voted on Tuesday to close the old harbour bridge to cars from May.",
@@ -312,7 +312,7 @@ def test_html_tail_that_the_page_layout_does_not_call_article_is_cut() -> None:
 
 
 def test_visible_text_starts_with_the_title_and_survives_control_characters() -> None:
-    from streams.processors.clean import visible_text
+    from streams.processors.clean.stage import visible_text
 
     html = "<html><head><title>Bridge to close</title></head><body><p>A\x00 NUL and\x0b more</p></body></html>"
     lines = [ln for ln in visible_text(html).split("\n") if ln.strip()]

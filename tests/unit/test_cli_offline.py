@@ -67,7 +67,7 @@ def test_enrich_language_only() -> None:
 def test_enrich_a_record_that_breaks_the_batch_costs_only_itself(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from typer.testing import CliRunner
 
-    import streams.processors.language as language
+    import streams.processors.language.stage as language
     from streams.cli import app
 
     real = language.LanguageProcessor.process

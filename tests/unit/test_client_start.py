@@ -12,9 +12,9 @@ import orjson
 import pytest
 from kafka import TopicPartition
 
-from streams.cli import parse_since
 from streams.client import Start
 from streams.inputs import input_size, read_paths
+from streams.timing import parse_since
 
 T0, T1 = TopicPartition("t", 0), TopicPartition("t", 1)
 BEGIN = {T0: 10, T1: 0}  # partition 0 has had its first 10 records deleted

@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from schemas import decode
-from schemas.asyncapi import PATH as ASYNCAPI_PATH
-from schemas.asyncapi import build, render
 from schemas.compat import check, incompatibilities, latest_release
-from schemas.generate import models as record_models
+from streams.build.asyncapi import PATH as ASYNCAPI_PATH
+from streams.build.asyncapi import build, render
+from streams.build.json_schemas import models as record_models
 from tests.conftest import ROOT
 
 SPECS = ROOT / ".newswire" / "asyncapi-specs" / "package" / "schemas" / "3.0.0-without-$id.json"

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from schemas import LanguageArticle, LanguageInfo, TraceStamp
-from streams.processors import dedup
-from streams.processors.dedup import Candidate, DedupProcessor, Index, decide, fingerprints
+from streams import timing
+from streams.processors.dedup import stage as dedup
+from streams.processors.dedup.stage import Candidate, DedupProcessor, Index, decide, fingerprints
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -256,7 +257,7 @@ def test_the_processor_answers_per_article_from_the_clean_stamp() -> None:
     # replayed (the same records again): the same answers
     again = p.process([_article("base", BASE, t0), _article("copy", COPIES["truncated"], t1)])
     assert again == out
-    assert dedup.arrival(_article("x", "y", t1)) == t1.timestamp()
+    assert timing.arrival(_article("x", "y", t1)) == t1.timestamp()
 
 
 def test_over_the_limit_the_index_drops_to_nine_tenths_so_sweeps_stay_rare() -> None:
@@ -272,7 +273,7 @@ def test_over_the_limit_the_index_drops_to_nine_tenths_so_sweeps_stay_rare() -> 
 def test_switched_off_every_article_is_its_own_story() -> None:
     from types import SimpleNamespace
 
-    from streams.processors.dedup import DedupProcessor, NoDedup, make_processor
+    from streams.processors.dedup.stage import DedupProcessor, NoDedup, make_processor
     from streams.settings import Settings
 
     assert isinstance(make_processor(Settings()), DedupProcessor)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from schemas import EnrichedArticle, LanguageArticle, LanguageInfo, decode, encode
-from streams.processors.entities import EntityExtractor
-from streams.processors.geo import demonym_country
+from streams.processors.entities.geo import demonym_country
+from streams.processors.entities.stage import EntityExtractor
 from streams.processors.text import content_hash
 from tests.conftest import SEEDS
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from schemas import LanguageArticle, LanguageInfo, RawArticle
-from streams.processors import gazetteer
-from streams.processors.entities import EntityExtractor
+from streams.processors.entities import gazetteer
+from streams.processors.entities.stage import EntityExtractor
 from tests.conftest import SEED_ENTITIES, run_stages
 
 
@@ -110,7 +110,7 @@ def test_country_codes_for_inflected_forms() -> None:
 def test_name_table_answers_as_the_dict_it_was_built_from(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from streams.processors import gazetteer
+    from streams.processors.entities import gazetteer
 
     monkeypatch.setattr(gazetteer, "TABLES_DIR", tmp_path)
     source = {"paris": "FR", "springfield": "US", "киев": "UA"}

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from streams.processors import gazetteer
-from streams.processors.entities import gazetteer_mentions, to_entities
-from streams.processors.geo import PlaceTable
+from streams.processors.entities import gazetteer
+from streams.processors.entities.gazetteer import PlaceTable
+from streams.processors.entities.stage import gazetteer_mentions, to_entities
 from tests.conftest import ROOT
 
 SEEDS = ROOT / "seeds"

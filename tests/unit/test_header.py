@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from schemas import RawArticle
-from streams.processors.clean import clean_fields, split_authors
-from streams.processors.dates import find_date
+from streams.processors.clean.dates import find_date
+from streams.processors.clean.stage import clean_fields, split_authors
 
 BODY = (
     "The council approved the plan on Tuesday after a debate that lasted most of the "

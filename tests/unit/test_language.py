@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from schemas import CleanArticle
-from streams.processors.language import detect, detect_many, related_languages
-from streams.processors.scripts import scripts_of
+from streams.processors.language.scripts import scripts_of
+from streams.processors.language.stage import detect, detect_many, related_languages
 from tests.conftest import run_stages
 
 

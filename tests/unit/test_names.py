@@ -1,10 +1,10 @@
-"""The language rules over a model's mentions (streams/processors/names.py)."""
+"""The language rules over a model's mentions (streams/processors/entities/names.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from streams.processors.names import (
+from streams.processors.entities.names import (
     acronyms,
     add_datelines,
     cut_numbers,
@@ -12,7 +12,7 @@ from streams.processors.names import (
     every_mention,
     refine,
 )
-from streams.processors.spans import RawMention
+from streams.processors.entities.spans import RawMention
 
 
 def mention(text: str, surface: str, label: str, nth: int = 0) -> RawMention:

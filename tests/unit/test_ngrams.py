@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from streams.build.ngrams import build
-from streams.processors.ngrams import ORDERS, ModelMissing, NgramModel
+from streams.processors.language.ngrams import ORDERS, ModelMissing, NgramModel
 
 CORPORA = {
     # two made-up languages with different letter habits

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from streams.processors.quotes import find_quotes
+from streams.processors.entities.quotes import find_quotes
 
 
 @dataclass

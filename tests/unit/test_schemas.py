@@ -15,7 +15,7 @@ from schemas import (
     encode,
     normalize_url,
 )
-from schemas.generate import expected_files
+from streams.build.json_schemas import expected_files
 
 
 def test_url_normalization_drops_tracking_fragment_and_case() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.processors.spans import (
+from streams.processors.entities.spans import (
     RawMention,
     is_caps_line,
     is_results_line,

@@ -14,17 +14,15 @@ import pytest
 from schemas import EnrichedArticle, decode, encode
 from schemas.models import TrendingWindow
 from streams.agents.trends import finished_record
-from streams.processors.trends import (
+from streams.processors.trends.stage import (
     ARTICLE_KEY,
     Merger,
     Shard,
-    Window,
     entity_key,
     finish,
     mentions_of,
-    parse_window,
-    parse_windows,
 )
+from streams.timing import Window, parse_window, parse_windows
 from tests.conftest import ROOT
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC).timestamp()  # a whole hour

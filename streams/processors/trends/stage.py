@@ -23,57 +23,15 @@ clock. An article arriving for a window already closed is counted as late and le
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from streams.processors.dedup import arrival
+from streams.timing import Window, arrival, iso
 
 #: the key of the record that counts an article (every entity key has a tab in it)
 ARTICLE_KEY = "*"
-
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_SPEC = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
-
-
-@dataclass(frozen=True)
-class Window:
-    """A window size: its label ("1h") and its length in seconds."""
-
-    label: str
-    seconds: int
-
-    def start_of(self, t: float) -> int:
-        """The start of the window holding time t (seconds since the epoch)."""
-        return int(t // self.seconds) * self.seconds
-
-    def id(self, start: int) -> str:
-        """The window's id, the key of its records: ``1h@2026-12-01T13:00:00Z``."""
-        return f"{self.label}@{iso(start)}"
-
-
-def iso(t: float) -> str:
-    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_window(spec: str) -> Window:
-    """``30s``, ``15m``, ``1h``, ``1d``: a window size."""
-    m = _SPEC.match(spec)
-    if not m or int(m.group(1)) == 0:
-        raise ValueError(f"a window is a positive number and s, m, h or d (like 1h), not {spec!r}")
-    n, unit = int(m.group(1)), m.group(2)
-    return Window(f"{n}{unit}", n * _UNITS[unit])
-
-
-def parse_windows(specs: str) -> tuple[Window, ...]:
-    """A comma-separated list of window sizes, each once, shortest first."""
-    windows = {parse_window(s).seconds: parse_window(s) for s in specs.split(",") if s.strip()}
-    if not windows:
-        raise ValueError("at least one trends window is needed (like 1h,1d)")
-    return tuple(windows[k] for k in sorted(windows))
 
 
 def entity_key(name: str, label: str) -> str:
@@ -84,7 +42,7 @@ def mentions_of(article: Any) -> list[tuple[str, dict[str, Any]]]:
     """(key, value) records for an enriched article: one per entity (its mention count in
     the article) and one that counts the article, or none for a copy of an earlier article
     (it counts once, as its story's first article did). Its time is its arrival in the
-    pipeline, the dedup stage's rule (:func:`streams.processors.dedup.arrival`)."""
+    pipeline, the dedup stage's rule (:func:`streams.timing.arrival`)."""
     if article.duplicate_of:
         return []
     at = arrival(article)

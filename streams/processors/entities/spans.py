@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from streams.processors import gazetteer
+from streams.processors.entities import gazetteer
 
 # determiners a model sometimes takes into a name, per language ("El Salvador" and "Los
 # Angeles" keep theirs: Spanish determiners are only trimmed in Spanish text)

@@ -10,7 +10,7 @@ from collections import Counter
 
 import numpy as np
 
-from streams.processors.ngrams import IS_LETTER
+from streams.processors.language.ngrams import IS_LETTER
 
 
 def _script_of(code_point: int) -> str | None:

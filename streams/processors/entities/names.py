@@ -25,8 +25,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from streams.processors import gazetteer
-from streams.processors.spans import RawMention, is_caps_line, is_results_line, line_of, overlaps
+from streams.processors.entities import gazetteer
+from streams.processors.entities.spans import (
+    RawMention,
+    is_caps_line,
+    is_results_line,
+    line_of,
+    overlaps,
+)
 
 #: prepositions a model takes into a name's start
 _LEADING_PREPOSITIONS = {
@@ -182,7 +188,6 @@ def refine(
 def _known_place(word: str, language: str) -> bool:
     """A place the gazetteers hold: a city or country, a continent or region of the place
     table ("Afrique", "Europe"), or a route of such places ("Paris-Bordeaux")."""
-    from streams.processors.geo import PlaceTable  # geo imports this module
 
     def known(name: str) -> bool:
         if gazetteer.place(name, language) is not None:
@@ -190,7 +195,7 @@ def _known_place(word: str, language: str) -> bool:
         if gazetteer.country_code(name, language=language) is not None:
             return True
         try:
-            return bool(PlaceTable.load().rows_named(name))
+            return bool(gazetteer.PlaceTable.load().rows_named(name))
         except gazetteer.TablesMissing:
             return False
 

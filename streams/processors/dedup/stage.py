@@ -32,12 +32,10 @@ import time
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-import orjson
-
-from streams.client import read_to, seek_to_time
 from streams.processors.text import words
+from streams.timing import arrival
 
 log = logging.getLogger(__name__)
 
@@ -262,94 +260,18 @@ class Index:
         return removed
 
 
-def arrival(article: Any) -> float:
-    """When the article entered the pipeline (the clean stage's stamp; the same on every
-    replay, so a replayed article gets the same answer), in seconds since the epoch."""
-    for stamp in getattr(article, "trace", None) or ():
-        if stamp.stage.split(":")[0] == "clean":
-            return float(stamp.at.timestamp())
-    published = getattr(article, "published_at", None)
-    return float(published.timestamp()) if published is not None else 0.0
-
-
-class SignatureLog:  # pragma: no mutate block (broker I/O; integration tests)
-    """The fingerprint index's log on Kafka (``articles.dedup-signatures``), read whole by
-    every dedup worker, as Kafka Streams reads a GlobalKTable: each worker publishes the
-    signatures of the articles it saw, and before each batch reads every partition up to its
-    end, so a copy finds its original whichever partition and worker either came through. A
-    worker that starts (or restarts after ``kill -9``) rebuilds its index from the topic's
-    last `window` before it joins its group."""
-
-    def __init__(self, settings: Any) -> None:
-        from kafka import KafkaConsumer, KafkaProducer
-
-        self.topic = settings.topic("dedup-signatures")
-        self.window_s = settings.dedup_window_hours * 3600.0
-        self.producer = KafkaProducer(
-            **{
-                "acks": "all",
-                "enable_idempotence": True,
-                "linger_ms": 5,
-                "client_id": "newswire-dedup",
-                **settings.kafka_options("producer"),
-            }
-        )
-        self.consumer = KafkaConsumer(
-            **{
-                "group_id": None,
-                "enable_auto_commit": False,
-                "client_id": "newswire-dedup",
-                **settings.kafka_options("consumer"),
-            }
-        )
-        self.tps: list[Any] = []
-
-    def _assign(self) -> None:
-        from kafka import TopicPartition
-
-        parts = self.consumer.partitions_for_topic(self.topic) or set()
-        tps = [TopicPartition(self.topic, p) for p in sorted(parts)]
-        if tps and tps != self.tps:
-            new = [tp for tp in tps if tp not in self.tps]
-            self.consumer.assign(tps)
-            seek_to_time(self.consumer, new, int((time.time() - self.window_s) * 1000))
-            self.tps = tps
+class SignatureStore(Protocol):
+    """Where the fingerprint index is kept between workers and restarts (the agents layer's
+    :class:`streams.agents.state.SignatureLog` on Kafka). The processor hands it the batch's
+    signatures and takes from it the ones other workers saw; it never reaches Kafka itself."""
 
     def catch_up(self, index: Index) -> int:
-        """Read every partition up to its end offsets into `index`; records read."""
-        self._assign()
-        if not self.tps:
-            return 0
-        read = 0
-        for r in read_to(self.consumer, self.consumer.end_offsets(self.tps)):
-            try:
-                sig = orjson.loads(r.value)
-                fps = {int(fp): float(pos) for fp, pos in sig["fps"]}
-                index.add(str(sig["id"]), fps, float(sig["at"]))
-                read += 1
-            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-                log.warning("unreadable signature at %s:%s", r.partition, r.offset)
-        return read
+        """Add to `index` every signature published since the last call; how many."""
+        ...
 
     def publish(self, signatures: list[tuple[str, float, dict[int, float]]]) -> None:
-        """Send the batch's signatures and wait for the broker's acknowledgement of each."""
-        futures = [
-            self.producer.send(
-                self.topic,
-                key=doc.encode(),
-                value=orjson.dumps(
-                    {"id": doc, "at": at, "fps": [[fp, round(p, 4)] for fp, p in fps.items()]}
-                ),
-            )
-            for doc, at, fps in signatures
-        ]
-        self.producer.flush()
-        for f in futures:
-            f.get(timeout=30)
-
-    def close(self) -> None:
-        self.producer.close()
-        self.consumer.close()
+        """Keep the batch's signatures (acknowledged before the batch's outputs are sent)."""
+        ...
 
 
 class DedupProcessor:
@@ -361,15 +283,15 @@ class DedupProcessor:
         max_keys: int = 1_000_000,
         threshold: float = THRESHOLD,
         lead: float = LEAD,
-        log: SignatureLog | None = None,
+        log: SignatureStore | None = None,
     ) -> None:
         self.index = Index(window_s=window_s, max_keys=max_keys, threshold=threshold, lead=lead)
         self.log = log
 
-    def connect(self, settings: Any) -> None:
-        """Keep the index in Kafka (the worker calls this; `newswire enrich` does not, and
-        finds copies within its own input)."""
-        self.log = SignatureLog(settings)
+    def attach(self, store: SignatureStore) -> None:
+        """Keep the index in `store` (the worker attaches the Kafka log; `newswire enrich`
+        does not, and finds copies within its own input)."""
+        self.log = store
 
     def warm_up(self) -> None:
         """Nothing to load; with its log on Kafka, rebuild the index from it."""
