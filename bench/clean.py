@@ -19,7 +19,7 @@ trafilatura's evaluation set (``tests/evaldata.json`` and ``tests/eval/`` in a c
 github.com/adbar/trafilatura): each page lists passages that belong to its main text and
 passages that do not; precision and recall count them (the way trafilatura's
 ``tests/evaluate.py`` does). The plain-text input is the page's visible text as
-:func:`streams.processors.clean.stage.visible_text` renders it. The pages are split by a hash of
+:func:`streams.processors.clean.html.visible_text` renders it. The pages are split by a hash of
 their URL: the third with ``md5 % 3 == 0`` was kept aside while the rules were written; the
 rest was looked at. Both are printed.
 """
@@ -45,7 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from schemas import RawArticle
 from streams.processors.clean import boilerplate
 from streams.processors.clean import stage as clean
-from streams.processors.clean.stage import clean_fields, visible_text
+from streams.processors.clean.html import visible_text
+from streams.processors.clean.stage import clean_fields
 from streams.processors.text import repair
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)

@@ -96,7 +96,8 @@ def datelines(show: bool) -> None:
 
 def pages(dev: Path) -> None:
     from schemas import RawArticle
-    from streams.processors.clean.stage import clean_fields, html_metadata
+    from streams.processors.clean.html import html_metadata
+    from streams.processors.clean.stage import clean_fields
 
     root = dev / "extraction"
     html_dir, text_dir = root / "html", root / "text"

@@ -12,8 +12,9 @@ Adding a stage takes three things:
 2. its processor: a class with ``process(batch) -> list[dict | NewswireError]`` that returns,
    for each input record, only the fields the stage adds (or the error that record gets),
    and ``warm_up()`` that loads what the stage needs before it joins its consumer group
-   (a stage that keeps state on Kafka also has ``connect(settings)``, which the worker calls
-   before ``warm_up()`` and ``newswire enrich`` does not: see the dedup stage);
+   (a stage that keeps state on Kafka gets it from the agents layer, which reads it back and
+   attaches it before ``warm_up()``; ``newswire enrich`` does not: see the dedup stage and
+   :mod:`streams.agents.state`);
 3. one entry below.
 
 The shared routing code (:mod:`streams.routing`) does the rest: decoding, size limits,

@@ -6,7 +6,7 @@ import pytest
 
 from schemas import CleanArticle, EmptyText, RawArticle, TooLarge
 from streams.processors.clean.boilerplate import REASONS, RULES, Rule, boilerplate_reason
-from streams.processors.clean.stage import split_authors
+from streams.processors.clean.header import split_authors
 from streams.processors.text import repair
 from tests.conftest import BRIEF, CALENDAR, CAPTION, LIVE, STANDINGS, run_stages
 
@@ -294,7 +294,7 @@ def test_the_article_under_its_headline_beats_a_longer_sidebar() -> None:
 
 
 def test_html_tail_that_the_page_layout_does_not_call_article_is_cut() -> None:
-    from streams.processors.clean.stage import trim_tail
+    from streams.processors.clean.html import trim_tail
 
     body = [
         "The city council voted on Tuesday to close the old harbour bridge to cars from May.",
@@ -312,7 +312,7 @@ def test_html_tail_that_the_page_layout_does_not_call_article_is_cut() -> None:
 
 
 def test_visible_text_starts_with_the_title_and_survives_control_characters() -> None:
-    from streams.processors.clean.stage import visible_text
+    from streams.processors.clean.html import visible_text
 
     html = "<html><head><title>Bridge to close</title></head><body><p>A\x00 NUL and\x0b more</p></body></html>"
     lines = [ln for ln in visible_text(html).split("\n") if ln.strip()]

@@ -10,7 +10,8 @@ import pytest
 
 from schemas import RawArticle
 from streams.processors.clean.dates import find_date
-from streams.processors.clean.stage import clean_fields, split_authors
+from streams.processors.clean.header import split_authors
+from streams.processors.clean.stage import clean_fields
 
 BODY = (
     "The council approved the plan on Tuesday after a debate that lasted most of the "

@@ -18,9 +18,10 @@ differ and their containment stays low; a minimum count of shared fingerprints k
 short texts that share one stock phrase apart.
 
 The index maps fingerprint -> postings ``(doc id, fingerprint count, arrival, position)``.
-The stage keeps it in memory and its log on Kafka (``SignatureLog``: every worker reads the
-whole log, so it finds copies from every partition, and rebuilds the index from it when it
-starts). It is bounded in time (postings older than ``window_s`` are dropped), per
+The stage keeps it in memory and its log on Kafka (:class:`streams.agents.state.SignatureLog`,
+attached by the worker: every worker reads the whole log, so it finds copies from every
+partition, and rebuilds the index from it when it starts). It is bounded in time (postings
+older than ``window_s`` are dropped), per
 fingerprint (at most ``max_postings`` documents: a fingerprint shared by more is a stock
 phrase, not evidence) and in size (``max_keys`` fingerprints, oldest dropped first).
 """

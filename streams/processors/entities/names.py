@@ -215,9 +215,14 @@ AGENCIES = (
     "IRNA|Anadolu|AA|Belga|ANP|AAP|PA|Kyodo|Yonhap|Bernama|Antara|CNA|APA|KNA|epd|Lusa|"
     "Agencia EFE|Agence France-Presse|Associated Press|Deutsche Presse-Agentur"
 )
-_CAP = r"[A-ZÁÉÍÓÚÑÀÂÈÊÎÔÛÇÄÖÜА-ЯЁ][\w'’.-]*"
+_CAP = r"[A-ZÁÉÍÓÚÑÀÂÈÊÎÔÛÇÄÖÜА-ЯЁ][\w'’.-]{0,40}"
+#: capitalised words before an agency that may hold a dateline's place (a capitals headline or
+#: a byline running into it); bounded, so that a line of capitalised words is read in linear
+#: time (each start tries at most this many words, not the rest of the line)
+DATELINE_WORDS = 8
 _DATELINE = re.compile(
-    rf"(?P<place>{_CAP}(?:[ \t]+(?:(?:de|del|de la|la|el|am|an|sur|upon|on)[ \t]+)?{_CAP})*)"
+    rf"(?P<place>{_CAP}(?:[ \t]+(?:(?:de|del|de la|la|el|am|an|sur|upon|on)[ \t]+)?{_CAP})"
+    rf"{{0,{DATELINE_WORDS - 1}}})"
     r"[ \t]*(?:\([ \t]*(?P<region>[^()\n]{1,40}?)[ \t]*\)[ \t]*)?"
     r"(?:,[ \t]*(?:\d{1,2}\.?[ \t]+\w{3,}\.?|\w{3,}\.?[ \t]+\d{1,2})(?:,?[ \t]*\d{4})?[ \t]*)?"
     rf"\([ \t]*(?P<agency>{AGENCIES})[ \t]*\)"

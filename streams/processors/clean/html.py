@@ -1,0 +1,294 @@
+"""The body and header of an HTML page: trafilatura's extraction, the page's visible text read
+as plain text for a second opinion, the page's meta tags and JSON-LD."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+
+from schemas import RemovedSpan
+from streams.processors.clean.boilerplate import (
+    boilerplate_reason,
+)
+from streams.processors.clean.dates import find_date
+from streams.processors.clean.header import BYLINE_PREFIX, BYLINE_SPLIT, TITLE_SPLIT, Header
+from streams.processors.clean.plain import Extraction, extract_text, quality_of
+from streams.processors.text import repair, word_count, words
+
+#: below this many words from trafilatura's fast pass, its full pass (with fallbacks) runs too
+FULL_EXTRACTION_BELOW = 50
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def visible_text(html: str) -> str:
+    """The visible text of a page, a block a line (what a scraper without an extractor gives)."""
+    import lxml.html
+
+    try:
+        # control characters (a NUL in a scraped page) are not allowed in lxml's text nodes
+        doc = lxml.html.document_fromstring(_CONTROL.sub("", html))
+    except Exception:  # lxml raises several types for broken markup; all mean "no text"
+        return ""
+    # the page's <title> first, as a scraper writes it: the text path finds the headline by it
+    title = " ".join((doc.findtext(".//title") or "").split())
+    for bad in doc.xpath("//script|//style|//noscript|//template|//svg|//head"):
+        bad.drop_tree()
+    blocks = {
+        "p",
+        "div",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "br",
+        "tr",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "blockquote",
+        "pre",
+        "figcaption",
+        "dd",
+        "dt",
+        "td",
+        "th",
+        "ul",
+        "ol",
+        "form",
+    }
+    for el in doc.iter():
+        if isinstance(el.tag, str) and el.tag in blocks:
+            el.tail = "\n" + (el.tail or "")
+            if el.tag != "br":
+                el.text = "\n" + (el.text or "")
+    text = re.sub(r"\n\s*\n\s*", "\n\n", doc.text_content())
+    return f"{title}\n\n{text}" if title else text
+
+
+def _shingles(text: str) -> set[str]:
+    ws = words(text)
+    return {" ".join(ws[i : i + 4]) for i in range(len(ws) - 3)}
+
+
+#: a paragraph of trafilatura's agrees with the text path when this share of its four-word
+#: shingles (of its words, under four words) is in the text path's body ...
+AGREE_SHARE = 0.3
+#: ... and what follows the last agreeing paragraph is cut when the agreeing ones hold at least
+#: this share of trafilatura's words (so a text path that found another region changes nothing)
+AGREE_NEEDED = 0.5
+
+
+def trim_tail(paragraphs: list[str], text_body: str) -> int:
+    """How many of trafilatura's paragraphs to keep: up to the last one the page's line layout
+    (the text path's body) also calls the article. Where the two disagree at the end, an
+    author's biography, a newsletter box or related links that trafilatura took for the
+    article, the line layout decides; inside the article trafilatura's reading stands."""
+    body_shingles = _shingles(text_body)
+    body_words = set(words(text_body))
+    agree: list[bool] = []
+    for para in paragraphs:
+        shingles = _shingles(para)
+        if shingles:
+            agree.append(len(shingles & body_shingles) >= AGREE_SHARE * len(shingles))
+        else:
+            ws = words(para)
+            agree.append(bool(ws) and sum(w in body_words for w in ws) >= AGREE_SHARE * len(ws))
+    sizes = [word_count(p) for p in paragraphs]
+    agreed = sum(n for n, ok in zip(sizes, agree, strict=True) if ok)
+    if not any(agree) or agreed < AGREE_NEEDED * sum(sizes):
+        return len(paragraphs)
+    return max(i for i, ok in enumerate(agree) if ok) + 1
+
+
+def _meta_tags(tree: Any) -> dict[str, str]:
+    """Every <meta> tag's content by its property, name or itemprop (lower-cased), in one pass."""
+    tags: dict[str, str] = {}
+    for el in tree.iter("meta"):
+        content = (el.get("content") or "").strip()
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop"):
+            key = el.get(attr)
+            if key:
+                tags.setdefault(key.strip().lower(), content)
+    return tags
+
+
+def _meta(tags: dict[str, str], *names: str) -> str | None:
+    return next((tags[n] for n in names if n in tags), None)
+
+
+def _json_ld(tree: Any) -> list[dict[str, Any]]:
+    """The page's JSON-LD objects (flattened @graph), parsed without evaluating anything."""
+    out: list[dict[str, Any]] = []
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()')[:10]:
+        try:
+            data = orjson.loads(script.strip().encode("utf-8"))
+        except orjson.JSONDecodeError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        for item in stack:
+            if isinstance(item, dict):
+                out.append(item)
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    out.extend(g for g in graph if isinstance(g, dict))
+    return out
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    return []
+
+
+def html_metadata(tree: Any) -> Header:
+    """Title, authors, site name, section and date from a page's meta tags and JSON-LD."""
+    header = Header()
+    tags = _meta_tags(tree)
+    articles = [
+        d for d in _json_ld(tree) if "headline" in d or "author" in d or "datePublished" in d
+    ]
+    ld = articles[0] if articles else {}
+    title = _meta(tags, "og:title", "twitter:title") or (
+        ld.get("headline") if isinstance(ld.get("headline"), str) else None
+    )
+    if not title:
+        h1 = tree.xpath("//h1")
+        title = h1[0].text_content().strip() if h1 else None
+    if not title:
+        t = tree.xpath("//title/text()")
+        title = TITLE_SPLIT.split(t[0].strip())[0] if t else None
+    header.title = repair(title) if title else None
+    authors = _names(ld.get("author"))
+    if not authors:
+        meta_author = _meta(
+            tags,
+            "author",
+            "article:author",
+            "byl",
+            "dc.creator",
+            "sailthru.author",
+            "parsely-author",
+        )
+        if meta_author and not meta_author.startswith("http"):
+            authors = [a for a in BYLINE_SPLIT.split(BYLINE_PREFIX.sub(r"\2", meta_author)) if a]
+    if not authors:
+        authors = [a.text_content().strip() for a in tree.xpath('//a[@rel="author"]')[:3]]
+    header.authors = list(
+        dict.fromkeys(repair(a).strip() for a in authors if a and 2 <= len(a.strip()) <= 80)
+    )
+    publisher = _names(ld.get("publisher"))
+    header.source = _meta(tags, "og:site_name", "application-name") or (
+        publisher[0] if publisher else None
+    )
+    section = _meta(tags, "article:section") or ld.get("articleSection")
+    if isinstance(section, list):
+        section = section[0] if section else None
+    header.section = str(section).strip() if section else None
+    date = _meta(
+        tags, "article:published_time", "og:published_time", "datePublished", "date", "pubdate"
+    ) or ld.get("datePublished")
+    if not date:
+        date = next((t.get("datetime") for t in tree.iter("time") if t.get("datetime")), None)
+    canonical = tree.xpath('//link[@rel="canonical"]/@href') or [_meta(tags, "og:url") or ""]
+    if canonical[0].strip():
+        header.canonical_url = canonical[0].strip()
+    if isinstance(date, str):
+        dated = find_date(date)
+        if dated is not None:
+            header.published_at, header.published_offset = dated.at, dated.offset
+    return header
+
+
+# A document type declaration with an internal subset can declare entities (the "billion
+# laughs" bomb); HTML needs none of it. It is removed before any parser sees the page, and
+# lxml's HTML parser never resolves entities or fetches anything from the network.
+_DOCTYPE = re.compile(r"<!DOCTYPE[^>\[]*(\[[\s\S]*?\])?\s*>|<!ENTITY[^>]*>", re.I)
+
+
+def extract_html(html: str, url: str | None) -> Extraction:
+    """trafilatura for the body, the page's own metadata for the header, and the plain-text
+    path as a second opinion when trafilatura finds too little."""
+    import trafilatura
+    from trafilatura.utils import load_html
+
+    html = _DOCTYPE.sub("", html)
+
+    tree = load_html(html)
+    header = html_metadata(tree) if tree is not None else Header()
+
+    def run_trafilatura(source: Any, fast: bool) -> str:
+        try:
+            doc = trafilatura.bare_extraction(
+                source,
+                url=url,
+                include_comments=False,
+                include_tables=True,
+                include_images=False,
+                include_links=False,
+                fast=fast,
+            )
+        except Exception:  # trafilatura can fail on odd markup; the text path still runs below
+            return ""
+        data = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+        return repair(data.get("text") or "")
+
+    # trafilatura's own extractor first (fast: no readability/jusText comparison); only when
+    # that finds little does the full run with its fallbacks go over the page again.
+    main = run_trafilatura(
+        tree if tree is not None else html, fast=True
+    )  # changes the tree: metadata came first
+    if word_count(main) < FULL_EXTRACTION_BELOW:
+        slow = run_trafilatura(html, fast=False)
+        if word_count(slow) > word_count(main):
+            main = slow
+
+    def text_path(fallback: Extraction) -> Extraction:
+        """The page's visible text through the text path; the header it read fills what the
+        page's metadata left empty."""
+        for field_name in ("title", "source", "section", "published_at", "published_offset"):
+            if getattr(header, field_name) is None:
+                setattr(header, field_name, getattr(fallback.header, field_name))
+        header.authors = header.authors or fallback.header.authors
+        quality = fallback.quality.model_copy(update={"method": "html_text"})
+        return Extraction(fallback.text, fallback.removed, header, quality)
+
+    # the page's lines through the text path: a second reading of where the article is
+    visible = extract_text(repair(visible_text(html)))
+    # too little from trafilatura (or nothing): take the text path's body instead
+    if word_count(main) < 60 and word_count(main) < max(30, 0.3 * word_count(visible.text)):
+        return text_path(visible)
+    kept, removed = [], []
+    for para in main.split("\n"):
+        reason = boilerplate_reason(para)
+        if reason is None:
+            kept.append(para)
+        elif reason != "empty":
+            removed.append(RemovedSpan(text=para, reason=reason))
+    keep = trim_tail(kept, visible.text)
+    removed.extend(
+        RemovedSpan(text=p, reason="outside main text") for p in kept[keep:] if p.strip()
+    )
+    text = "\n".join(kept[:keep])
+    if not any(ch.isalnum() for ch in text):
+        # the patterns left nothing of trafilatura's text: the text path keeps what it has
+        return text_path(visible)
+    words = word_count(text)
+    return Extraction(
+        text, removed, header, quality_of("html_main", 0.9 if words >= 60 else 0.7, words)
+    )
