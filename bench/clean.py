@@ -43,8 +43,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from schemas import RawArticle
-from streams.processors.clean import boilerplate
-from streams.processors.clean import stage as clean
+from streams.processors.clean import boilerplate, plain
+from streams.processors.clean import html as clean_html
 from streams.processors.clean.html import visible_text
 from streams.processors.clean.stage import clean_fields
 from streams.processors.text import repair
@@ -91,12 +91,12 @@ TEXT_GRID: dict[tuple[Any, str], tuple[float, ...]] = {
     (boilerplate, "BARRIER"): (6.0, 12.0, 18.0),
     (boilerplate, "OTHER_CAP"): (4, 8, 12),
     (boilerplate, "MIN_WORDS_BEFORE_END"): (20, 40, 80),
-    (clean, "FIRST_RUN_SHARE"): (0.3, 0.5, 1.0),
+    (plain, "FIRST_RUN_SHARE"): (0.3, 0.5, 1.0),
 }
 #: the HTML path's agreement rule (AGREE_NEEDED 1.01: never cut, trafilatura's text as it is)
 HTML_GRID: dict[tuple[Any, str], tuple[float, ...]] = {
-    (clean, "AGREE_SHARE"): (0.2, 0.3, 0.5),
-    (clean, "AGREE_NEEDED"): (0.3, 0.5, 0.7, 1.01),
+    (clean_html, "AGREE_SHARE"): (0.2, 0.3, 0.5),
+    (clean_html, "AGREE_NEEDED"): (0.3, 0.5, 0.7, 1.01),
 }
 
 

@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 SCHEMA_MAJOR = SCHEMA_VERSION.split(".")[0]
 
 #: query parameters that only track a click and never change the article
@@ -222,6 +222,13 @@ class CleanArticle(Record):
     input_format: Literal["text", "html"] = "text"
     metadata: dict[str, str] = Field(default_factory=dict)
     trace: list[TraceStamp] = Field(default_factory=list)
+    flags: list[str] = Field(
+        default_factory=list,
+        description="new in 1.5: what a stage did not finish for this record: "
+        "'<stage>_partial' when the stage ran past its time budget on it and delivered what "
+        "it had finished (clean: the body as given; language: the producer's hint; entities: "
+        "the names without the steps after them, or none)",
+    )
     clean: CleanQuality | None = Field(
         default=None, description="how sure the clean stage is of the body (new in 1.1)"
     )

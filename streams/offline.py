@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from schemas import DeadLetter, InvalidRecord, NewswireError, encode
 from streams.inputs import Item
+from streams.isolation import isolate
 from streams.pipeline import PIPELINE, StageDef
 from streams.routing import Incoming, StageRunner, bypass, dead_letter, runner
 
@@ -39,10 +40,14 @@ class OfflineRun:
             raise ValueError(f"stages must be given in pipeline order: {', '.join(known)}")
         last = known.index(chosen[-1])
         self.steps: list[tuple[StageDef, StageRunner | None]] = []
+        self._isolated: list[Any] = []
         for s in pipeline[: last + 1]:
             if s.name in chosen:
-                stage_runner = runner(s, settings, (processors or {}).get(s.name))
+                given = (processors or {}).get(s.name) or s.make_processor(settings)
+                stage_runner = runner(s, settings, isolate(s, given, settings))
                 stage_runner.processor.warm_up()  # models load before the first record is timed
+                if stage_runner.processor is not given:
+                    self._isolated.append(stage_runner.processor)
                 self.steps.append((s, stage_runner))
             elif s.bypass is not None:
                 self.steps.append((s, None))
@@ -54,6 +59,18 @@ class OfflineRun:
         self.ok = 0
         self.failed = 0
         self.elapsed = 0.0
+
+    def close(self) -> None:
+        """Stop the stages' isolated workers (their zygotes end with this process anyway)."""
+        for processor in self._isolated:
+            processor.close()
+        self._isolated = []
+
+    def __enter__(self) -> OfflineRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def run_batch(self, items: list[Item]) -> list[BaseModel]:
         """Output records and dead letters for a batch of inputs, in input order."""

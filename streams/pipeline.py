@@ -88,12 +88,28 @@ class StageDef:
     bypass: Callable[[Any], dict[str, Any]] | None = field(default=None, compare=False)
     #: topics the stage keeps its own state in (articles.<name>), created with the others
     internal: tuple[str, ...] = ()
+    #: run the processor in a process of its own with a time budget per record
+    #: (settings.record_budget_seconds; :mod:`streams.isolation`); a stage whose processor
+    #: holds clients of its own (dedup's log on Kafka) runs in the worker, linear by design
+    isolated: bool = True
+    #: what stands in for the additions when the stage is stopped on a record (past its
+    #: budget); None: the bypass, else the output model's defaults
+    partial: Callable[[Any], dict[str, Any]] | None = field(default=None, compare=False)
 
     def make_processor(self, settings: Settings) -> Processor:
         module, _, attr = self.processor.partition(":")
         factory = getattr(importlib.import_module(module), attr)
         processor: Processor = factory(settings)
         return processor
+
+    def partial_additions(self, record: Any) -> dict[str, Any]:
+        """The additions of a record the stage was stopped on: what it finished, which is
+        what its bypass gives, or nothing (the output model's defaults)."""
+        if self.partial is not None:
+            return self.partial(record)
+        if self.bypass is not None:
+            return self.bypass(record)
+        return {}
 
     def max_message_bytes(self, settings: Settings) -> int:
         return settings.max_message_bytes * self.message_bytes_factor
@@ -120,6 +136,11 @@ def _language_bypass(article: CleanArticle) -> dict[str, Any]:
             code=hint or "und", confidence=1.0 if hint else 0.0, detector="hint"
         )
     }
+
+
+def _entities_partial(article: DedupArticle) -> dict[str, Any]:
+    """Stopped on an article: no names found (the model that would have read them said)."""
+    return {"entities": [], "ner_model": "none:over-budget", "quotes": None, "focus": None}
 
 
 def _dedup_bypass(article: LanguageArticle) -> dict[str, Any]:
@@ -173,6 +194,7 @@ PIPELINE: tuple[StageDef, ...] = (
         offline_batch=256,
         bypass=_dedup_bypass,
         internal=("dedup-signatures",),
+        isolated=False,
     ),
     StageDef(
         name="entities",
@@ -185,6 +207,7 @@ PIPELINE: tuple[StageDef, ...] = (
         loads="spacy-models",
         summary="Enriched articles: what downstream services subscribe to.",
         message_bytes_factor=4,
+        partial=_entities_partial,
     ),
 )
 

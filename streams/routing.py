@@ -15,7 +15,11 @@ Errors, once for every stage:
   record by record, propagates: the caller retries the whole batch later;
 - any other exception from a batch call makes the stage process the batch record by record,
   so that one bad record costs only itself; a record that still fails alone is dead-lettered
-  as ``processing_failed``.
+  as ``processing_failed``;
+- :class:`OverBudget` (an isolated processor ran past its time budget, see
+  :mod:`streams.isolation`) does the same for a batch; a record that overruns alone is
+  delivered with what the stage gives when cut short (:meth:`StageDef.partial_additions`)
+  and ``<stage>_partial`` in its ``flags``: never dropped, never retried into the same wall.
 """
 
 from __future__ import annotations
@@ -109,6 +113,25 @@ def carry(
     return output_model(**fields)
 
 
+class OverBudget(Exception):
+    """The processor ran past its time budget on a batch (and was stopped)."""
+
+
+def partial_record(
+    stage: StageDef, record: BaseModel, stamp: TraceStamp
+) -> BaseModel | NewswireError:
+    """The record a stage delivers for an input it was stopped on: its partial additions, and
+    its flag added to the record's ``flags``."""
+    additions = stage.partial_additions(record)
+    flags = list(getattr(record, "flags", None) or ())
+    flag = f"{stage.name}_partial"
+    additions["flags"] = [*flags, flag] if flag not in flags else flags
+    try:
+        return carry(stage.output_model, record, additions, stamp)
+    except ValidationError as exc:
+        return ProcessingFailed(describe_validation_error(exc))
+
+
 class StageRunner:
     """One stage's processor behind the shared routing."""
 
@@ -180,6 +203,14 @@ class StageRunner:
         except NewswireError as exc:
             if exc.retriable:
                 raise
+        except OverBudget:
+            if len(records) == 1:  # the record alone overran: not again
+                return [self._partial(records[0], OverBudget("alone"))]
+            log.warning(
+                "batch of %d over its time budget in %s; processing it record by record",
+                len(records),
+                self.stage.name,
+            )
         except Exception:
             log.warning(
                 "batch of %d failed in %s; processing it record by record",
@@ -190,17 +221,35 @@ class StageRunner:
         return [self._one(record) for record in records]
 
     def _one(self, record: BaseModel) -> BaseModel | NewswireError:
+        started = self._clock()
         try:
             return self._call([record])[0]
         except NewswireError as exc:
             if exc.retriable:
                 raise
             return exc
+        except OverBudget as exc:
+            return self._partial(record, exc, self._clock() - started)
         except Exception as exc:
             log.error(
                 "%s failed on record %s", self.stage.name, getattr(record, "id", "?"), exc_info=True
             )
             return ProcessingFailed(f"{type(exc).__name__}: {exc}")
+
+    def _partial(
+        self, record: BaseModel, exc: OverBudget, elapsed: float = 0.0
+    ) -> BaseModel | NewswireError:
+        log.warning(
+            "%s: record %s over its time budget (%s); delivered flagged partial",
+            self.stage.name,
+            getattr(record, "id", "?"),
+            exc,
+        )
+        metrics.PARTIAL.labels(self.stage.name).inc()
+        stamp = TraceStamp(
+            stage=self.stage.name, version=__version__, at=self._now(), ms=round(elapsed * 1000, 3)
+        )
+        return partial_record(self.stage, record, stamp)
 
     # --- messages in, messages out -----------------------------------------------------------
     def route(self, messages: Sequence[Incoming]) -> list[Outgoing]:

@@ -112,6 +112,15 @@ class Settings(BaseSettings):
         description="longer article bodies are dead-lettered, never truncated",
     )
     batch_size: int = Field(default=32, ge=1, description="records per batch handed to a processor")
+    record_budget_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="the time a stage's processor may take for one record (a batch: this, and a "
+        "tenth of it more per further record); past it the work is stopped and the record "
+        "delivered with what finished, flagged <stage>_partial. The clean, language and entities "
+        "processors run in a process of their own for this; 0 runs them in the worker's process "
+        "with no budget",
+    )
     batch_ms: int = Field(default=100, ge=1, description="how long a stage waits to fill a batch")
     spacy_models: dict[str, str] = Field(
         default_factory=lambda: {

@@ -85,6 +85,9 @@ def run_stage(
     from streams.agents.state import attach_state
 
     attach_state(stage, processor, settings)  # a stage with state on Kafka gets it first
+    from streams.isolation import isolate
+
+    processor = isolate(definition, processor, settings)  # its own process, a time budget
     started = time.perf_counter()
     processor.warm_up()  # before joining the group: a slow load must not stall a rebalance
     metrics.MODEL_LOAD_SECONDS.labels(stage, definition.loads).set(time.perf_counter() - started)

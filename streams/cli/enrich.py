@@ -54,6 +54,7 @@ def enrich(
             else:
                 sink.write(encode(result) + b"\n")
     finally:
+        run.close()
         if letters:
             letters.close()
     sink.flush()

@@ -30,6 +30,12 @@ DEAD_LETTERS = Counter(
     ["stage", "error_type"],
     registry=REGISTRY,
 )
+PARTIAL = Counter(
+    "newswire_partial_records",
+    "Records a stage delivered flagged partial: it ran past its time budget on them",
+    ["stage"],
+    registry=REGISTRY,
+)
 RECORD_SECONDS = Histogram(
     "newswire_processing_seconds",
     "Processing time per record (the batch's time shared out)",

@@ -39,6 +39,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "routing",
         (
             "streams.routing",
+            "streams.isolation",
             "streams.ops.admin",
             "streams.ops.lag",
             "streams.ops.kafka",
@@ -51,7 +52,11 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 #: packages in one layer that must not import each other
 SIDE_BY_SIDE = (("streams.client", "streams.processors"), ("streams.inputs", "streams.processors"))
-SHARED_PROCESSOR_MODULES = ("streams.processors", "streams.processors.text")
+SHARED_PROCESSOR_MODULES = (
+    "streams.processors",
+    "streams.processors.text",
+    "streams.processors.budget",
+)
 
 
 def _modules() -> dict[str, Path]:

@@ -20,6 +20,7 @@ on encyclopaedia text gets wrong in news, fixed by evidence in the same document
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,10 +29,10 @@ from functools import lru_cache
 from streams.processors.entities import gazetteer
 from streams.processors.entities.spans import (
     RawMention,
+    SpanSet,
     is_caps_line,
     is_results_line,
     line_of,
-    overlaps,
 )
 
 #: prepositions a model takes into a name's start
@@ -278,21 +279,26 @@ def add_datelines(
     keeps the words before it)."""
     if not lines:
         return mentions
-    out = list(mentions)
+    # datelines are disjoint and in text order: the first one a mention overlaps is found by
+    # bisection (a mention cut to the words before one overlaps no later one)
+    ends = [d.end for d in lines]
+    starts = [d.start for d in lines]
+    out = []
+    for m in mentions:
+        j = bisect_right(ends, m.start)
+        if j >= bisect_left(starts, m.end):
+            out.append(m)
+            continue
+        d = lines[j]
+        head = text[m.start : d.start].rstrip()
+        if m.start < d.start and len(head.split()) >= 1 and head[:1].isupper():
+            out.append(RawMention(m.start, m.start + len(head), head, m.label))
+    taken = SpanSet(out)
     for d in lines:
-        kept = []
-        for m in out:
-            if m.start < d.end and d.start < m.end:
-                head = text[m.start : d.start].rstrip()
-                if m.start < d.start and len(head.split()) >= 1 and head[:1].isupper():
-                    kept.append(RawMention(m.start, m.start + len(head), head, m.label))
-                continue
-            kept.append(m)
-        kept.append(RawMention(d.start, d.end, d.place, "GPE"))
-        if not any(m.start < d.agency_end and d.agency_start < m.end for m in kept):
+        out.append(RawMention(d.start, d.end, d.place, "GPE"))
+        if not taken.overlaps(d.agency_start, d.agency_end):
             agency = text[d.agency_start : d.agency_end]
-            kept.append(RawMention(d.agency_start, d.agency_end, agency, "ORG"))
-        out = kept
+            out.append(RawMention(d.agency_start, d.agency_end, agency, "ORG"))
     return sorted(out, key=lambda m: m.start)
 
 
@@ -326,12 +332,13 @@ def acronyms(mentions: list[RawMention], text: str) -> list[RawMention]:
         else m
         for m in mentions
     ]
+    taken = SpanSet(out)  # the acronyms found do not overlap each other (finditer)
     for found in _ACRONYM.finditer(text):
         s, e = found.span()
         word = found.group(0)
         if _ROMAN.match(word) or is_caps_line(text, s, e):
             continue
-        if any(m.start < e and s < m.end for m in out):
+        if taken.overlaps(s, e):
             continue
         if gazetteer.place(word) or word in gazetteer.NOT_ENTITIES:
             continue
@@ -357,8 +364,10 @@ def every_mention(mentions: list[RawMention], text: str) -> list[RawMention]:
         + r")(?![\w-])"
     )
     out = list(mentions)
+    found_before = SpanSet(mentions)
     for found in pattern.finditer(text):
-        new = RawMention(found.start(), found.end(), found.group(0), reading[found.group(0)])
-        if not any(overlaps(new, m) for m in mentions):
-            out.append(new)
+        if not found_before.overlaps(found.start(), found.end()):
+            out.append(
+                RawMention(found.start(), found.end(), found.group(0), reading[found.group(0)])
+            )
     return sorted(out, key=lambda m: m.start)

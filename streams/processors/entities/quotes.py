@@ -22,14 +22,21 @@ phrase ("a spokesman") keeps its words and no entity. Offsets index the text exa
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from typing import Any
 
 QUOTE_MIN_WORDS = 4
 PARTIAL_MIN_WORDS = 2
 LANGUAGES = frozenset({"en", "fr", "de", "es"})
+#: how far before and after a quotation its speaker is looked for (characters): the people,
+#: organisations and names a quotation's context holds are those within this window, and a
+#: paragraph is read at most this far either side (a page that is one long paragraph, or a
+#: transcript of thousands of quotations, costs each quotation a bounded amount of work)
+CONTEXT_WINDOW = 3000
 
 _PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "»": "«", "‚": "‘"}
 _CLOSERS = frozenset(_PAIRS.values())
@@ -139,10 +146,27 @@ class Found:
 
 
 def _pairs(text: str) -> list[tuple[int, int]]:
-    """Spans (opening mark, closing mark) of quotations that do not cross a paragraph."""
+    """Spans (opening mark, closing mark) of quotations that do not cross a paragraph.
+
+    Linear in the text: the next line break and the next occurrence of each closing mark
+    are remembered while the scan moves forward (a line of thousands of unmatched marks
+    would otherwise search the rest of the line once per mark)."""
     out = []
     i = 0
     n = len(text)
+    nxt: dict[str, int] = {}
+
+    def next_of(mark: str, after: int) -> int:
+        """The first `mark` at or after `after`, or n."""
+        at = nxt.get(mark)
+        if at is None or at < after:
+            found = text.find(mark, after)
+            at = n if found == -1 else found
+            nxt[mark] = at
+        return at
+
+    line_start = checked = 0
+    visible = -1
     while i < n:
         ch = text[i]
         close = _PAIRS.get(ch)
@@ -152,20 +176,24 @@ def _pairs(text: str) -> list[tuple[int, int]]:
         if ch == "»" and "«" not in text[i + 1 : i + 400]:
             i += 1
             continue
-        line_end = text.find("\n", i)
-        line_end = n if line_end == -1 else line_end
+        line_end = next_of("\n", i)
+        k = text.rfind("\n", checked, i)  # each character is looked at once
+        if k != -1:
+            line_start = k + 1
+            visible = -1
+        checked = i
+        if visible < line_start:  # the line's first visible character
+            found = _SPACES.match(text, line_start)
+            visible = found.end() if found else line_start
         if ch in {'"', "“"}:  # copies mix straight and curly marks: either closes
-            ends = [
-                k
-                for k in (text.find('"', i + 1, line_end), text.find("”", i + 1, line_end))
-                if k != -1
-            ]
-            j = min(ends) if ends else -1
+            j = min(next_of('"', i + 1), next_of("”", i + 1))
         else:
-            j = text.find(close, i + 1, line_end)
+            j = next_of(close, i + 1)
+        j = -1 if j >= line_end else j
         if ch == "“" and j == -1:  # English: ”…” in some copies
-            j = text.find("“", i + 1, line_end)
-        if j == -1 and _continued(text, i, line_end, ch):
+            j = next_of("“", i + 1)
+            j = -1 if j >= line_end else j
+        if j == -1 and visible >= i and _continued(text, line_end, ch):
             j = line_end  # a quotation running on into the next paragraph: no closing mark
         if j == -1:
             i += 1
@@ -175,13 +203,14 @@ def _pairs(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _continued(text: str, at: int, line_end: int, mark: str) -> bool:
-    """A quotation that opens its paragraph and is not closed there, when the next
-    paragraph opens with the same mark: the news convention for a quotation that runs on."""
-    if text[text.rfind("\n", 0, at) + 1 : at].strip():
-        return False
-    rest = text[line_end:].lstrip()
-    return rest.startswith(mark)
+_SPACES = re.compile(r"\s*")
+
+
+def _continued(text: str, line_end: int, mark: str) -> bool:
+    """For a quotation that opens its paragraph and is not closed there: whether the next
+    paragraph opens with the same mark, the news convention for a quotation that runs on."""
+    rest = _SPACES.match(text, line_end)
+    return text.startswith(mark, rest.end() if rest else line_end)
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
@@ -266,9 +295,12 @@ class QuoteFinder:
         # Villedieu, délégué de SUD-Rail, …" with the name missed)
         guesses = _name_guesses(text)
         if has_model:
-            spans = [(m.start, m.end) for e in entities for m in e.mentions]
-            guesses = [g for g in guesses if not any(a < g[1] and g[0] < b for a, b in spans)]
+            tagged = _Near([(m.start, m.end, 0) for e in entities for m in e.mentions])
+            guesses = [g for g in guesses if not tagged.overlapping(g[0], g[1])]
+        guessed = _Near(guesses)
+        near_persons, near_orgs = _Near(persons), _Near(orgs)
         person_names = [e.name if e.label == "PERSON" else "" for e in entities]
+        surnames = _surname_index(person_names)
         out: list[Found] = []
         runs_on = False  # the previous quotation had no closing mark
         for open_at, close_at in _pairs(text):
@@ -277,7 +309,17 @@ class QuoteFinder:
             if len(words) < PARTIAL_MIN_WORDS:
                 continue
             q = Found(s, e)
-            ctx = _Context(text, open_at, persons, orgs, guesses, person_names, not has_model)
+            lo, hi = open_at - CONTEXT_WINDOW, close_at + CONTEXT_WINDOW
+            ctx = _Context(
+                text,
+                open_at,
+                near_persons.within(lo, hi),
+                near_orgs.within(lo, hi),
+                guessed.within(lo, hi),
+                person_names,
+                not has_model,
+                surnames,
+            )
             how = self._attribute(ctx, q, close_at)
             if len(words) < QUOTE_MIN_WORDS and not (q.attributed and how in _OWN_SENTENCE):
                 continue  # a short phrase in marks is a partial quotation only when its own
@@ -290,13 +332,13 @@ class QuoteFinder:
                     # the two ("Desde la oposición, el senador Juan Antonio Coloma defendió
                     # su voto. A su juicio, el texto "…"")
                     said_end = _clause_after(text, prev.end + 1)[1]  # its own attribution
-                    named = [p for p in persons if said_end <= p[0] and p[1] <= open_at]
+                    named = near_persons.within(said_end, open_at)
                     if named and named[-1][2] != prev.entity:
                         q.said_by(None, named[-1][0], named[-1][1], entity=named[-1][2])
                     else:
                         q.name, q.entity = prev.name, prev.entity
             if q.name is not None and q.entity is None:
-                guesses.append((q.speaker_start or 0, q.speaker_end or 0, q.name))
+                guessed.add((q.speaker_start or 0, q.speaker_end or 0, q.name))
             if out and runs_on and not out[-1].attributed and q.attributed:
                 prev = out[-1]  # a quotation running on into this one is the same speaker's
                 prev.name, prev.entity = q.name, q.entity
@@ -462,9 +504,9 @@ class QuoteFinder:
         """The person whose name ends in ``word`` (with ``full``, only one named with more
         than one word): (entity, None) for a model's person, (None, name) for a name read
         from the text, (None, None) for nobody."""
-        for idx, name in enumerate(ctx.names):
-            if name.split()[-1:] == [word] and (len(name.split()) > 1 or not full):
-                return idx, None
+        idx = ctx.by_surname[full].get(word)
+        if idx is not None:
+            return idx, None
         for _, _, name in ctx.guesses:
             if name.split()[-1:] == [word] and (len(name.split()) > 1 or not full):
                 return None, name
@@ -503,7 +545,8 @@ class QuoteFinder:
             (s, e, None, name) for s, e, name in ctx.guesses
         ]
         people.sort(key=lambda p: p[0])
-        para_start = ctx.text.rfind("\n", 0, ctx.open_at) + 1
+        window = max(0, ctx.open_at - CONTEXT_WINDOW)
+        para_start = ctx.text.rfind("\n", window, ctx.open_at) + 1 or window
         described = self._described(ctx.text, para_start, ctx.open_at) if pronoun else None
         if described is not None:
             said = self.before_cue.search(ctx.text, described[1], ctx.open_at)
@@ -531,8 +574,9 @@ class QuoteFinder:
         if before:
             chosen = before[-1]
         else:
-            para_end = ctx.text.find("\n", ctx.open_at)
-            para_end = len(ctx.text) if para_end == -1 else para_end
+            window = min(len(ctx.text), ctx.open_at + CONTEXT_WINDOW)
+            para_end = ctx.text.find("\n", ctx.open_at, window)
+            para_end = window if para_end == -1 else para_end
             later = [p for p in people if ctx.open_at < p[0] < para_end]
             if not later:
                 return False
@@ -542,7 +586,7 @@ class QuoteFinder:
     def _described(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """A determiner and a lowercase noun opening ``text[start:end]`` ("Le représentant",
         "A spokeswoman", "Ein Sprecher"), up to the first preposition or three words."""
-        words = list(re.finditer(r"[\w'’-]+", text[start:end]))
+        words = list(islice(_WORD.finditer(text, start, end), 3))  # only its first words
         if len(words) < 3 or not (
             self.definite.match(words[0].group(0)) or self.indefinite.match(words[0].group(0))
         ):
@@ -554,7 +598,51 @@ class QuoteFinder:
             ok = noun[:1].islower() and noun.lower() not in _PREPOSITIONS
         if not ok:
             return None
-        return start + words[0].start(), start + words[1].end()
+        return words[0].start(), words[1].end()
+
+
+_WORD = re.compile(r"[\w'’-]+")
+
+
+def _surname_index(names: Sequence[str]) -> dict[bool, dict[str, int]]:
+    """The first name of `names` ending in each word; under True, of those with two or more
+    words (what :meth:`QuoteFinder._surname` looks up for every quotation)."""
+    index: dict[bool, dict[str, int]] = {True: {}, False: {}}
+    for idx, name in enumerate(names):
+        words = name.split()
+        if words:
+            index[False].setdefault(words[-1], idx)
+            if len(words) > 1:
+                index[True].setdefault(words[-1], idx)
+    return index
+
+
+class _Near:
+    """Spans (start, end, payload) sorted by start, asked for those inside a range by
+    bisection: each quotation looks at the people near it, not at every person."""
+
+    def __init__(self, spans: Sequence[tuple[int, int, Any]]) -> None:
+        self.spans = sorted(spans, key=lambda p: (p[0], p[1]))
+        self.starts = [p[0] for p in self.spans]
+        self.longest = max((p[1] - p[0] for p in self.spans), default=0)
+
+    def add(self, span: tuple[int, int, Any]) -> None:
+        at = bisect_left(self.starts, span[0])
+        while at < len(self.spans) and self.spans[at][:2] <= span[:2]:
+            at += 1
+        self.spans.insert(at, span)
+        insort(self.starts, span[0])
+        self.longest = max(self.longest, span[1] - span[0])
+
+    def within(self, lo: int, hi: int) -> list[Any]:
+        """The spans that start at or after lo and end at or before hi, in order."""
+        a, b = bisect_left(self.starts, lo), bisect_left(self.starts, hi)
+        return [p for p in self.spans[a:b] if p[1] <= hi]
+
+    def overlapping(self, lo: int, hi: int) -> bool:
+        a = bisect_left(self.starts, lo - self.longest)
+        b = bisect_left(self.starts, hi)
+        return any(p[1] > lo for p in self.spans[a:b])
 
 
 @dataclass
@@ -566,6 +654,9 @@ class _Context:
     guesses: list[tuple[int, int, str]]
     names: list[str]
     guessing: bool  # no model tagged the people: read names from the text
+    #: the first person whose name ends in a word, by that word; under True only those
+    #: named with more than one word (built once per text: :func:`_surname_index`)
+    by_surname: dict[bool, dict[str, int]]
 
 
 #: French inverted subjects: "a-t-il déclaré", "dit-elle", "explique-t-il"

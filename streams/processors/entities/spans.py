@@ -7,6 +7,8 @@ Offsets are Python string indices into the clean body (code points), end exclusi
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from streams.processors.entities import gazetteer
@@ -66,12 +68,50 @@ def trim(text: str, start: int, end: int, language: str = "en") -> tuple[int, in
     return start, end
 
 
+#: how far either side of a position a line is read for a verdict on it: a line is a
+#: paragraph, a heading or a table row, and a verdict on a longer one is its neighbourhood's
+#: (so that each mention costs a bounded amount of work, whatever the text's layout)
+LINE_WINDOW = 400
+#: a run of this many characters without a space is broken for the tokenizer, which strips
+#: a word's prefixes and suffixes one at a time (quadratic in a run of quotation marks)
+LONGEST_RUN = 100
+_LONG_RUN = re.compile(rf"\S{{{LONGEST_RUN},}}")
+#: four or more of one mark in a row ("!!!!", "-----", "““““"): the model reads the first,
+#: the rest as space (each mark would be a token of its own, several times a word's cost)
+_MARK_RUN = re.compile(r"([^\w\s])\1{3,}")
+
+
+def for_tokenizer(text: str) -> str:
+    """The text as the model reads it: of the same length (its offsets are the text's), a
+    run of one mark read as that mark and spaces, and a space every LONGEST_RUN characters
+    in a run that has none. No word or name is that long; a page full of one character, a
+    long URL or a base64 blob is."""
+
+    def broken(m: re.Match[str]) -> str:
+        run = m.group(0)
+        return " ".join(run[i : i + LONGEST_RUN - 1] for i in range(0, len(run), LONGEST_RUN))[
+            : len(run)
+        ]
+
+    text = _MARK_RUN.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - 1), text)
+    return _LONG_RUN.sub(broken, text)
+
+
+def line_of(text: str, pos: int) -> tuple[int, int]:
+    """The line holding `pos`, read at most LINE_WINDOW characters either side."""
+    lo = max(0, pos - LINE_WINDOW)
+    s = text.rfind("\n", lo, pos) + 1 or lo
+    e = text.find("\n", pos, pos + LINE_WINDOW)
+    return s, (e if e != -1 else min(len(text), pos + LINE_WINDOW))
+
+
 def is_caps_line(text: str, start: int, end: int) -> bool:
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line = text[line_start : line_end if line_end != -1 else len(text)]
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) > 12 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    """A heading or banner in capitals: the line(s) of the span, within LINE_WINDOW of it."""
+    line_start = line_of(text, start)[0]
+    line_end = line_of(text, end)[1]
+    line = text[line_start:line_end]
+    letters = sum(map(str.isalpha, line))
+    return letters > 12 and sum(map(str.isupper, line)) / letters > 0.8
 
 
 def one_line(text: str, start: int, end: int) -> tuple[int, int]:
@@ -93,6 +133,35 @@ def one_line(text: str, start: int, end: int) -> tuple[int, int]:
     return s, e
 
 
+class SpanSet:
+    """Spans found so far, asked "does any overlap [start, end)?" in time bounded by the
+    spans near it, not by how many there are: each span is filed under every BUCKET
+    characters it covers. (A scan of every mention for every candidate is quadratic in a
+    page that is one long list of names.)"""
+
+    BUCKET = 64
+
+    def __init__(self, spans: Iterable[RawMention] = ()) -> None:
+        self._buckets: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
+        for m in spans:
+            self.add(m.start, m.end)
+
+    def _range(self, start: int, end: int) -> range:
+        return range(start // self.BUCKET, (max(end, start + 1) - 1) // self.BUCKET + 1)
+
+    def add(self, start: int, end: int) -> None:
+        for b in self._range(start, end):
+            self._buckets[b].append((start, end))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether a span in the set overlaps [start, end), as :func:`overlaps` says."""
+        for b in self._range(start, end):
+            for s, e in self._buckets.get(b, ()):
+                if s < end and start < e:
+                    return True
+        return False
+
+
 def overlaps(a: RawMention, b: RawMention) -> bool:
     return a.start < b.end and b.start < a.end
 
@@ -106,12 +175,6 @@ _MATCH_WORDS = re.compile(
 _NUMERIC_TOKEN = re.compile(r"^[(]?\d[\d.,:/-]*[)]?$")
 _DATE_TOKEN = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}/\d{1,2}/\d{2,4}$")
 _CAP_RUN = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
-
-
-def line_of(text: str, pos: int) -> tuple[int, int]:
-    s = text.rfind("\n", 0, pos) + 1
-    e = text.find("\n", pos)
-    return s, (e if e != -1 else len(text))
 
 
 def is_results_line(line: str) -> bool:
@@ -153,16 +216,20 @@ def sports_teams(text: str, mentions: list[RawMention], language: str = "en") ->
         out.append(m)
     # unlabelled team names at the start of table rows
     offset = 0
+    at: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i, m in enumerate(out):
+        at[(m.start, m.end)].append(i)
+    taken = SpanSet(out)
     for line in text.split("\n"):
         if is_results_line(line) and not _SCORE.search(line):
             head = _CAP_RUN.match(line)
             if head and not any(ch.isdigit() for ch in head.group(0)):
                 start, end = offset + head.start(), offset + head.end()
-                same = [i for i, m in enumerate(out) if (m.start, m.end) == (start, end)]
-                for i in same:  # the name that starts a table row is a team, not a product
+                for i in at.get((start, end), ()):  # a table row's first name is a team
                     if out[i].label in _NOT_A_TEAM_LABEL:
                         out[i] = RawMention(start, end, out[i].text, "ORG")
-                if not any(m.start < end and start < m.end for m in out):
+                if not taken.overlaps(start, end):
                     out.append(RawMention(start, end, head.group(0), "ORG"))
+                    taken.add(start, end)
         offset += len(line) + 1
     return sorted(out, key=lambda m: m.start)

@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from schemas import Entity, LanguageArticle, Mention
+from streams.processors import budget
 from streams.processors.entities import gazetteer, geo, quotes, russian, tone
 from streams.processors.entities.names import (
     Dateline,
@@ -34,9 +35,10 @@ from streams.processors.entities.names import (
 )
 from streams.processors.entities.spans import (
     RawMention,
+    SpanSet,
+    for_tokenizer,
     is_caps_line,
     one_line,
-    overlaps,
     sports_teams,
     trim,
 )
@@ -284,14 +286,26 @@ def merge_mentions(
             # a MISC (WikiNER models) that is not a group of people: no OntoNotes label fits
             continue
         result.append(m)
+    taken = SpanSet(result)
     for g in extra:
-        if not any(overlaps(g, m) for m in result):
+        if not taken.overlaps(g.start, g.end):
             result.append(g)
+            taken.add(g.start, g.end)
     return sorted(result, key=lambda m: m.start)
 
 
 def _key(text: str) -> str:
     return _TITLES.sub("", text).lower().replace("’", "'")
+
+
+#: "Islamic Revolutionary Guard Corps (IRGC)": a capitalised expansion (at most
+#: EXPANSION_WORDS words, so that a page of capitalised words is read in linear time) and
+#: its acronym in brackets
+EXPANSION_WORDS = 12
+_EXPANSION = re.compile(
+    r"([A-Z][\w'’-]*(?:\s+(?:of|the|for|and|de|du|des|la|[A-Z][\w'’-]*))"
+    rf"{{1,{EXPANSION_WORDS - 1}}})\s+\(([A-Z]{{2,8}})\)"
+)
 
 
 def cluster(mentions: list[RawMention], text: str) -> list[Cluster]:
@@ -303,44 +317,48 @@ def cluster(mentions: list[RawMention], text: str) -> list[Cluster]:
         c.labels[m.label] += 1
     clusters = list(by_key.values())
     # acronyms tied to their expansions: "Islamic Revolutionary Guard Corps (IRGC)"
-    for found in re.finditer(
-        r"([A-Z][\w'’-]*(?:\s+(?:of|the|for|and|de|du|des|la|[A-Z][\w'’-]*))+)\s+\(([A-Z]{2,8})\)",
-        text,
-    ):
+    order = {k: i for i, k in enumerate(by_key)}
+    absorbed: set[int] = set()
+    for found in _EXPANSION.finditer(text):
         long_form, acro = found.group(1), found.group(2)
         initials = "".join(w[0] for w in long_form.split() if w[0].isupper())
         if initials.endswith(acro) or acro == initials:
             lk, ak = _key(long_form), _key(acro)
-            # expansions may carry a leading word the model left out: find by suffix
-            target = next(
-                (c for k, c in by_key.items() if k and (lk.endswith(k) and len(k.split()) >= 2)),
-                None,
-            )
+            # expansions may carry a leading word the model left out: find by suffix (the
+            # first cluster, in order of appearance, whose key of two words or more ends it)
+            ends = [lk[i:] for i in range(len(lk)) if lk[i:] in order]
+            ends = [k for k in ends if len(k.split()) >= 2]
+            target = by_key[min(ends, key=order.__getitem__)] if ends else None
             if target is not None and ak in by_key and by_key[ak] is not target:
                 target.mentions += by_key[ak].mentions
                 target.labels += by_key[ak].labels
-                clusters.remove(by_key[ak])
+                absorbed.add(id(by_key[ak]))
                 by_key[ak] = target
-    # a surname or first word alone takes its full name's entity: "Sayyari" -> "Habibollah Sayyari"
-    multi = [c for c in clusters if len(c.canonical.split()) >= 2]
-    for c in list(clusters):
-        name = c.canonical
+    clusters = [c for c in clusters if id(c) not in absorbed]
+    # a surname or first word alone takes its full name's entity: "Sayyari" -> "Habibollah
+    # Sayyari". A multi-word cluster's canonical form does not change here (only one-word
+    # mentions join it), so the owners are found through an index of their words.
+    canonical = {id(c): c.canonical for c in clusters}
+    by_word: dict[str, list[Cluster]] = defaultdict(list)
+    for o in clusters:
+        words = canonical[id(o)].split()
+        if len(words) >= 2:
+            for w in dict.fromkeys(words):
+                by_word[w].append(o)
+    merged: set[int] = set()
+    for c in clusters:
+        name = canonical[id(c)]
         if len(name.split()) != 1:
             continue
-        owners = [
-            o
-            for o in multi
-            if o is not c
-            and name in o.canonical.split()
-            and o.labels.get("PERSON", 0) > 0
-            and c.labels.most_common(1)[0][0] in {"PERSON", "ORG", "GPE", "LOC", "NORP"}
-        ]
-        if len({o.canonical for o in owners}) == 1:
+        if c.labels.most_common(1)[0][0] not in {"PERSON", "ORG", "GPE", "LOC", "NORP"}:
+            continue
+        owners = [o for o in by_word.get(name, ()) if o.labels.get("PERSON", 0) > 0]
+        if len({canonical[id(o)] for o in owners}) == 1:
             owner = owners[0]
             owner.mentions += c.mentions
             owner.labels += c.labels
-            clusters.remove(c)
-    return clusters
+            merged.add(id(c))
+    return [c for c in clusters if id(c) not in merged]
 
 
 def label_of(c: Cluster) -> str:
@@ -440,7 +458,10 @@ class EntityExtractor:
             name = model_name(package) + "+newswire-rules"
             wikiner = "MISC" in ner_labels(nlp)  # trained on Wikipedia's PER/LOC/ORG/MISC
             for i, text, doc in zip(
-                idxs, texts, nlp.pipe(texts, batch_size=self.batch_size), strict=True
+                idxs,
+                texts,
+                nlp.pipe((for_tokenizer(t) for t in texts), batch_size=self.batch_size),
+                strict=True,
             ):
                 mentions = refine(model_mentions(doc, text, lang), text, lang, wikiner=wikiner)
                 mentions = add_datelines(cut_numbers(mentions, text), text, lines[i])
@@ -454,8 +475,19 @@ class EntityExtractor:
             mentions, ner_model = found[i]
             entities = to_entities(mentions, a.text, a.title)
             extra = enrich(a, entities, lines[i], has_model=ner_model != "gazetteer")
-            out.append({"entities": entities, "ner_model": ner_model, **extra})
+            additions = {"entities": entities, "ner_model": ner_model, **extra}
+            if len(extra) < len(ENRICH_STEPS):  # out of time: the steps not run are left null
+                additions.update(dict.fromkeys(set(ENRICH_STEPS) - set(extra)))
+                flags = list(a.flags)
+                additions["flags"] = flags + [PARTIAL] * (PARTIAL not in flags)
+            out.append(additions)
         return out
+
+
+#: what :func:`enrich` adds after the names, in order; each is skipped once the record's time
+#: budget is spent (:mod:`streams.processors.budget`), and the record flagged PARTIAL
+ENRICH_STEPS = ("focus", "quotes", "tone")
+PARTIAL = "entities_partial"
 
 
 def enrich(
@@ -467,13 +499,23 @@ def enrich(
 ) -> dict[str, Any]:
     """What 1.4 adds beyond the names: places on the map and the focus, quotations with
     their speakers, tone. Entities gain ``geo`` and ``tone`` in place. ``lines`` are the
-    article's datelines; ``has_model``: its people come from a model (not the gazetteer)."""
+    article's datelines; ``has_model``: its people come from a model (not the gazetteer).
+    A step is not started once the record's time budget is spent: it is then missing from
+    the result."""
     language = article.language.code
-    return {
-        "focus": geo.resolve(entities, article.text, article.title, language, lines),
-        "quotes": quotes.find_quotes(article.text, entities, language, has_model=has_model),
-        "tone": tone.tone(article.text, entities, language),
+    steps = {
+        "focus": lambda: geo.resolve(entities, article.text, article.title, language, lines),
+        "quotes": lambda: quotes.find_quotes(
+            article.text, entities, language, has_model=has_model
+        ),
+        "tone": lambda: tone.tone(article.text, entities, language),
     }
+    out: dict[str, Any] = {}
+    for name in ENRICH_STEPS:
+        if budget.exhausted():  # the stage's time is up: what finished is delivered
+            break
+        out[name] = steps[name]()
+    return out
 
 
 def make_processor(settings: Any) -> EntityExtractor:

@@ -1,0 +1,37 @@
+"""The time a processor has left for the record in hand: a cooperative deadline.
+
+The isolation layer (:mod:`streams.isolation`) gives each call a budget and kills a process
+that overruns it, whatever the code inside is doing; a processor that does its work in steps
+reads :func:`exhausted` between them and, past the soft share of the budget, delivers what it
+has finished (and says so in ``flags``) rather than being killed with nothing. Outside an
+isolated worker no deadline is set and :func:`exhausted` is always False. This is the one
+place a processor reads the clock."""
+
+from __future__ import annotations
+
+import math
+import time
+
+_deadline = math.inf
+
+
+def start(seconds: float) -> None:
+    """From now, ``seconds`` for the work in hand (inf: no deadline)."""
+    global _deadline
+    _deadline = time.monotonic() + seconds
+
+
+def clear() -> None:
+    """No deadline."""
+    global _deadline
+    _deadline = math.inf
+
+
+def left() -> float:
+    """Seconds until the deadline (inf without one)."""
+    return _deadline - time.monotonic()
+
+
+def exhausted() -> bool:
+    """Whether the deadline has passed: finish what is in hand, start nothing more."""
+    return left() <= 0.0
