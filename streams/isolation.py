@@ -92,9 +92,14 @@ def _connect(address: str) -> Connection:
     return Connection(sock.detach())
 
 
-def _zygote(control: Connection, address: str, processor: Processor) -> None:
+def _zygote(
+    control: Connection, parents: tuple[Any, ...], address: str, processor: Processor
+) -> None:
     """Fork a worker for each request on ``control`` and answer its pid; reap the workers
-    that ended; stop when the control connection closes (the stage's process ended)."""
+    that ended; stop when the control connection closes (the stage's process ended). The
+    stage process's ends (``parents``) are closed here, so that its closing is seen."""
+    for end in parents:
+        end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the stage's process decides when to stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     while True:
@@ -151,7 +156,7 @@ class Isolated:
         ours, theirs = multiprocessing.Pipe()
         self._zygote = multiprocessing.get_context("fork").Process(
             target=_zygote,
-            args=(theirs, address, self.inner),
+            args=(theirs, (ours, self._server), address, self.inner),
             name=f"newswire-{self.stage.name}-zygote",
             daemon=True,
         )

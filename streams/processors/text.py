@@ -79,3 +79,12 @@ def word_count(text: str) -> int:
     if cjk > len(text) * 0.3:
         return max(words, cjk // 2)
     return words
+
+
+_ALNUM = re.compile(r"[^\W_]")
+
+
+def has_alnum(text: str) -> bool:
+    """Whether the text has a letter or a digit (in any script), read at C speed: a page of
+    sixty thousand marks is looked at once, not a character at a time in Python."""
+    return _ALNUM.search(text) is not None

@@ -192,3 +192,28 @@ def test_a_model_that_is_not_installed_falls_back_to_the_gazetteer(
     (out,) = extractor.process([article])
     assert out["ner_model"] == "gazetteer"
     assert {e.name for e in out["entities"]} >= {"Portugal", "Brasil"}
+
+
+def test_out_of_time_the_names_come_without_the_steps_after_them(extractor) -> None:  # type: ignore[no-untyped-def]
+    """Past the record's soft deadline the stage delivers the names it found and leaves the
+    places, quotations and tone null, flagged; with time, the same article gets them all."""
+    from streams.processors import budget
+
+    info = LanguageInfo(code="en", confidence=1.0, detector="test")
+    text = (
+        "Angela Merkel met Emmanuel Macron in Paris on Monday. "
+        '"We agree on almost everything that matters here," Merkel said.'
+    )
+    art = LanguageArticle(id="t", text=text, content_hash="h", language=info)
+    extractor.warm_up()
+    budget.start(0.0)
+    try:
+        [cut] = extractor.process([art])
+    finally:
+        budget.clear()
+    assert {"Angela Merkel", "Emmanuel Macron"} <= {e.name for e in cut["entities"]}
+    assert (cut["focus"], cut["quotes"], cut["tone"]) == (None, None, None)
+    assert cut["flags"] == ["entities_partial"]
+    [whole] = extractor.process([art])
+    assert "flags" not in whole and whole["quotes"] and whole["focus"] is not None
+    assert whole["quotes"][0]["speaker"]["name"] == "Angela Merkel"

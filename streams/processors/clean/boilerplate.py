@@ -345,11 +345,18 @@ OTHER_CAP = 8
 
 
 def score_lines(lines: list[str]) -> list[Line]:
+    """Each line's words, boilerplate reason, prose verdict and score. A line's verdict
+    depends on its text alone, so a page that repeats its lines (menus, share bars, the
+    same banner on every screen) has each judged once."""
     scored = []
+    seen: dict[str, tuple[int, str | None, bool]] = {}
     for i, text in enumerate(lines):
-        words = word_count(text)
-        reason = boilerplate_reason(text, words)
-        prose = reason is None and looks_like_prose(text, words)
+        verdict = seen.get(text)
+        if verdict is None:
+            words = word_count(text)
+            reason = boilerplate_reason(text, words)
+            verdict = seen[text] = (words, reason, reason is None and looks_like_prose(text, words))
+        words, reason, prose = verdict
         if words == 0:
             score = 0.0  # blank lines separate blocks; how many a scraper writes means nothing
         elif reason is not None:
@@ -399,17 +406,21 @@ def runs(scored: list[Line]) -> list[tuple[float, int, int]]:
     """Kadane's segments, in order: a segment starts where the running total has fallen to
     zero or below; each gives its best total and its [start, end) (positions in ``scored``;
     of equal totals, the shorter span)."""
-    out: list[list[float]] = []
+    out: list[tuple[float, int, int]] = []
     total = 0.0
+    best, start, end = float("-inf"), -1, -1  # the open segment (none before the first line)
     for i, line in enumerate(scored):
         if total <= 0:
-            out.append([float("-inf"), i, i])
+            if start >= 0:
+                out.append((best, start, end))
+            best, start, end = float("-inf"), i, i
             total = 0.0
         total += line.score
-        segment = out[-1]
-        if total > segment[0]:
-            segment[0], segment[2] = total, i + 1
-    return [(best, int(start), int(end)) for best, start, end in out]
+        if total > best:
+            best, end = total, i + 1
+    if start >= 0:
+        out.append((best, start, end))
+    return out
 
 
 def densest_run(scored: list[Line]) -> tuple[int, int]:

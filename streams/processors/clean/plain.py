@@ -17,7 +17,7 @@ from streams.processors.clean.boilerplate import (
     score_lines,
 )
 from streams.processors.clean.header import Header, read_header
-from streams.processors.text import words
+from streams.processors.text import has_alnum, words
 
 
 @dataclass
@@ -73,10 +73,33 @@ def group_removed(lines: list[Line], keep: set[int], header: Header) -> list[Rem
         else:
             groups.append((reason, [ln.text]))
         last_reason, last_index = reason, ln.index
+    if len(groups) > MAX_REMOVED_SPANS:
+        groups = _merged(groups)
     return [
         RemovedSpan.model_construct(text="\n".join(texts), reason=reason)
         for reason, texts in groups
     ]
+
+
+#: a page removed in more spans than this (a page of thousands of menu and share lines) has
+#: its spans of different reasons merged where they follow each other, reason "mixed": the
+#: text is all kept, the record and its cost stay in proportion to the page
+MAX_REMOVED_SPANS = 500
+
+
+def _merged(groups: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """Runs of boilerplate spans (not header fields) as one span each."""
+    out: list[tuple[str, list[str]]] = []
+    for reason, texts in groups:
+        header = reason.startswith("header:")
+        if out and not header and not out[-1][0].startswith("header:"):
+            last_reason, last_texts = out[-1]
+            last_texts.extend(texts)
+            if last_reason != reason:
+                out[-1] = ("mixed", last_texts)
+        else:
+            out.append((reason, list(texts)))
+    return out
 
 
 # what separates a page title's parts ("Headline | Section | Site", "Site » Blog » Headline"):
@@ -151,7 +174,7 @@ def extract_text(text: str) -> Extraction:
         keep -= set(header.used)
         if not any(lines[i].words for i in keep):
             keep = {ln.index for ln in lines if ln.reason is None and ln.words > 0}
-    if not any(any(ch.isalnum() for ch in lines[i].text) for i in keep):
+    if not any(has_alnum(lines[i].text) for i in keep):
         # every line looked like boilerplate: keep them all rather than lose the article
         method, confidence = "all_lines", 0.2
         keep = {ln.index for ln in lines if ln.words > 0}

@@ -21,7 +21,7 @@ from schemas import BadInput, EmptyText, RawArticle, TooLarge
 from streams.processors.clean.dates import Dated
 from streams.processors.clean.html import extract_html
 from streams.processors.clean.plain import extract_text
-from streams.processors.text import content_hash, repair
+from streams.processors.text import content_hash, has_alnum, repair
 
 DEFAULT_MAX_CHARS = 400_000
 
@@ -40,7 +40,7 @@ def clean_fields(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS) -> dict
     else:
         result = extract_text(repair(body))
         input_format = "text"
-    if not any(ch.isalnum() for ch in result.text):
+    if not has_alnum(result.text):
         # only an input without a letter or digit gets here: the text path keeps every line
         # rather than lose an article it cannot make out
         raise EmptyText("the input has no letters or digits")

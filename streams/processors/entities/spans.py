@@ -83,9 +83,9 @@ _MARK_RUN = re.compile(r"([^\w\s])\1{3,}")
 
 def for_tokenizer(text: str) -> str:
     """The text as the model reads it: of the same length (its offsets are the text's), a
-    run of one mark read as that mark and spaces, and a space every LONGEST_RUN characters
-    in a run that has none. No word or name is that long; a page full of one character, a
-    long URL or a base64 blob is."""
+    run of one mark read as that mark and spaces, a line that cannot hold a name as space,
+    and a space every LONGEST_RUN characters in a run that has none. No word or name is that
+    long; a page full of one character, a long URL or a base64 blob is."""
 
     def broken(m: re.Match[str]) -> str:
         run = m.group(0)
@@ -94,7 +94,20 @@ def for_tokenizer(text: str) -> str:
         ]
 
     text = _MARK_RUN.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - 1), text)
+    text = "\n".join(ln if _may_name(ln) else " " * len(ln) for ln in text.split("\n"))
     return _LONG_RUN.sub(broken, text)
+
+
+def _may_name(line: str) -> bool:
+    """Whether a line can hold a name: it has a capital letter, or a letter of a script
+    without case (Arabic, Chinese, Hebrew, ...). A line of small letters, digits and marks
+    holds none, and is read by the model as space: a page of "“a “a “a …" or of
+    '"a b," he said.' costs the model nothing instead of a token for every mark."""
+    if not line or line.isspace():
+        return False
+    if not line.islower():  # a capital, or no cased letter at all
+        return any(ch.isupper() or (ch.isalpha() and not ch.islower()) for ch in line)
+    return any(ch.isalpha() and not ch.islower() and not ch.isupper() for ch in line)
 
 
 def line_of(text: str, pos: int) -> tuple[int, int]:

@@ -1,0 +1,88 @@
+"""No text stalls a stage: odd but valid texts (a long list, a transcript of short quotations,
+a page of one character, thousands of menu lines) cost each stage about what an ordinary
+article of the same length costs, and twice the text costs about twice the time.
+
+The bounds are ratios measured in this run (best of three timings each), not seconds: the
+cases of the issue that found the slow paths at most GOAL times the ordinary article in
+every stage, every case at most GOAL times it in the entities stage (where the model's cost
+per token is), and every case in every stage linear (doubling the text at most LINEAR times
+the time; a quadratic path doubles to four). ``make bench-adversarial`` prints the same
+cases at 100,000 characters with the figures. (Marked ``timing``: ``make mutation`` leaves
+it out, its mutants would be timed, not tested.)"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from bench.adversarial import CASES, HTML_CASES, ordinary, ordinary_html, stage_inputs, use_prose
+from streams.pipeline import stage
+from streams.routing import StageRunner
+from streams.settings import Settings
+
+GOAL = 3.0
+LINEAR = 2.7
+#: under this many seconds the clock decides, not the work (the language stage reads a
+#: bounded sample of any text: about a millisecond whatever its length)
+NOISE = 0.005
+#: the cases of the issue's table (the first of CASES)
+TABLE = list(CASES)[:9]
+#: characters: the entities stage is timed on shorter texts (its model costs ~20 us a
+#: character), the others on longer ones, so that each timing is well above the clock's noise
+SIZES = {"clean": 200_000, "language": 200_000, "entities": 16_000}
+
+
+def best(run: Callable[[], Any], times: int = 2) -> float:
+    out = float("inf")
+    for _ in range(times):
+        started = time.perf_counter()
+        run()
+        out = min(out, time.perf_counter() - started)
+    return out
+
+
+@pytest.fixture(scope="module")
+def runners() -> dict[str, StageRunner]:
+    use_prose(None)  # the seeds: no development data needed
+    settings = Settings(record_budget_seconds=0)
+    out = {}
+    for name in SIZES:
+        definition = stage(name)
+        out[name] = StageRunner(
+            definition, definition.make_processor(settings), max_message_bytes=10**9
+        )
+        out[name].processor.warm_up()
+    return out
+
+
+def seconds(runner: StageRunner, text: str, html: bool) -> float:
+    record = stage_inputs(text, html)[runner.stage.name]
+    return best(lambda: runner.apply([record]))
+
+
+@pytest.mark.timing
+@pytest.mark.parametrize("name", list(SIZES))
+def test_every_case_costs_about_an_ordinary_article_and_grows_linearly(
+    runners: dict[str, StageRunner], name: str
+) -> None:
+    runner, n = runners[name], SIZES[name]
+    runner.apply([stage_inputs(ordinary(n), False)[name]])  # caches warm
+    base = {
+        False: seconds(runner, ordinary(n), False),
+        True: seconds(runner, ordinary_html(n), True),
+    }
+    too_slow, not_linear = {}, {}
+    for case, make in CASES.items():
+        html = case in HTML_CASES
+        t = seconds(runner, make(n), html)
+        ratio = t / base[html]
+        if (case in TABLE or name == "entities") and ratio > GOAL and t > NOISE:
+            too_slow[case] = round(ratio, 1)
+        twice = seconds(runner, make(2 * n), html)
+        if twice > LINEAR * t and twice > NOISE:
+            not_linear[case] = round(twice / t, 1)
+    assert too_slow == {}, f"{name}: over {GOAL}x an ordinary article"
+    assert not_linear == {}, f"{name}: doubling the text more than {LINEAR}x the time"
