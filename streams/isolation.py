@@ -18,9 +18,10 @@ work runs in a child process the worker can stop whatever the code inside is doi
   :class:`~streams.routing.OverBudget`; the routing then takes the batch record by record,
   and a record that overruns alone is delivered flagged ``<stage>_partial`` with what the
   stage gives when cut short. The next call gets a fresh worker from the zygote;
-- inside the worker the processor also sees the deadline (:mod:`streams.processors.budget`,
-  at half the budget), so a processor that works in steps delivers what it has finished
-  before it would be killed.
+- inside the worker the processor also sees a deadline (:mod:`streams.processors.budget`:
+  half the budget, for each record from when the processor turns to it), so a processor
+  that works in steps delivers what it has finished before it would be killed, and a record
+  after a slow one in the same batch is not cut short for the other's sake.
 
 A worker that dies on its own (a crash in native code) fails the call as a processing error:
 the batch is retried record by record, and a record that kills its worker alone is
@@ -65,7 +66,7 @@ def batch_budget(record_budget: float, records: int) -> float:
     return record_budget * (1.0 + BATCH_SHARE * max(0, records - 1))
 
 
-def _serve(conn: Connection, processor: Processor) -> None:
+def _serve(conn: Connection, processor: Processor, record_budget: float) -> None:
     """A worker's loop: a batch and its budget in, the processor's results (or its error)
     out, until the socket closes."""
     while True:
@@ -73,7 +74,7 @@ def _serve(conn: Connection, processor: Processor) -> None:
             batch, seconds = conn.recv()
         except (EOFError, OSError):
             return
-        budget.start(seconds * SOFT_SHARE)
+        budget.start(seconds * SOFT_SHARE, record_budget * SOFT_SHARE)
         try:
             reply: tuple[str, Any] = ("ok", processor.process(batch))
         except BaseException as exc:  # the worker reports every failure and goes on
@@ -93,7 +94,11 @@ def _connect(address: str) -> Connection:
 
 
 def _zygote(
-    control: Connection, parents: tuple[Any, ...], address: str, processor: Processor
+    control: Connection,
+    parents: tuple[Any, ...],
+    address: str,
+    processor: Processor,
+    record_budget: float,
 ) -> None:
     """Fork a worker for each request on ``control`` and answer its pid; reap the workers
     that ended; stop when the control connection closes (the stage's process ended). The
@@ -115,7 +120,7 @@ def _zygote(
             code = 0
             try:
                 control.close()
-                _serve(_connect(address), processor)
+                _serve(_connect(address), processor, record_budget)
             except BaseException:
                 code = 1
             finally:
@@ -156,7 +161,7 @@ class Isolated:
         ours, theirs = multiprocessing.Pipe()
         self._zygote = multiprocessing.get_context("fork").Process(
             target=_zygote,
-            args=(theirs, (ours, self._server), address, self.inner),
+            args=(theirs, (ours, self._server), address, self.inner, self.record_budget),
             name=f"newswire-{self.stage.name}-zygote",
             daemon=True,
         )

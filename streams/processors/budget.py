@@ -13,18 +13,30 @@ import math
 import time
 
 _deadline = math.inf
+_per_record = math.inf
 
 
-def start(seconds: float) -> None:
-    """From now, ``seconds`` for the work in hand (inf: no deadline)."""
-    global _deadline
+def start(seconds: float, per_record: float = math.inf) -> None:
+    """From now, ``seconds`` for the batch in hand, and ``per_record`` for each record from
+    when the processor turns to it (:func:`begin_record`; inf: no deadline)."""
+    global _deadline, _per_record
     _deadline = time.monotonic() + seconds
+    _per_record = per_record
+
+
+def begin_record() -> None:
+    """The processor turns to its next record: that record's own time starts now, so that a
+    record after a slow one in the same batch is not cut short for the other's sake (the
+    batch as a whole is bounded by the process that runs it)."""
+    global _deadline
+    if not math.isinf(_per_record):
+        _deadline = time.monotonic() + _per_record
 
 
 def clear() -> None:
     """No deadline."""
-    global _deadline
-    _deadline = math.inf
+    global _deadline, _per_record
+    _deadline = _per_record = math.inf
 
 
 def left() -> float:

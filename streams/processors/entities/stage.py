@@ -472,6 +472,7 @@ class EntityExtractor:
                 found[i] = (every_mention(sports_teams(text, merged, lang), text), name)
         out = []
         for i, a in enumerate(articles):
+            budget.begin_record()
             mentions, ner_model = found[i]
             entities = to_entities(mentions, a.text, a.title)
             extra = enrich(a, entities, lines[i], has_model=ner_model != "gazetteer")
