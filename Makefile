@@ -13,7 +13,7 @@ chaos: install
 	$(BIN)/newswire kafka start
 	NEWSWIRE_CHAOS_ARTICLES=1500 NEWSWIRE_CHAOS_MALFORMED=100 NEWSWIRE_CHAOS_KILLS=2 $(BIN)/python -m pytest -s tests/integration/test_chaos_integration.py tests/unit/test_fuzz.py
 
-.PHONY: k8s mutation mutation-report planted-bugs system system-test chaos bench-clients bench-publish bench-places bench-quotes bench-pipeline install run test test-unit test-integration lint schemas kafka-start kafka-stop kafka-cluster bench bench-clean bench-language bench-entities bench-dedup bench-trends compose-check clean
+.PHONY: k8s mutation mutation-report planted-bugs system system-test chaos bench-clients bench-publish bench-places bench-quotes bench-adversarial bench-pipeline install run test test-unit test-integration lint schemas kafka-start kafka-stop kafka-cluster bench bench-clean bench-language bench-entities bench-dedup bench-trends compose-check clean
 
 # the language stage's n-gram tables, built from lingua's published models (pip download)
 NGRAMS := streams/models/ngrams/meta.json
@@ -107,7 +107,7 @@ kafka-stop: install
 kafka-cluster: install
 	$(BIN)/newswire kafka start --brokers 3
 
-bench: bench-clean bench-language bench-entities bench-dedup bench-trends bench-pipeline bench-clients bench-publish bench-places bench-quotes
+bench: bench-clean bench-language bench-entities bench-dedup bench-trends bench-pipeline bench-clients bench-publish bench-places bench-quotes bench-adversarial
 
 # the gazetteer fallback on hand-made texts in nine languages (a third kept aside)
 bench-places: install
@@ -152,6 +152,13 @@ bench-dedup: install
 # the trends worker's counting in-process: records/s against a plain dict, and its memory
 bench-trends: install
 	$(BIN)/python bench/trends.py
+
+# each stage's time on odd but valid texts (a long list, a page of one character, a transcript
+# of short quotations, ...) beside an ordinary article of the same length, 100,000 characters:
+# English, then with no language (the entities stage's gazetteer path)
+bench-adversarial: install
+	$(BIN)/python bench/adversarial.py $(DEV)
+	$(BIN)/python bench/adversarial.py $(DEV) --language und --stages entities
 
 # quotations and speakers on a hand-checked set in four languages (a third kept aside)
 bench-quotes: install

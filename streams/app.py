@@ -95,6 +95,7 @@ def add_web_views(app: Any, stage: str) -> None:
     for series in (
         metrics.RECORDS_IN,
         metrics.RECORDS_OUT,
+        metrics.PARTIAL,
         metrics.RECORD_SECONDS,
         metrics.BATCH_SECONDS,
         metrics.BATCH_SIZE,

@@ -397,6 +397,12 @@ def _forms(surface: str, *, city: bool = False) -> list[tuple[str, str]]:
     return out
 
 
+#: distinct (name, language) look-ups remembered: a page that repeats its capitalised words
+#: (a banner on every line, a list of the same towns) looks each up once
+PLACE_CACHE = 65_536
+
+
+@lru_cache(maxsize=PLACE_CACHE)
 def place(surface: str, language: str | None = None) -> Place | None:
     """The country or major city a name (in any script, possibly inflected) names, or None.
 
