@@ -145,6 +145,9 @@ class Isolated:
         self._control: Connection | None = None
         self._worker: tuple[int, Connection] | None = None
         self.restarts = 0
+        #: the zygote could not give a worker (it died): the processor runs here, unbounded,
+        #: rather than losing every record that follows
+        self.in_process = False
 
     # --- lifecycle --------------------------------------------------------------------------
     def warm_up(self) -> None:
@@ -213,10 +216,31 @@ class Isolated:
             self._dir = None
 
     # --- work -------------------------------------------------------------------------------
+    def _current(self) -> Connection | None:
+        """The worker's connection; a new worker if there is none; None when the zygote
+        cannot give one any more (then the processor runs in this process)."""
+        if self._worker is not None:
+            return self._worker[1]
+        if self._control is None:
+            raise RuntimeError(f"{self.stage.name}: warm_up() was not called")
+        try:
+            return self._spawn()[1]
+        except (OSError, EOFError, ValueError) as exc:
+            log.error(
+                "%s: no worker process can be started (%s): processing in the stage's own "
+                "process from now on, without a time budget",
+                self.stage.name,
+                exc,
+            )
+            self.in_process = True
+            return None
+
     def process(self, batch: list[Any]) -> list[Any]:
         """The processor's results for the batch, from the worker, within the batch's budget
         (:func:`batch_budget`); past it the worker is killed and OverBudget raised."""
-        _, conn = self._worker or self._spawn()
+        conn = None if self.in_process else self._current()
+        if conn is None:
+            return self.inner.process(batch)
         seconds = batch_budget(self.record_budget, len(batch))
         try:
             conn.send((batch, seconds))

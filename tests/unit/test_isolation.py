@@ -175,3 +175,14 @@ def test_a_stopped_record_gets_what_its_stage_gives_when_cut_short() -> None:
 
 def test_over_budget_is_its_own_error() -> None:
     assert not issubclass(OverBudget, ProcessingFailed)
+
+
+def test_without_its_zygote_the_stage_goes_on_in_its_own_process(isolated) -> None:
+    """Failing open: if no worker can be had any more, records are still processed."""
+    assert isolated.process([article("a b")]) == [{"words": 2}]
+    isolated._zygote.kill()
+    isolated._zygote.join()
+    isolated._kill()  # the current worker gone too: the next call needs a new one
+    assert isolated.process([article("a b c")]) == [{"words": 3}]
+    assert isolated.in_process
+    assert isolated.process([article("warm?")]) == [{"words": 1}]  # the warm processor here
