@@ -167,3 +167,29 @@ def test_an_arabic_name_keeps_its_particle_part() -> None:
         "Mohammed bin Salman",
         "Pedro",  # a Spanish article is no particle
     ]
+
+
+def test_datelines_and_expansions_found_from_their_brackets_are_the_regex_own() -> None:
+    """Found from each agency's (acronym's) brackets backwards, in time linear in the text,
+    the matches are exactly those of scanning every position: random texts of datelines'
+    parts, agencies right after each other ("Paris (EFE) (Reuters)": the first is the
+    region), expansions and their acronyms."""
+    import random
+
+    from streams.processors.entities import names
+    from streams.processors.entities import stage as entities
+
+    parts = (
+        "PARIS Paris LONDON New York (Reuters) (AFP) , Nov 3 - the World Health Organization "
+        "(WHO) (UN) United Nations \n de la Mr. (EFE) said ( EFE) 12 2024 (Ile-de-France)"
+    ).split(" ")
+    rng = random.Random(7)
+    found = 0
+    for _ in range(3000):
+        text = " ".join(rng.choice(parts) for _ in range(rng.randint(1, 40)))
+        want = [m.span() for m in names._DATELINE.finditer(text)]
+        assert [m.span() for m in names._datelines(text)] == want, text
+        expansions = [m.span() for m in entities._EXPANSION.finditer(text)]
+        assert [m.span() for m in entities._expansions(text)] == expansions, text
+        found += len(want) + len(expansions)
+    assert found > 1000  # the texts do hold many of both

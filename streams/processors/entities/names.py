@@ -230,6 +230,49 @@ _DATELINE = re.compile(
 )
 
 
+_AGENCY = re.compile(rf"\([ \t]*(?:{AGENCIES})[ \t]*\)")
+_DATELINE_ENDING = re.compile(_DATELINE.pattern + r"\Z")
+#: how far before an agency's brackets a dateline may start (its place's words, a region
+#: in brackets and a date)
+DATELINE_REACH = 600
+
+
+def _datelines(text: str) -> list[re.Match[str]]:
+    """The dateline matches of the text, found from their agencies: each "(Reuters)" is
+    read with what precedes it (a page of capitalised words costs a look-up per agency, not
+    an attempt at every word). The same matches as ``_DATELINE.finditer``: the leftmost one
+    ending at an agency's closing bracket, where an agency's brackets right before another's
+    may be the dateline's region ("Paris (EFE) (Reuters)")."""
+    agencies = list(_AGENCY.finditer(text))
+    out: list[re.Match[str]] = []
+    done = 0  # a match does not start inside the one before
+    k = 0
+    while k < len(agencies):
+        found = _ending_at(text, agencies, k, done)
+        j = k
+        while j + 1 < len(agencies):  # the brackets may be the region of the next agency's
+            longer = _ending_at(text, agencies, j + 1, done)
+            if longer is None or (found is not None and longer.start() > found.start()):
+                break
+            found, j = longer, j + 1
+        if found is not None:
+            out.append(found)
+            done = found.end()
+        k = j + 1
+    return out
+
+
+def _ending_at(
+    text: str, agencies: list[re.Match[str]], k: int, done: int
+) -> re.Match[str] | None:
+    """The leftmost dateline that ends at agency k's closing bracket and starts at or after
+    ``done``: within DATELINE_REACH of it, and after the agency two before it (a dateline
+    holds no brackets but its region's, which may be the agency right before)."""
+    agency = agencies[k]
+    lo = max(done, agency.start() - DATELINE_REACH, agencies[k - 2].end() if k >= 2 else 0)
+    return _DATELINE_ENDING.search(text, lo, agency.end()) if lo <= agency.start() else None
+
+
 @dataclass(frozen=True)
 class Dateline:
     """Where a story was filed: the place's span in the text, and the agency's."""
@@ -247,7 +290,7 @@ def datelines(text: str, language: str | None = None) -> list[Dateline]:
     same line: the place is the longest run of its last words that a gazetteer knows,
     else the words after the last all-capitals word, else its last word."""
     out = []
-    for m in _DATELINE.finditer(text):
+    for m in _datelines(text):
         start, end = m.span("place")
         words = list(re.finditer(r"\S+", text[start:end]))
         if not words:

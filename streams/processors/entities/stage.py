@@ -308,6 +308,25 @@ _EXPANSION = re.compile(
 )
 
 
+_ACRONYM_IN_BRACKETS = re.compile(r"\(([A-Z]{2,8})\)")
+_EXPANSION_ENDING = re.compile(_EXPANSION.pattern + r"\Z")
+#: how far before an acronym's brackets its expansion may start
+EXPANSION_REACH = 50 * EXPANSION_WORDS
+
+
+def _expansions(text: str) -> list[re.Match[str]]:
+    """The expansion matches of the text, found from their bracketed acronyms (a page of
+    capitalised words costs a look-up per acronym, not an attempt at every word): for each,
+    the leftmost expansion that ends at its closing bracket."""
+    out: list[re.Match[str]] = []
+    for acronym in _ACRONYM_IN_BRACKETS.finditer(text):
+        lo = max(0, acronym.start() - EXPANSION_REACH)
+        found = _EXPANSION_ENDING.search(text, lo, acronym.end())
+        if found is not None:
+            out.append(found)
+    return out
+
+
 def cluster(mentions: list[RawMention], text: str) -> list[Cluster]:
     """Group mentions of the same real-world entity."""
     by_key: dict[str, Cluster] = {}
@@ -319,7 +338,7 @@ def cluster(mentions: list[RawMention], text: str) -> list[Cluster]:
     # acronyms tied to their expansions: "Islamic Revolutionary Guard Corps (IRGC)"
     order = {k: i for i, k in enumerate(by_key)}
     absorbed: set[int] = set()
-    for found in _EXPANSION.finditer(text):
+    for found in _expansions(text):
         long_form, acro = found.group(1), found.group(2)
         initials = "".join(w[0] for w in long_form.split() if w[0].isupper())
         if initials.endswith(acro) or acro == initials:
