@@ -6,7 +6,8 @@ article should. Run in the worker's own process, such a record holds the stage: 
 behind it comes out and, past the poll interval, the consumer leaves its group. So a stage's
 work runs in a child process the worker can stop whatever the code inside is doing:
 
-- the worker loads the models once (``warm_up``) and forks a *zygote*: a process that holds
+- the worker loads the models once (``warm_up``) and forks a *zygote* (twice, so that it is
+  no child of the stage's process and no ``wait()`` there meets it): a process that holds
   the warm models and does nothing but fork workers on request, so that a new worker is
   ready in milliseconds with the models already in memory (shared copy-on-write). The zygote
   is forked before the worker starts its threads and forks only from itself, single-threaded;
@@ -107,6 +108,7 @@ def _zygote(
         end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the stage's process decides when to stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    control.send(os.getpid())
     while True:
         try:
             control.recv()
@@ -141,7 +143,7 @@ class Isolated:
         self.record_budget = record_budget
         self._dir: str | None = None
         self._server: socket.socket | None = None
-        self._zygote: Any = None
+        self.zygote_pid: int | None = None
         self._control: Connection | None = None
         self._worker: tuple[int, Connection] | None = None
         self.restarts = 0
@@ -153,7 +155,7 @@ class Isolated:
     def warm_up(self) -> None:
         """Load the models here, then fork the zygote (before any thread starts)."""
         self.inner.warm_up()
-        if self._zygote is not None:
+        if self.zygote_pid is not None:
             return
         self._dir = tempfile.mkdtemp(prefix=f"newswire-{self.stage.name}-")
         address = str(Path(self._dir) / "workers.sock")
@@ -162,14 +164,26 @@ class Isolated:
         self._server.listen(4)
         self._server.settimeout(START_TIMEOUT)
         ours, theirs = multiprocessing.Pipe()
-        self._zygote = multiprocessing.get_context("fork").Process(
-            target=_zygote,
-            args=(theirs, (ours, self._server), address, self.inner, self.record_budget),
-            name=f"newswire-{self.stage.name}-zygote",
-            daemon=True,
-        )
-        self._zygote.start()
+        # forked twice: the zygote is nobody's child here (the intermediate is reaped at
+        # once), so no wait() of this process (a test runner's, a supervisor's) ever meets
+        # it; it ends when its control connection closes, with this process at the latest
+        middle = os.fork()
+        if middle == 0:
+            try:
+                if os.fork() == 0:
+                    try:
+                        _zygote(
+                            theirs, (ours, self._server), address, self.inner, self.record_budget
+                        )
+                    finally:
+                        os._exit(0)
+            finally:
+                os._exit(0)
+        os.waitpid(middle, 0)
         theirs.close()
+        if not ours.poll(START_TIMEOUT):
+            raise RuntimeError(f"{self.stage.name}: the worker zygote did not start")
+        self.zygote_pid = int(ours.recv())
         self._control = ours
         self._spawn()
 
@@ -182,9 +196,7 @@ class Isolated:
         sock, _ = self._server.accept()
         sock.setblocking(True)
         self._worker = (pid, Connection(sock.detach()))
-        log.info(
-            "%s: worker %d ready in %.3fs", self.stage.name, pid, time.monotonic() - started
-        )
+        log.info("%s: worker %d ready in %.3fs", self.stage.name, pid, time.monotonic() - started)
         return self._worker
 
     def _kill(self) -> None:
@@ -203,11 +215,10 @@ class Isolated:
         if self._control is not None:
             self._control.close()
             self._control = None
-        if self._zygote is not None:
-            self._zygote.join(timeout=5)
-            if self._zygote.is_alive():
-                self._zygote.kill()
-            self._zygote = None
+        if self.zygote_pid is not None:  # it ends on the closed connection; make sure
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.zygote_pid, signal.SIGKILL)
+            self.zygote_pid = None
         if self._server is not None:
             self._server.close()
             self._server = None

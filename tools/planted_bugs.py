@@ -174,7 +174,7 @@ BUGS = (
     ),
     Bug(
         "a negative start offset counts from the beginning, not back from the end",
-        "streams/client.py",
+        "streams/client/reading.py",
         "at = self.value if self.value >= 0 else end + self.value",
         "at = self.value if self.value >= 0 else first - self.value",
         ("tests/unit/test_client_start.py",),
