@@ -262,9 +262,7 @@ def _datelines(text: str) -> list[re.Match[str]]:
     return out
 
 
-def _ending_at(
-    text: str, agencies: list[re.Match[str]], k: int, done: int
-) -> re.Match[str] | None:
+def _ending_at(text: str, agencies: list[re.Match[str]], k: int, done: int) -> re.Match[str] | None:
     """The leftmost dateline that ends at agency k's closing bracket and starts at or after
     ``done``: within DATELINE_REACH of it, and after the agency two before it (a dateline
     holds no brackets but its region's, which may be the agency right before)."""

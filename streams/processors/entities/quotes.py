@@ -22,12 +22,39 @@ phrase ("a spokesman") keeps its words and no entity. Offsets index the text exa
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, insort
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 from typing import Any
+
+from streams.processors.entities.quote_context import (
+    WORD,
+    Context,
+    Near,
+    complement,
+    name_guesses,
+    name_run,
+    named_after_noun,
+    surname_index,
+)
+from streams.processors.entities.quote_words import (
+    ABBREV,
+    ARTICLES,
+    CAPWORD,
+    CLOSERS,
+    CUES,
+    DOCUMENTS,
+    FRAMES,
+    INDEFINITE,
+    INVERTED,
+    INVERTED_RE,
+    OWN_SENTENCE,
+    PAIRS,
+    POSSESSIVE,
+    PREPOSITIONS,
+    PRONOUNS,
+)
 
 QUOTE_MIN_WORDS = 4
 PARTIAL_MIN_WORDS = 2
@@ -37,82 +64,6 @@ LANGUAGES = frozenset({"en", "fr", "de", "es"})
 #: paragraph is read at most this far either side (a page that is one long paragraph, or a
 #: transcript of thousands of quotations, costs each quotation a bounded amount of work)
 CONTEXT_WINDOW = 3000
-
-_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "»": "«", "‚": "‘"}
-_CLOSERS = frozenset(_PAIRS.values())
-
-_CUES = {
-    "en": (
-        "said|says|told|added|adds|asked|asks|stated|states|explained|explains|noted|notes|"
-        "wrote|writes|warned|warns|insisted|insists|argued|argues|declared|claimed|claims|"
-        "replied|continued|recalled|admitted|announced|tweeted|posted|commented|concluded|"
-        "emphasized|emphasised|stressed|acknowledged|suggested|observed|remarked|"
-        "pointed out|went on|according to|testified|responded|cautioned|conceded|urged|"
-        "countered|predicted|comments|recalls|answered|answers|reported|"
-        "complained|complains|agreed|joked|vowed|promised|pleaded|boasted|"
-        "maintained|maintains|described|describes|(?<!-)called|(?<!-)calls"
-    ),
-    "fr": (
-        "a déclaré|déclare|a dit|dit|a affirmé|affirme|a ajouté|ajoute|a expliqué|explique|"
-        "a souligné|souligne|a estimé|estime|a indiqué|indique|a précisé|précise|a assuré|"
-        "assure|a confié|confie|a raconté|raconte|poursuit|a poursuivi|insiste|a insisté|"
-        "martèle|a martelé|reconnaît|a reconnu|a annoncé|annonce|a averti|avertit|a lancé|"
-        "lance|note|a noté|observe|a répondu|répond|a rappelé|rappelle|a prévenu|prévient|"
-        "a jugé|juge|a dénoncé|dénonce|a regretté|regrette|a commenté|commente|a salué|"
-        "salue|a constaté|constate|a témoigné|témoigne|a résumé|résume|a plaidé|plaide|"
-        "a mis en garde|met en garde|a promis|promet|a admis|admet|a conclu|conclut|"
-        "a tranché|tranche|s'est félicité|se félicite|s'est inquiété|s'inquiète|"
-        "a lâché|lâche|a glissé|glisse|a soufflé|souffle|a ironisé|ironise|a détaillé|"
-        "détaille|s'est indigné|s'indigne|s'est agacé|s'agace|a tempêté|tempête|"
-        "s'est emporté|s'emporte|a fustigé|fustige|a déploré|déplore|a rétorqué|rétorque|"
-        "a interpellé|interpelle|a réagi|réagit|a martelé|a prévenu|"
-        "selon|d'après"
-    ),
-    "de": (
-        "sagte|sagt|erklärte|erklärt|betonte|betont|meinte|meint|warnte|warnt|kritisierte|"
-        "kritisiert|fügte hinzu|fügte .{1,30}? hinzu|räumte ein|teilte mit|berichtete|"
-        "berichtet|erläuterte|ergänzte|ergänzt|bestätigte|forderte|fordert|versicherte|"
-        "versichert|sagte der|so|laut|zufolge|schrieb|schreibt|antwortete|unterstrich|"
-        "mahnte|mahnt|kündigte an|hieß es|kommentierte|kommentiert|klagte|klagt|"
-        "beklagte|beklagt|räumt ein|appellierte|appelliert|versprach|verspricht|"
-        "bilanzierte|resümierte|gab zu|gibt zu|bekräftigte|bekräftigt"
-    ),
-    "es": (
-        "dijo|dice|afirmó|afirma|declaró|declara|señaló|señala|explicó|explica|añadió|"
-        "añade|aseguró|asegura|indicó|indica|comentó|comenta|manifestó|manifiesta|subrayó|"
-        "subraya|destacó|destaca|advirtió|advierte|precisó|precisa|agregó|agrega|sostuvo|"
-        "sostiene|insistió|insiste|reconoció|reconoce|apuntó|apunta|recalcó|recalca|"
-        "expresó|expresa|anunció|anuncia|denunció|denuncia|lamentó|lamenta|relató|relata|"
-        "admitió|admite|contó|cuenta|respondió|responde|reiteró|reitera|aclaró|aclara|"
-        "puntualizó|puntualiza|sentenció|remarcó|enfatizó|resaltó|opinó|opina|"
-        "consideró|considera|defendió|defiende|criticó|critica|narró|narra|confesó|"
-        "prometió|garantizó|celebró|según"
-    ),
-}
-_PRONOUNS = {
-    "en": "he|she|they|we|i",
-    "fr": "il|elle|ils|elles|on",
-    "de": "er|sie|man",
-    "es": "él|ella|ellos|ellas",
-}
-_ARTICLES = {
-    "en": "the",
-    "fr": "le|la|les|l'|l’",
-    "de": "der|die|das|des|dem|den",
-    "es": "el|la|los|las",
-}
-_POSSESSIVE = {
-    "en": "his|her|their|its",
-    "fr": "son|sa|ses|leur",
-    "de": "sein|seine|seiner|ihr|ihre|ihrer",
-    "es": "su|sus",
-}
-_INDEFINITE = {"en": "a|an|one", "fr": "un|une", "de": "ein|eine|einer", "es": "un|una"}
-
-#: abbreviations whose period does not end a sentence
-_ABBREV = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Sen|Rep|Gov|Gen|Lt|Col|M|Mme|Sr|Sra|Dr|Hr|Fr)\.|\b[A-Z]\.)$"
-)
 
 
 @dataclass
@@ -169,7 +120,7 @@ def _pairs(text: str) -> list[tuple[int, int]]:
     visible = -1
     while i < n:
         ch = text[i]
-        close = _PAIRS.get(ch)
+        close = PAIRS.get(ch)
         if close is None:
             i += 1
             continue
@@ -229,7 +180,7 @@ def _clause_after(text: str, pos: int) -> tuple[int, int]:
         end = nl
     for m in re.finditer(r"[.!?;]", text[pos:end]):
         k = pos + m.start()
-        if text[k] == "." and _ABBREV.search(text[max(pos, k - 6) : k + 1]):
+        if text[k] == "." and ABBREV.search(text[max(pos, k - 6) : k + 1]):
             continue
         return pos, k
     return pos, end
@@ -243,7 +194,7 @@ def _clause_before(text: str, pos: int) -> tuple[int, int]:
         start = nl + 1
     for m in reversed(list(re.finditer(r"[.!?;]\s", text[start:pos]))):
         k = start + m.start()
-        if text[k] == "." and _ABBREV.search(text[max(start, k - 6) : k + 1]):
+        if text[k] == "." and ABBREV.search(text[max(start, k - 6) : k + 1]):
             continue
         return k + 2, pos
     return start, pos
@@ -254,8 +205,8 @@ class QuoteFinder:
 
     def __init__(self, language: str) -> None:
         self.language = language
-        cue = _CUES[language]
-        inverted = _INVERTED.get(language)
+        cue = CUES[language]
+        inverted = INVERTED.get(language)
         if inverted:
             cue = f"{inverted}|{cue}"
         # after the quotation: ", said X …" / ", X said" / ", dijo." / ", a-t-il dit"
@@ -266,14 +217,14 @@ class QuoteFinder:
         )
         # before the quotation: "X said: " / "según X, " / "X sagte, dass"
         self.before_cue = re.compile(rf"(?<!\w)(?P<cue>{cue})(?!\w)", re.I)
-        self.pronoun = re.compile(rf"^(?:{_PRONOUNS[language]})$", re.I)
+        self.pronoun = re.compile(rf"^(?:{PRONOUNS[language]})$", re.I)
         # a definite determiner: an article or a possessive ("the minister", "sa ministre")
-        self.definite = re.compile(rf"^(?:{_ARTICLES[language]}|{_POSSESSIVE[language]})$", re.I)
-        self.indefinite = re.compile(rf"^(?:{_INDEFINITE[language]})$", re.I)
-        self.possessive = re.compile(rf"^(?:{_POSSESSIVE[language]})$", re.I)
+        self.definite = re.compile(rf"^(?:{ARTICLES[language]}|{POSSESSIVE[language]})$", re.I)
+        self.indefinite = re.compile(rf"^(?:{INDEFINITE[language]})$", re.I)
+        self.possessive = re.compile(rf"^(?:{POSSESSIVE[language]})$", re.I)
         # "Pour la compagnie easyJet, « … »": the view of the one named after the preposition
         self.frame = re.compile(
-            rf"^(?:{_FRAMES[language]})\s+(?P<who>[^,:]{{2,80}}?),(?:[^«»\"“”„]{{0,160}}[:,])?\s*$",
+            rf"^(?:{FRAMES[language]})\s+(?P<who>[^,:]{{2,80}}?),(?:[^«»\"“”„]{{0,160}}[:,])?\s*$",
             re.I,
         )
 
@@ -293,14 +244,14 @@ class QuoteFinder:
         # without a model nobody is tagged a person: names are read from the text's titles;
         # with one, such a name counts only where the model tagged nothing ("Pour Fabien
         # Villedieu, délégué de SUD-Rail, …" with the name missed)
-        guesses = _name_guesses(text)
+        guesses = name_guesses(text)
         if has_model:
-            tagged = _Near([(m.start, m.end, 0) for e in entities for m in e.mentions])
+            tagged = Near([(m.start, m.end, 0) for e in entities for m in e.mentions])
             guesses = [g for g in guesses if not tagged.overlapping(g[0], g[1])]
-        guessed = _Near(guesses)
-        near_persons, near_orgs = _Near(persons), _Near(orgs)
+        guessed = Near(guesses)
+        near_persons, near_orgs = Near(persons), Near(orgs)
         person_names = [e.name if e.label == "PERSON" else "" for e in entities]
-        surnames = _surname_index(person_names)
+        surnames = surname_index(person_names)
         out: list[Found] = []
         runs_on = False  # the previous quotation had no closing mark
         for open_at, close_at in _pairs(text):
@@ -310,7 +261,7 @@ class QuoteFinder:
                 continue
             q = Found(s, e)
             lo, hi = open_at - CONTEXT_WINDOW, close_at + CONTEXT_WINDOW
-            ctx = _Context(
+            ctx = Context(
                 text,
                 open_at,
                 near_persons.within(lo, hi),
@@ -321,7 +272,7 @@ class QuoteFinder:
                 surnames,
             )
             how = self._attribute(ctx, q, close_at)
-            if len(words) < QUOTE_MIN_WORDS and not (q.attributed and how in _OWN_SENTENCE):
+            if len(words) < QUOTE_MIN_WORDS and not (q.attributed and how in OWN_SENTENCE):
                 continue  # a short phrase in marks is a partial quotation only when its own
                 # sentence says who said it ('called the fine "a rounding error"')
             if not q.attributed and out and out[-1].attributed:
@@ -343,11 +294,11 @@ class QuoteFinder:
                 prev = out[-1]  # a quotation running on into this one is the same speaker's
                 prev.name, prev.entity = q.name, q.entity
             # no closing mark: it goes on in the next paragraph
-            runs_on = close_at < len(text) and text[close_at] not in _CLOSERS
+            runs_on = close_at < len(text) and text[close_at] not in CLOSERS
             out.append(q)
         return out
 
-    def _attribute(self, ctx: _Context, q: Found, close_at: int) -> str | None:
+    def _attribute(self, ctx: Context, q: Found, close_at: int) -> str | None:
         """Attribute ``q``; how: "after", "before", "frame", "colon" (in the quotation's own
         sentence), "next" (the next sentence) or None."""
         text = ctx.text
@@ -398,7 +349,7 @@ class QuoteFinder:
 
     def _speaker(
         self,
-        ctx: _Context,
+        ctx: Context,
         q: Found,
         cue: str | None,
         slot: tuple[int, int],
@@ -411,7 +362,7 @@ class QuoteFinder:
         s0, s1 = slot
         words = list(re.finditer(r"[\w'’.-]+", text[s0:s1]))
         cue_text = cue.lower() if cue else None
-        if _INVERTED_RE.search(cue or ""):
+        if INVERTED_RE.search(cue or ""):
             # "a-t-elle précisé lors d'un déplacement dans le Lot-et-Garonne": the subject
             # is the pronoun; names after it are somewhere else
             return self._nearest(ctx, q, cue_text, s0, s0, pronoun=True)
@@ -434,15 +385,15 @@ class QuoteFinder:
             return True  # "a spokeswoman for the group, Marieke de Vries, said"
         if self.possessive.match(first) and (
             any(p[0] >= s0 and p[1] <= s1 for p in ctx.persons)
-            or _name_run(text, s0, s1, self.language) is not None
+            or name_run(text, s0, s1, self.language) is not None
         ):
             described = None  # "sa ministre, Annie Genevard", "Sein Präsident Georg Flödl"
         if described:
             # "a spokesman said", "his office said": someone else than a person named before
             head = [w.group(0) for w in words[:4]]
-            if len(head) > 1 and head[1].lower() in _DOCUMENTS:
+            if len(head) > 1 and head[1].lower() in DOCUMENTS:
                 return False  # "selon un communiqué": a document, not who speaks
-            cut = next((k for k, w in enumerate(head[1:], 1) if w.lower() in _PREPOSITIONS), 3)
+            cut = next((k for k, w in enumerate(head[1:], 1) if w.lower() in PREPOSITIONS), 3)
             phrase = " ".join(head[: max(2, cut)])
             at = s0 + words[0].start()
             return q.said_by(cue_text, at, at + len(phrase), name=phrase)
@@ -450,20 +401,20 @@ class QuoteFinder:
         if inside:
             # a lone word after a preposition is a title's complement the model called a
             # person ("le ministre des Pêches, Fatou Diouf"), not the speaker
-            named = [p for p in inside if not _complement(text, s0, p)] or inside
+            named = [p for p in inside if not complement(text, s0, p)] or inside
             # a full name beats a lone word the model also called a person ("Zesco managing
             # director Victor Mapani told"); a surname of a person named in full counts
             full = [p for p in named if len(ctx.names[p[2]].split()) > 1]
             s, e, idx = (full or named)[0]
             return q.said_by(cue_text, s, e, entity=idx)
         w0, w1 = s0 + words[0].start(), s0 + words[0].end()
-        if _CAPWORD.fullmatch(first):
+        if CAPWORD.fullmatch(first):
             # "sagte Lutz bei der Vorstellung der Jahreszahlen": the person named in full
             entity, name = self._surname(ctx, first, full=True)
             if entity is not None or name is not None:
                 return q.said_by(cue_text, w0, w1, entity=entity, name=name)
         guess = [g for g in ctx.guesses if g[0] >= s0 and g[1] <= s1]
-        run = _name_run(text, s0, s1, self.language)
+        run = name_run(text, s0, s1, self.language)
         if run is not None and ctx.guessing:
             return q.said_by(cue_text, *run, name=text[run[0] : run[1]])
         if guess:
@@ -473,7 +424,7 @@ class QuoteFinder:
             near = [o for o in orgs if o[0] <= s0 + words[min(2, len(words) - 1)].start()]
             if near:  # "the Kremlin said", "según la Agencia Estatal de Meteorología"
                 return q.said_by(cue_text, *near[0][:2], entity=near[0][2])
-            brand = _named_after_noun(words)
+            brand = named_after_noun(words)
             if brand is not None:  # "la compagnie easyJet", "the utility Zesco"
                 a, b = s0 + brand[0], s0 + brand[1]
                 return q.said_by(cue_text, a, b, name=text[a:b])
@@ -491,7 +442,7 @@ class QuoteFinder:
             return q.said_by(cue_text, *run, name=text[run[0] : run[1]])
         if orgs:
             return q.said_by(cue_text, *orgs[0][:2], entity=orgs[0][2])
-        if len(words) == 1 and _CAPWORD.fullmatch(first) and not subjectless:
+        if len(words) == 1 and CAPWORD.fullmatch(first) and not subjectless:
             # a surname the model did not tag: a person of that name, else the word
             entity, _ = self._surname(ctx, first, full=False)
             return q.said_by(
@@ -500,7 +451,7 @@ class QuoteFinder:
         return False
 
     @staticmethod
-    def _surname(ctx: _Context, word: str, *, full: bool) -> tuple[int | None, str | None]:
+    def _surname(ctx: Context, word: str, *, full: bool) -> tuple[int | None, str | None]:
         """The person whose name ends in ``word`` (with ``full``, only one named with more
         than one word): (entity, None) for a model's person, (None, name) for a name read
         from the text, (None, None) for nobody."""
@@ -512,7 +463,7 @@ class QuoteFinder:
                 return None, name
         return None, None
 
-    def _appositive(self, ctx: _Context, q: Found, cue: str | None, s0: int, s1: int) -> bool:
+    def _appositive(self, ctx: Context, q: Found, cue: str | None, s0: int, s1: int) -> bool:
         """A name set off by commas after a description in the slot: "a spokeswoman for the
         employers' group, Marieke de Vries," (the model may call the name anything)."""
         text = ctx.text
@@ -521,13 +472,13 @@ class QuoteFinder:
             people = [p for p in ctx.persons if a <= p[0] and p[1] <= b]
             if people:
                 return q.said_by(cue, *people[0][:2], entity=people[0][2])
-            if _name_run(text, a, b, self.language) == (a, b):
+            if name_run(text, a, b, self.language) == (a, b):
                 return q.said_by(cue, a, b, name=text[a:b])
         return False
 
     def _nearest(
         self,
-        ctx: _Context,
+        ctx: Context,
         q: Found,
         cue: str | None,
         ws: int,
@@ -563,7 +514,7 @@ class QuoteFinder:
                     para_start <= p[0] < ctx.open_at
                     and not (
                         described[0] <= p[0] < subject_end
-                        and (text[described[0] : p[0]].split() or [""])[-1].lower() in _PREPOSITIONS
+                        and (text[described[0] : p[0]].split() or [""])[-1].lower() in PREPOSITIONS
                     )
                     for p in people
                 ):
@@ -586,7 +537,7 @@ class QuoteFinder:
     def _described(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """A determiner and a lowercase noun opening ``text[start:end]`` ("Le représentant",
         "A spokeswoman", "Ein Sprecher"), up to the first preposition or three words."""
-        words = list(islice(_WORD.finditer(text, start, end), 3))  # only its first words
+        words = list(islice(WORD.finditer(text, start, end), 3))  # only its first words
         if len(words) < 3 or not (
             self.definite.match(words[0].group(0)) or self.indefinite.match(words[0].group(0))
         ):
@@ -595,154 +546,10 @@ class QuoteFinder:
         if self.language == "de":
             ok = noun[:1].isupper()  # German nouns are capitalised
         else:
-            ok = noun[:1].islower() and noun.lower() not in _PREPOSITIONS
+            ok = noun[:1].islower() and noun.lower() not in PREPOSITIONS
         if not ok:
             return None
         return words[0].start(), words[1].end()
-
-
-_WORD = re.compile(r"[\w'’-]+")
-
-
-def _surname_index(names: Sequence[str]) -> dict[bool, dict[str, int]]:
-    """The first name of `names` ending in each word; under True, of those with two or more
-    words (what :meth:`QuoteFinder._surname` looks up for every quotation)."""
-    index: dict[bool, dict[str, int]] = {True: {}, False: {}}
-    for idx, name in enumerate(names):
-        words = name.split()
-        if words:
-            index[False].setdefault(words[-1], idx)
-            if len(words) > 1:
-                index[True].setdefault(words[-1], idx)
-    return index
-
-
-class _Near:
-    """Spans (start, end, payload) sorted by start, asked for those inside a range by
-    bisection: each quotation looks at the people near it, not at every person."""
-
-    def __init__(self, spans: Sequence[tuple[int, int, Any]]) -> None:
-        self.spans = sorted(spans, key=lambda p: (p[0], p[1]))
-        self.starts = [p[0] for p in self.spans]
-        self.longest = max((p[1] - p[0] for p in self.spans), default=0)
-
-    def add(self, span: tuple[int, int, Any]) -> None:
-        at = bisect_left(self.starts, span[0])
-        while at < len(self.spans) and self.spans[at][:2] <= span[:2]:
-            at += 1
-        self.spans.insert(at, span)
-        insort(self.starts, span[0])
-        self.longest = max(self.longest, span[1] - span[0])
-
-    def within(self, lo: int, hi: int) -> list[Any]:
-        """The spans that start at or after lo and end at or before hi, in order."""
-        a, b = bisect_left(self.starts, lo), bisect_left(self.starts, hi)
-        return [p for p in self.spans[a:b] if p[1] <= hi]
-
-    def overlapping(self, lo: int, hi: int) -> bool:
-        a = bisect_left(self.starts, lo - self.longest)
-        b = bisect_left(self.starts, hi)
-        return any(p[1] > lo for p in self.spans[a:b])
-
-
-@dataclass
-class _Context:
-    text: str
-    open_at: int
-    persons: list[tuple[int, int, int]]
-    orgs: list[tuple[int, int, int]]
-    guesses: list[tuple[int, int, str]]
-    names: list[str]
-    guessing: bool  # no model tagged the people: read names from the text
-    #: the first person whose name ends in a word, by that word; under True only those
-    #: named with more than one word (built once per text: :func:`_surname_index`)
-    by_surname: dict[bool, dict[str, int]]
-
-
-#: French inverted subjects: "a-t-il déclaré", "dit-elle", "explique-t-il"
-_INVERTED = {"fr": r"a-t-(?:il|elle)\s+\w+|\w+-t-(?:il|elle)|\w+-(?:il|elle)"}
-_INVERTED_RE = re.compile(r"-(?:t-)?(?:il|elle)\b", re.I)
-_PREPOSITIONS = frozenset(
-    "of for at from in with de du des della di à au aux chez der von vom für bei aus im mit "
-    "zum zur del la en con".split()
-)
-_OWN_SENTENCE = frozenset({"after", "before", "frame", "colon"})
-#: "Pour X, « … »": X's view (sentence-initial only)
-_FRAMES = {"en": "for", "fr": "pour", "de": "für", "es": "para"}
-#: "selon un communiqué", "according to a statement": documents, not speakers
-_DOCUMENTS = frozenset(
-    "statement report letter communiqué rapport lettre courrier comunicado informe carta "
-    "nota mitteilung erklärung bericht brief schreiben".split()
-)
-_CAPWORD = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]*")
-_PARTICLES = frozenset("von van de der den da di del la le bin al".split())
-
-
-def _complement(text: str, s0: int, mention: tuple[int, int, int]) -> bool:
-    """A one-word mention right after a preposition ("des Pêches", "of Transport")."""
-    start, end, _ = mention
-    if " " in text[start:end].strip():
-        return False
-    before = text[s0:start].split()
-    return bool(before) and before[-1].lower() in _PREPOSITIONS
-
-
-def _named_after_noun(words: list[re.Match[str]]) -> tuple[int, int] | None:
-    """After a determiner and a lowercase noun, the words that carry a capital letter
-    ("la compagnie easyJet", "the carmaker Volkswagen AG"), as offsets into the slot."""
-    if len(words) < 3 or not words[1].group(0).islower():
-        return None
-    run = []
-    for w in words[2:]:
-        if not any(c.isupper() for c in w.group(0)):
-            break
-        run.append(w)
-    if not run:
-        return None
-    return run[0].start(), run[-1].end()
-
-
-def _name_run(text: str, s0: int, s1: int, language: str) -> tuple[int, int] | None:
-    """A person's name written in the slot without a model's help: the last run of two or
-    more capitalised words (particles allowed) in it, cut to its last two or three words
-    (a title goes before the name: "Oberbürgermeister Jürgen Dupper")."""
-    words = list(re.finditer(r"[\w'’.-]+", text[s0:s1]))
-    runs: list[list[re.Match[str]]] = []
-    cur: list[re.Match[str]] = []
-    for w in words:
-        token = w.group(0)
-        if cur and text[s0 + cur[-1].end() : s0 + w.start()].strip():
-            runs.append(cur)  # "Thomas Meier, Inhaber": a comma ends the name
-            cur = []
-        if _CAPWORD.fullmatch(token.rstrip(".")) or (cur and token in _PARTICLES):
-            cur.append(w)
-        else:
-            if cur:
-                runs.append(cur)
-            cur = []
-    if cur:
-        runs.append(cur)
-    for r in runs:  # "Frank Werneke der „Süddeutschen Zeitung“": no particle ends a name
-        while r and r[-1].group(0) in _PARTICLES:
-            r.pop()
-    runs = [r for r in runs if len(r) >= 2]
-    if not runs:
-        return None
-    run = runs[0]
-    keep = run[-3:] if len(run) >= 3 and run[-2].group(0) in _PARTICLES else run[-2:]
-    return s0 + keep[0].start(), s0 + keep[-1].end()
-
-
-def _name_guesses(text: str) -> list[tuple[int, int, str]]:
-    """Without a model: people named by a title and a two-word name ("Ministerpräsident
-    Markus Söder besuchte…"): runs of three or more capitalised words, the last two."""
-    out = []
-    for m in re.finditer(r"(?:[A-ZÀ-ÖØ-Þ][\w'’-]+[ \t]+){2,}[A-ZÀ-ÖØ-Þ][\w'’-]+", text):
-        words = m.group(0).split()
-        name = " ".join(words[-2:])
-        end = m.end()
-        out.append((end - len(name), end, name))
-    return out
 
 
 @cache

@@ -525,9 +525,7 @@ def enrich(
     language = article.language.code
     steps = {
         "focus": lambda: geo.resolve(entities, article.text, article.title, language, lines),
-        "quotes": lambda: quotes.find_quotes(
-            article.text, entities, language, has_model=has_model
-        ),
+        "quotes": lambda: quotes.find_quotes(article.text, entities, language, has_model=has_model),
         "tone": lambda: tone.tone(article.text, entities, language),
     }
     out: dict[str, Any] = {}

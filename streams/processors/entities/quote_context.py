@@ -1,0 +1,139 @@
+"""Who is near a quotation: the people, organisations and names its attribution can point
+to, found by bisection among the spans near it (:class:`Near`), and the names written in an
+attribution without a model's help (:func:`name_run`, :func:`name_guesses`); what
+:mod:`streams.processors.entities.quotes` reads for each quotation (:class:`Context`)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, insort
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from streams.processors.entities.quote_words import CAPWORD, PARTICLES, PREPOSITIONS
+
+WORD = re.compile(r"[\w'’-]+")
+
+
+def surname_index(names: Sequence[str]) -> dict[bool, dict[str, int]]:
+    """The first name of `names` ending in each word; under True, of those with two or more
+    words (what :meth:`QuoteFinder._surname` looks up for every quotation)."""
+    index: dict[bool, dict[str, int]] = {True: {}, False: {}}
+    for idx, name in enumerate(names):
+        words = name.split()
+        if words:
+            index[False].setdefault(words[-1], idx)
+            if len(words) > 1:
+                index[True].setdefault(words[-1], idx)
+    return index
+
+
+class Near:
+    """Spans (start, end, payload) sorted by start, asked for those inside a range by
+    bisection: each quotation looks at the people near it, not at every person."""
+
+    def __init__(self, spans: Sequence[tuple[int, int, Any]]) -> None:
+        self.spans = sorted(spans, key=lambda p: (p[0], p[1]))
+        self.starts = [p[0] for p in self.spans]
+        self.longest = max((p[1] - p[0] for p in self.spans), default=0)
+
+    def add(self, span: tuple[int, int, Any]) -> None:
+        at = bisect_left(self.starts, span[0])
+        while at < len(self.spans) and self.spans[at][:2] <= span[:2]:
+            at += 1
+        self.spans.insert(at, span)
+        insort(self.starts, span[0])
+        self.longest = max(self.longest, span[1] - span[0])
+
+    def within(self, lo: int, hi: int) -> list[Any]:
+        """The spans that start at or after lo and end at or before hi, in order."""
+        a, b = bisect_left(self.starts, lo), bisect_left(self.starts, hi)
+        return [p for p in self.spans[a:b] if p[1] <= hi]
+
+    def overlapping(self, lo: int, hi: int) -> bool:
+        a = bisect_left(self.starts, lo - self.longest)
+        b = bisect_left(self.starts, hi)
+        return any(p[1] > lo for p in self.spans[a:b])
+
+
+@dataclass
+class Context:
+    text: str
+    open_at: int
+    persons: list[tuple[int, int, int]]
+    orgs: list[tuple[int, int, int]]
+    guesses: list[tuple[int, int, str]]
+    names: list[str]
+    guessing: bool  # no model tagged the people: read names from the text
+    #: the first person whose name ends in a word, by that word; under True only those
+    #: named with more than one word (built once per text: :func:`surname_index`)
+    by_surname: dict[bool, dict[str, int]]
+
+
+#: French inverted subjects: "a-t-il déclaré", "dit-elle", "explique-t-il"
+def complement(text: str, s0: int, mention: tuple[int, int, int]) -> bool:
+    """A one-word mention right after a preposition ("des Pêches", "of Transport")."""
+    start, end, _ = mention
+    if " " in text[start:end].strip():
+        return False
+    before = text[s0:start].split()
+    return bool(before) and before[-1].lower() in PREPOSITIONS
+
+
+def named_after_noun(words: list[re.Match[str]]) -> tuple[int, int] | None:
+    """After a determiner and a lowercase noun, the words that carry a capital letter
+    ("la compagnie easyJet", "the carmaker Volkswagen AG"), as offsets into the slot."""
+    if len(words) < 3 or not words[1].group(0).islower():
+        return None
+    run = []
+    for w in words[2:]:
+        if not any(c.isupper() for c in w.group(0)):
+            break
+        run.append(w)
+    if not run:
+        return None
+    return run[0].start(), run[-1].end()
+
+
+def name_run(text: str, s0: int, s1: int, language: str) -> tuple[int, int] | None:
+    """A person's name written in the slot without a model's help: the last run of two or
+    more capitalised words (particles allowed) in it, cut to its last two or three words
+    (a title goes before the name: "Oberbürgermeister Jürgen Dupper")."""
+    words = list(re.finditer(r"[\w'’.-]+", text[s0:s1]))
+    runs: list[list[re.Match[str]]] = []
+    cur: list[re.Match[str]] = []
+    for w in words:
+        token = w.group(0)
+        if cur and text[s0 + cur[-1].end() : s0 + w.start()].strip():
+            runs.append(cur)  # "Thomas Meier, Inhaber": a comma ends the name
+            cur = []
+        if CAPWORD.fullmatch(token.rstrip(".")) or (cur and token in PARTICLES):
+            cur.append(w)
+        else:
+            if cur:
+                runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    for r in runs:  # "Frank Werneke der „Süddeutschen Zeitung“": no particle ends a name
+        while r and r[-1].group(0) in PARTICLES:
+            r.pop()
+    runs = [r for r in runs if len(r) >= 2]
+    if not runs:
+        return None
+    run = runs[0]
+    keep = run[-3:] if len(run) >= 3 and run[-2].group(0) in PARTICLES else run[-2:]
+    return s0 + keep[0].start(), s0 + keep[-1].end()
+
+
+def name_guesses(text: str) -> list[tuple[int, int, str]]:
+    """Without a model: people named by a title and a two-word name ("Ministerpräsident
+    Markus Söder besuchte…"): runs of three or more capitalised words, the last two."""
+    out = []
+    for m in re.finditer(r"(?:[A-ZÀ-ÖØ-Þ][\w'’-]+[ \t]+){2,}[A-ZÀ-ÖØ-Þ][\w'’-]+", text):
+        words = m.group(0).split()
+        name = " ".join(words[-2:])
+        end = m.end()
+        out.append((end - len(name), end, name))
+    return out
