@@ -67,7 +67,9 @@ def batch_budget(record_budget: float, records: int) -> float:
     return record_budget * (1.0 + BATCH_SHARE * max(0, records - 1))
 
 
-def _serve(conn: Connection, processor: Processor, record_budget: float) -> None:
+def _serve(  # pragma: no mutate block (runs in the forked worker: tests/unit/test_isolation.py)
+    conn: Connection, processor: Processor, record_budget: float
+) -> None:
     """A worker's loop: a batch and its budget in, the processor's results (or its error)
     out, until the socket closes."""
     while True:
@@ -88,13 +90,13 @@ def _serve(conn: Connection, processor: Processor, record_budget: float) -> None
             conn.send(("error", ProcessingFailed(f"{type(exc).__name__}: {exc}")))
 
 
-def _connect(address: str) -> Connection:
+def _connect(address: str) -> Connection:  # pragma: no mutate block (the forked worker)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.connect(address)
     return Connection(sock.detach())
 
 
-def _zygote(
+def _zygote(  # pragma: no mutate block (runs in the forked zygote: tests/unit/test_isolation.py)
     control: Connection,
     parents: tuple[Any, ...],
     address: str,
@@ -141,10 +143,10 @@ class Isolated:
         self.stage = stage
         self.inner = processor
         self.record_budget = record_budget
-        self._dir: str | None = None
-        self._server: socket.socket | None = None
+        self._dir: str | None = None  # pragma: no mutate
+        self._server: socket.socket | None = None  # pragma: no mutate
         self.zygote_pid: int | None = None
-        self._control: Connection | None = None
+        self._control: Connection | None = None  # pragma: no mutate
         self._worker: tuple[int, Connection] | None = None
         self.restarts = 0
         #: the zygote could not give a worker (it died): the processor runs here, unbounded,
@@ -152,7 +154,7 @@ class Isolated:
         self.in_process = False
 
     # --- lifecycle --------------------------------------------------------------------------
-    def warm_up(self) -> None:
+    def warm_up(self) -> None:  # pragma: no mutate block (forks: tests/unit/test_isolation.py)
         """Load the models here, then fork the zygote (before any thread starts)."""
         self.inner.warm_up()
         if self.zygote_pid is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -186,3 +187,44 @@ def test_without_its_zygote_the_stage_goes_on_in_its_own_process(isolated) -> No
     assert isolated.process([article("a b c")]) == [{"words": 3}]
     assert isolated.in_process
     assert isolated.process([article("warm?")]) == [{"words": 1}]  # the warm processor here
+
+
+def test_closing_ends_the_zygote_and_removes_the_socket() -> None:
+    p = Isolated(TOY, Toy(), record_budget=1.0)
+    p.close()  # nothing started: nothing to stop
+    p.warm_up()
+    pid, folder = p.zygote_pid, p._dir
+    assert pid is not None and folder is not None and os.path.isdir(folder)
+    p.warm_up()  # once only
+    assert p.zygote_pid == pid
+    p.close()
+    assert (p.zygote_pid, p._dir, p._control, p._server) == (None, None, None, None)
+    assert not os.path.exists(folder)
+    time.sleep(0.2)
+    assert not alive(pid)
+    p.close()  # twice is fine
+
+
+def alive(pid: int) -> bool:
+    """Running, not a zombie left for an init that does not reap."""
+    try:
+        status = open(f"/proc/{pid}/status").read()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def test_the_errors_say_what_happened(isolated) -> None:
+    with pytest.raises(OverBudget, match=r"^1 records took more than 0\.5s$"):
+        isolated.process([article("loop")])
+    with pytest.raises(
+        ProcessingFailed, match=r"^the count worker died on this input \(EOFError\)$"
+    ):
+        isolated.process([article("die")])
+    with pytest.raises(RuntimeError, match=r"^count: warm_up\(\) was not called$"):
+        Isolated(TOY, Toy(), 1.0)._spawn()
+
+
+def test_a_budget_under_a_second_still_isolates() -> None:
+    assert isinstance(isolate(TOY, Toy(), Settings(record_budget_seconds=0.5)), Isolated)
+    assert isolate(TOY, Toy(), SimpleNamespace()).__class__ is Toy  # no setting: no budget

@@ -263,3 +263,78 @@ def test_a_country_is_known_in_the_article_language_only_by_its_own_form() -> No
     # an inflected form is not a country's name in a results row ("Франции" is "of France")
     ru = sports_teams("Франции 3 1 0 2 5", [RawMention(0, 7, "Франции", "GPE")], "ru")
     assert ru[0].label == "ORG"
+
+
+def test_the_model_reads_runs_of_marks_and_nameless_lines_as_space() -> None:
+    from streams.processors.entities.spans import LONGEST_RUN, for_tokenizer
+
+    assert for_tokenizer('Paris """""" said Ann') == 'Paris "      said Ann'
+    assert for_tokenizer("Paris --- Rome") == "Paris --- Rome"  # three are kept
+    assert for_tokenizer("Ann\n“““““ a\nBob") == "Ann\n" + " " * 7 + "\nBob"  # no capital
+    assert for_tokenizer("only small words\nQatar") == " " * 16 + "\nQatar"
+    run = "A" + "b" * (2 * LONGEST_RUN + 10)
+    read = for_tokenizer(run)
+    assert len(read) == len(run) and read.count(" ") == 2
+    assert read.split(" ")[0] == run[: LONGEST_RUN - 1] and read[LONGEST_RUN - 1] == " "
+    text = "Ann met Bob in Rome.\n" * 3
+    assert for_tokenizer(text) == text
+
+
+@pytest.mark.parametrize(
+    ("line", "may"),
+    [
+        ("Hello there", True),
+        ("hello there", False),
+        ("", False),
+        ("   ", False),
+        ("1996 - 3 . 4", False),
+        ("مرحبا بالعالم", True),
+        ("北京", True),
+        ("привет мир", False),
+        ("ÉTAT", True),
+        ("abc 北京", True),
+        ("x1 Y", True),
+    ],
+)
+def test_a_line_may_hold_a_name_with_a_capital_or_a_caseless_letter(line: str, may: bool) -> None:
+    from streams.processors.entities.spans import _may_name
+
+    assert _may_name(line) is may
+
+
+def test_a_line_is_read_within_its_window() -> None:
+    from streams.processors.entities.spans import LINE_WINDOW, is_caps_line, line_of
+
+    text = "ab\ncd\nef"
+    assert line_of(text, 4) == (3, 5)
+    assert line_of(text, 0) == (0, 2)
+    assert line_of(text, 7) == (6, 8)
+    long = "x" * (3 * LINE_WINDOW)
+    mid = len(long) // 2
+    assert line_of(long, mid) == (mid - LINE_WINDOW, mid + LINE_WINDOW)
+    assert line_of("\n" + long, 1) == (1, 1 + LINE_WINDOW)
+    shouting = "THE MINISTER RESIGNS TODAY IN PARIS\nThe minister resigned today in Paris."
+    assert is_caps_line(shouting, 4, 12) and not is_caps_line(shouting, 40, 48)
+    prose = "a" * 2000 + " BREAKING NEWS FROM PARIS TODAY " + "a" * 2000
+    at = prose.index("BREAKING")
+    assert not is_caps_line(prose, at, at + 8)
+
+
+def test_a_span_set_answers_as_a_scan_of_every_span_would() -> None:
+    import random
+
+    from streams.processors.entities.spans import RawMention, SpanSet, overlaps
+
+    rng = random.Random(3)
+    for _ in range(200):
+        spans = []
+        for _ in range(rng.randint(0, 30)):
+            s = rng.randint(0, 400)
+            spans.append(RawMention(s, s + rng.choice([0, 1, 3, 20, 63, 64, 65, 200]), "x", "X"))
+        found = SpanSet(spans[:10])
+        for m in spans[10:]:
+            found.add(m.start, m.end)
+        for _ in range(30):
+            s = rng.randint(0, 500)
+            q = RawMention(s, s + rng.choice([0, 1, 5, 64, 130]), "q", "X")
+            assert found.overlaps(q.start, q.end) == any(overlaps(q, m) for m in spans)
