@@ -195,14 +195,14 @@ def stage_inputs(text: str, html: bool, language: str | None = "en") -> dict[str
     return inputs
 
 
-def timed(run: Callable[[], Any]) -> float:
-    """Best of REPEAT, the garbage collector paused (a full collection walks the loaded
+def timed(run: Callable[[], Any], repeat: int = REPEAT) -> float:
+    """Best of `repeat`, the garbage collector paused (a full collection walks the loaded
     models' objects and would land on one timing at random)."""
     best = float("inf")
     gc.collect()
     gc.disable()
     try:
-        for _ in range(REPEAT):
+        for _ in range(repeat):
             started = time.perf_counter()
             run()
             best = min(best, time.perf_counter() - started)
