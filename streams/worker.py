@@ -84,7 +84,7 @@ def run_stage(
     processor = definition.make_processor(settings)
     from streams.agents.state import attach_state
 
-    attach_state(stage, processor, settings)  # a stage with state on Kafka gets it first
+    attach_state(processor, settings)  # a stage with state on Kafka gets it first
     from streams.isolation import isolate
 
     processor = isolate(definition, processor, settings)  # its own process, a time budget

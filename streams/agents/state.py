@@ -11,18 +11,17 @@ from typing import Any
 import orjson
 
 from streams.client import read_to, seek_to_time
-from streams.processors.dedup.stage import Index
+from streams.processors.dedup.stage import DedupProcessor, Index
 from streams.settings import Settings
 
 log = logging.getLogger("newswire.dedup")
 
 
-def attach_state(stage: str, processor: Any, settings: Settings) -> None:
-    """Give a stage's processor the state it keeps on Kafka, if it keeps any (the worker
-    calls this before ``warm_up``; ``newswire enrich`` does not)."""
-    from streams.processors.dedup.stage import DedupProcessor
-
-    if stage == "dedup" and isinstance(processor, DedupProcessor):
+def attach_state(processor: Any, settings: Settings) -> None:
+    """Give a processor the state it keeps on Kafka, if it keeps any (the worker calls this
+    before ``warm_up``; ``newswire enrich`` does not): by the processor's kind, whatever
+    stage runs it."""
+    if isinstance(processor, DedupProcessor):
         processor.attach(SignatureLog(settings))
 
 

@@ -39,6 +39,20 @@ class Published:
         if len(self.errors) < 20:
             self.errors.append(error)
 
+    def valid(
+        self, article: RawArticle | dict[str, Any], on_delivery: Delivery | None
+    ) -> RawArticle | None:
+        """The article as a RawArticle, or None when it is invalid: then counted, noted and
+        passed to `on_delivery` with metadata None (one rule for both publishers)."""
+        try:
+            return _article(article)
+        except ValidationError as exc:
+            self.invalid += 1
+            self.note(f"invalid: {describe_validation_error(exc)}")
+            if on_delivery is not None:
+                on_delivery(exc, None)
+            return None
+
 
 def _article(article: RawArticle | dict[str, Any]) -> RawArticle:
     raw = article if isinstance(article, RawArticle) else RawArticle.model_validate(article)
@@ -113,15 +127,9 @@ class Publisher:
 
         def valid() -> Iterator[tuple[bytes | None, bytes]]:
             for article in articles:
-                try:
-                    raw = _article(article)
-                except ValidationError as exc:
-                    result.invalid += 1
-                    result.note(f"invalid: {describe_validation_error(exc)}")
-                    if on_delivery is not None:
-                        on_delivery(exc, None)
-                    continue
-                yield (raw.id or "").encode() or None, encode(raw)
+                raw = result.valid(article, on_delivery)
+                if raw is not None:
+                    yield (raw.id or "").encode() or None, encode(raw)
 
         return self.send_many(
             valid(),
@@ -296,13 +304,8 @@ class AsyncPublisher:
                     yield a
 
         async for article in each():
-            try:
-                raw = _article(article)
-            except ValidationError as exc:
-                result.invalid += 1
-                result.note(f"invalid: {describe_validation_error(exc)}")
-                if on_delivery is not None:
-                    on_delivery(exc, None)
+            raw = result.valid(article, on_delivery)
+            if raw is None:
                 continue
             pending.add(await self.publish(raw, wait=False, on_delivery=on_delivery))
             await settle(max_in_flight - 1)

@@ -39,10 +39,8 @@ class Near:
         self.longest = max((p[1] - p[0] for p in self.spans), default=0)
 
     def add(self, span: tuple[int, int, Any]) -> None:
-        at = bisect_left(self.starts, span[0])
-        while at < len(self.spans) and self.spans[at][:2] <= span[:2]:
-            at += 1
-        self.spans.insert(at, span)
+        """Insert in order, after the spans with the same start and end."""
+        insort(self.spans, span, key=lambda p: (p[0], p[1]))
         insort(self.starts, span[0])
         self.longest = max(self.longest, span[1] - span[0])
 
