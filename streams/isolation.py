@@ -234,8 +234,6 @@ class Isolated:
         cannot give one any more (then the processor runs in this process)."""
         if self._worker is not None:
             return self._worker[1]
-        if self._control is None:
-            raise RuntimeError(f"{self.stage.name}: warm_up() was not called")
         try:
             return self._spawn()[1]
         except (OSError, EOFError, ValueError) as exc:

@@ -139,8 +139,9 @@ def _language_bypass(article: CleanArticle) -> dict[str, Any]:
 
 
 def _entities_partial(article: DedupArticle) -> dict[str, Any]:
-    """Stopped on an article: no names found (the model that would have read them said)."""
-    return {"entities": [], "ner_model": "none:over-budget", "quotes": None, "focus": None}
+    """Stopped on an article: no names found, and no model that found them (the record's
+    defaults say the rest: no entities, focus, quotations or tone)."""
+    return {"ner_model": "none:over-budget"}
 
 
 def _dedup_bypass(article: LanguageArticle) -> dict[str, Any]:

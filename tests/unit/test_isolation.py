@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -17,14 +18,11 @@ import pytest
 from schemas import CleanArticle, DedupArticle, EnrichedArticle, LanguageArticle, RawArticle
 from schemas.errors import EmptyText, ProcessingFailed
 from streams.isolation import BATCH_SHARE, Isolated, batch_budget, isolate
-from streams.pipeline import StageDef, stage
+from streams.pipeline import stage
 from streams.processors import budget
 from streams.routing import OverBudget, StageRunner, partial_record
 from streams.settings import Settings
-
-
-class CountedArticle(LanguageArticle):
-    words: int = 0
+from tests.agents import test_toy_stage as toy_stage
 
 
 class Toy:
@@ -56,16 +54,9 @@ class Toy:
         return out
 
 
-TOY = StageDef(
-    name="count",
-    consumes="lang",
-    produces="counted",
-    input_model=LanguageArticle,
-    output_model=CountedArticle,
-    processor="tests.unit.test_isolation:Toy",
-    web_port=6098,
-    loads="nothing",
-    summary="word counts",
+#: the toy stage of tests/agents, with this processor, and what it gives when cut short
+TOY = replace(
+    toy_stage.TOY, processor="tests.unit.test_isolation:Toy", partial=lambda a: {"words": 0}
 )
 
 
