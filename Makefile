@@ -13,7 +13,7 @@ chaos: install
 	$(BIN)/newswire kafka start
 	NEWSWIRE_CHAOS_ARTICLES=1500 NEWSWIRE_CHAOS_MALFORMED=100 NEWSWIRE_CHAOS_KILLS=2 $(BIN)/python -m pytest -s tests/integration/test_chaos_integration.py tests/unit/test_fuzz.py
 
-.PHONY: k8s mutation mutation-report planted-bugs system system-test chaos bench-clients bench-publish bench-places bench-quotes bench-adversarial bench-pipeline install run test test-unit test-integration lint schemas kafka-start kafka-stop kafka-cluster bench bench-clean bench-language bench-entities bench-dedup bench-trends compose-check clean
+.PHONY: k8s mutation mutation-report planted-bugs system system-test chaos bench-clients bench-publish bench-places bench-quotes bench-adversarial bench-polnear bench-pipeline install run test test-unit test-integration lint schemas kafka-start kafka-stop kafka-cluster bench bench-clean bench-language bench-entities bench-dedup bench-trends compose-check clean
 
 # the language stage's n-gram tables, built from lingua's published models (pip download)
 NGRAMS := streams/models/ngrams/meta.json
@@ -107,7 +107,7 @@ kafka-stop: install
 kafka-cluster: install
 	$(BIN)/newswire kafka start --brokers 3
 
-bench: bench-clean bench-language bench-entities bench-dedup bench-trends bench-pipeline bench-clients bench-publish bench-places bench-quotes bench-adversarial
+bench: bench-clean bench-language bench-entities bench-dedup bench-trends bench-pipeline bench-clients bench-publish bench-places bench-quotes bench-adversarial bench-polnear
 
 # the gazetteer fallback on hand-made texts in nine languages (a third kept aside)
 bench-places: install
@@ -159,6 +159,11 @@ bench-trends: install
 bench-adversarial: install
 	$(BIN)/python bench/adversarial.py $(DEV)
 	$(BIN)/python bench/adversarial.py $(DEV) --language und --stages entities
+
+# quotations and named speakers on PolNeAR (public, seven US publishers), per publisher,
+# beside textacy's direct_quotations in the same run
+bench-polnear: install
+	$(BIN)/python bench/polnear.py $(DEV)
 
 # quotations and speakers on a hand-checked set in four languages (a third kept aside)
 bench-quotes: install
