@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -81,9 +82,37 @@ def create_topics(settings: Settings, names: list[str] | None = None) -> dict[st
                 pass  # created by someone else in the meantime: what we wanted
             for n in missing:
                 result[n] = f"created (replication {rf}, min.insync.replicas {min_isr})"
+            wait_described(admin, missing, settings.partitions)
         return result
     finally:
         admin.close()
+
+
+def unready(described: list[dict[str, Any]], names: list[str], partitions: int) -> list[str]:
+    """The topics of `names` that `described` does not yet show with `partitions` led
+    partitions (pure)."""
+    led: dict[str, int] = {}
+    for p in partitions_of(described):
+        if p.leader >= 0:
+            led[p.topic] = led.get(p.topic, 0) + 1
+    return [n for n in names if led.get(n, 0) < partitions]
+
+
+def wait_described(
+    admin: KafkaAdminClient, names: list[str], partitions: int, timeout: float = 30.0
+) -> list[str]:
+    """Wait until every broker's metadata a client may ask shows the new topics with a
+    leader per partition: on a cluster, a topic just created is not yet known everywhere.
+    Returns the topics still unready when `timeout` ran out (a stage retries those itself)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            left = unready(admin.describe_topics(names), names, partitions)
+        except KafkaError:
+            left = list(names)
+        if not left or time.monotonic() >= deadline:
+            return left
+        time.sleep(0.2)
 
 
 @dataclass(frozen=True)

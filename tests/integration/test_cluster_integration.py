@@ -22,7 +22,7 @@ from kafka import KafkaConsumer, TopicPartition
 from schemas import EnrichedArticle, RawArticle, decode
 from streams.client import Publisher
 from streams.ops import kafka as local_kafka
-from streams.ops.admin import admin_client, partitions_of
+from streams.ops.admin import admin_client, partitions_of, wait_described
 from streams.settings import Settings
 from streams.topics import all_topics
 from tests.integration.conftest import Pipeline, free_ports, once
@@ -111,7 +111,9 @@ def test_leader_killed_while_articles_flow_loses_and_duplicates_nothing_integrat
     try:
         admin = admin_client(pipeline.settings)
         try:
-            described = partitions_of(admin.describe_topics(all_topics(pipeline.settings)))
+            names = all_topics(pipeline.settings)
+            assert wait_described(admin, names, pipeline.settings.partitions) == []
+            described = partitions_of(admin.describe_topics(names))
         finally:
             admin.close()
         assert {len(p.replicas) for p in described} == {3}, described

@@ -6,9 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from kafka.errors import KafkaError
 
 from streams.ops import kafka as local_kafka
-from streams.ops.admin import ReplicaState, min_isr_of, topic_configs, under_replicated
+from streams.ops.admin import (
+    ReplicaState,
+    min_isr_of,
+    topic_configs,
+    under_replicated,
+    unready,
+    wait_described,
+)
 from streams.ops.lag import StageLag, exit_code
 from streams.settings import Settings, replication_for
 
@@ -173,3 +181,46 @@ def test_cluster_ids_never_start_with_a_dash(monkeypatch: pytest.MonkeyPatch) ->
     ids = iter([dashed, plain])
     monkeypatch.setattr(uuid, "uuid4", lambda: next(ids))
     assert local_kafka.new_cluster_id() == "AAAAAAAAAAAAAAAAAAAAAA"
+
+
+def _described(topic: str, leaders: list[int]) -> dict[str, object]:
+    return {
+        "topic": topic,
+        "partitions": [
+            {"partition": i, "leader": leader, "replicas": [1, 2, 3], "isr": [1, 2, 3]}
+            for i, leader in enumerate(leaders)
+        ],
+    }
+
+
+def test_unready_names_topics_missing_or_short_of_led_partitions() -> None:
+    described = [_described("a", [1, 2]), _described("b", [1, -1]), _described("c", [3])]
+    assert unready(described, ["a", "b", "c", "d"], 2) == ["b", "c", "d"]
+    assert unready(described, ["a"], 2) == []
+    assert unready(described, ["c"], 1) == []
+    assert unready([], ["a"], 1) == ["a"]
+
+
+class _SlowMetadata:
+    """An admin client whose metadata shows a new topic only on the third question."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def describe_topics(self, names: list[str]) -> list[dict[str, object]]:
+        self.asked += 1
+        if self.asked == 1:
+            raise KafkaError("not yet")
+        return [_described(n, [1]) for n in names] if self.asked >= 3 else []
+
+
+def test_wait_described_polls_until_every_topic_has_a_leader() -> None:
+    admin = _SlowMetadata()
+    assert wait_described(admin, ["a", "b"], 1, timeout=10) == []  # type: ignore[arg-type]
+    assert admin.asked == 3
+
+
+def test_wait_described_gives_up_at_the_deadline_with_what_is_unready() -> None:
+    admin = _SlowMetadata()
+    assert wait_described(admin, ["a"], 2, timeout=0.5) == ["a"]  # type: ignore[arg-type]
+    assert admin.asked >= 2
