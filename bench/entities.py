@@ -3,9 +3,18 @@
     python bench/entities.py [DEV_DIR] [--limit N]        (default ../shared/dev)
 
 Whole documents are fed as articles arrive (tokens joined by spaces, sentences by newlines).
-Entity-level scores (exact span and type), per type and overall, for newswire's stage beside
-the raw spaCy model with its default components on the same texts, in one run, with
-documents and tokens per second. OntoNotes labels map to CoNLL's: PERSON->PER, ORG->ORG,
+Entity-level scores (exact span and type), per type and overall, in one run on the same
+texts, with documents and tokens per second:
+
+- the shipped small spaCy model raw, with its default components (the anchor);
+- the news tagger trained here (make train-ner) raw: its CoNLL types as they come;
+- the whole stage on the small model alone (NEWSWIRE_TRAINED_NER=false: the stage before
+  the tagger);
+- the whole stage (the default: the tagger stacked on the small model, then the rules);
+
+then the whole stage's throughput against the raw small model's and the untrained stage's.
+The dev splits are documents the tagger was not trained on (it is trained for a fixed number
+of steps; the dev split only reports progress). OntoNotes labels map to CoNLL's: PERSON->PER, ORG->ORG,
 GPE/LOC/FAC->LOC, NORP/EVENT/PRODUCT/WORK_OF_ART/LAW/LANGUAGE->MISC.
 """
 
@@ -15,14 +24,16 @@ import argparse
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from schemas import LanguageArticle, LanguageInfo
 from streams.pipeline import stage
-from streams.processors.entities.stage import DEFAULT_MODELS, EntityExtractor
+from streams.processors.entities.stage import DEFAULT_MODELS, EntityExtractor, load_model
 from streams.processors.text import content_hash
 from streams.routing import runner
 from streams.settings import Settings
@@ -133,6 +144,14 @@ def score(pred: list[set[Span]], gold: list[set[Span]]) -> dict[str, tuple[float
     return out
 
 
+def spacy_spans(nlp: Any, texts: list[str], labels: dict[str, str]) -> list[set[Span]]:
+    """Each text's entities from a spaCy pipeline, in CoNLL types through `labels`."""
+    return [
+        {(e.start_char, e.end_char, labels[e.label_]) for e in doc.ents if e.label_ in labels}
+        for doc in nlp.pipe(texts, batch_size=16)
+    ]
+
+
 def show(
     name: str, s: dict[str, tuple[float, float, float]], docs: int, tokens: int, elapsed: float
 ) -> None:
@@ -143,78 +162,91 @@ def show(
     )
 
 
+def stage_spans(run: Any, arts: list[LanguageArticle]) -> tuple[list[set[Span]], str]:
+    """Each article's entity mentions from the whole stage, in CoNLL types; the ner_model."""
+    out = []
+    for i in range(0, len(arts), 16):
+        out.extend(run.apply(arts[i : i + 16]))
+    spans = [
+        {
+            (m.start, m.end, TO_CONLL[e.label])
+            for e in rec.entities
+            if e.label in TO_CONLL
+            for m in e.mentions
+        }
+        for rec in out
+    ]
+    return spans, out[0].ner_model if out else "?"
+
+
+def bench_corpus(title: str, docs: list[Doc], lang: str, stages: dict[bool, Any]) -> None:
+    import spacy
+
+    tokens = sum(d.tokens for d in docs)
+    gold = [d.gold for d in docs]
+    texts = [d.text for d in docs]
+    print(f"{title}: {len(docs)} documents, {tokens} tokens, {sum(len(g) for g in gold)} entities")
+    speed: dict[str, float] = {}
+
+    def timed(key: str, label: str, run: Callable[[], list[set[Span]]]) -> None:
+        started = time.perf_counter()
+        pred = run()
+        elapsed = time.perf_counter() - started
+        speed[key] = tokens / elapsed
+        show(label, score(pred, gold), len(docs), tokens, elapsed)
+
+    package = DEFAULT_MODELS[lang]
+    raw = spacy.load(package)
+    raw.pipe(["warm up"])
+    timed("raw", f"raw {package} (all components)", lambda: spacy_spans(raw, texts, TO_CONLL))
+    tagged = load_model(package, True)
+    if "ner_news" in tagged.pipe_names:
+        conll = {t: t for t in TYPES}
+        timed("tagger", "trained tagger, raw", lambda: spacy_spans(tagged, texts, conll))
+    arts = [
+        LanguageArticle(
+            id=str(i),
+            text=d.text,
+            content_hash=content_hash(d.text),
+            language=LanguageInfo(code=lang, confidence=1.0, detector="bench"),
+        )
+        for i, d in enumerate(docs)
+    ]
+    names = {}
+    for tagger, key in ((False, "stage_general"), (True, "stage")):
+        found: list[set[Span]] = []
+
+        def run_stage(tagger: bool = tagger, found: list[set[Span]] = found) -> list[set[Span]]:
+            spans, names[tagger] = stage_spans(stages[tagger], arts)
+            found.extend(spans)
+            return spans
+
+        timed(key, f"newswire, {'tagger' if tagger else 'small model alone'}", run_stage)
+        print(f"    ner_model: {names[tagger]}")
+    print(
+        f"  whole stage's throughput: {speed['stage'] / speed['raw']:.2f}x the raw small "
+        f"model's, {speed['stage'] / speed['stage_general']:.2f}x the stage on the small "
+        "model alone"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dev", nargs="?", default="../shared/dev", type=Path)
     parser.add_argument("--limit", type=int, default=None, help="at most N documents per corpus")
     args = parser.parse_args()
-    import spacy
 
     corpora = [
         ("English CoNLL-2003 dev", args.dev / "ner" / "conll2003_dev.txt", 3, True, "en"),
         ("Spanish CoNLL-2002 dev", args.dev / "ner" / "conll2002_esp_dev.txt", 2, False, "es"),
     ]
-    extractor = EntityExtractor()
-    stage_runner = runner(stage("entities"), Settings(), extractor)  # the workers' routing
-    extractor.warm_up()
+    stages = {}
+    for tagger in (False, True):
+        extractor = EntityExtractor(tagger=tagger)
+        stages[tagger] = runner(stage("entities"), Settings(), extractor)  # the workers' routing
+        extractor.warm_up()
     for title, path, col, docstart, lang in corpora:
-        docs = read_conll(path, col, docstart)[: args.limit]
-        tokens = sum(d.tokens for d in docs)
-        gold = [d.gold for d in docs]
-        print(
-            f"{title}: {len(docs)} documents, {tokens} tokens, {sum(len(g) for g in gold)} entities"
-        )
-        if lang in DEFAULT_MODELS:
-            raw = spacy.load(DEFAULT_MODELS[lang])
-            raw.pipe(["warm up"])
-            started = time.perf_counter()
-            raw_docs = list(raw.pipe([d.text for d in docs], batch_size=16))
-            elapsed = time.perf_counter() - started
-            pred = [
-                {
-                    (e.start_char, e.end_char, TO_CONLL[e.label_])
-                    for e in rd.ents
-                    if e.label_ in TO_CONLL
-                }
-                for rd in raw_docs
-            ]
-            show(
-                f"raw {DEFAULT_MODELS[lang]} (all components)",
-                score(pred, gold),
-                len(docs),
-                tokens,
-                elapsed,
-            )
-        arts = [
-            LanguageArticle(
-                id=str(i),
-                text=d.text,
-                content_hash=content_hash(d.text),
-                language=LanguageInfo(code=lang, confidence=1.0, detector="bench"),
-            )
-            for i, d in enumerate(docs)
-        ]
-        started = time.perf_counter()
-        out = []
-        for i in range(0, len(arts), 16):
-            out.extend(stage_runner.apply(arts[i : i + 16]))
-        elapsed = time.perf_counter() - started
-        pred = [
-            {
-                (m.start, m.end, TO_CONLL[e.label])
-                for e in rec.entities
-                if e.label in TO_CONLL
-                for m in e.mentions
-            }
-            for rec in out
-        ]
-        show(
-            f"newswire ({out[0].ner_model if out else '?'})",
-            score(pred, gold),
-            len(docs),
-            tokens,
-            elapsed,
-        )
+        bench_corpus(title, read_conll(path, col, docstart)[: args.limit], lang, stages)
     return 0
 
 

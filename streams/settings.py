@@ -130,6 +130,11 @@ class Settings(BaseSettings):
         },
         description="spaCy package per ISO 639-1 language (a missing one: the gazetteer)",
     )
+    trained_ner: bool = Field(
+        default=True,
+        description="stack the news tagger trained here (make train-ner; English and Spanish) "
+        "on its general spaCy model; false: the general model's NER alone",
+    )
 
     # --- near-duplicates (the dedup stage) ----------------------------------------------
     dedup_enabled: bool = Field(

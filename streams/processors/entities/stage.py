@@ -23,7 +23,7 @@ from typing import Any
 
 from schemas import Entity, LanguageArticle, Mention
 from streams.processors import budget
-from streams.processors.entities import gazetteer, geo, quotes, russian, tone
+from streams.processors.entities import gazetteer, geo, quotes, russian, tone, trained
 from streams.processors.entities.names import (
     Dateline,
     acronyms,
@@ -103,8 +103,9 @@ class Cluster:
 
 
 @lru_cache(maxsize=8)
-def load_model(package: str) -> Any:
-    """A spaCy pipeline with only what NER needs (each package loaded once per process), or
+def load_model(package: str, tagger: bool = True) -> Any:
+    """A spaCy pipeline with only what NER needs (each package loaded once per process), with
+    the news tagger trained here stacked on it when one is shipped for it (and `tagger`), or
     natasha's Russian pipeline behind the same interface."""
     if package == russian.PACKAGE:
         return russian.load()
@@ -112,18 +113,24 @@ def load_model(package: str) -> Any:
 
     nlp = spacy.load(package, exclude=_PIPES_NOT_FOR_NER)
     nlp.max_length = 2_000_000
+    shipped = trained.tagger_dir(str(nlp.lang), general=package) if tagger else None
+    if shipped is not None:  # the news tagger trained here (make train-ner) on top
+        trained.stack(nlp, shipped)
     return nlp
 
 
-def model_name(package: str) -> str:
-    nlp = load_model(package)
-    return (
+def model_name(package: str, tagger: bool = True) -> str:
+    nlp = load_model(package, tagger)
+    name = (
         f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', package)}-{nlp.meta.get('version', '')}"
     )
+    tagger = nlp.meta.get("newswire_tagger")
+    return f"{name}+{tagger}" if tagger else name
 
 
 def ner_labels(nlp: Any) -> tuple[str, ...]:
-    """The labels a loaded pipeline's NER gives."""
+    """The labels a loaded pipeline's NER gives (a stacked pipeline: its OntoNotes labels,
+    the general model's)."""
     if isinstance(nlp, russian.NatashaPipeline):
         return nlp.ner_labels()
     return tuple(nlp.get_pipe("ner").labels)
@@ -138,8 +145,16 @@ def _normalize_label(label: str) -> str | None:
 
 def model_mentions(doc: Any, text: str, language: str = "en") -> list[RawMention]:
     out = []
-    for ent in doc.ents:
-        label = _normalize_label(ent.label_)
+    labelled: list[tuple[Any, str | None]]
+    if trained.is_stacked(doc):
+        # the gazetteer splits places the tagger and the general model leave as LOC
+        labelled = [
+            (ent, "GPE" if label == "LOC" and gazetteer.place(ent.text, language) else label)
+            for ent, label in trained.ontonotes(doc)
+        ]
+    else:
+        labelled = [(ent, _normalize_label(ent.label_)) for ent in doc.ents]
+    for ent, label in labelled:
         if label is None:
             continue
         start, end = one_line(text, ent.start_char, ent.end_char)
@@ -402,9 +417,38 @@ def salience(c: Cluster, text_len: int, title: str | None) -> float:
     return round(score, 4)
 
 
-def to_entities(mentions: list[RawMention], text: str, title: str | None) -> list[Entity]:
+def split_by_label(clusters: list[Cluster]) -> list[Cluster]:
+    """Each cluster as one cluster per label its mentions carry: "Chicago" the city and
+    "Chicago" the team are two things. A surname folded into a person's full name stays
+    with it whatever its own label ("Duran" read once as a place beside "Roberto Duran").
+    For a tagger that reads each mention in its context (the trained one), not for the
+    small general models, whose one label per name by majority is worth more."""
+    out = []
+    for c in clusters:
+        if len(c.labels) == 1:
+            out.append(c)
+            continue
+        canonical = c.canonical
+        person = len(canonical.split()) >= 2 and any(
+            m.label == "PERSON" and m.text == canonical for m in c.mentions
+        )
+        groups: dict[str, Cluster] = {}
+        for m in c.mentions:
+            folded = person and m.text != canonical and m.text in canonical
+            g = groups.setdefault("PERSON" if folded else m.label, Cluster())
+            g.mentions.append(m)
+            g.labels[m.label] += 1
+        out.extend(groups.values())
+    return out
+
+
+def to_entities(
+    mentions: list[RawMention], text: str, title: str | None, *, by_label: bool = False
+) -> list[Entity]:
+    """The mentions as entities (one per cluster; `by_label`: one per cluster and label)."""
     entities = []
-    for c in cluster(mentions, text):
+    clusters = cluster(mentions, text)
+    for c in split_by_label(clusters) if by_label else clusters:
         label = label_of(c)
         name = _TITLES.sub("", c.canonical) if label == "PERSON" else c.canonical
         code = None
@@ -440,9 +484,12 @@ def to_entities(mentions: list[RawMention], text: str, title: str | None) -> lis
 class EntityExtractor:
     """Holds the configured models; ``extract`` takes a batch (one ``nlp.pipe`` per language)."""
 
-    def __init__(self, models: dict[str, str] | None = None, batch_size: int = 16) -> None:
+    def __init__(
+        self, models: dict[str, str] | None = None, batch_size: int = 16, tagger: bool = True
+    ) -> None:
         self.models = dict(DEFAULT_MODELS if models is None else models)
         self.batch_size = batch_size
+        self.tagger = tagger  # the trained news taggers (settings.trained_ner)
 
     def warm_up(self) -> None:
         """Load every configured model. A package that is not installed is left out with a
@@ -450,7 +497,7 @@ class EntityExtractor:
         ``ner_model`` says what found the entities."""
         for lang, package in list(self.models.items()):
             try:
-                load_model(package)
+                load_model(package, self.tagger)
             except OSError as exc:  # spaCy: "[E050] Can't find model ..."
                 log.warning("no spaCy model %s for %r (%s): gazetteer instead", package, lang, exc)
                 del self.models[lang]
@@ -463,19 +510,23 @@ class EntityExtractor:
             by_lang[a.language.code if a.language.code in self.models else "*"].append(i)
         # an article's datelines are read once: they give names here and the focus below
         lines = [datelines(a.text, a.language.code) for a in articles]
-        found: dict[int, tuple[list[RawMention], str]] = {}
+        # per article: its mentions, the ner_model, whether its labels are read per mention
+        found: dict[int, tuple[list[RawMention], str, bool]] = {}
         for lang, idxs in by_lang.items():
             texts = [articles[i].text for i in idxs]
             if lang == "*":
                 for i, text in zip(idxs, texts, strict=True):
                     own = articles[i].language.code
                     places = gazetteer_mentions(text, places=True, language=own)
-                    found[i] = (add_datelines(places, text, lines[i]), "gazetteer")
+                    found[i] = (add_datelines(places, text, lines[i]), "gazetteer", False)
                 continue
             package = self.models[lang]
-            nlp = load_model(package)
-            name = model_name(package) + "+newswire-rules"
-            wikiner = "MISC" in ner_labels(nlp)  # trained on Wikipedia's PER/LOC/ORG/MISC
+            nlp = load_model(package, self.tagger)
+            name = model_name(package, self.tagger) + "+newswire-rules"
+            # a general model trained on Wikipedia's PER/LOC/ORG/MISC, alone (a stacked
+            # pipeline's labels are OntoNotes already)
+            stacked = trained.TAGGER in getattr(nlp, "pipe_names", ())
+            wikiner = "MISC" in ner_labels(nlp) and not stacked
             for i, text, doc in zip(
                 idxs,
                 texts,
@@ -484,16 +535,19 @@ class EntityExtractor:
             ):
                 mentions = refine(model_mentions(doc, text, lang), text, lang, wikiner=wikiner)
                 mentions = add_datelines(cut_numbers(mentions, text), text, lines[i])
-                mentions = acronyms(mentions, text)
+                if not stacked:  # rules for a small model's gaps; the tagger reads these
+                    mentions = acronyms(mentions, text)  # (bench-entities: -0.005 with it)
                 merged = merge_mentions(
                     mentions, gazetteer_mentions(text, places=False), lang, wikiner
                 )
-                found[i] = (every_mention(sports_teams(text, merged, lang), text), name)
+                if not stacked:
+                    merged = sports_teams(text, merged, lang)
+                found[i] = (every_mention(merged, text), name, stacked)
         out = []
         for i, a in enumerate(articles):
             budget.begin_record()
-            mentions, ner_model = found[i]
-            entities = to_entities(mentions, a.text, a.title)
+            mentions, ner_model, by_label = found[i]
+            entities = to_entities(mentions, a.text, a.title, by_label=by_label)
             extra = enrich(a, entities, lines[i], has_model=ner_model != "gazetteer")
             additions = {"entities": entities, "ner_model": ner_model, **extra}
             if len(extra) < len(ENRICH_STEPS):  # out of time: the steps not run are left null
@@ -537,4 +591,6 @@ def enrich(
 
 
 def make_processor(settings: Any) -> EntityExtractor:
-    return EntityExtractor(settings.spacy_models, batch_size=settings.batch_size)
+    return EntityExtractor(
+        settings.spacy_models, batch_size=settings.batch_size, tagger=settings.trained_ner
+    )

@@ -1,0 +1,139 @@
+"""The news tagger trained here (``make train-ner``), stacked on the general spaCy model.
+
+The general model (en_core_web_sm, es_core_news_sm) runs first; its entities are put aside
+in ``doc.spans["general"]`` and written on each token as a feature (``Token.ent_id_`` holds
+"B-GPE", "I-GPE", …), and the document's entities are cleared (*missing*, not *outside*,
+so that nothing constrains the next tagger). The trained tagger (a spaCy ``ner`` component
+with its own small tok2vec, trained on the CoNLL news splits with that feature among its
+inputs) then finds the names and their CoNLL types, PER, ORG, LOC and MISC;
+:func:`ontonotes` gives them OntoNotes labels from the general model's finer ones.
+
+A trained tagger is a directory beside this module, ``trained/<language>/``: the training
+``config.cfg``, the component's weights in ``ner/`` and ``meta.json`` (data, licence, dev
+scores). Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+#: where the trained taggers are shipped, one directory per language
+TRAINED_DIR = Path(__file__).resolve().parent / "trained"
+#: the spans key that keeps the general model's entities
+GENERAL = "general"
+#: the name of the component that puts the general model's entities aside
+STASH = "newswire_general_labels"
+#: the trained tagger's component name in the stacked pipeline
+TAGGER = "ner_news"
+
+
+@Language.component(STASH)
+def stash_general(doc: Doc) -> Doc:
+    """Put the general model's entities aside (spans and a per-token feature) and clear the
+    document's entities as *missing*."""
+    ents = list(doc.ents)
+    doc.spans[GENERAL] = ents
+    doc.set_ents([], default="missing")
+    for ent in ents:
+        for k, token in enumerate(ent):
+            token.ent_id_ = ("B-" if k == 0 else "I-") + ent.label_
+    return doc
+
+
+def tagger_dir(language: str, general: str | None = None) -> Path | None:
+    """The trained tagger shipped for `language`, if any (with `general`: only one trained
+    on top of that general model)."""
+    path = TRAINED_DIR / language
+    if not (path / "ner" / "model").is_file():
+        return None
+    if general is not None and meta(path).get("general_model") != general:
+        return None
+    return path
+
+
+def meta(path: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+def stack(nlp: Language, path: Path) -> Language:
+    """Add the stash and the trained tagger at `path` after `nlp`'s own NER (in place)."""
+    from spacy import util
+
+    config = util.load_config(path / "config.cfg")
+    nlp.add_pipe(STASH, name=STASH)
+    settings = {k: v for k, v in config["components"]["ner"].items() if k != "factory"}
+    ner: Any = nlp.add_pipe("ner", name=TAGGER, config=settings)
+    ner.from_disk(path / "ner", exclude=["vocab"])
+    nlp.meta["newswire_tagger"] = meta(path).get("name", f"newswire_news_ner_{path.name}")
+    return nlp
+
+
+def general_spans(doc: Doc) -> Iterable[Span]:
+    """The general model's entities of a stacked document (its own entities otherwise)."""
+    return doc.spans[GENERAL] if GENERAL in doc.spans else doc.ents
+
+
+def is_stacked(doc: Any) -> bool:
+    """Whether `doc` went through a stacked pipeline (its entities are CoNLL types)."""
+    spans = getattr(doc, "spans", None)
+    return spans is not None and GENERAL in spans
+
+
+#: the general model's labels a CoNLL MISC may take, and those a LOC may take
+MISC_LABELS = frozenset({"NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: head words of events (a MISC the general model has no finer label for)
+EVENT_WORDS = frozenset(
+    "Cup Open Championship Championships Games Olympics Olympiad War Tour Prix Trophy "
+    "Masters Classic Series Summit Conference Festival Election Elections Copa Juegos "
+    "Campeonato Mundial Guerra Cumbre Elecciones Festival Liga".split()
+)
+
+
+def fine_label(kind: str, text: str, same: Iterable[str], overlapping: Iterable[str]) -> str:
+    """The OntoNotes label of a tagger's CoNLL span `kind` over `text`, from the general
+    model's labels on the same span (`same`) or on spans overlapping it (`overlapping`).
+
+    PER is PERSON and ORG is ORG. A LOC takes the general model's place label (GPE, LOC or
+    FAC) on the same span, then on an overlapping one, else GPE (most places in news are
+    countries and cities). A MISC takes the general model's finer label (NORP, EVENT, LAW,
+    …) the same way; failing that, a span with an event's head word is an EVENT and any
+    other a NORP (nationalities and groups are most of news MISC).
+    """
+    if kind == "PER":
+        return "PERSON"
+    if kind == "ORG":
+        return "ORG"
+    allowed = PLACE_LABELS if kind == "LOC" else MISC_LABELS
+    for labels in (list(same), list(overlapping)):
+        for label in labels:
+            if label in allowed:
+                return label
+    if kind == "LOC":
+        return "GPE"
+    if any(word in EVENT_WORDS for word in text.split()):
+        return "EVENT"
+    return "NORP"
+
+
+def ontonotes(doc: Doc) -> list[tuple[Span, str]]:
+    """The tagger's entities of a stacked document, each with its OntoNotes label (see
+    :func:`fine_label`). The general spans are found through the tokens they cover, so a
+    page of names costs linear time."""
+    covering: dict[int, Span] = {}
+    for g in general_spans(doc):
+        for i in range(g.start, g.end):
+            covering[i] = g
+    out = []
+    for ent in doc.ents:
+        over = list(dict.fromkeys(covering[i] for i in range(ent.start, ent.end) if i in covering))
+        same = [g.label_ for g in over if (g.start, g.end) == (ent.start, ent.end)]
+        out.append((ent, fine_label(ent.label_, ent.text, same, [g.label_ for g in over])))
+    return out

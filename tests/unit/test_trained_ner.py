@@ -1,0 +1,222 @@
+"""The news tagger trained here: the stash that feeds it the general model's labels, the
+OntoNotes labels its CoNLL types take, where it is found, and the training data's reading
+(streams/build/ner.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.tokens import Doc, DocBin, Span
+
+from streams.build import ner as build
+from streams.processors.entities import trained
+
+
+@pytest.fixture(scope="module")
+def blank() -> spacy.language.Language:
+    return spacy.blank("en")
+
+
+def _doc(nlp: spacy.language.Language, words: list[str]) -> Doc:
+    return Doc(nlp.vocab, words=words)
+
+
+# --- the stash ---------------------------------------------------------------------------
+
+
+def test_stash_puts_the_general_entities_aside_as_spans_and_token_features(blank):
+    doc = _doc(blank, ["Joe", "Biden", "visited", "New", "York", "."])
+    doc.ents = [Span(doc, 0, 2, "PERSON"), Span(doc, 3, 5, "GPE")]
+    out = trained.stash_general(doc)
+    assert out is doc
+    assert [(s.start, s.end, s.label_) for s in doc.spans[trained.GENERAL]] == [
+        (0, 2, "PERSON"),
+        (3, 5, "GPE"),
+    ]
+    assert [t.ent_id_ for t in doc] == ["B-PERSON", "I-PERSON", "", "B-GPE", "I-GPE", ""]
+    # the entities are cleared as missing, not outside: the next tagger is unconstrained
+    assert list(doc.ents) == []
+    assert [t.ent_iob_ for t in doc] == [""] * 6
+
+
+def test_a_document_without_general_entities_is_stacked_with_none(blank):
+    doc = trained.stash_general(_doc(blank, ["nothing", "here"]))
+    assert trained.is_stacked(doc)
+    assert list(trained.general_spans(doc)) == []
+    assert [t.ent_id_ for t in doc] == ["", ""]
+
+
+def test_an_unstacked_document_gives_its_own_entities(blank):
+    doc = _doc(blank, ["Paris", "is", "big"])
+    doc.ents = [Span(doc, 0, 1, "GPE")]
+    assert not trained.is_stacked(doc)
+    assert [(s.start, s.label_) for s in trained.general_spans(doc)] == [(0, "GPE")]
+    assert not trained.is_stacked(object())  # natasha's documents have no spans
+
+
+# --- OntoNotes labels --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "same", "over", "want"),
+    [
+        ("PER", "Pence", [], ["GPE"], "PERSON"),
+        ("ORG", "Boeing", ["PERSON"], [], "ORG"),
+        # a place: the general model's place label, same span first
+        ("LOC", "Ohio", ["LOC"], ["GPE"], "LOC"),
+        ("LOC", "Ohio", ["ORG"], ["FAC", "GPE"], "FAC"),
+        ("LOC", "Ohio", [], [], "GPE"),
+        ("LOC", "Ohio", ["NORP"], ["PERSON"], "GPE"),
+        # a MISC: the general model's finer label, else an event's head word, else NORP
+        ("MISC", "Clean Air Act", ["LAW"], ["EVENT"], "LAW"),
+        ("MISC", "World Cup", ["ORG"], ["EVENT"], "EVENT"),
+        ("MISC", "English", ["LANGUAGE", "NORP"], [], "LANGUAGE"),
+        ("MISC", "World Cup", [], [], "EVENT"),
+        ("MISC", "Copa del Rey", ["MISC"], [], "EVENT"),
+        ("MISC", "Germans", ["GPE"], ["ORG"], "NORP"),
+        ("MISC", "Cupertino", [], [], "NORP"),
+    ],
+)
+def test_fine_label(kind, text, same, over, want):
+    assert trained.fine_label(kind, text, same, over) == want
+
+
+def test_ontonotes_reads_same_and_overlapping_general_spans(blank):
+    words = ["The", "Clean", "Air", "Act", "and", "Ohio", "River", "and", "Smith", "."]
+    doc = _doc(blank, words)
+    doc.spans[trained.GENERAL] = [
+        Span(doc, 1, 4, "LAW"),  # the same span as the tagger's MISC
+        Span(doc, 5, 6, "GPE"),  # overlaps the tagger's LOC "Ohio River"
+        Span(doc, 8, 9, "ORG"),  # the same span as a PER: PER wins
+    ]
+    doc.ents = [Span(doc, 1, 4, "MISC"), Span(doc, 5, 7, "LOC"), Span(doc, 8, 9, "PER")]
+    got = [(ent.text, label) for ent, label in trained.ontonotes(doc)]
+    assert got == [("Clean Air Act", "LAW"), ("Ohio River", "GPE"), ("Smith", "PERSON")]
+
+
+def test_ontonotes_ignores_general_spans_that_only_touch(blank):
+    doc = _doc(blank, ["Rome", "Italians"])
+    doc.spans[trained.GENERAL] = [Span(doc, 0, 1, "LAW")]
+    doc.ents = [Span(doc, 1, 2, "MISC")]
+    assert [label for _, label in trained.ontonotes(doc)] == ["NORP"]
+
+
+# --- where a tagger is found -------------------------------------------------------------
+
+
+def _ship(root: Path, lang: str, general: str) -> Path:
+    path = root / lang
+    (path / "ner").mkdir(parents=True)
+    (path / "ner" / "model").write_bytes(b"weights")
+    (path / "meta.json").write_text(json.dumps({"general_model": general, "name": "news"}))
+    return path
+
+
+def test_tagger_dir_finds_a_shipped_tagger_for_its_general_model(tmp_path, monkeypatch):
+    monkeypatch.setattr(trained, "TRAINED_DIR", tmp_path)
+    path = _ship(tmp_path, "en", "en_core_web_sm")
+    assert trained.tagger_dir("en") == path
+    assert trained.tagger_dir("en", general="en_core_web_sm") == path
+    assert trained.tagger_dir("en", general="en_core_web_md") is None  # not trained on it
+    assert trained.tagger_dir("de") is None
+    assert trained.meta(path)["name"] == "news"
+
+
+def test_a_directory_without_weights_is_no_tagger(tmp_path, monkeypatch):
+    monkeypatch.setattr(trained, "TRAINED_DIR", tmp_path)
+    (tmp_path / "en" / "ner").mkdir(parents=True)
+    assert trained.tagger_dir("en") is None
+
+
+def test_the_shipped_taggers_say_what_they_were_trained_on():
+    shipped = sorted(p.name for p in trained.TRAINED_DIR.iterdir() if trained.tagger_dir(p.name))
+    assert shipped == ["en", "es"]
+    for lang in shipped:
+        meta = trained.meta(trained.TRAINED_DIR / lang)
+        assert meta["general_model"] == build.CORPORA[lang]["general"]
+        assert meta["licence"] and meta["data"] and meta["dev"]["ents_f"] > 0.7
+
+
+# --- reading the training data -----------------------------------------------------------
+
+
+def test_iob_spans_reads_iob1_and_iob2():
+    # IOB1 (CoNLL-2003): I- opens a name, B- only between two names of one type
+    assert build.iob_spans(["I-PER", "I-PER", "O", "I-LOC", "B-LOC", "O"]) == [
+        (0, 2, "PER"),
+        (3, 4, "LOC"),
+        (4, 5, "LOC"),
+    ]
+    # IOB2 (CoNLL-2002): B- opens every name; a type change closes one
+    assert build.iob_spans(["B-ORG", "I-ORG", "I-PER", "B-MISC"]) == [
+        (0, 2, "ORG"),
+        (2, 3, "PER"),
+        (3, 4, "MISC"),
+    ]
+    assert build.iob_spans(["O", "O"]) == []
+    assert build.iob_spans(["I-LOC"]) == [(0, 1, "LOC")]
+
+
+def test_read_conll_splits_documents_at_markers(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text(
+        "-DOCSTART- -X- -X- O\n\nEU NNP B-NP I-ORG\nrejects VBZ B-VP O\n\n"
+        "Peter NNP B-NP I-PER\n\n-DOCSTART- -X- -X- O\n\nBonn NNP B-NP I-LOC\n"
+    )
+    docs = build.read_conll(path, 3)
+    assert docs == [
+        [[("EU", "I-ORG"), ("rejects", "O")], [("Peter", "I-PER")]],
+        [[("Bonn", "I-LOC")]],
+    ]
+
+
+def test_read_conll_without_markers_makes_documents_of_n_sentences(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "SENTENCES_PER_DOC", 2)
+    path = tmp_path / "c.txt"
+    path.write_text("".join(f"W{i} X B-LOC\n\n" for i in range(5)))
+    docs = build.read_conll(path, 2)
+    assert [len(d) for d in docs] == [2, 2, 1]
+    assert docs[2] == [[("W4", "B-LOC")]]
+
+
+def test_layout_writes_sentences_apart_by_drawn_separators():
+    sents = [[("EU", "I-ORG"), ("rejects", "O")], [("Peter", "I-PER")], [("Bonn", "I-LOC")]]
+
+    class Draws:  # a random source that draws the given separators in turn
+        def __init__(self, gaps: list[str]) -> None:
+            self.gaps = gaps
+
+        def choices(self, marks, weights):
+            assert list(marks) == [m for m, _ in build.SEPARATORS]
+            assert list(weights) == [w for _, w in build.SEPARATORS]
+            return [self.gaps.pop(0)]
+
+    words, spaces, tags = build.layout(sents, Draws(["\n", " "]))
+    assert words == ["EU", "rejects", "\n", "Peter", "Bonn"]
+    assert spaces == [True, False, False, True, False]
+    assert tags == ["I-ORG", "O", "O", "I-PER", "I-LOC"]
+    words, spaces, _ = build.layout(sents[:2], Draws(["\n\n"]))
+    assert Doc(spacy.blank("en").vocab, words=words, spaces=spaces).text == "EU rejects\n\nPeter"
+    assert sum(w for _, w in build.SEPARATORS) == pytest.approx(1.0)
+
+
+def test_to_docbin_writes_texts_with_their_entities(tmp_path):
+    docs = [
+        [[("EU", "I-ORG"), ("rejects", "O")], [("Peter", "I-PER"), ("Blackburn", "I-PER")]],
+        [[("U.S.-based", "I-MISC")]],
+    ]
+    out = tmp_path / "d" / "train.spacy"
+    assert build.to_docbin(docs, "en", out) == 2
+    first, second = DocBin().from_disk(out).get_docs(spacy.blank("en").vocab)
+    assert [t.text for t in first if not t.is_space] == ["EU", "rejects", "Peter", "Blackburn"]
+    assert first.text.replace("\n", " ").split() == ["EU", "rejects", "Peter", "Blackburn"]
+    assert [(e.text, e.label_) for e in first.ents] == [("EU", "ORG"), ("Peter Blackburn", "PER")]
+    assert not first.has_unknown_spaces  # training re-tokenizes the text as the stage does
+    assert [(e.text, e.label_) for e in second.ents] == [("U.S.-based", "MISC")]
+    # the same documents give the same file (one seed)
+    again = tmp_path / "again.spacy"
+    build.to_docbin(docs, "en", again)
+    assert again.read_bytes() == out.read_bytes()
