@@ -183,9 +183,8 @@ def train(lang: str, dev_dir: Path, work: Path) -> dict[str, Any]:
     target = trained.TRAINED_DIR / lang
     if target.exists():
         shutil.rmtree(target)
-    (target / "ner").mkdir(parents=True)
-    for part in ("cfg", "model", "moves"):
-        shutil.copy(last / "ner" / part, target / "ner" / part)
+    target.mkdir(parents=True)
+    trained.store(nlp.get_pipe("ner"), target / "ner")
     shutil.copy(last / "config.cfg", target / "config.cfg")
     meta = {
         "language": lang,

@@ -220,3 +220,28 @@ def test_to_docbin_writes_texts_with_their_entities(tmp_path):
     again = tmp_path / "again.spacy"
     build.to_docbin(docs, "en", again)
     assert again.read_bytes() == out.read_bytes()
+
+
+def test_weights_are_stored_in_half_precision_and_computed_in_full(tmp_path):
+
+    def dtypes(nlp: spacy.language.Language) -> set[str]:
+        model = nlp.get_pipe(trained.TAGGER).model
+        return {
+            str(n.get_param(p).dtype) for n in model.walk() for p in n.param_names if n.has_param(p)
+        }
+
+    shipped = trained.TRAINED_DIR / "en"
+    nlp = trained.stack(spacy.blank("en"), shipped)
+    assert dtypes(nlp) == {"float32"}
+    text = "Peter Blackburn met officials of the European Union in Brussels."
+    before = [(e.text, e.label_) for e in nlp(text).ents]
+    copy = tmp_path / "en"
+    copy.mkdir()
+    for name in ("config.cfg", "meta.json"):
+        (copy / name).write_bytes((shipped / name).read_bytes())
+    trained.store(nlp.get_pipe(trained.TAGGER), copy / "ner")
+    assert dtypes(nlp) == {"float16"}
+    assert (copy / "ner" / "model").stat().st_size < 4_000_000
+    again = trained.stack(spacy.blank("en"), copy)
+    assert dtypes(again) == {"float32"}
+    assert [(e.text, e.label_) for e in again(text).ents] == before

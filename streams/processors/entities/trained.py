@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -71,8 +72,25 @@ def stack(nlp: Language, path: Path) -> Language:
     settings = {k: v for k, v in config["components"]["ner"].items() if k != "factory"}
     ner: Any = nlp.add_pipe("ner", name=TAGGER, config=settings)
     ner.from_disk(path / "ner", exclude=["vocab"])
+    cast(ner, numpy.float32)  # stored in half precision (store): computed in full
     nlp.meta["newswire_tagger"] = meta(path).get("name", f"newswire_news_ner_{path.name}")
     return nlp
+
+
+def cast(component: Any, dtype: Any) -> None:
+    """Every weight of a component's model in `dtype`, in place."""
+    for node in component.model.walk():
+        for name in node.param_names:
+            if node.has_param(name):
+                node.set_param(name, node.get_param(name).astype(dtype))
+
+
+def store(component: Any, path: Path) -> None:
+    """Write a trained component to `path` with its weights in half precision: 3 MB instead
+    of 6 a language (the client's install carries them too); the tagger's dev F1 is the same
+    to the third decimal."""
+    cast(component, numpy.float16)
+    component.to_disk(path, exclude=["vocab"])
 
 
 def general_spans(doc: Doc) -> Iterable[Span]:
