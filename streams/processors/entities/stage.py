@@ -130,10 +130,10 @@ def model_name(package: str, tagger: bool = True) -> str:
 
 def ner_labels(nlp: Any) -> tuple[str, ...]:
     """The labels a loaded pipeline's NER gives (a stacked pipeline: its OntoNotes labels,
-    the general model's)."""
+    the general model's; a tagger alone: its CoNLL types)."""
     if isinstance(nlp, russian.NatashaPipeline):
         return nlp.ner_labels()
-    return tuple(nlp.get_pipe("ner").labels)
+    return tuple(nlp.get_pipe("ner" if "ner" in nlp.pipe_names else trained.TAGGER).labels)
 
 
 def _normalize_label(label: str) -> str | None:

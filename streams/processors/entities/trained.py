@@ -34,10 +34,19 @@ STASH = "newswire_general_labels"
 TAGGER = "ner_news"
 
 
+#: a document's flag: whether a general model's NER ran before the tagger (a tagger that
+#: stands alone has no finer labels to read)
+GENERAL_RAN = "newswire_general_ner"
+if not Doc.has_extension(GENERAL_RAN):
+    Doc.set_extension(GENERAL_RAN, default=False)
+
+
 @Language.component(STASH)
 def stash_general(doc: Doc) -> Doc:
     """Put the general model's entities aside (spans and a per-token feature) and clear the
-    document's entities as *missing*."""
+    document's entities as *missing*. Without a general NER before it, the spans are empty
+    and the document says so (``doc._.newswire_general_ner``)."""
+    doc._.set(GENERAL_RAN, doc.has_annotation("ENT_IOB"))
     ents = list(doc.ents)
     doc.spans[GENERAL] = ents
     doc.set_ents([], default="missing")
@@ -64,10 +73,13 @@ def meta(path: Path) -> dict[str, Any]:
 
 
 def stack(nlp: Language, path: Path) -> Language:
-    """Add the stash and the trained tagger at `path` after `nlp`'s own NER (in place)."""
+    """Add the stash and the trained tagger at `path` after `nlp`'s own NER (in place); a
+    tagger trained without the general NER (``general_ner`` false in its meta) replaces it."""
     from spacy import util
 
     config = util.load_config(path / "config.cfg")
+    if not meta(path).get("general_ner", True) and "ner" in nlp.pipe_names:
+        nlp.remove_pipe("ner")
     nlp.add_pipe(STASH, name=STASH)
     settings = {k: v for k, v in config["components"]["ner"].items() if k != "factory"}
     ner: Any = nlp.add_pipe("ner", name=TAGGER, config=settings)
@@ -115,7 +127,9 @@ EVENT_WORDS = frozenset(
 )
 
 
-def fine_label(kind: str, text: str, same: Iterable[str], overlapping: Iterable[str]) -> str:
+def fine_label(
+    kind: str, text: str, same: Iterable[str], overlapping: Iterable[str], general: bool = True
+) -> str:
     """The OntoNotes label of a tagger's CoNLL span `kind` over `text`, from the general
     model's labels on the same span (`same`) or on spans overlapping it (`overlapping`).
 
@@ -123,7 +137,8 @@ def fine_label(kind: str, text: str, same: Iterable[str], overlapping: Iterable[
     FAC) on the same span, then on an overlapping one, else GPE (most places in news are
     countries and cities). A MISC takes the general model's finer label (NORP, EVENT, LAW,
     …) the same way; failing that, a span with an event's head word is an EVENT and any
-    other a NORP (nationalities and groups are most of news MISC).
+    other a NORP (nationalities and groups are most of news MISC). Without a `general`
+    model a LOC stays LOC (the stage's gazetteer tells the GPEs among them).
     """
     if kind == "PER":
         return "PERSON"
@@ -135,7 +150,7 @@ def fine_label(kind: str, text: str, same: Iterable[str], overlapping: Iterable[
             if label in allowed:
                 return label
     if kind == "LOC":
-        return "GPE"
+        return "GPE" if general else "LOC"
     if any(word in EVENT_WORDS for word in text.split()):
         return "EVENT"
     return "NORP"
@@ -145,6 +160,7 @@ def ontonotes(doc: Doc) -> list[tuple[Span, str]]:
     """The tagger's entities of a stacked document, each with its OntoNotes label (see
     :func:`fine_label`). The general spans are found through the tokens they cover, so a
     page of names costs linear time."""
+    ran = doc._.get(GENERAL_RAN)
     covering: dict[int, Span] = {}
     for g in general_spans(doc):
         for i in range(g.start, g.end):
@@ -153,5 +169,6 @@ def ontonotes(doc: Doc) -> list[tuple[Span, str]]:
     for ent in doc.ents:
         over = list(dict.fromkeys(covering[i] for i in range(ent.start, ent.end) if i in covering))
         same = [g.label_ for g in over if (g.start, g.end) == (ent.start, ent.end)]
-        out.append((ent, fine_label(ent.label_, ent.text, same, [g.label_ for g in over])))
+        overlapping = [g.label_ for g in over]
+        out.append((ent, fine_label(ent.label_, ent.text, same, overlapping, ran)))
     return out
