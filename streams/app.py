@@ -72,6 +72,7 @@ def make_app(stage: str, settings: Settings, web_port: int) -> faust.App:
         "consumer_auto_offset_reset": "earliest",
         "producer_acks": -1,
         "producer_max_request_size": max(settings.max_message_bytes * 2, 1048576),
+        "producer_compression_type": settings.compression(),
         "broker_commit_interval": 1.0,
         "web_enabled": True,
         "web_bind": settings.web_host,

@@ -43,6 +43,7 @@ class SignatureLog:  # pragma: no mutate block (broker I/O; integration tests)
                 "acks": "all",
                 "enable_idempotence": True,
                 "linger_ms": 5,
+                "compression_type": settings.compression(),
                 "client_id": "newswire-dedup",
                 **settings.kafka_options("producer"),
             }

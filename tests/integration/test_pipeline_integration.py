@@ -158,3 +158,63 @@ def test_unusual_articles_come_out_enriched_not_dead_lettered_integration(pipeli
     }
     assert out["unusual-calendar"].clean.method == "whole_text"
     assert out["unusual-all-boilerplate"].clean.flags == ["all_lines_kept", "short"]
+
+
+def _page_of(megabytes: float) -> str:
+    """A news page as crawlers save it: a short article inside megabytes of inline scripts
+    and state (as the four pages dead-lettered for their size in issue 31 were)."""
+    import random
+
+    rng = random.Random(3)
+    state = "".join(
+        f'{{"id":{i},"slot":"ad-{rng.randrange(10**6)}","w":{rng.randrange(900)}}},'
+        for i in range(int(megabytes * 1e6 / 36))
+    )
+    paragraphs = "".join(
+        f"<p>The harbour authority in Rotterdam said on Monday that container traffic rose "
+        f"for the {n} month in a row, as shipping lines returned to the northern route.</p>"
+        for n in ("third", "fourth", "fifth", "sixth", "seventh", "eighth")
+    )
+    return (
+        "<html><head><title>Rotterdam traffic rises again | Port News</title>"
+        f"<script>window.__STATE__=[{state}];</script></head><body><nav>Home News Sport</nav>"
+        f"<article><h1>Rotterdam traffic rises again</h1>{paragraphs}</article>"
+        "<footer>© 2024 Port News</footer></body></html>"
+    )
+
+
+def test_a_three_megabyte_page_goes_through_compressed_and_comes_out_enriched_integration(
+    pipeline,
+) -> None:
+    from kafka.admin import KafkaAdminClient
+
+    from streams.client import Publisher
+
+    page = _page_of(3.0)
+    assert len(page) > 3_000_000
+    article = RawArticle(html=page, url="https://port.example/news/rotterdam", id="big-page")
+    pipeline.start("all")
+    with Publisher(pipeline.settings) as pub:  # lz4, the default compression
+        pub.publish(article)
+    messages = pipeline.read("enriched", count=1, timeout=240, drain=True)
+    assert [decode(m.value, EnrichedArticle).id for m in messages] == ["big-page"], pipeline.logs()
+    rec = decode(messages[0].value, EnrichedArticle)
+    assert rec.title == "Rotterdam traffic rises again"
+    assert "container traffic" in rec.text and "__STATE__" not in rec.text
+    assert "Rotterdam" in {e.name for e in rec.entities}
+    assert pipeline.read("dlq", drain=True, timeout=30) == []
+    # the page sits on the broker compressed: its raw topic holds far less than its 3 MB
+    admin = KafkaAdminClient(**pipeline.settings.kafka_options("admin"))
+    try:
+        raw = pipeline.topic("raw")
+        sizes = [
+            p["partition_size"]
+            for broker in admin.describe_log_dirs(topic_partitions=[raw])
+            for log_dir in broker["log_dirs"]
+            for topic in log_dir["topics"]
+            if topic["name"] == raw
+            for p in topic["partitions"]
+        ]
+    finally:
+        admin.close()
+    assert sizes and 0 < sum(sizes) < 1_500_000, sizes

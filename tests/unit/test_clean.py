@@ -92,6 +92,41 @@ def test_too_large_is_refused_not_truncated() -> None:
         clean(RawArticle(text="word " * 1000), max_chars=1000)
 
 
+_PROSE = (
+    "The council voted on Tuesday to extend the tram line to the northern districts, "
+    "after a debate that lasted most of the afternoon and drew a large crowd. "
+)
+
+
+def test_an_html_page_is_judged_by_its_text_not_its_scripts() -> None:
+    scripts = "<script>var x = '" + "a" * 2_000_000 + "';</script>"
+    paragraphs = "".join(f"<p>{_PROSE} Paragraph {i}.</p>" for i in range(8))
+    page = (
+        f"<html><head><title>Tram line</title>{scripts}</head><body><article>"
+        f"<h1>Tram line extended</h1>{paragraphs}</article></body></html>"
+    )
+    out = clean(RawArticle(html=page), max_chars=20_000)
+    assert "tram line" in out.text and len(out.text) < 20_000
+    body = "".join(f"<p>{_PROSE} Paragraph {i}.</p>" for i in range(200))
+    with pytest.raises(TooLarge, match=r"article body has .* over the limit of 20,000"):
+        clean(
+            RawArticle(html=f"<html><body><article>{body}</article></body></html>"),
+            max_chars=20_000,
+        )
+
+
+def test_a_scraped_text_is_refused_past_its_factor_and_by_its_body() -> None:
+    menu = "".join(f"Menu item {i}\n" for i in range(300))  # ~4,000 characters of menu
+    page = menu + "\n".join(_PROSE + f"Paragraph {i}." for i in range(4))
+    assert 1_000 < len(page) <= 4 * 2_000
+    out = clean(RawArticle(text=page), max_chars=2_000)
+    assert "Menu item" not in out.text
+    with pytest.raises(TooLarge, match=r"scraped text has .* 8,000 \(4x the body's\)"):
+        clean(RawArticle(text=page + "x" * 8_000), max_chars=2_000)
+    with pytest.raises(TooLarge, match="article body has"):
+        clean(RawArticle(text="\n".join(_PROSE + f"Part {i}." for i in range(30))), max_chars=2_000)
+
+
 def test_a_page_of_nothing_but_boilerplate_is_kept_and_flagged_not_dropped() -> None:
     out = clean(RawArticle(text="Home\nShare\n© 2024"))
     assert out.text == "Home\nShare\n© 2024"

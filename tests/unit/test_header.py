@@ -87,7 +87,46 @@ def test_dates(text: str, at: datetime, offset: str | None) -> None:
     assert dated is not None and (dated.at, dated.offset) == (at, offset)
 
 
-@pytest.mark.parametrize("text", ["Published 2 hours ago", "31.02.2024", "no date here", "12:30"])
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("3. Mai 2024, 17:47", (2024, 5, 3)),
+        ("15 oct 2024 - 08:22", (2024, 10, 15)),
+        ("28 kwietnia 2023", (2023, 4, 28)),  # Polish, the genitive CLDR gives
+        ("28 Nisan 2023 14:05", (2023, 4, 28)),  # Turkish
+        ("3 maart 2024", (2024, 3, 3)),  # Dutch
+        ("3 mars 2024 kl. 10.15", (2024, 3, 3)),  # Swedish
+        ("12 آذار 2024", (2024, 3, 12)),  # Levantine Arabic
+        ("١٢ مارس ٢٠٢٤", (2024, 3, 12)),  # Arabic with Eastern Arabic digits
+        ("7 listopadu 2023", (2023, 11, 7)),  # Czech
+        ("Fri Apr 28 19:20:36 CEST 2023", (2023, 4, 28)),  # ctime: the year after the time
+    ],
+)
+def test_dates_in_the_languages_news_is_published_in(text: str, day: tuple[int, int, int]) -> None:
+    dated = find_date(text, REF)
+    assert dated is not None and (dated.at.year, dated.at.month, dated.at.day) == day
+
+
+def test_a_ctime_date_keeps_its_time_and_zone() -> None:
+    dated = find_date("Fri Apr 28 19:20:36 CEST 2023", REF)
+    assert dated is not None
+    assert dated.at == datetime(2023, 4, 28, 17, 20, 36, tzinfo=UTC) and dated.offset == "+02:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Published 2 hours ago",
+        "31.02.2024",
+        "no date here",
+        "12:30",
+        "vor 3 Stunden",  # a month's abbreviation inside a word is no month ("stu")
+        "il y a 3 heures",
+        "hace 2 horas",
+        "3 out of 4 voters",
+        "2 set point",
+    ],
+)
 def test_no_date(text: str) -> None:
     assert find_date(text, REF) is None
 

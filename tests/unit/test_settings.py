@@ -81,6 +81,26 @@ def test_faust_options_override_newswire_defaults(tmp_path: Path) -> None:
     assert app.conf.broker_commit_interval == 7.0
 
 
+def test_every_producer_compresses_as_configured(tmp_path: Path) -> None:
+    from streams.app import make_app
+
+    assert Settings().compression_type == "lz4"
+    for kind, want in (("lz4", "lz4"), ("zstd", "zstd"), ("gzip", "gzip"), ("none", None)):
+        s = Settings(home=tmp_path, compression_type=kind)
+        assert s.compression() == want
+        assert make_app("clean", s, web_port=6999).conf.producer_compression_type == want
+    with pytest.raises(ValidationError):
+        Settings(compression_type="brotli")
+
+
+def test_a_message_limit_fits_real_pages_and_topics_accept_it() -> None:
+    from streams.ops.admin import topic_configs
+
+    s = Settings()
+    assert s.max_message_bytes == 10_000_000 and s.max_text_chars == 400_000
+    assert topic_configs(s, 1)["max.message.bytes"] == str(10_000_000 + 65536)
+
+
 def test_oauthbearer_token_file_is_read_again_when_it_changes(tmp_path: Path) -> None:
     token = tmp_path / "token"
     token.write_text("first\n")

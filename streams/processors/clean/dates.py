@@ -13,28 +13,39 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
-# month names and their usual abbreviations, by month number (lower case, no final period)
-_MONTHS: dict[int, tuple[str, ...]] = {
-    1: ("january", "jan", "janvier", "janv", "januar", "jän", "enero", "ene", "gennaio", "gen",
-        "janeiro", "января", "январь", "янв"),
-    2: ("february", "feb", "février", "févr", "fév", "februar", "febrero", "febbraio",
-        "fevereiro", "fev", "февраля", "февраль", "фев"),
-    3: ("march", "mar", "mars", "märz", "marzo", "março", "марта", "март"),
-    4: ("april", "apr", "avril", "avr", "abril", "abr", "aprile", "апреля", "апрель", "апр"),
-    5: ("may", "mai", "mayo", "maggio", "mag", "maio", "мая", "май"),
-    6: ("june", "jun", "juin", "juni", "junio", "giugno", "giu", "junho", "июня", "июнь", "июн"),
-    7: ("july", "jul", "juillet", "juil", "juli", "julio", "luglio", "lug", "julho", "июля",
-        "июль", "июл"),
-    8: ("august", "aug", "août", "agosto", "ago", "августа", "август", "авг"),
-    9: ("september", "sep", "sept", "septembre", "septiembre", "settembre", "set", "setembro",
-        "сентября", "сентябрь", "сен"),
-    10: ("october", "oct", "octobre", "oktober", "okt", "octubre", "ottobre", "ott", "outubro",
-         "out", "октября", "октябрь", "окт"),
-    11: ("november", "nov", "novembre", "noviembre", "novembro", "ноября", "ноябрь", "ноя"),
-    12: ("december", "dec", "décembre", "déc", "dezember", "dez", "diciembre", "dic", "dicembre",
-         "dezembro", "декабря", "декабрь", "дек"),
-}  # fmt: skip
-_MONTH_OF = {name: number for number, names in _MONTHS.items() for name in names}
+# month names in the languages news is published in, from CLDR (babel): wide and abbreviated,
+# as they stand in a date ("3 марта", "3 kwietnia") and alone ("март"); lower case, no final
+# period. CLDR's Levantine and Iraqi Arabic give the Syriac month names (آذار, تشرين الأول).
+_LOCALES = (
+    "en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "nb", "fi", "pl", "cs", "sk", "ro",
+    "hu", "hr", "sl", "ru", "uk", "bg", "sr_Latn", "tr", "el", "ar", "ar_SY", "ar_IQ", "id",
+    "ca", "et", "lv", "lt",
+)  # fmt: skip
+# abbreviations that are everyday words beside a number ("3 out of 4", "2 sets", "sie" in
+# German), never read as months
+_AMBIGUOUS = frozenset({"out", "set", "den", "list", "sie"})
+
+
+def _month_names() -> dict[str, int]:
+    from babel.dates import get_month_names
+
+    names: dict[str, int] = {}
+    for locale in _LOCALES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale).items():
+                    key = name.lower().rstrip(".")
+                    if len(key) >= 3 and key not in _AMBIGUOUS:  # "mä", "ab": no
+                        names.setdefault(key, number)
+    # what publishers print beside CLDR's forms
+    extra = {
+        "sept": 9, "janv": 1, "févr": 2, "avr": 4, "juil": 7, "jän": 1, "ene": 1, "dez": 12,
+    }  # fmt: skip
+    names.update(extra)
+    return names
+
+
+_MONTH_OF = _month_names()
 _MONTH = "(?P<month>" + "|".join(sorted(map(re.escape, _MONTH_OF), key=len, reverse=True)) + ")"
 
 # zone abbreviations news sites print, as minutes east of UTC
@@ -61,13 +72,18 @@ _NUMERIC = re.compile(
 )
 # "6 déc.", "3 de marzo de 2024", "12. März 2024", "12 марта 2024 г."
 _DAY_MONTH = re.compile(
-    r"(?<!\d)(?P<day>\d{1,2})(?:er|st|nd|rd|th|\.|º)?\s+(?:de\s+)?" + _MONTH + r"\.?"
+    r"(?<!\d)(?P<day>\d{1,2})(?:er|st|nd|rd|th|\.|º)?\s+(?:de\s+)?" + _MONTH + r"(?!\w)\.?"
     r"(?:,?\s+(?:de\s+|del\s+)?(?P<year>\d{4}))?",
     re.I,
 )
 # "March 3, 2024", "Mar. 3 2024", "March 3"
 _MONTH_DAY = re.compile(
-    r"\b" + _MONTH + r"\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{4}))?",
+    r"\b" + _MONTH + r"(?!\w)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{4}))?",
+    re.I,
+)
+# ctime and Unix date(1): "Fri Apr 28 19:20:36 CEST 2023", the year after the time and zone
+_CTIME = re.compile(
+    r"\b" + _MONTH + r"(?!\w)\.?\s+(?P<day>\d{1,2})\s+" + _TIME + r"\s+(?P<year>\d{4})\b",
     re.I,
 )
 _ZONE_AFTER = re.compile(
@@ -150,6 +166,13 @@ def find_date(text: str, reference: datetime | None = None) -> Dated | None:
             int(iso["year"]), int(iso["month"]), int(iso["day"]),
             int(iso["hour"] or 0), int(iso["minute"] or 0), int(iso["second"] or 0),
             _offset_minutes(iso["offset"], zone["zone"] if zone else None),
+        )  # fmt: skip
+    ctime = _CTIME.search(text)
+    if ctime:
+        return _build(
+            int(ctime["year"]), _MONTH_OF[ctime["month"].lower()], int(ctime["day"]),
+            int(ctime["hour"]), int(ctime["minute"]), int(ctime["second"] or 0),
+            _offset_minutes(ctime["offset"], ctime["zone"]),
         )  # fmt: skip
     found: list[tuple[int, int, int, int, int]] = []  # position, end, year, month, day
     for m in _NUMERIC.finditer(text):

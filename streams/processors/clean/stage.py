@@ -24,22 +24,31 @@ from streams.processors.clean.plain import extract_text
 from streams.processors.text import content_hash, has_alnum, repair
 
 DEFAULT_MAX_CHARS = 400_000
+#: a scraped plain text may hold this many times the body's limit (menus, comments, links)
+SCRAPED_TEXT_FACTOR = 4
 
 
 def clean_fields(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS) -> dict[str, Any]:
     """What the clean stage adds to a raw article: the clean body and the header metadata.
     Raises :class:`TooLarge`, or :class:`EmptyText` for an input with no letters or digits."""
-    body = raw.text if raw.text is not None else raw.html or ""
-    if len(body) > max_chars * (4 if raw.html is not None else 1):
-        raise TooLarge(
-            f"the article body has {len(body):,} characters, over the limit of {max_chars:,}"
-        )
     if raw.html is not None:
+        # a page is judged by the text extracted from it, not its markup: ordinary news pages
+        # carry megabytes of inline scripts (the message size limit bounds the rest)
         result = extract_html(raw.html, raw.url)
         input_format: Literal["text", "html"] = "html"
     else:
+        body = raw.text or ""
+        if len(body) > max_chars * SCRAPED_TEXT_FACTOR:  # a page's every visible line
+            raise TooLarge(
+                f"the scraped text has {len(body):,} characters, over the limit of "
+                f"{max_chars * SCRAPED_TEXT_FACTOR:,} ({SCRAPED_TEXT_FACTOR}x the body's)"
+            )
         result = extract_text(repair(body))
         input_format = "text"
+    if len(result.text) > max_chars:
+        raise TooLarge(
+            f"the article body has {len(result.text):,} characters, over the limit of {max_chars:,}"
+        )
     if not has_alnum(result.text):
         # only an input without a letter or digit gets here: the text path keeps every line
         # rather than lose an article it cannot make out
