@@ -125,6 +125,13 @@ def test_ontonotes_reads_same_and_overlapping_general_spans(blank):
     assert got == [("Clean Air Act", "LAW"), ("Ohio River", "GPE"), ("Smith", "PERSON")]
 
 
+def test_ontonotes_prefers_the_same_span_to_an_overlapping_one(blank):
+    doc = _doc(blank, ["Ohio", "River", "flooded"])
+    doc.spans[trained.GENERAL] = [Span(doc, 0, 1, "GPE"), Span(doc, 0, 2, "LOC")]
+    doc.ents = [Span(doc, 0, 2, "LOC")]
+    assert [label for _, label in trained.ontonotes(doc)] == ["LOC"]
+
+
 def test_ontonotes_ignores_general_spans_that_only_touch(blank):
     doc = _doc(blank, ["Rome", "Italians"])
     doc.spans[trained.GENERAL] = [Span(doc, 0, 1, "LAW")]
@@ -168,6 +175,20 @@ def test_the_shipped_taggers_say_what_they_were_trained_on():
         assert meta["licence"] and meta["data"] and meta["dev"]["ents_f"] > 0.7
 
 
+@pytest.mark.parametrize(("lang", "alone"), [("en", False), ("es", True)])
+def test_stack_adds_the_stash_and_the_tagger_and_drops_a_general_ner_only_when_alone(lang, alone):
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("ner")
+    nlp.add_pipe("sentencizer")
+    trained.stack(nlp, trained.TRAINED_DIR / lang)
+    general = [] if alone else ["ner"]
+    assert nlp.pipe_names == [*general, "sentencizer", trained.STASH, trained.TAGGER]
+    assert nlp.meta["newswire_tagger"] == f"newswire_news_ner_{lang}"
+    bare = spacy.blank(lang)  # no general NER to drop: the tagger is added all the same
+    trained.stack(bare, trained.TRAINED_DIR / lang)
+    assert bare.pipe_names == [trained.STASH, trained.TAGGER]
+
+
 def test_a_tagger_trained_alone_replaces_the_general_ner_when_stacked():
     from streams.processors.entities import stage
 
@@ -177,10 +198,14 @@ def test_a_tagger_trained_alone_replaces_the_general_ner_when_stacked():
         nlp = stage.load_model(package)
         stands_on_general = trained.meta(trained.TRAINED_DIR / lang).get("general_ner", True)
         assert stands_on_general is build.general_ner(build.CORPORA[lang]["config"])
-        want = ["ner", trained.STASH, trained.TAGGER] if stands_on_general else [
-            trained.STASH,
-            trained.TAGGER,
-        ]
+        want = (
+            ["ner", trained.STASH, trained.TAGGER]
+            if stands_on_general
+            else [
+                trained.STASH,
+                trained.TAGGER,
+            ]
+        )
         assert nlp.pipe_names == want
         assert set(stage.ner_labels(nlp)) >= {"ORG"}
         doc = nlp("El presidente Pedro Sánchez viajó a Bruselas con la Comisión Europea.")
@@ -291,6 +316,23 @@ def test_weights_are_stored_in_half_precision_and_computed_in_full(tmp_path):
     trained.store(nlp.get_pipe(trained.TAGGER), copy / "ner")
     assert dtypes(nlp) == {"float16"}
     assert (copy / "ner" / "model").stat().st_size < 4_000_000
+    assert sorted(p.name for p in (copy / "ner").iterdir()) == ["cfg", "model", "moves"]
     again = trained.stack(spacy.blank("en"), copy)
     assert dtypes(again) == {"float32"}
     assert [(e.text, e.label_) for e in again(text).ents] == before
+
+
+def test_main_trains_each_language_asked_for_with_its_paths(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(build, "train", lambda *a: calls.append(a) or {})
+    assert build.main(["--dev-dir", str(tmp_path), "--lang", "es", "--work", "w"]) == 0
+    assert calls == [("es", tmp_path, Path("w"))]
+    calls.clear()
+    monkeypatch.setenv("DEV", str(tmp_path / "dev"))
+    assert build.main([]) == 0
+    assert calls == [
+        ("en", tmp_path / "dev", Path(".newswire/ner-training")),
+        ("es", tmp_path / "dev", Path(".newswire/ner-training")),
+    ]
+    with pytest.raises(SystemExit):
+        build.main(["--lang", "xx"])

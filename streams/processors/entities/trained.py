@@ -85,7 +85,7 @@ def stack(nlp: Language, path: Path) -> Language:
     ner: Any = nlp.add_pipe("ner", name=TAGGER, config=settings)
     ner.from_disk(path / "ner", exclude=["vocab"])
     cast(ner, numpy.float32)  # stored in half precision (store): computed in full
-    nlp.meta["newswire_tagger"] = meta(path).get("name", f"newswire_news_ner_{path.name}")
+    nlp.meta["newswire_tagger"] = f"newswire_news_ner_{path.name}"
     return nlp
 
 
