@@ -13,7 +13,7 @@ chaos: install
 	$(BIN)/newswire kafka start
 	NEWSWIRE_CHAOS_ARTICLES=1500 NEWSWIRE_CHAOS_MALFORMED=100 NEWSWIRE_CHAOS_KILLS=2 $(BIN)/python -m pytest -s tests/integration/test_chaos_integration.py tests/unit/test_fuzz.py
 
-.PHONY: k8s mutation mutation-report planted-bugs system system-test chaos bench-clients bench-publish bench-places bench-quotes bench-adversarial bench-polnear bench-pipeline install run test test-unit test-integration lint schemas kafka-start kafka-stop kafka-cluster bench bench-clean bench-language bench-entities bench-dedup bench-trends compose-check clean train-ner
+.PHONY: k8s mutation mutation-report planted-bugs system system-test chaos bench-clients bench-publish bench-places bench-quotes bench-adversarial bench-polnear bench-pipeline bench-header train-header install run test test-unit test-integration lint schemas kafka-start kafka-stop kafka-cluster bench bench-clean bench-language bench-entities bench-dedup bench-trends compose-check clean train-ner
 
 # the language stage's n-gram tables, built from lingua's published models (pip download)
 NGRAMS := streams/models/ngrams/meta.json
@@ -107,7 +107,7 @@ kafka-stop: install
 kafka-cluster: install
 	$(BIN)/newswire kafka start --brokers 3
 
-bench: bench-clean bench-language bench-entities bench-dedup bench-trends bench-pipeline bench-clients bench-publish bench-places bench-quotes bench-adversarial bench-polnear
+bench: bench-clean bench-header bench-language bench-entities bench-dedup bench-trends bench-pipeline bench-clients bench-publish bench-places bench-quotes bench-adversarial bench-polnear
 
 # the gazetteer fallback on hand-made texts in nine languages (a third kept aside)
 bench-places: install
@@ -142,6 +142,20 @@ bench-entities: install
 # streams/processors/entities/trained/, so `make install` does not run this.
 train-ner: install
 	$(BIN)/python -m streams.build.ner --dev-dir $(DEV)
+
+# the plain-text header model (streams/processors/clean/header_model.json) learned from real
+# pages labelled by their own metadata: the dev extraction pages and, when given, checkouts of
+# github.com/adbar/trafilatura (TRAFILATURA=path) and github.com/mozilla/readability
+# (READABILITY=path); deterministic (fixed seeds), a few minutes. Shipped, so `make install`
+# does not run this.
+HEADER_PAGES = $(DEV)/extraction $(TRAFILATURA) $(READABILITY)
+train-header: install
+	$(BIN)/python -m streams.build.header_lines $(HEADER_PAGES)
+
+# header fields on plain text: rules, the model in publisher-grouped and plain
+# cross-validation, trafilatura's metadata on the same HTML
+bench-header: install
+	$(BIN)/python bench/header_lines.py $(DEV) $(if $(strip $(TRAFILATURA) $(READABILITY)),--pages $(TRAFILATURA) $(READABILITY))
 
 compose-check:
 	docker-compose config -q

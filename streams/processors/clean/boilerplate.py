@@ -92,6 +92,42 @@ RULES: tuple[Rule, ...] = (
         r"^(اشترك|سجل الدخول|تسجيل الدخول|اقرأ (أيضا|أيضاً|المزيد)|تابعنا|للمزيد).*",
         "اقرأ أيضا",
     ),
+    # the audio player, messaging channels and social accounts a page offers (English)
+    Rule(
+        "call_to_action",
+        r"^(listen to (this|the) (article|story)|join our( \w+){0,2} (channel|community|group)"
+        r"|follow us on)\b.*",
+        "Follow us on Instagram",
+    ),
+    Rule(
+        "call_to_action",
+        r"^(abbonati|iscriviti|accedi|registrati|continua a leggere|leggi (anche|di più)"
+        r"|seguici|scarica l'app)\b.*",
+        "Continua a leggere l'articolo",
+    ),
+    Rule(
+        "call_to_action",
+        r"^(assine|inscreva-se|cadastre-se|continue lendo|leia (mais|também)|siga-nos"
+        r"|baixe o app)\b.*",
+        "Leia também: as notícias do dia",
+    ),
+    Rule(
+        "call_to_action",
+        r"^(abonneer|word abonnee|meld je aan|lees (meer|ook|verder)|volg ons"
+        r"|download de app)\b.*",
+        "Lees ook: het laatste nieuws",
+    ),
+    Rule(
+        "call_to_action",
+        r"^(subskrybuj|zaloguj się|zarejestruj się|czytaj (więcej|też|także|dalej)"
+        r"|obserwuj nas|pobierz aplikację)\b.*",
+        "Czytaj także: najważniejsze wiadomości",
+    ),
+    Rule(
+        "call_to_action",
+        r"^(abone ol|giriş yap|üye ol|devamını oku|i\u0307?lginizi çekebilir|bizi takip edin)\b.*",
+        "Devamını oku",
+    ),
     Rule(
         "share",
         r"^((share|tweet|pin|email|e-mail|print|copy link|whatsapp|facebook|twitter|x|linkedin"

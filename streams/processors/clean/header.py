@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from streams.processors.clean import header_model
 from streams.processors.clean.boilerplate import (
     Line,
     is_dateline,
@@ -153,7 +154,7 @@ def _section_like(ln: Line) -> bool:
     return not is_dateline(text) and not _is_name(text)
 
 
-def read_header(lines: list[Line], body_start: int) -> Header:
+def read_header(lines: list[Line], body_start: int, *, model: bool = True) -> Header:
     """Title, section, source, authors and date from the lines above the body.
 
     Lines that are bylines (names, job titles and outlets) or breadcrumbs ("Home > Business
@@ -162,7 +163,85 @@ def read_header(lines: list[Line], body_start: int) -> Header:
     it as "Title - Site", which also names the source); the short line just above it is the
     section or kicker; lines with news-outlet words, or a short capitalised line beside the
     byline, are the source.
+
+    Then the header model learned from real pages (:mod:`header_model`, when shipped and
+    `model`) picks the headline, byline and date lines where it is sure enough, with the
+    rules' readings among its features; where it is not, the rules' reading stands.
     """
+    header = _rules(lines, body_start)
+    found = header_model.load() if model else None
+    if found is not None:
+        learned(header, lines, body_start, found)
+    return header
+
+
+def learned(
+    header: Header, lines: list[Line], body_start: int, model: header_model.HeaderModel
+) -> dict[str, float]:
+    """Title, authors and date where the model picks a line for them (in place); returns
+    each field's best probability."""
+    found = header_model.candidates(lines, body_start, header.used)
+    first = next((ln for ln in lines if ln.words > 0), None)
+    seen: dict[str, float] = {}
+    # a line the boilerplate patterns flag (a call to action, a banner) is never the headline
+    title = model.best("title", [c for c in found if title_candidate(c, body_start, header.used)])
+    seen["title"] = title[1] if title else 0.0
+    if title is not None and model.sure("title", title):
+        line = title[0]
+        text = line.text.strip()
+        if first is not None and line.index == first.index:
+            text = TITLE_SPLIT.split(text)[0].strip()  # the page's <title>: "Title | Site"
+        header.used = {i: r for i, r in header.used.items() if r != "title"}
+        header.title = text
+        header.used[line.index] = "title"
+    free = [c for c in found if header.used.get(c.line.index, "byline") == "byline"]
+    byline = model.best("byline", free)
+    seen["byline"] = byline[1] if byline else 0.0
+    if byline is not None and model.sure("byline", byline):
+        names = split_authors(byline[0].text)
+        if names:
+            header.authors = names
+            header.used[byline[0].index] = "byline"
+    date = model.best("date", [c for c in found if c.features[_HAS_DATE] > 0])
+    seen["date"] = date[1] if date else 0.0
+    if date is not None and model.sure("date", date):
+        dated = find_date(date[0].text)
+        if dated is not None:
+            header.published_at, header.published_offset = dated.at, dated.offset
+            header.used.setdefault(date[0].index, "date")
+    return seen
+
+
+_HAS_DATE = header_model.FEATURES.index("has_date")
+
+
+#: what the rules read a line as that rules it out as the headline
+_NOT_TITLE = frozenset({"breadcrumb", "byline", "section", "source", "date"})
+
+
+def title_candidate(c: header_model.Candidate, body_start: int, used: dict[int, str]) -> bool:
+    """Whether the model may take a line as the headline: above the body, three words or
+    more, not boilerplate, not what the rules read as a breadcrumb, a byline, a section, a
+    source or a date, and, when it is the page's first line, in the ``<title>`` form
+    ("Headline | Site"): a first line without it is as often a banner as a headline."""
+    line = c.line
+    first = c.features[_FROM_TOP] == 0 and c.features[_IN_BODY] == 0
+    return (
+        line.index < body_start
+        and line.words >= 3
+        and line.reason is None
+        and used.get(line.index) not in _NOT_TITLE
+        and (not first or c.features[_TITLE_FORM] > 0)
+    )
+
+
+_FROM_TOP = header_model.FEATURES.index("from_top")
+_IN_BODY = header_model.FEATURES.index("in_body")
+_TITLE_FORM = header_model.FEATURES.index("title_form")
+
+
+def _rules(lines: list[Line], body_start: int) -> Header:
+    """The header as the rules read it (see :func:`read_header`)."""
     header = Header()
     above = [ln for ln in lines[:body_start] if ln.words > 0]
     candidates = [ln for ln in above if ln.reason is None]

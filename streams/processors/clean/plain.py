@@ -147,10 +147,9 @@ def anchored_run(scored: list[Line], after: int) -> tuple[int, int]:
     return start + after + 1, end + after + 1
 
 
-def extract_text(text: str) -> Extraction:
-    """The body of a page given as plain text, with the header read and the rest explained."""
-    raw_lines = text.split("\n")
-    lines = score_lines(raw_lines)
+def locate(text: str) -> tuple[list[Line], int, int]:
+    """A page's scored lines and its body's first and past-last line."""
+    lines = score_lines(text.split("\n"))
     # A scraped page usually starts with its <title> ("Headline - Site") and repeats the
     # headline just above the article: when it does, the body is sought after that line.
     after = _headline_line(lines)
@@ -161,7 +160,12 @@ def extract_text(text: str) -> Extraction:
         start, end = densest_run(lines)
     if end <= start:
         start, end = 0, len(lines)
-    end = cut_at_end_marker(lines, start, end)
+    return lines, start, cut_at_end_marker(lines, start, end)
+
+
+def extract_text(text: str) -> Extraction:
+    """The body of a page given as plain text, with the header read and the rest explained."""
+    lines, start, end = locate(text)
     method: CleanMethod = "body"
     confidence = 1.0
     if sum(ln.score for ln in lines[start:end]) <= 0:

@@ -1,0 +1,208 @@
+"""Which lines of a plain-text page are its headline, its byline and its date: a model
+learned from real pages (``make train-header``), not written per layout.
+
+Each line above the body (and the first few of it) is described by features that carry
+across sites and languages: where it stands (lines to the body, to the top), its length and
+case, its punctuation, whether it repeats the page's first line (a scraper writes the
+``<title>`` first), how many of its words the body's opening uses, date and byline shapes,
+the boilerplate verdict of :mod:`streams.processors.clean.boilerplate`, and what the header
+rules of :mod:`streams.processors.clean.header` read it as. Three small gradient-boosted
+tree ensembles, one per field, give each line a probability; the most likely line of a field
+is taken when its probability passes the field's threshold, else the rules' reading stands.
+
+The trees are a JSON file beside this module (``header_model.json``: the features' names,
+each tree's nodes, thresholds, training data and scores), read with the standard library.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from streams.processors.clean.boilerplate import Line, is_dateline
+from streams.processors.clean.dates import find_date
+
+MODEL_PATH = Path(__file__).resolve().parent / "header_model.json"
+#: the fields the model reads
+FIELDS = ("title", "byline", "date")
+#: how far above the body a header line is looked for, and how far into it
+ABOVE = 40
+INTO = 3
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_BY = re.compile(
+    r"^(by|par|von|por|di|door|af|av|przez|от|автор|авторы|yazan|بقلم|كتب)\b[:\s]", re.I
+)
+_PUBLISHED = re.compile(
+    r"\b(published|updated|posted|publié|mis à jour|veröffentlicht|aktualisiert|publicado|"
+    r"actualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt|publicerad|uppdaterad|"
+    r"opublikowano|zaktualizowano|опубликовано|обновлено|yayınlanma|güncellenme|نشر|تحديث)\b",
+    re.I,
+)
+_SEPARATOR = re.compile(r"\s[|–—-]\s|\s::\s|\s·\s|\s»\s")
+_RULE_READINGS = ("title", "byline", "date", "section", "source", "page title", "breadcrumb")
+
+FEATURES = (
+    "to_body",  # non-empty lines between this one and the body's first (0: the body's first)
+    "in_body",  # 1 for the body's own first lines
+    "from_top",  # non-empty lines above this one
+    "relative",  # from_top over the page's non-empty lines above the body
+    "words",
+    "chars",
+    "log_words",
+    "capitalised",  # share of words starting with a capital (caseless scripts: 0.5)
+    "upper",  # share of letters in capitals
+    "digits",  # share of characters that are digits
+    "ends_stop",  # ends with . ! ? :
+    "separator",  # holds " | ", " - ", " » "
+    "in_first_line",  # its text is inside the page's first line (the <title>)
+    "title_form",  # the page's first line in the <title> form "Headline | Site"
+    "repeats",  # other lines with the same text
+    "lead_overlap",  # share of its words the body's first 60 words use
+    "has_date",  # a date can be read in it
+    "short_date",  # a date in a line of at most eight words (a date line, not a sentence)
+    "dateline",
+    "published_word",
+    "by_prefix",
+    "names_shape",  # 2-4 capitalised words, no digits
+    "boilerplate",  # the boilerplate verdict gave it a reason
+    "prose",
+    "score",
+    *(f"rule_{r.replace(' ', '_')}" for r in _RULE_READINGS),
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    line: Line
+    features: tuple[float, ...]
+
+
+def _share(pred: Any, items: list[str]) -> float:
+    return sum(1 for x in items if pred(x)) / len(items) if items else 0.0
+
+
+def candidates(lines: list[Line], body_start: int, used: dict[int, str]) -> list[Candidate]:
+    """The lines a header field may be on, with their features (see FEATURES)."""
+    nonempty = [ln for ln in lines if ln.words > 0]
+    above = [ln for ln in nonempty if ln.index < body_start]
+    into = [ln for ln in nonempty if ln.index >= body_start][:INTO]
+    window = above[-ABOVE:] + into
+    if above and above[0] not in window:
+        window.insert(0, above[0])
+    if not window:
+        return []
+    first = nonempty[0].text.casefold()
+    counts: dict[str, int] = {}
+    for ln in nonempty:
+        counts[ln.text.strip()] = counts.get(ln.text.strip(), 0) + 1
+    lead_words: set[str] = set()
+    for ln in into or nonempty[:1]:
+        lead_words.update(w.casefold() for w in _WORD.findall(ln.text))
+        if len(lead_words) >= 60:
+            break
+    position = {ln.index: k for k, ln in enumerate(above)}
+    out = []
+    for ln in window:
+        text = ln.text.strip()
+        words = _WORD.findall(text)
+        letters = [c for c in text if c.isalpha()]
+        cased = [c for c in letters if c.isupper() or c.islower()]
+        dated = find_date(text) if any(c.isdigit() for c in text) else None
+        in_body = ln.index >= body_start
+        to_body = (
+            -sum(1 for x in into if x.index < ln.index)
+            if in_body
+            else len(above) - position[ln.index]
+        )
+        k = position.get(ln.index, len(above))
+        reading = used.get(ln.index)
+        feats = [
+            float(to_body),
+            1.0 if in_body else 0.0,
+            float(k),
+            k / max(len(above), 1),
+            float(ln.words),
+            float(len(text)),
+            math.log1p(ln.words),
+            _share(lambda w: w[:1].isupper(), words) if cased else 0.5,
+            sum(1 for c in cased if c.isupper()) / len(cased) if cased else 0.0,
+            sum(1 for c in text if c.isdigit()) / max(len(text), 1),
+            1.0 if text.endswith((".", "!", "?", ":")) else 0.0,
+            1.0 if _SEPARATOR.search(text) else 0.0,
+            1.0 if ln.index != nonempty[0].index and text.casefold() in first else 0.0,
+            1.0 if ln.index == nonempty[0].index and _SEPARATOR.search(text) else 0.0,
+            float(counts.get(text, 1) - 1),
+            _share(lambda w: w.casefold() in lead_words, words) if not in_body else 0.0,
+            1.0 if dated is not None else 0.0,
+            1.0 if dated is not None and len(words) <= 8 else 0.0,
+            1.0 if is_dateline(text) else 0.0,
+            1.0 if _PUBLISHED.search(text) else 0.0,
+            1.0 if _BY.match(text) else 0.0,
+            1.0
+            if 2 <= len(words) <= 4
+            and not any(c.isdigit() for c in text)
+            and all(w[:1].isupper() for w in text.split())
+            else 0.0,
+            1.0 if ln.reason is not None else 0.0,
+            1.0 if ln.prose else 0.0,
+            max(-30.0, min(30.0, ln.score)),
+            *(1.0 if reading == r else 0.0 for r in _RULE_READINGS),
+        ]
+        out.append(Candidate(ln, tuple(feats)))
+    return out
+
+
+class Ensemble:
+    """Gradient-boosted trees as exported by ``streams.build.header_lines``: each tree a list
+    of nodes ``[feature, threshold, left, right, value]`` (a leaf has feature -1)."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.init = float(spec["init"])
+        self.rate = float(spec["rate"])
+        self.trees: list[list[list[float]]] = spec["trees"]
+        self.threshold = float(spec.get("threshold", 0.5))
+
+    def probability(self, x: tuple[float, ...]) -> float:
+        raw = self.init
+        for tree in self.trees:
+            node = tree[0]
+            while node[0] >= 0:
+                node = tree[int(node[2] if x[int(node[0])] <= node[1] else node[3])]
+            raw += self.rate * node[4]
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, raw))))
+
+
+@dataclass(frozen=True)
+class HeaderModel:
+    fields: dict[str, Ensemble]
+    features: tuple[str, ...]
+
+    def best(self, field: str, found: list[Candidate]) -> tuple[Line, float] | None:
+        """The line most likely to hold `field` among `found`, and its probability."""
+        model = self.fields[field]
+        return max(
+            ((c.line, model.probability(c.features)) for c in found),
+            key=lambda lp: lp[1],
+            default=None,
+        )
+
+    def sure(self, field: str, best: tuple[Line, float] | None) -> bool:
+        """Whether a pick passes the field's threshold."""
+        return best is not None and best[1] >= self.fields[field].threshold
+
+
+@cache
+def load(path: Path = MODEL_PATH) -> HeaderModel | None:
+    """The shipped model, or None when there is none (the rules alone then read headers)."""
+    if not path.is_file():
+        return None
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    if tuple(spec["features"]) != FEATURES:
+        return None  # trained on other features: not to be read with these
+    return HeaderModel({f: Ensemble(spec["fields"][f]) for f in FIELDS}, tuple(spec["features"]))
