@@ -109,7 +109,7 @@ RULES: tuple[Rule, ...] = (
         "call_to_action",
         r"^(assine|inscreva-se|cadastre-se|continue lendo|leia (mais|também)|siga-nos"
         r"|baixe o app)\b.*",
-        "Leia também: as notícias do dia",
+        "Continue lendo a reportagem",
     ),
     Rule(
         "call_to_action",
