@@ -62,7 +62,7 @@ def pages(folder: Path) -> Iterator[Page]:
             path = folder / "html" / f"{key}.html.gz"
             if path.is_file():
                 html = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
-                yield Page(domain(item.get("url") or key), html, "extraction")
+                yield Page(domain(item.get("url") or "") or key, html, "extraction")
     elif (folder / "tests" / "evaldata.json").is_file():  # trafilatura's evaluation pages
         evaldata = json.loads((folder / "tests" / "evaldata.json").read_text(encoding="utf-8"))
         for url, item in sorted(evaldata.items()):
@@ -179,8 +179,12 @@ def fit(examples: list[Example], field: str, seed: int = 0) -> dict[str, Any]:
             if field != "title" or title_candidate(c, e.body_start, e.rules.used)]  # fmt: skip
     x = np.array([r[0] for r in rows], dtype=np.float64)
     y = np.array([r[1] for r in rows])
-    model = GradientBoostingClassifier(
-        n_estimators=120, max_depth=3, learning_rate=0.1, subsample=0.8, random_state=seed
+    model = GradientBoostingClassifier(  # pragma: no mutate (the trees' size and pace)
+        n_estimators=120,  # pragma: no mutate (the trees' size and pace)
+        max_depth=3,  # pragma: no mutate (the trees' size and pace)
+        learning_rate=0.1,  # pragma: no mutate (the trees' size and pace)
+        subsample=0.8,  # pragma: no mutate (the trees' size and pace)
+        random_state=seed,
     )
     model.fit(x, y)
     spec = export(model, x[:1])
@@ -231,7 +235,12 @@ def outcomes(
 
 
 def best_threshold(examples: list[Example], field: str, ensemble: header_model.Ensemble) -> float:
-    seen = outcomes(examples, field, ensemble)
+    return choose_threshold(outcomes(examples, field, ensemble))
+
+
+def choose_threshold(seen: list[tuple[float, float, float]]) -> float:
+    """The threshold of THRESHOLDS under which the pages of `seen` (probability, score with
+    the model's pick, score with the rules') are read best; of equals, the nearest 0.5."""
 
     def right(t: float) -> float:
         return sum(model if p >= t else rules for p, model, rules in seen)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -222,3 +223,222 @@ def test_a_title_with_its_site_is_labelled_by_the_headline_the_page_prints() -> 
     example = hl.label(hl.Page("x.com", page, "extraction"))
     assert example is not None and example.truth.title == "Tram line extended to the north"
     assert sum(example.labels["title"]) == 1
+
+
+LEAD = (
+    "The tram line opens on Monday after three years of work, the council said. "
+    "It runs from the station to the port and stops at nine places on the way."
+)
+FEATURE_PAGE = "\n".join(
+    [
+        "Tram line opens | City News",
+        "Tram line opens",
+        "TRAM LINE OPENS",
+        "Tram line opens",
+        "By Ann Lee",
+        "Ann Lee Smith",
+        "Updated 3 March 2024 10:15",
+        "Photo: Ann Lee",
+        "",
+        LEAD,
+        LEAD.replace("Monday", "Tuesday"),
+        LEAD.replace("council", "mayor"),
+        LEAD.replace("port", "airport"),
+    ]
+)
+# every feature that is not 0, worked out by hand for each line of FEATURE_PAGE
+_BODY_LINE = {"in_body": 1.0, "from_top": 8.0, "relative": 1.0, "words": 30.0,
+              "log_words": 3.434, "capitalised": 0.1, "upper": 0.026, "ends_stop": 1.0,
+              "prose": 1.0, "score": 30.0}  # fmt: skip
+EXPECTED = {
+    0: {"to_body": 8.0, "words": 6.0, "chars": 27.0, "log_words": 1.946, "capitalised": 0.6,
+        "upper": 0.143, "separator": 1.0, "title_form": 1.0, "lead_overlap": 0.6,
+        "score": -8.0, "rule_page_title": 1.0},
+    1: {"to_body": 7.0, "from_top": 1.0, "relative": 0.125, "words": 3.0, "chars": 15.0,
+        "log_words": 1.386, "capitalised": 0.333, "upper": 0.077, "in_first_line": 1.0,
+        "repeats": 1.0, "lead_overlap": 1.0, "score": -5.0, "rule_source": 1.0},
+    2: {"to_body": 6.0, "from_top": 2.0, "relative": 0.25, "words": 3.0, "chars": 15.0,
+        "log_words": 1.386, "capitalised": 1.0, "upper": 1.0, "in_first_line": 1.0,
+        "lead_overlap": 1.0, "names_shape": 1.0, "score": -5.0, "rule_byline": 1.0},
+    3: {"to_body": 5.0, "from_top": 3.0, "relative": 0.375, "words": 3.0, "chars": 15.0,
+        "log_words": 1.386, "capitalised": 0.333, "upper": 0.077, "in_first_line": 1.0,
+        "repeats": 1.0, "lead_overlap": 1.0, "score": -5.0, "rule_title": 1.0},
+    4: {"to_body": 4.0, "from_top": 4.0, "relative": 0.5, "words": 3.0, "chars": 10.0,
+        "log_words": 1.386, "capitalised": 1.0, "upper": 0.375, "by_prefix": 1.0,
+        "names_shape": 1.0, "score": -5.0, "rule_byline": 1.0},
+    5: {"to_body": 3.0, "from_top": 5.0, "relative": 0.625, "words": 3.0, "chars": 13.0,
+        "log_words": 1.386, "capitalised": 1.0, "upper": 0.273, "names_shape": 1.0,
+        "score": -5.0, "rule_byline": 1.0},
+    6: {"to_body": 2.0, "from_top": 6.0, "relative": 0.75, "words": 5.0, "chars": 26.0,
+        "log_words": 1.792, "capitalised": 0.333, "upper": 0.167, "digits": 0.346,
+        "has_date": 1.0, "short_date": 1.0, "dateline": 1.0, "published_word": 1.0,
+        "score": -7.0, "rule_date": 1.0},
+    7: {"to_body": 1.0, "from_top": 7.0, "relative": 0.875, "words": 3.0, "chars": 14.0,
+        "log_words": 1.386, "capitalised": 1.0, "upper": 0.273, "names_shape": 1.0,
+        "boilerplate": 1.0, "score": -15.0},
+    9: {**_BODY_LINE, "chars": 148.0},
+    10: {**_BODY_LINE, "to_body": -1.0, "chars": 149.0},
+    11: {**_BODY_LINE, "to_body": -2.0, "chars": 146.0},
+}  # fmt: skip
+
+
+def test_every_feature_of_every_candidate_line() -> None:
+    lines, start, _ = locate(FEATURE_PAGE)
+    assert start == 9
+    rules = read_header(lines, start, model=False)
+    found = hm.candidates(lines, start, rules.used)
+    assert [c.line.index for c in found] == sorted(EXPECTED)
+    for c in found:
+        got = {k: round(v, 3) for k, v in zip(hm.FEATURES, c.features, strict=True) if v}
+        assert got == EXPECTED[c.line.index], c.line.text
+
+
+def test_the_first_line_is_always_a_candidate_and_a_page_without_lines_has_none() -> None:
+    header = ["Site menu item", *[f"Link number {i}" for i in range(hm.ABOVE + 5)]]
+    lines, start, _ = locate("\n".join([*header, "", LEAD, LEAD, LEAD]))
+    found = hm.candidates(lines, start, {})
+    assert found[0].line.index == 0 and found[1].line.index == len(header) - hm.ABOVE
+    assert len(found) == hm.ABOVE + 1 + hm.INTO
+    assert hm.candidates(locate("")[0], 0, {}) == []
+    # the body's opening stops gathering words at 60: a page that is all body
+    one, s, _ = locate(LEAD * 5)
+    assert [c.line.index for c in hm.candidates(one, s, {})] == [0]
+
+
+def test_a_tree_goes_left_at_its_threshold_and_reads_feature_zero() -> None:
+    tree = [[0, 2.0, 1, 2, 0.0], [-1, 0.0, -1, -1, -1.0], [-1, 0.0, -1, -1, 1.0]]
+    e = hm.Ensemble({"init": 0.0, "rate": 1.0, "trees": [tree], "threshold": 0.7})
+    x = [0.0] * len(hm.FEATURES)
+    x[0] = 2.0  # at the threshold: left
+    assert e.probability(tuple(x)) == pytest.approx(1 / (1 + 2.718281828459045))
+    x[0] = 2.5
+    assert e.probability(tuple(x)) == pytest.approx(1 / (1 + 2.718281828459045**-1))
+    assert e.threshold == 0.7
+    low = hm.Ensemble({"init": -45.0, "rate": 1.0, "trees": []})
+    assert low.probability(tuple(x)) == 1.0 / (1.0 + math.exp(40.0))
+
+
+def test_pages_carry_their_html_as_text_whatever_its_bytes(tmp_path: Path) -> None:
+    raw = ARTICLE_HTML.encode() + b"<!-- \xff -->"
+    bench = tmp_path / "extraction"
+    (bench / "html").mkdir(parents=True)
+    (bench / "html" / "a.html.gz").write_bytes(gzip.compress(raw))
+    (bench / "html" / "b.html.gz").write_bytes(gzip.compress(raw))
+    (bench / "ground-truth.json").write_text(
+        json.dumps({"a": {"url": "https://www.x.com/1"}, "b": {}, "c": {"url": "https://z.com"}})
+    )
+    traf = tmp_path / "traf"
+    (traf / "tests" / "eval").mkdir(parents=True)
+    (traf / "tests" / "eval" / "p.html").write_bytes(raw)
+    (traf / "tests" / "evaldata.json").write_text(
+        json.dumps({"https://y.org/p": {"file": "p.html"}, "https://q.org": {"file": "no.html"}})
+    )
+    read = tmp_path / "read"
+    (read / "test" / "test-pages" / "bbc-1").mkdir(parents=True)
+    (read / "test" / "test-pages" / "bbc-1" / "source.html").write_bytes(raw)
+    (read / "test" / "test-pages" / "empty").mkdir(parents=True)
+    found = [p for f in (bench, traf, read) for p in hl.pages(f)]
+    assert [p.group for p in found] == ["x.com", "b", "y.org", "readability:bbc"]
+    want = raw.decode("utf-8", "replace")
+    assert all(p.html == want for p in found) and "\ufffd" in want
+
+
+def test_a_text_without_its_title_line_starts_at_the_first_visible_line() -> None:
+    with_title = hl.label(hl.Page("x.com", ARTICLE_HTML, "extraction"), with_title=True)
+    without = hl.label(hl.Page("x.com", ARTICLE_HTML, "extraction"), with_title=False)
+    assert with_title is not None and without is not None
+    assert with_title.with_title and not without.with_title
+    assert with_title.lines[0].text == "Tram line extended to the north | City News"
+    assert [ln.text for ln in without.lines] == [ln.text for ln in with_title.lines][1:]
+    assert without.body_start == with_title.body_start - 1
+    assert without.rules.title == "Tram line extended to the north"
+    untitled = ARTICLE_HTML.replace(
+        "<title>Tram line extended to the north | City News</title>", ""
+    )
+    kept = hl.label(hl.Page("x.com", untitled, "extraction"), with_title=False)
+    assert kept is not None  # nothing to drop: its first visible line stays
+    assert next(ln.text for ln in kept.lines if ln.words) == "Home"
+    bare = "<html><head><title>Only a title</title></head><body></body></html>"
+    assert hl.label(hl.Page("x", bare, "s"), with_title=False) is None
+
+
+@pytest.mark.parametrize(
+    ("offset", "day"),
+    [(None, 3), ("+05:30", 4), ("-03:00", 3), ("-23:30", 2), ("+00:45", 4), ("+00:35", 3)],
+)
+def test_local_day_is_the_day_where_it_was_published(offset: str | None, day: int) -> None:
+    at = datetime(2024, 3, 3, 23, 20, tzinfo=UTC)  # 23:20 UTC
+    assert hl.local_day(at, offset) == datetime(2024, 3, day).date()
+    assert hl.local_day(datetime(2024, 3, 3, 23, 0, tzinfo=UTC), "+01:00").day == 4
+    assert hl.local_day(datetime(2024, 3, 3, 23, 30, tzinfo=UTC), "+00:29").day == 3
+
+
+@pytest.mark.parametrize(
+    ("url", "want"),
+    [
+        ("https://a.b.gov.uk/x", "b.gov.uk"),
+        ("https://shop.example.net.br/x", "example.net.br"),
+        ("https://x.ac.jp/y", "x.ac.jp"),
+        ("https://www.co.org/y", "co.org"),
+        ("https://WWW.Example.COM/y", "example.com"),
+        ("example-page-name", ""),
+    ],
+)
+def test_domain_keeps_a_generic_second_level_label(url: str, want: str) -> None:
+    assert hl.domain(url) == want
+
+
+def test_right_field_edges() -> None:
+    example = hl.label(hl.Page("x.com", ARTICLE_HTML, "extraction"))
+    assert example is not None
+    example.truth.authors = []
+    assert hl.right_field(example, "byline", Header()) == 1.0  # none said, none found
+    assert hl.right_field(example, "byline", Header(authors=["Ann Lee"])) == 0.0
+    example.truth.published_at = None
+    assert (
+        hl.right_field(example, "date", Header(published_at=datetime(2024, 1, 1, tzinfo=UTC)))
+        == 0.0
+    )
+    assert not hl.has_truth(example, "byline") and not hl.has_truth(example, "date")
+    assert hl.normal("  Tram-Line, OPENS! ") == "tram line opens"
+
+
+def test_the_threshold_is_where_the_model_and_the_rules_together_read_most() -> None:
+    # (probability, score with the model's pick, score with the rules' reading)
+    assert hl.choose_threshold([(0.35, 1.0, 0.0), (0.25, 0.0, 1.0)]) == 0.3
+    assert hl.choose_threshold([(0.75, 1.0, 0.0), (0.65, 0.0, 1.0)]) == 0.7
+    assert hl.choose_threshold([(0.3, 1.0, 0.0), (0.25, 0.0, 1.0)]) == 0.3  # p >= t: model
+    assert hl.choose_threshold([(0.95, 1.0, 0.0), (0.25, 0.0, 1.0)]) == 0.5  # equals: 0.5
+    assert hl.choose_threshold([(0.45, 1.0, 0.0)]) == 0.4  # of 0.1-0.4, the nearest 0.5
+    assert hl.choose_threshold([(0.55, 0.0, 1.0)]) == 0.6
+    assert hl.choose_threshold([]) == 0.5
+
+
+def test_fit_reads_only_pages_with_the_field_and_titles_among_title_candidates() -> None:
+    page = ARTICLE_HTML.replace(
+        "<nav>Home</nav>", "<nav>Home</nav><p>Weather and traffic in the north</p>"
+    )
+    example = hl.label(hl.Page("x.com", page, "extraction"))
+    assert example is not None
+    spec = hl.fit([example] * 20, "title")
+    model = hm.HeaderModel({"title": hm.Ensemble(spec)}, hm.FEATURES)
+    header, p = hl.apply(example, model, "title")
+    assert header.title == "Tram line extended to the north" and p > 0.5
+    assert all(len(node) == 5 for tree in spec["trees"] for node in tree)
+    leaves = [n for tree in spec["trees"] for n in tree if n[0] == -1]
+    assert leaves and all(n[1] == 0.0 and n[2] == n[3] == -1 for n in leaves)
+    # two of the three title candidates hold the title: the trees start from its log-odds
+    assert spec["rate"] == 0.1 and spec["init"] == pytest.approx(math.log(2))
+
+
+@pytest.mark.parametrize(
+    ("url", "want"),
+    [
+        ("https://www.smh.com.au/x", "smh.com.au"),
+        ("https://www.abc.net.au/x", "abc.net.au"),
+        ("https://wwwnews.example.com/x", "example.com"),
+        ("https://www.bbc.co.uk", "bbc.co.uk"),
+    ],
+)
+def test_domain_of_more_publishers(url: str, want: str) -> None:
+    assert hl.domain(url) == want
