@@ -442,3 +442,13 @@ def test_fit_reads_only_pages_with_the_field_and_titles_among_title_candidates()
 )
 def test_domain_of_more_publishers(url: str, want: str) -> None:
     assert hl.domain(url) == want
+
+
+def test_a_line_is_read_by_its_head_but_measured_whole() -> None:
+    long_line = "Ann Lee 3 March 2024 " + "word " * 2000 + "end."
+    lines, start, _ = locate("Tram line opens today\n\n" + long_line + "\n\n" + LEAD)
+    found = {c.line.index: c for c in hm.candidates(lines, start, {})}
+    c = next(c for c in found.values() if c.line.text.startswith("Ann Lee"))
+    assert _feature(c, "chars") == len(long_line) and _feature(c, "ends_stop") == 1.0
+    assert _feature(c, "has_date") == 1.0  # found in the head
+    assert hm.HEAD_CHARS == 400

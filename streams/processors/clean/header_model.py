@@ -33,6 +33,8 @@ FIELDS = ("title", "byline", "date")
 #: how far above the body a header line is looked for, and how far into it
 ABOVE = 40
 INTO = 3
+#: how much of a line its features read
+HEAD_CHARS = 400
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _BY = re.compile(
@@ -103,13 +105,16 @@ def candidates(lines: list[Line], body_start: int, used: dict[int, str]) -> list
         counts[ln.text.strip()] = counts.get(ln.text.strip(), 0) + 1
     lead_words: set[str] = set()
     for ln in into or nonempty[:1]:
-        lead_words.update(w.casefold() for w in _WORD.findall(ln.text))
+        lead_words.update(w.casefold() for w in _WORD.findall(ln.text[:HEAD_CHARS]))
         if len(lead_words) >= 60:
             break
     position = {ln.index: k for k, ln in enumerate(above)}
     out = []
     for ln in window:
-        text = ln.text.strip()
+        full = ln.text.strip()
+        # a header line is short: the features read a line's first HEAD_CHARS characters, so
+        # that a page that is one long line costs what an ordinary page does
+        text = full[:HEAD_CHARS]
         words = _WORD.findall(text)
         letters = [c for c in text if c.isalpha()]
         cased = [c for c in letters if c.isupper() or c.islower()]
@@ -128,16 +133,16 @@ def candidates(lines: list[Line], body_start: int, used: dict[int, str]) -> list
             float(k),
             k / max(len(above), 1),
             float(ln.words),
-            float(len(text)),
+            float(len(full)),
             math.log1p(ln.words),
             _share(lambda w: w[:1].isupper(), words) if cased else 0.5,
             sum(1 for c in cased if c.isupper()) / len(cased) if cased else 0.0,
             sum(1 for c in text if c.isdigit()) / max(len(text), 1),
-            1.0 if text.endswith((".", "!", "?", ":")) else 0.0,
+            1.0 if full.endswith((".", "!", "?", ":")) else 0.0,
             1.0 if _SEPARATOR.search(text) else 0.0,
-            1.0 if ln.index != nonempty[0].index and text.casefold() in first else 0.0,
+            1.0 if ln.index != nonempty[0].index and full.casefold() in first else 0.0,
             1.0 if ln.index == nonempty[0].index and _SEPARATOR.search(text) else 0.0,
-            float(counts.get(text, 1) - 1),
+            float(counts.get(full, 1) - 1),
             _share(lambda w: w.casefold() in lead_words, words) if not in_body else 0.0,
             1.0 if dated is not None else 0.0,
             1.0 if dated is not None and len(words) <= 8 else 0.0,
