@@ -45,7 +45,7 @@ def main() -> int:
     print("producer (acks=all, idempotent), records/s and MB/s including the final flush:")
     topics = []
     for linger in (0, 5, 20):
-        for compression in (None, "gzip"):
+        for compression in (None, "gzip", "lz4"):
             topic = f"bench-clients-{uuid.uuid4().hex[:6]}"
             admin.create_topics([NewTopic(topic, 3, 1)])
             topics.append((topic, compression))
