@@ -452,3 +452,34 @@ def test_a_line_is_read_by_its_head_but_measured_whole() -> None:
     assert _feature(c, "chars") == len(long_line) and _feature(c, "ends_stop") == 1.0
     assert _feature(c, "has_date") == 1.0  # found in the head
     assert hm.HEAD_CHARS == 400
+
+
+def test_main_trains_on_every_page_twice_and_writes_a_model_the_stage_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = ARTICLE_HTML.replace(
+        "<nav>Home</nav>", "<nav>Home</nav><p>Weather and traffic in the north</p>"
+    )
+    bench = tmp_path / "extraction"
+    (bench / "html").mkdir(parents=True)
+    truth = {}
+    for i in range(10):
+        (bench / "html" / f"p{i}.html.gz").write_bytes(gzip.compress(page.encode()))
+        truth[f"p{i}"] = {"url": f"https://www.site{i}.com/a"}
+    (bench / "ground-truth.json").write_text(json.dumps(truth))
+    examples = hl.load_examples([bench])
+    assert len(examples) == 20 and [e.with_title for e in examples[:2]] == [True, False]
+    out = tmp_path / "model.json"
+    assert hl.main([str(bench), "--out", str(out)]) == 0
+    assert "20 pages from 10 publishers" in capsys.readouterr().out
+    spec = json.loads(out.read_text())
+    assert spec["features"] == list(hm.FEATURES) and set(spec["fields"]) == set(hm.FIELDS)
+    assert spec["trained_on"]["pages"] == 20 and spec["trained_on"]["publishers"] == 10
+    assert spec["trained_on"]["sets"] == ["extraction"]
+    model = hm.load(out)
+    assert model is not None
+    lines, start, _ = examples[0].lines, examples[0].body_start, None
+    header = read_header(lines, start, model=False)
+    learned(header, lines, start, model)
+    assert header.title == "Tram line extended to the north"
+    assert header.authors == ["Jane Roe"]
