@@ -65,61 +65,30 @@ class Doc:
 
 
 def read_conll(path: Path, ner_col: int, docstart: bool, sentences_per_doc: int = 40) -> list[Doc]:
-    """Documents from a CoNLL file; without -DOCSTART- markers, every N sentences make one."""
-    docs: list[Doc] = []
-    sents: list[list[tuple[str, str]]] = []
-    cur: list[tuple[str, str]] = []
+    """Documents from a CoNLL file (read as ``make train-ner`` reads it: -DOCSTART- lines
+    split documents, else every N sentences make one), fed whole: tokens joined by spaces,
+    sentences by newlines; gold entities as character spans. `docstart` is kept for the
+    callers: the file's own markers decide."""
+    from streams.build.ner import iob_spans
+    from streams.build.ner import read_conll as read_documents
 
-    def flush_doc() -> None:
-        if not sents:
-            return
-        text_parts, gold, offset, ntok = [], set(), 0, 0
-        prev_end = 0
+    docs: list[Doc] = []
+    for sents in read_documents(path, ner_col, sentences_per_doc):
+        text, gold, ntok = "", set(), 0
         for si, sent in enumerate(sents):
             if si:
-                text_parts.append("\n")
-                offset += 1
-            ent_start, ent_type = None, None
-            for ti, (tok, tag) in enumerate(sent):
+                text += "\n"
+            starts = []
+            for ti, (tok, _) in enumerate(sent):
                 if ti:
-                    text_parts.append(" ")
-                    offset += 1
-                start = offset
-                if tag.startswith("B-") or (tag.startswith("I-") and ent_type != tag[2:]):
-                    if ent_start is not None:
-                        gold.add((ent_start, prev_end, ent_type))
-                    ent_start, ent_type = start, tag[2:]
-                elif tag == "O" and ent_start is not None:
-                    gold.add((ent_start, prev_end, ent_type))
-                    ent_start, ent_type = None, None
-                text_parts.append(tok)
-                offset += len(tok)
-                prev_end = offset
-                ntok += 1
-            if ent_start is not None:
-                gold.add((ent_start, prev_end, ent_type))
-        docs.append(Doc("".join(text_parts), gold, ntok))
-        sents.clear()
-
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("-DOCSTART-"):
-            if cur:
-                sents.append(cur)
-                cur = []
-            flush_doc()
-            continue
-        if not line.strip():
-            if cur:
-                sents.append(cur)
-                cur = []
-                if not docstart and len(sents) >= sentences_per_doc:
-                    flush_doc()
-            continue
-        cols = line.split()
-        cur.append((cols[0], cols[ner_col]))
-    if cur:
-        sents.append(cur)
-    flush_doc()
+                    text += " "
+                starts.append(len(text))
+                text += tok
+            ends = [a + len(tok) for a, (tok, _) in zip(starts, sent, strict=True)]
+            for a, b, kind in iob_spans([tag for _, tag in sent]):
+                gold.add((starts[a], ends[b - 1], kind))
+            ntok += len(sent)
+        docs.append(Doc(text, gold, ntok))
     return docs
 
 

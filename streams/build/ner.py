@@ -58,9 +58,12 @@ CORPORA: dict[str, dict[str, Any]] = {
 SENTENCES_PER_DOC = 10
 
 
-def read_conll(path: Path, column: int) -> list[list[list[tuple[str, str]]]]:
+def read_conll(
+    path: Path, column: int, per_doc: int | None = None
+) -> list[list[list[tuple[str, str]]]]:
     """Documents of sentences of (word, IOB tag) from a CoNLL file; ``-DOCSTART-`` lines
-    split documents, else every SENTENCES_PER_DOC sentences make one."""
+    split documents, else every `per_doc` (SENTENCES_PER_DOC) sentences make one."""
+    per_doc = per_doc or SENTENCES_PER_DOC
     docs: list[list[list[tuple[str, str]]]] = []
     sents: list[list[tuple[str, str]]] = []
     cur: list[tuple[str, str]] = []
@@ -76,7 +79,7 @@ def read_conll(path: Path, column: int) -> list[list[list[tuple[str, str]]]]:
             if cur:
                 sents.append(cur)
                 cur = []
-                if not markers and len(sents) >= SENTENCES_PER_DOC:
+                if not markers and len(sents) >= per_doc:
                     docs.append(sents)
                     sents = []
             continue

@@ -149,6 +149,12 @@ ARTICLE_HTML = (
 )
 
 
+# the same page with a teaser above the headline: a title candidate that is not the title
+TEASED_HTML = ARTICLE_HTML.replace(
+    "<nav>Home</nav>", "<nav>Home</nav><p>Weather and traffic in the north</p>"
+)
+
+
 def test_pages_reads_the_three_layouts(tmp_path: Path) -> None:
     bench = tmp_path / "extraction"
     (bench / "html").mkdir(parents=True)
@@ -415,9 +421,7 @@ def test_the_threshold_is_where_the_model_and_the_rules_together_read_most() -> 
 
 
 def test_fit_reads_only_pages_with_the_field_and_titles_among_title_candidates() -> None:
-    page = ARTICLE_HTML.replace(
-        "<nav>Home</nav>", "<nav>Home</nav><p>Weather and traffic in the north</p>"
-    )
+    page = TEASED_HTML
     example = hl.label(hl.Page("x.com", page, "extraction"))
     assert example is not None
     spec = hl.fit([example] * 20, "title")
@@ -457,9 +461,7 @@ def test_a_line_is_read_by_its_head_but_measured_whole() -> None:
 def test_main_trains_on_every_page_twice_and_writes_a_model_the_stage_reads(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    page = ARTICLE_HTML.replace(
-        "<nav>Home</nav>", "<nav>Home</nav><p>Weather and traffic in the north</p>"
-    )
+    page = TEASED_HTML
     bench = tmp_path / "extraction"
     (bench / "html").mkdir(parents=True)
     truth = {}

@@ -253,6 +253,7 @@ def test_read_conll_without_markers_makes_documents_of_n_sentences(tmp_path, mon
     path.write_text("".join(f"W{i} X B-LOC\n\n" for i in range(5)))
     docs = build.read_conll(path, 2)
     assert [len(d) for d in docs] == [2, 2, 1]
+    assert [len(d) for d in build.read_conll(path, 2, per_doc=4)] == [4, 1]
     assert docs[2] == [[("W4", "B-LOC")]]
 
 
