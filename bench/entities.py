@@ -1,6 +1,8 @@
-"""Score the entities stage on CoNLL news (English CoNLL-2003 dev, Spanish CoNLL-2002 dev).
+"""Score the entities stage on news with hand-annotated names: English CoNLL-2003 dev,
+Spanish CoNLL-2002 dev and, given a checkout of github.com/dialogue-evaluation/factRuEval-2016
+(FACTRU=path), Russian factRuEval-2016's devset (never its testset).
 
-    python bench/entities.py [DEV_DIR] [--limit N]        (default ../shared/dev)
+    python bench/entities.py [DEV_DIR] [--limit N] [--factru PATH]   (default ../shared/dev)
 
 Whole documents are fed as articles arrive (tokens joined by spaces, sentences by newlines).
 Entity-level scores (exact span and type), per type and overall, in one run on the same
@@ -16,11 +18,17 @@ then the whole stage's throughput against the raw small model's and the untraine
 The dev splits are documents the tagger was not trained on (it is trained for a fixed number
 of steps; the dev split only reports progress). OntoNotes labels map to CoNLL's: PERSON->PER, ORG->ORG,
 GPE/LOC/FAC->LOC, NORP/EVENT/PRODUCT/WORK_OF_ART/LAW/LANGUAGE->MISC.
+
+factRuEval's objects become flat names: Person->PER, Org->ORG, Location and LocOrg->LOC,
+each spanning its own name parts (a person's given name, surname, patronymic or nickname; an
+organisation's or place's name; not the descriptors "мэрии", "площади"), names inside a
+longer one left out. For Russian the anchor is natasha raw (the model the stage runs).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections import Counter
@@ -33,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from schemas import LanguageArticle, LanguageInfo
 from streams.pipeline import stage
+from streams.processors.entities import russian
 from streams.processors.entities.stage import DEFAULT_MODELS, EntityExtractor, load_model
 from streams.processors.text import content_hash
 from streams.routing import runner
@@ -89,6 +98,41 @@ def read_conll(path: Path, ner_col: int, docstart: bool, sentences_per_doc: int 
                 gold.add((starts[a], ends[b - 1], kind))
             ntok += len(sent)
         docs.append(Doc(text, gold, ntok))
+    return docs
+
+
+#: factRuEval object types and the span types that are their names
+FACTRU_NAMES = {
+    "Person": ("PER", {"name", "surname", "patronymic", "nickname"}),
+    "Org": ("ORG", {"org_name"}),
+    "Location": ("LOC", {"loc_name"}),
+    "LocOrg": ("LOC", {"loc_name", "org_name"}),
+}
+
+
+def read_factru(root: Path) -> list[Doc]:
+    """factRuEval-2016's devset documents with their flat names (see the module's text)."""
+    docs = []
+    for path in sorted((root / "devset").glob("*.txt")):
+        text = path.read_text(encoding="utf-8-sig")
+        parts: dict[str, tuple[str, int, int]] = {}
+        for line in path.with_suffix(".spans").read_text(encoding="utf-8").splitlines():
+            f = line.split()
+            if len(f) >= 4:
+                parts[f[0]] = (f[1], int(f[2]), int(f[2]) + int(f[3]))
+        names: set[Span] = set()
+        for line in path.with_suffix(".objects").read_text(encoding="utf-8").splitlines():
+            head = line.split("#")[0].split()
+            if len(head) < 3 or head[1] not in FACTRU_NAMES:
+                continue
+            label, kinds = FACTRU_NAMES[head[1]]
+            own = [parts[k] for k in head[2:] if k in parts and parts[k][0] in kinds]
+            if own:
+                names.add((min(p[1] for p in own), max(p[2] for p in own), label))
+        flat = {
+            n for n in names if not any(o != n and o[0] <= n[0] and n[1] <= o[1] for o in names)
+        }
+        docs.append(Doc(text, flat, len(text.split())))
     return docs
 
 
@@ -165,11 +209,16 @@ def bench_corpus(title: str, docs: list[Doc], lang: str, stages: dict[bool, Any]
         show(label, score(pred, gold), len(docs), tokens, elapsed)
 
     package = DEFAULT_MODELS[lang]
-    raw = spacy.load(package)
-    raw.pipe(["warm up"])
-    timed("raw", f"raw {package} (all components)", lambda: spacy_spans(raw, texts, TO_CONLL))
+    if package == russian.PACKAGE:
+        nlp = load_model(package)
+        conll = {t: t for t in TYPES}
+        timed("raw", "raw natasha (news NER)", lambda: spacy_spans(nlp, texts, conll))
+    else:
+        raw = spacy.load(package)
+        raw.pipe(["warm up"])
+        timed("raw", f"raw {package} (all components)", lambda: spacy_spans(raw, texts, TO_CONLL))
     tagged = load_model(package, True)
-    if "ner_news" in tagged.pipe_names:
+    if "ner_news" in getattr(tagged, "pipe_names", ()):
         conll = {t: t for t in TYPES}
         timed("tagger", "trained tagger, raw", lambda: spacy_spans(tagged, texts, conll))
     arts = [
@@ -182,7 +231,12 @@ def bench_corpus(title: str, docs: list[Doc], lang: str, stages: dict[bool, Any]
         for i, d in enumerate(docs)
     ]
     names = {}
-    for tagger, key in ((False, "stage_general"), (True, "stage")):
+    runs = (
+        ((True, "stage"),)
+        if package == russian.PACKAGE
+        else ((False, "stage_general"), (True, "stage"))
+    )
+    for tagger, key in runs:
         found: list[set[Span]] = []
 
         def run_stage(tagger: bool = tagger, found: list[set[Span]] = found) -> list[set[Span]]:
@@ -190,8 +244,14 @@ def bench_corpus(title: str, docs: list[Doc], lang: str, stages: dict[bool, Any]
             found.extend(spans)
             return spans
 
-        timed(key, f"newswire, {'tagger' if tagger else 'small model alone'}", run_stage)
+        what = (
+            "natasha" if package == russian.PACKAGE else "tagger" if tagger else "small model alone"
+        )
+        timed(key, f"newswire, {what}", run_stage)
         print(f"    ner_model: {names[tagger]}")
+    if "stage_general" not in speed:
+        print(f"  whole stage's throughput: {speed['stage'] / speed['raw']:.2f}x the raw model's")
+        return
     print(
         f"  whole stage's throughput: {speed['stage'] / speed['raw']:.2f}x the raw small "
         f"model's, {speed['stage'] / speed['stage_general']:.2f}x the stage on the small "
@@ -203,6 +263,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dev", nargs="?", default="../shared/dev", type=Path)
     parser.add_argument("--limit", type=int, default=None, help="at most N documents per corpus")
+    parser.add_argument(
+        "--factru",
+        type=Path,
+        default=os.environ.get("FACTRU") or None,
+        help="a checkout of github.com/dialogue-evaluation/factRuEval-2016 (its devset)",
+    )
     args = parser.parse_args()
 
     corpora = [
@@ -216,6 +282,9 @@ def main() -> int:
         extractor.warm_up()
     for title, path, col, docstart, lang in corpora:
         bench_corpus(title, read_conll(path, col, docstart)[: args.limit], lang, stages)
+    if args.factru:
+        docs = read_factru(Path(args.factru))[: args.limit]
+        bench_corpus("Russian factRuEval-2016 devset", docs, "ru", stages)
     return 0
 
 

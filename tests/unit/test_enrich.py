@@ -229,3 +229,29 @@ def test_quotes_running_on_described_speakers_and_names_the_model_missed() -> No
         "Inhaber eines Autohauses in der Innenstadt."
     )
     assert speakers(enrich(extractor, text, "de")) == ["Thomas Brunner"]
+
+
+def test_russian_names_are_kept_whole_where_the_text_has_them(extractor: EntityExtractor) -> None:
+    """natasha gives names whole, lower-case inner words and quotation marks included; the
+    stage keeps its spans exactly (offsets in the text, not in the nominative form) and
+    groups inflected mentions by that form (issue 37: «Первого канала» was cut to "Первог",
+    «Всемирной организации здравоохранения» to "Всемирной")."""
+    text = (
+        "Генеральный директор Всемирной организации здравоохранения Тедрос Гебрейесус "
+        "выступил в Женеве. Об этом сообщает пресс-служба Первого канала.\n\n"
+        "Представитель Всемирной организации здравоохранения заявил, что Тедрос Гебрейесус "
+        "приедет в Москву в мае."
+    )
+    record = enrich(extractor, text, "ru")
+    assert "natasha" in record.ner_model
+    spans = {(m.text, e.label) for e in record.entities for m in e.mentions}
+    assert ("Всемирной организации здравоохранения", "ORG") in spans
+    assert ("Первого канала", "ORG") in spans
+    assert ("Тедрос Гебрейесус", "PERSON") in spans
+    assert {("Женеве", "GPE"), ("Москву", "GPE")} <= spans
+    for e in record.entities:
+        for m in e.mentions:
+            assert text[m.start : m.end] == m.text
+            assert not text[m.end : m.end + 1].isalpha()  # no span ends inside a word
+    who = next(e for e in record.entities if e.label == "ORG" and e.count == 2)
+    assert who.name == "Всемирная организация здравоохранения"  # the nominative form

@@ -6,7 +6,7 @@ import pytest
 
 from schemas import LanguageArticle, LanguageInfo, RawArticle
 from streams.processors.entities import gazetteer
-from streams.processors.entities.stage import EntityExtractor
+from streams.processors.entities.stage import DEFAULT_MODELS, EntityExtractor
 from tests.conftest import SEED_ENTITIES, run_stages
 
 
@@ -92,12 +92,22 @@ def test_french_model(extractor: EntityExtractor) -> None:
     assert ents["Berlin"].country_code == "DE"
 
 
-def test_language_without_model_uses_gazetteer(extractor: EntityExtractor) -> None:
-    out = _entities("Президент Казахстана посетил Польшу и Германию.", "ru")
-    assert out.ner_model == "gazetteer"
-    assert {e.country_code for e in out.entities} >= {"KZ"}
-    for e in out.entities:
+def test_language_without_model_uses_gazetteer() -> None:
+    """Russian with natasha switched off (NEWSWIRE_SPACY_MODELS without "ru")."""
+    text = "Президент Казахстана посетил Польшу и Германию."
+    info = LanguageInfo(code="ru", confidence=1.0, detector="test")
+    art = LanguageArticle(id="ru", text=text, content_hash="h", language=info)
+    (out,) = EntityExtractor({"en": DEFAULT_MODELS["en"]}).process([art])
+    assert out["ner_model"] == "gazetteer"
+    assert {e.country_code for e in out["entities"]} == {"KZ", "PL", "DE"}
+    for e in out["entities"]:
         assert e.label == "GPE"
+
+
+def test_russian_is_read_by_natasha_by_default() -> None:
+    out = _entities("Президент Казахстана Касым-Жомарт Токаев посетил Польшу.", "ru")
+    assert out.ner_model.startswith("ru_natasha_slovnet_news")
+    assert ("Касым-Жомарт Токаев", "PERSON") in {(e.name, e.label) for e in out.entities}
 
 
 def test_country_codes_for_inflected_forms() -> None:

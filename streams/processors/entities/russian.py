@@ -64,6 +64,10 @@ class NatashaPipeline:
                 normal = span.normal or None
             except Exception:  # a form the morphology cannot inflect: the name as written
                 normal = None
+            if normal and span.type != "PER":
+                normal = head_nominative(
+                    span.text.split(), normal.split(), [t.pos for t in span.tokens]
+                )
             ents.append(Ent(span.start, span.stop, span.type, normal))
         return NatashaDoc(ents)
 
@@ -73,6 +77,19 @@ class NatashaPipeline:
 
     def ner_labels(self) -> tuple[str, ...]:
         return self.labels
+
+
+def head_nominative(written: list[str], nominative: list[str], pos: list[str]) -> str:
+    """The nominative of an organisation's or a place's name: its words up to the first noun
+    (the head, with the adjectives that agree with it) in the nominative, the words after it
+    as written, for they depend on it ("Всемирной организации здравоохранения" ->
+    "Всемирная организация здравоохранения", not natasha's "... здравоохранение";
+    "Министерства иностранных дел" -> "Министерство иностранных дел"). A person's name is
+    inflected whole. Words that do not line up with the tokens: natasha's form as it is."""
+    if not (len(written) == len(nominative) == len(pos)):
+        return " ".join(nominative)
+    head = next((i for i, p in enumerate(pos) if p in {"NOUN", "PROPN"}), len(pos) - 1)
+    return " ".join(nominative[: head + 1] + written[head + 1 :])
 
 
 def load() -> Any:
