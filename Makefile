@@ -134,7 +134,7 @@ bench-language: install
 	$(BIN)/python bench/language.py $(DEV)
 
 bench-entities: install
-	FACTRU=$(FACTRU) $(BIN)/python bench/entities.py $(DEV)
+	FACTRU=$(FACTRU) HIPE=$(HIPE) $(BIN)/python bench/entities.py $(DEV)
 
 # the entities stage's news taggers (English, Spanish) trained on the CoNLL news training
 # splits with spaCy's training loop (streams/build/ner.cfg); one seed, one thread, about

@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from schemas import LanguageArticle, LanguageInfo
 from streams.pipeline import stage
-from streams.processors.entities import russian
+from streams.processors.entities import russian, trained
 from streams.processors.entities.stage import DEFAULT_MODELS, EntityExtractor, load_model
 from streams.processors.text import content_hash
 from streams.routing import runner
@@ -78,11 +78,17 @@ def read_conll(path: Path, ner_col: int, docstart: bool, sentences_per_doc: int 
     split documents, else every N sentences make one), fed whole: tokens joined by spaces,
     sentences by newlines; gold entities as character spans. `docstart` is kept for the
     callers: the file's own markers decide."""
-    from streams.build.ner import iob_spans
     from streams.build.ner import read_conll as read_documents
 
+    return as_documents(read_documents(path, ner_col, sentences_per_doc))
+
+
+def as_documents(documents: list[list[list[tuple[str, str]]]]) -> list[Doc]:
+    """Documents of sentences of (word, IOB tag) as texts with their gold character spans."""
+    from streams.build.ner import iob_spans
+
     docs: list[Doc] = []
-    for sents in read_documents(path, ner_col, sentences_per_doc):
+    for sents in documents:
         text, gold, ntok = "", set(), 0
         for si, sent in enumerate(sents):
             if si:
@@ -209,16 +215,18 @@ def bench_corpus(title: str, docs: list[Doc], lang: str, stages: dict[bool, Any]
         show(label, score(pred, gold), len(docs), tokens, elapsed)
 
     package = DEFAULT_MODELS[lang]
+    blank = package.startswith(trained.BLANK)  # no model but the tagger trained here
     if package == russian.PACKAGE:
         nlp = load_model(package)
         conll = {t: t for t in TYPES}
         timed("raw", "raw natasha (news NER)", lambda: spacy_spans(nlp, texts, conll))
-    else:
+    elif not blank:
         raw = spacy.load(package)
         raw.pipe(["warm up"])
         timed("raw", f"raw {package} (all components)", lambda: spacy_spans(raw, texts, TO_CONLL))
     tagged = load_model(package, True)
-    if "ner_news" in getattr(tagged, "pipe_names", ()):
+    has_tagger = trained.TAGGER in getattr(tagged, "pipe_names", ())
+    if has_tagger:
         conll = {t: t for t in TYPES}
         timed("tagger", "trained tagger, raw", lambda: spacy_spans(tagged, texts, conll))
     arts = [
@@ -231,11 +239,7 @@ def bench_corpus(title: str, docs: list[Doc], lang: str, stages: dict[bool, Any]
         for i, d in enumerate(docs)
     ]
     names = {}
-    runs = (
-        ((True, "stage"),)
-        if package == russian.PACKAGE
-        else ((False, "stage_general"), (True, "stage"))
-    )
+    runs = ((False, "stage_general"), (True, "stage")) if has_tagger else ((True, "stage"),)
     for tagger, key in runs:
         found: list[set[Span]] = []
 
@@ -244,25 +248,75 @@ def bench_corpus(title: str, docs: list[Doc], lang: str, stages: dict[bool, Any]
             found.extend(spans)
             return spans
 
-        what = (
-            "natasha" if package == russian.PACKAGE else "tagger" if tagger else "small model alone"
-        )
+        if tagger:
+            what = "natasha" if package == russian.PACKAGE else "tagger" if has_tagger else package
+        else:
+            what = "no model (the gazetteer, as before)" if blank else "small model alone"
         timed(key, f"newswire, {what}", run_stage)
         print(f"    ner_model: {names[tagger]}")
-    if "stage_general" not in speed:
-        print(f"  whole stage's throughput: {speed['stage'] / speed['raw']:.2f}x the raw model's")
-        return
-    print(
-        f"  whole stage's throughput: {speed['stage'] / speed['raw']:.2f}x the raw small "
-        f"model's, {speed['stage'] / speed['stage_general']:.2f}x the stage on the small "
-        "model alone"
-    )
+    ratios = []
+    if "raw" in speed:
+        ratios.append(f"{speed['stage'] / speed['raw']:.2f}x the raw model's")
+    if "stage_general" in speed:
+        ratios.append(
+            f"{speed['stage'] / speed['stage_general']:.2f}x the stage without the tagger"
+        )
+    print("  whole stage's throughput: " + ", ".join(ratios))
+
+
+#: HIPE-2022's coarse types as CoNLL's (its "time" is no name)
+HIPE_TYPES = {"pers": "PER", "org": "ORG", "loc": "LOC", "prod": "MISC"}
+
+
+def read_hipe(path: Path) -> list[Doc]:
+    """HIPE-2022 documents (one per ``# hipe2022:document_id``), the text rebuilt from the
+    tokens and their spacing marks (NoSpaceAfter, EndOfLine), gold names from the coarse
+    literal column (a title or function the annotators put inside a person stays inside)."""
+    docs: list[Doc] = []
+    text, gold, ntok, gap = "", set(), 0, ""
+    opened: tuple[int, str] | None = None
+    last = 0
+
+    def close() -> None:
+        nonlocal opened
+        if opened is not None:
+            gold.add((opened[0], last, opened[1]))
+            opened = None
+
+    for line in [*path.read_text(encoding="utf-8").splitlines(), "# hipe2022:document_id = end"]:
+        if line.startswith("# hipe2022:document_id"):
+            close()
+            if text.strip():
+                docs.append(Doc(text, gold, ntok))
+            text, gold, ntok, gap = "", set(), 0, ""
+            continue
+        if not line.strip() or line.startswith(("#", "TOKEN\t")):
+            continue
+        cols = line.split("\t")
+        token, tag, misc = cols[0], cols[1], cols[-1]
+        kind = HIPE_TYPES.get(tag[2:]) if tag[:2] in {"B-", "I-"} else None
+        if opened is not None and not (tag[:2] == "I-" and kind == opened[1]):
+            close()
+        start = len(text) + len(gap)
+        text += gap + token
+        ntok += 1
+        if kind is not None and opened is None:
+            opened = (start, kind)
+        last = len(text)
+        gap = "" if "NoSpaceAfter" in misc else "\n" if "EndOfLine" in misc else " "
+    return docs
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dev", nargs="?", default="../shared/dev", type=Path)
     parser.add_argument("--limit", type=int, default=None, help="at most N documents per corpus")
+    parser.add_argument(
+        "--hipe",
+        type=Path,
+        default=os.environ.get("HIPE") or None,
+        help="a checkout of github.com/hipe-eval/HIPE-2022-data (French and German dev sets)",
+    )
     parser.add_argument(
         "--factru",
         type=Path,
@@ -282,6 +336,15 @@ def main() -> int:
         extractor.warm_up()
     for title, path, col, docstart, lang in corpora:
         bench_corpus(title, read_conll(path, col, docstart)[: args.limit], lang, stages)
+    if args.hipe:
+        v2 = Path(args.hipe) / "data" / "v2.0"
+        french = [
+            *read_hipe(v2 / "hipe2020" / "fr" / "HIPE-2022-v2.0-hipe2020-dev-fr.tsv"),
+            *read_hipe(v2 / "letemps" / "fr" / "HIPE-2022-v2.0-letemps-dev-fr.tsv"),
+        ]
+        bench_corpus("French HIPE-2020 and Le Temps dev (newspapers, OCR)", french, "fr", stages)
+        german = read_hipe(v2 / "hipe2020" / "de" / "HIPE-2022-v2.0-hipe2020-dev-de.tsv")
+        bench_corpus("German HIPE-2020 dev (newspapers, OCR; not trained on)", german, "de", stages)
     if args.factru:
         docs = read_factru(Path(args.factru))[: args.limit]
         bench_corpus("Russian factRuEval-2016 devset", docs, "ru", stages)

