@@ -1,8 +1,9 @@
 """The client installs alone: `pip install newswire` (no extras) into a fresh virtualenv gives
 producers and subscribers Publisher, Subscriber, the records and `newswire publish/tail`,
-with none of the stages' heavy dependencies, in under 75 MB of packages (it was 56 MB before
-the lz4 codecs of kafka-python and aiokafka, 10 MB, and the Spanish tagger's wider weights);
-and it publishes and reads a record through the real broker."""
+with none of the stages' heavy dependencies, in under 82 MB of packages (it was 56 MB before
+the lz4 codecs of kafka-python and aiokafka, 10 MB, and the news taggers' weights, 15.5 MB for
+English, Spanish and German, which ride in the one distribution as package data); and it
+publishes and reads a record through the real broker."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def test_client_alone_installs_light_and_round_trips_through_the_broker(
     site = next((venv / "lib").glob("python3*/site-packages"))
     size = _size_mb(site)
     print(f"client-only install: {size:.1f} MB of packages")
-    assert size < 75, f"the client install takes {size:.1f} MB"
+    assert size < 82, f"the client install takes {size:.1f} MB"
     for module in HEAVY:
         probe = subprocess.run(
             [str(py), "-c", f"import {module}"], capture_output=True, check=False
