@@ -186,16 +186,17 @@ def stage_spans(run: Any, arts: list[LanguageArticle]) -> tuple[list[set[Span]],
     out = []
     for i in range(0, len(arts), 16):
         out.extend(run.apply(arts[i : i + 16]))
-    spans = [
-        {
-            (m.start, m.end, TO_CONLL[e.label])
-            for e in rec.entities
-            if e.label in TO_CONLL
-            for m in e.mentions
-        }
-        for rec in out
-    ]
-    return spans, out[0].ner_model if out else "?"
+    return [mention_spans(rec.entities) for rec in out], out[0].ner_model if out else "?"
+
+
+def mention_spans(entities: list[Any]) -> set[Span]:
+    """An article's entity mentions as (start, end, CoNLL type)."""
+    return {
+        (m.start, m.end, TO_CONLL[e.label])
+        for e in entities
+        if e.label in TO_CONLL
+        for m in e.mentions
+    }
 
 
 def bench_corpus(title: str, docs: list[Doc], lang: str, stages: dict[bool, Any]) -> None:

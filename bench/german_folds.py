@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.entities import TYPES, Doc, Span, as_documents, score, spacy_spans, stage_spans
+from bench.entities import TYPES, Doc, Span, as_documents, mention_spans, score, spacy_spans
 from schemas import LanguageArticle, LanguageInfo
 from streams.build import ner as build
 from streams.processors.entities import stage as entities
@@ -71,7 +71,6 @@ def train_fold(name: str, train_docs: list[Any], dev_docs: list[Any], work: Path
             "paths.dev": str(paths["dev"]),
             "paths.general": build.GERMAN["general"],
             "nlp.lang": "de",
-            **build.GERMAN.get("overrides", {}),
         },
     )
     nlp = spacy.load(output / "model-last")
@@ -98,16 +97,7 @@ def stage_on(models: dict[str, str], docs: list[Doc]) -> list[set[Span]]:
         )
         for i, d in enumerate(docs)
     ]
-
-    class Run:
-        @staticmethod
-        def apply(batch: list[LanguageArticle]) -> list[Any]:
-            return [
-                type("Record", (), {"entities": out["entities"], "ner_model": out["ner_model"]})
-                for out in extractor.process(batch)
-            ]
-
-    return stage_spans(Run, arts)[0]
+    return [mention_spans(out["entities"]) for out in extractor.process(arts)]
 
 
 def line(name: str, pred: list[set[Span]], gold: list[set[Span]]) -> None:

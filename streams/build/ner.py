@@ -96,6 +96,7 @@ GERMAN: dict[str, Any] = {
     "Staatsbibliothek zu Berlin for research (SuperGLEBer's copy). CoNLL-2003: research use "
     "(Reuters RCV1). The weights here are a model trained on them, not the text.",
 }
+CORPORA["de"] = GERMAN
 #: sentences per training document where the corpus has no document markers
 SENTENCES_PER_DOC = 10
 
@@ -292,7 +293,7 @@ def train(
 
     import streams.processors.entities.trained as trained  # registers the stash component
 
-    spec = CORPORA.get(lang) or GERMAN
+    spec = CORPORA[lang]
     paths = {}
     for split in ("train", "dev"):
         paths[split] = work / lang / f"{split}.spacy"
@@ -308,7 +309,6 @@ def train(
             "paths.train": str(paths["train"]),
             "paths.dev": str(paths["dev"]),
             "paths.general": spec["general"],
-            **spec.get("overrides", {}),
             "nlp.lang": lang,
         },
     )
@@ -370,14 +370,17 @@ def main(argv: list[str] | None = None) -> int:
         help="a checkout of github.com/hipe-eval/HIPE-2022-data (German NewsEye); without "
         "both, the German tagger is not retrained",
     )
-    parser.add_argument("--lang", nargs="+", choices=[*CORPORA, "de"])
+    parser.add_argument("--lang", nargs="+", choices=list(CORPORA))
     parser.add_argument("--work", type=Path, default=Path(".newswire/ner-training"))
     args = parser.parse_args(argv)
-    roots = {"dev": Path(args.dev_dir)}
-    langs = list(CORPORA)
-    if args.supergleber and args.hipe:
-        roots |= {"supergleber": Path(args.supergleber), "hipe": Path(args.hipe)}
-        langs.append("de")
+    given = {"dev": args.dev_dir, "supergleber": args.supergleber, "hipe": args.hipe}
+    roots = {name: Path(path) for name, path in given.items() if path}
+    # the languages all of whose sources' roots were given
+    langs = [
+        lang
+        for lang, spec in CORPORA.items()
+        if all(source[0] in roots for source in spec["train"] + spec["dev"])
+    ]
     for lang in args.lang or langs:
         if lang not in langs:
             parser.error(f"{lang}: its training data was not given (--supergleber, --hipe)")
