@@ -3,6 +3,7 @@ table it wrote."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -95,3 +96,33 @@ def test_the_committed_table_has_every_country_once_with_its_source():
     for _, lat, lon, _ in rows:
         assert -90 <= float(lat) <= 90 and -180 <= float(lon) <= 180
     assert cc.AGREE_KM == 300.0
+
+
+def test_main_writes_the_mean_where_the_two_agree_and_the_factbook_elsewhere(
+    tmp_path, monkeypatch
+):
+    # France's landmass near its Factbook point (46N 2E), Australia's far from it (27S 133E)
+    topology = {
+        "transform": {"scale": [1.0, 1.0], "translate": [0.0, 0.0]},
+        "arcs": [
+            [[1, 45], [2, 0], [0, 2], [-2, 0], [0, -2]],  # centre 46N 2E
+            [[100, 0], [2, 0], [0, 2], [-2, 0], [0, -2]],  # centre 1N 101E
+        ],
+        "objects": {
+            "countries": {
+                "geometries": [
+                    {"id": "250", "type": "Polygon", "arcs": [[0]]},
+                    {"id": "036", "type": "Polygon", "arcs": [[1]]},
+                ]
+            }
+        },
+    }
+    (tmp_path / "countries-50m.json").write_text(json.dumps(topology), encoding="utf-8")
+    out = tmp_path / "centres.tsv"
+    monkeypatch.setattr(cc, "OUT", out)
+    assert cc.main([str(tmp_path)]) == 0
+    rows = {r.split("\t")[0]: r.split("\t") for r in out.read_text().splitlines()}
+    assert rows["FR"][1:] == ["46.0000", "2.0000", "mean"]
+    assert rows["AU"][1:] == ["-27.0000", "133.0000", "factbook"]
+    assert rows["US"][3] == "factbook"  # no landmass given: the Factbook's
+    assert cc.main([]) == 2
