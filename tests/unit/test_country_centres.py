@@ -98,9 +98,7 @@ def test_the_committed_table_has_every_country_once_with_its_source():
     assert cc.AGREE_KM == 300.0
 
 
-def test_main_writes_the_mean_where_the_two_agree_and_the_factbook_elsewhere(
-    tmp_path, monkeypatch
-):
+def test_main_writes_the_mean_where_the_two_agree_and_the_factbook_elsewhere(tmp_path, monkeypatch):
     # France's landmass near its Factbook point (46N 2E), Australia's far from it (27S 133E)
     topology = {
         "transform": {"scale": [1.0, 1.0], "translate": [0.0, 0.0]},
