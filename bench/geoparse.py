@@ -34,8 +34,9 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from schemas import LanguageArticle, LanguageInfo
+from streams.build.country_centres import km
 from streams.pipeline import stage
-from streams.processors.entities import gazetteer
+from streams.processors.entities import geo
 from streams.processors.entities.gazetteer import PlaceTable
 from streams.processors.entities.stage import EntityExtractor
 from streams.processors.text import content_hash
@@ -92,14 +93,6 @@ class Tally:
         return 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.tp else 0.0
 
 
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine, mean earth radius 6,371 km)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
-
-
 def read(path: Path) -> list[Article]:
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -148,19 +141,13 @@ def newswire_places(record: Any) -> list[tuple[int, int, float, float]]:
 
 def population_places(record: Any, table: PlaceTable) -> list[tuple[int, int, float, float]]:
     """The baseline: each place entity the stage recognised (located or not), at the most
-    populous place of its name (a country's name: the country)."""
+    populous of the places its name names (the stage's own look-up: a country's name, the
+    country)."""
     out = []
     for e in record.entities:
         if e.label not in PLACE_LABELS:
             continue
-        found = gazetteer.place(e.name, "en")
-        rows: list[int] = []
-        if found is not None and found.kind == "country":
-            row = table.country_row(found.country_code)
-            rows = [row] if row is not None else []
-        if not rows:
-            for key, _ in gazetteer._forms(e.name, city=True):
-                rows += table.rows_named(key)
+        rows = geo._candidate_rows(table, e, "en").rows
         if not rows:
             continue
         best = max(rows, key=table.population)

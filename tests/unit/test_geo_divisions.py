@@ -3,11 +3,10 @@ division's word after a name, buildings left off the map, countries at their cen
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from schemas import EnrichedArticle
+from streams.build.country_centres import km
 from streams.processors.entities import geo
 from streams.processors.entities.gazetteer import PlaceTable
 from streams.processors.entities.stage import EntityExtractor
@@ -26,15 +25,6 @@ def placed(record: EnrichedArticle, name: str) -> tuple[str, str, str | None, st
     assert entity.geo is not None, name
     g = entity.geo
     return g.feature_code, g.country_code or "", g.admin1, g.name
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
 
 
 def test_a_town_is_placed_inside_the_division_the_text_writes_after_it(extractor):
