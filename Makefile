@@ -149,18 +149,20 @@ bench-entities: install
 
 # the entities stage's news taggers (English, Spanish) trained on the CoNLL news training
 # splits with spaCy's training loop (streams/build/ner.cfg); one seed, one thread, about
-# 15 minutes a language here. German too when SUPERGLEBER= and HIPE= name checkouts of
-# github.com/LSX-UniWue/SuperGLEBer (at 6bb62f2) and github.com/hipe-eval/HIPE-2022-data
-# (streams/build/ner.py, GERMAN). The trained weights are shipped in
+# 15 minutes a language here. German too when SUPERGLEBER=, HIPE=, CONLL_DE= and WIKINEURAL= name
+# checkouts of github.com/LSX-UniWue/SuperGLEBer (at 6bb62f2), github.com/hipe-eval/HIPE-2022-data,
+# github.com/MaviccPRP/ger_ner_evals and github.com/Babelscape/wikineural (streams/build/ner.py,
+# GERMAN). The trained weights are shipped in
 # streams/processors/entities/trained/, so `make install` does not run this.
 train-ner: install
-	$(BIN)/python -m streams.build.ner --dev-dir $(DEV) $(if $(SUPERGLEBER),--supergleber $(SUPERGLEBER)) $(if $(HIPE),--hipe $(HIPE))
+	$(BIN)/python -m streams.build.ner --dev-dir $(DEV) $(if $(SUPERGLEBER),--supergleber $(SUPERGLEBER)) $(if $(HIPE),--hipe $(HIPE)) $(if $(CONLL_DE),--conll-de $(CONLL_DE)) $(if $(WIKINEURAL),--wikineural $(WIKINEURAL))
 
 # the German tagger judged on GermEval 2014 sentences it was not trained on (two folds, each
 # trained as train-ner trains the shipped one; ~30 minutes): SUPERGLEBER= a checkout of
-# github.com/LSX-UniWue/SuperGLEBer at 6bb62f2, HIPE= one of github.com/hipe-eval/HIPE-2022-data
+# github.com/LSX-UniWue/SuperGLEBer at 6bb62f2, HIPE= one of github.com/hipe-eval/HIPE-2022-data,
+# CONLL_DE= one of github.com/MaviccPRP/ger_ner_evals, WIKINEURAL= one of github.com/Babelscape/wikineural
 bench-german: install
-	$(BIN)/python bench/german_folds.py $(SUPERGLEBER) $(HIPE) $(DEV)
+	$(BIN)/python bench/german_folds.py $(SUPERGLEBER) $(HIPE) $(CONLL_DE) $(WIKINEURAL) $(DEV)
 
 # the plain-text header model (streams/processors/clean/header_model.json) learned from real
 # pages labelled by their own metadata: the dev extraction pages and, when given, checkouts of

@@ -3,12 +3,14 @@ GermEval 2014's development split, grouped in halves (the first half's sentences
 the second's), each fold's tagger trained as ``make train-ner`` trains the shipped one (the
 same config, steps and other sources) on the other half.
 
-    python bench/german_folds.py SUPERGLEBER HIPE [DEV] [--work DIR]
-    (make bench-german SUPERGLEBER=… HIPE=…)
+    python bench/german_folds.py SUPERGLEBER HIPE CONLL_DE WIKINEURAL [DEV] [--work DIR]
+    (make bench-german SUPERGLEBER=… HIPE=… CONLL_DE=… WIKINEURAL=…)
 
 SUPERGLEBER is a checkout of github.com/LSX-UniWue/SuperGLEBer at 6bb62f2 (GermEval 2014's
 development split, German EuroParl and ZEFYS), HIPE one of github.com/hipe-eval/HIPE-2022-data
-(NewsEye German), DEV the dev data (CoNLL-2003's English training split); the sources are
+(NewsEye German), CONLL_DE one of github.com/MaviccPRP/ger_ner_evals (CoNLL-2003's German
+development split), WIKINEURAL one of github.com/Babelscape/wikineural (its training split),
+DEV the dev data (CoNLL-2003's English training split); the sources are
 streams.build.ner.GERMAN's. GermEval's test split, a scoring set, is never read. Per fold and over both, in one run on the same held-out
 texts: the stage as it is without a German model (the gazetteer alone, the anchor), the fold's
 tagger raw, and the whole stage on it. Entity-level exact span and type, CoNLL's four types
@@ -111,13 +113,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("supergleber", type=Path)
     parser.add_argument("hipe", type=Path)
+    parser.add_argument("conllde", type=Path)
+    parser.add_argument("wikineural", type=Path)
     parser.add_argument("dev", type=Path, nargs="?", default=Path("../shared/dev"))
     parser.add_argument("--work", type=Path, default=Path(".newswire/german-folds"))
     parser.add_argument(
         "--reuse", action="store_true", help="judge the folds' taggers of an earlier run again"
     )
     args = parser.parse_args()
-    roots = {"supergleber": args.supergleber, "hipe": args.hipe, "dev": args.dev}
+    roots = {
+        "supergleber": args.supergleber,
+        "hipe": args.hipe,
+        "conllde": args.conllde,
+        "wikineural": args.wikineural,
+        "dev": args.dev,
+    }
     others = build.documents({"train": OTHERS}, "train", roots)
     first, second = halves(args.supergleber)
     totals: dict[str, list[set[Span]]] = {"gazetteer": [], "raw": [], "stage": []}

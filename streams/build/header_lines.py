@@ -127,10 +127,13 @@ def label(page: Page, with_title: bool = True) -> Example | None:
     found = header_model.candidates(lines, start, rules.used)
     first = next((ln for ln in lines if ln.words > 0), None)
     title = normal(truth.title or "")
-    if truth.title and not any(normal(ln.text) == title for ln in lines):
+    # the lines the page prints (the text's first line is the <title> a scraper wrote, when
+    # it wrote one: it repeats the metadata, it is not the page showing a headline)
+    printed = [ln for ln in lines if not (with_title and ln is first)]
+    if truth.title and not any(normal(ln.text) == title for ln in printed):
         # "Headline | Site" in og:title while the page prints the headline alone
         head = TITLE_SPLIT.split(truth.title)[0].strip()
-        if head != truth.title and any(normal(ln.text) == normal(head) for ln in lines):
+        if head != truth.title and any(normal(ln.text) == normal(head) for ln in printed):
             truth.title, title = head, normal(head)
     names = [normal(a) for a in truth.authors if normal(a)]
     labels: dict[str, list[int]] = {f: [] for f in header_model.FIELDS}
@@ -140,7 +143,11 @@ def label(page: Page, with_title: bool = True) -> Example | None:
         head = normal(TITLE_SPLIT.split(c.line.text)[0]) if c.line is first else text_n
         labels["title"].append(int(bool(title) and title in {text_n, head}))
         padded = f" {text_n} "
-        labels["byline"].append(int(c.line.words <= 20 and any(f" {n} " in padded for n in names)))
+        # a byline is none of the headline's lines: a name inside one is the site's
+        # ("Headline - Deutscher Tennis Bund" where the metadata gives the site as author)
+        byline = not labels["title"][-1] and not (with_title and c.line is first)
+        named = any(f" {n} " in padded for n in names)
+        labels["byline"].append(int(byline and c.line.words <= 20 and named))
         hit = 0
         if day is not None and c.features[header_model.FEATURES.index("has_date")]:
             dated = find_date(c.line.text)

@@ -295,8 +295,35 @@ def test_every_feature_of_every_candidate_line() -> None:
     found = hm.candidates(lines, start, rules.used)
     assert [c.line.index for c in found] == sorted(EXPECTED)
     for c in found:
-        got = {k: round(v, 3) for k, v in zip(hm.FEATURES, c.features, strict=True) if v}
+        own = zip(hm.FEATURES[: hm._BASE], c.features[: hm._BASE], strict=True)
+        got = {k: round(v, 3) for k, v in own if v}
         assert got == EXPECTED[c.line.index], c.line.text
+
+
+# the neighbours' features (CONTEXT, before then after; -1 where there is none) and the
+# ranks, worked out by hand from EXPECTED for three lines of FEATURE_PAGE
+_NONE = [-1.0] * 6
+CONTEXT_EXPECTED = {
+    # first line: nothing before it; "Tram line opens" after (3 words); longer lines: the
+    # three body lines; lines 1-3 share more of the lead; lines 1-6 are eligible headlines
+    0: [*_NONE, 0.0, 0.0, 0.0, 0.0, 3.0, 0.0, 3.0, 3.0, 6.0],
+    # between "TRAM LINE OPENS" (names' shape, read as a byline) and "By Ann Lee"
+    3: [0.0, 0.0, 1.0, 0.0, 3.0, 1.0, 0.0, 1.0, 1.0, 0.0, 3.0, 1.0, 5.0, 0.0, 3.0],
+    # the date line (5 words: only the first line and the body longer): "Ann Lee Smith"
+    # before it, the boilerplate "Photo: Ann Lee" after, nothing eligible below
+    6: [0.0, 0.0, 1.0, 0.0, 3.0, 1.0, 0.0, 0.0, 1.0, 1.0, 3.0, 0.0, 4.0, 4.0, 0.0],
+    # the last body line: its prose neighbour before, nothing after
+    11: [0.0, 0.0, 0.0, 0.0, 30.0, 0.0, *_NONE, 0.0, 4.0, 0.0],
+}
+
+
+def test_each_line_carries_its_neighbours_and_its_ranks() -> None:
+    lines, start, _ = locate(FEATURE_PAGE)
+    rules = read_header(lines, start, model=False)
+    found = {c.line.index: c for c in hm.candidates(lines, start, rules.used)}
+    assert len(hm.FEATURES) == hm._BASE + 2 * len(hm.CONTEXT) + 3
+    for index, want in CONTEXT_EXPECTED.items():
+        assert list(found[index].features[hm._BASE :]) == want, index
 
 
 def test_the_first_line_is_always_a_candidate_and_a_page_without_lines_has_none() -> None:
@@ -485,3 +512,28 @@ def test_main_trains_on_every_page_twice_and_writes_a_model_the_stage_reads(
     learned(header, lines, start, model)
     assert header.title == "Tram line extended to the north"
     assert header.authors == ["Jane Roe"]
+
+
+@pytest.mark.parametrize(
+    ("reading", "allowed"),
+    [
+        (None, True),
+        ("section", True),  # a kicker the rules took for a section: the model weighs it
+        ("title", True),
+        ("source", False),
+        ("byline", False),
+        ("date", False),
+        ("breadcrumb", False),
+    ],
+)
+def test_a_headline_is_never_a_byline_date_source_or_breadcrumb(reading: str | None, allowed: bool):
+    from streams.processors.clean.header import title_candidate
+
+    lines, start, _ = locate(FEATURE_PAGE)
+    found = {c.line.index: c for c in hm.candidates(lines, start, {})}
+    used = {3: reading} if reading else {}
+    assert title_candidate(found[3], start, used) is allowed
+    # the first line only in the <title> form; two words, boilerplate and the body never
+    assert title_candidate(found[0], start, used)
+    assert not title_candidate(found[9], start, {})  # the body
+    assert not title_candidate(found[7], start, {})  # "Photo: Ann Lee", boilerplate

@@ -248,6 +248,42 @@ def test_read_conll_splits_documents_at_markers(tmp_path):
     ]
 
 
+def test_read_conll_finds_a_marker_in_its_word_column_and_mends_words_when_asked(tmp_path):
+    path = tmp_path / "c.conllu"  # index, word, tag; Latin-1 read as Windows-1251
+    path.write_text(
+        "0\t-DOCSTART-\tO\n\n0\tStraяe\tO\n1\tьber\tB-LOC\n\n"
+        "0\t-DOCSTART-\tO\n\n0\tƒrger\tO\n1\tKöln\tB-LOC\n"
+    )
+    assert build.read_conll(path, 2, word=1, repair=True) == [
+        [[("Straße", "O"), ("über", "B-LOC")]],
+        [[("Ärger", "O"), ("Köln", "B-LOC")]],
+    ]
+    assert build.read_conll(path, 2, word=1)[0] == [[("Straяe", "O"), ("ьber", "B-LOC")]]
+    spec = {"train": [("x", "c.conllu", 1, 2, "conll-1251")]}
+    docs = build.documents(spec, "train", {"x": tmp_path})
+    assert docs[0] == [[("Straße", "O"), ("über", "B-LOC")]]
+
+
+@pytest.mark.parametrize(
+    ("word", "mended"),
+    [
+        ("Straяe", "Straße"),
+        ("№berall", "Überall"),
+        ("ƒrzte", "Ärzte"),
+        ("÷sterreich", "Österreich"),
+        ("Mдrz", "März"),
+        ("schцn", "schön"),
+        ("Cafй", "Café"),
+        ("Bogotб", "Bogotá"),
+        ("Köln", "Köln"),  # right already
+        ("Berlin", "Berlin"),
+        ("№.).", "Ü.)."),
+    ],
+)
+def test_repair_german_mends_latin_1_read_as_windows_1251(word, mended):
+    assert build.repair_german(word) == mended
+
+
 def test_read_conll_without_markers_makes_documents_of_n_sentences(tmp_path, monkeypatch):
     monkeypatch.setattr(build, "SENTENCES_PER_DOC", 2)
     path = tmp_path / "c.txt"
@@ -327,8 +363,8 @@ def test_weights_are_stored_in_half_precision_and_computed_in_full(tmp_path):
 def test_main_trains_each_language_asked_for_with_its_paths(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr(build, "train", lambda *a: calls.append(a) or {})
-    monkeypatch.delenv("SUPERGLEBER", raising=False)
-    monkeypatch.delenv("HIPE", raising=False)
+    for name in ("SUPERGLEBER", "HIPE", "CONLL_DE", "WIKINEURAL"):
+        monkeypatch.delenv(name, raising=False)
     assert build.main(["--dev-dir", str(tmp_path), "--lang", "es", "--work", "w"]) == 0
     assert calls == [("es", {"dev": tmp_path}, Path("w"))]
     calls.clear()
@@ -345,20 +381,35 @@ def test_main_trains_each_language_asked_for_with_its_paths(tmp_path, monkeypatc
 def test_main_trains_german_only_from_the_checkouts_it_is_given(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr(build, "train", lambda *a: calls.append(a) or {})
-    monkeypatch.delenv("SUPERGLEBER", raising=False)
-    monkeypatch.delenv("HIPE", raising=False)
+    for name in ("SUPERGLEBER", "HIPE", "CONLL_DE", "WIKINEURAL"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DEV", str(tmp_path / "dev"))
-    for given in ([], ["--supergleber", str(tmp_path / "sg")], ["--hipe", str(tmp_path / "h")]):
-        with pytest.raises(SystemExit):  # German asked for, its data not (all) given
+    flags = {
+        "supergleber": "--supergleber",
+        "hipe": "--hipe",
+        "conllde": "--conll-de",
+        "wikineural": "--wikineural",
+    }
+    for left_out in flags:  # German asked for, one of its checkouts not given
+        given = [x for k, f in flags.items() if k != left_out for x in (f, str(tmp_path / k))]
+        with pytest.raises(SystemExit):
             build.main([*given, "--lang", "de"])
     assert calls == []
-    both = ["--supergleber", str(tmp_path / "sg"), "--hipe", str(tmp_path / "h")]
-    assert build.main([*both, "--lang", "de"]) == 0
-    roots = {"dev": tmp_path / "dev", "supergleber": tmp_path / "sg", "hipe": tmp_path / "h"}
+    every = [x for k, f in flags.items() for x in (f, str(tmp_path / k))]
+    assert build.main([*every, "--lang", "de"]) == 0
+    roots = {"dev": tmp_path / "dev"} | {k: tmp_path / k for k in flags}
     assert calls == [("de", roots, Path(".newswire/ner-training"))]
     calls.clear()
-    monkeypatch.setenv("SUPERGLEBER", str(tmp_path / "sg"))
-    monkeypatch.setenv("HIPE", str(tmp_path / "h"))
+    monkeypatch.setenv("SUPERGLEBER", str(tmp_path / "supergleber"))
+    monkeypatch.setenv("HIPE", str(tmp_path / "hipe"))
+    assert build.main([]) == 0
+    assert [lang for lang, _, _ in calls] == ["en", "es"]  # German's other checkouts not given
+    calls.clear()
+    monkeypatch.setenv("CONLL_DE", str(tmp_path / "conllde"))
+    assert build.main([]) == 0
+    assert [lang for lang, _, _ in calls] == ["en", "es"]  # nor the fourth
+    calls.clear()
+    monkeypatch.setenv("WIKINEURAL", str(tmp_path / "wikineural"))
     assert build.main([]) == 0
     assert [lang for lang, _, _ in calls] == ["en", "es", "de"]
     assert all(r == roots for _, r, _ in calls)

@@ -215,15 +215,14 @@ def learned(
 _HAS_DATE = header_model.FEATURES.index("has_date")
 
 
-#: what the rules read a line as that rules it out as the headline
-_NOT_TITLE = frozenset({"breadcrumb", "byline", "section", "source", "date"})
-
-
 def title_candidate(c: header_model.Candidate, body_start: int, used: dict[int, str]) -> bool:
     """Whether the model may take a line as the headline: above the body, three words or
-    more, not boilerplate, not what the rules read as a breadcrumb, a byline, a section, a
-    source or a date, and, when it is the page's first line, in the ``<title>`` form
-    ("Headline | Site"): a first line without it is as often a banner as a headline."""
+    more, not boilerplate, not what the rules read as a byline, a date, a source or a
+    breadcrumb, and, when it is the page's first line, in the ``<title>`` form ("Headline |
+    Site"): a first line without it is as often a banner as a headline. A line the rules
+    read as a section is weighed by the model (a feature), no longer ruled out: on pages of
+    publishers the model was not trained on the headline is then read right on 0.548 of
+    them, against 0.538 with that veto (``make bench-header``)."""
     line = c.line
     first = c.features[_FROM_TOP] == 0 and c.features[_IN_BODY] == 0
     return (
@@ -235,6 +234,8 @@ def title_candidate(c: header_model.Candidate, body_start: int, used: dict[int, 
     )
 
 
+#: what the rules read a line as that rules it out as the headline
+_NOT_TITLE = frozenset({"breadcrumb", "byline", "date", "source"})
 _FROM_TOP = header_model.FEATURES.index("from_top")
 _IN_BODY = header_model.FEATURES.index("in_body")
 _TITLE_FORM = header_model.FEATURES.index("title_form")

@@ -49,6 +49,9 @@ _PUBLISHED = re.compile(
 _SEPARATOR = re.compile(r"\s[|–—-]\s|\s::\s|\s·\s|\s»\s")
 _RULE_READINGS = ("title", "byline", "date", "section", "source", "page title", "breadcrumb")
 
+#: what the features of a line's neighbours tell (see FEATURES)
+CONTEXT = ("short_date", "by_prefix", "names_shape", "boilerplate", "words", "rule_byline")
+
 FEATURES = (
     "to_body",  # non-empty lines between this one and the body's first (0: the body's first)
     "in_body",  # 1 for the body's own first lines
@@ -76,6 +79,12 @@ FEATURES = (
     "prose",
     "score",
     *(f"rule_{r.replace(' ', '_')}" for r in _RULE_READINGS),
+    # the line among its neighbours: a headline sits above a byline or a date line, under
+    # a section name or a menu, and is among the page's longer, body-like header lines
+    *(f"{side}_{what}" for side in ("prev", "next") for what in CONTEXT),
+    "length_rank",  # how many lines of the window are longer (in words)
+    "overlap_rank",  # how many lines above the body share more of the body's opening words
+    "eligible_to_body",  # lines of three words or more, no boilerplate, between it and the body
 )
 
 
@@ -160,6 +169,34 @@ def candidates(lines: list[Line], body_start: int, used: dict[int, str]) -> list
             *(1.0 if reading == r else 0.0 for r in _RULE_READINGS),
         ]
         out.append(Candidate(ln, tuple(feats)))
+    return _in_context(out)
+
+
+_BASE = len(FEATURES) - 2 * len(CONTEXT) - 3
+
+
+def _in_context(found: list[Candidate]) -> list[Candidate]:
+    """Each candidate with the features of its neighbours in the window and its ranks."""
+    at = [FEATURES.index(name) for name in CONTEXT]
+    words, overlap, above = (FEATURES.index(n) for n in ("words", "lead_overlap", "in_body"))
+    eligible = [
+        c.features[above] == 0 and c.line.words >= 3 and c.line.reason is None for c in found
+    ]
+    out = []
+    for k, c in enumerate(found):
+        f = c.features[:_BASE]
+        prev = found[k - 1].features if k > 0 else None
+        nxt = found[k + 1].features if k + 1 < len(found) else None
+        extra = [prev[i] if prev is not None else -1.0 for i in at]
+        extra += [nxt[i] if nxt is not None else -1.0 for i in at]
+        extra.append(float(sum(1 for o in found if o.features[words] > f[words])))
+        extra.append(
+            float(
+                sum(1 for o in found if o.features[above] == 0 and o.features[overlap] > f[overlap])
+            )
+        )
+        extra.append(float(sum(eligible[k + 1 :])))
+        out.append(Candidate(c.line, (*f, *extra)))
     return out
 
 
