@@ -19,8 +19,9 @@ pytestmark = pytest.mark.integration
 ORDINARY = 30
 WITHIN = 30.0
 #: seconds of budget per record: well over an ordinary article's tenth of a second, well
-#: under the adversarial article's few seconds in the entities stage
-BUDGET = "2"
+#: under the long article's places, quotations and tone (2 s was not always under them: on a
+#: quiet machine a fresh clone's run delivered the long article complete)
+BUDGET = "1"
 
 
 def test_an_adversarial_article_does_not_hold_the_ones_behind_it_integration(
