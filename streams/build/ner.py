@@ -465,47 +465,41 @@ def general_ner(config: Path) -> bool:
     return "ner_general" in util.load_config(config, interpolate=False)["nlp"]["pipeline"]
 
 
+#: the checkouts of public sets a language's sources may need: root name -> (flag, environment
+#: variable, what it is); German trains only when all four are given
+CHECKOUTS = {
+    "supergleber": (
+        "--supergleber",
+        "SUPERGLEBER",
+        "a checkout of github.com/LSX-UniWue/SuperGLEBer at 6bb62f2 (German sets)",
+    ),
+    "hipe": ("--hipe", "HIPE", "a checkout of github.com/hipe-eval/HIPE-2022-data (NewsEye)"),
+    "conllde": (
+        "--conll-de",
+        "CONLL_DE",
+        "a checkout of github.com/MaviccPRP/ger_ner_evals (CoNLL-2003 German development split)",
+    ),
+    "wikineural": (
+        "--wikineural",
+        "WIKINEURAL",
+        "a checkout of github.com/Babelscape/wikineural (CoNLL-2003 German training split)",
+    ),
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--dev-dir", type=Path, default=Path(os.environ.get("DEV", "../shared/dev"))
     )
-    parser.add_argument(
-        "--supergleber",
-        type=Path,
-        default=os.environ.get("SUPERGLEBER") or None,
-        help="a checkout of github.com/LSX-UniWue/SuperGLEBer at 6bb62f2 (German sets)",
-    )
-    parser.add_argument(
-        "--hipe",
-        type=Path,
-        default=os.environ.get("HIPE") or None,
-        help="a checkout of github.com/hipe-eval/HIPE-2022-data (German NewsEye)",
-    )
-    parser.add_argument(
-        "--conll-de",
-        type=Path,
-        default=os.environ.get("CONLL_DE") or None,
-        help="a checkout of github.com/MaviccPRP/ger_ner_evals (CoNLL-2003 German development "
-        "split)",
-    )
-    parser.add_argument(
-        "--wikineural",
-        type=Path,
-        default=os.environ.get("WIKINEURAL") or None,
-        help="a checkout of github.com/Babelscape/wikineural (CoNLL-2003 German training "
-        "split); without all four, the German tagger is not retrained",
-    )
+    for name, (flag, env, what) in CHECKOUTS.items():
+        parser.add_argument(
+            flag, dest=name, type=Path, default=os.environ.get(env) or None, help=what
+        )
     parser.add_argument("--lang", nargs="+", choices=list(CORPORA))
     parser.add_argument("--work", type=Path, default=Path(".newswire/ner-training"))
     args = parser.parse_args(argv)
-    given = {
-        "dev": args.dev_dir,
-        "supergleber": args.supergleber,
-        "hipe": args.hipe,
-        "conllde": args.conll_de,
-        "wikineural": args.wikineural,
-    }
+    given = {"dev": args.dev_dir} | {name: getattr(args, name) for name in CHECKOUTS}
     roots = {name: Path(path) for name, path in given.items() if path}
     # the languages all of whose sources' roots were given
     langs = [
@@ -517,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
         if lang not in langs:
             parser.error(
                 f"{lang}: its training data was not given "
-                "(--supergleber, --hipe, --conll-de, --wikineural)"
+                f"({', '.join(flag for flag, _, _ in CHECKOUTS.values())})"
             )
         train(lang, roots, args.work)
     return 0
