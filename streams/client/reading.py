@@ -93,10 +93,18 @@ def seek_to_time(consumer: KafkaConsumer, tps: list[TopicPartition], since_ms: i
 
 def read_to(consumer: KafkaConsumer, ends: dict[TopicPartition, int]) -> Iterator[Any]:
     """Every record from each partition's position up to, not including, its offset in
-    `ends` (end offsets read before, or a committed offset): a bounded read that stops."""
+    `ends` (end offsets read before, or a committed offset): a bounded read that stops.
+
+    A poll may bring records past the bound (written since the ends were read); the
+    partition is put back at its bound, so a later read starts with them rather than after
+    them (the dedup stage's signature log reads to the end before every batch: skipping
+    past would lose another worker's signatures for good)."""
     while any(consumer.position(tp) < end for tp, end in ends.items()):
         for tp, records in consumer.poll(timeout_ms=500).items():
-            yield from (r for r in records if r.offset < ends.get(tp, -1))
+            end = ends.get(tp, -1)
+            yield from (r for r in records if r.offset < end)
+            if tp in ends and records and records[-1].offset >= end:
+                consumer.seek(tp, end)
 
 
 @dataclass(frozen=True)
