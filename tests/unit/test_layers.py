@@ -56,6 +56,7 @@ SHARED_PROCESSOR_MODULES = (
     "streams.processors",
     "streams.processors.text",
     "streams.processors.budget",
+    "streams.processors.sentences",
 )
 
 

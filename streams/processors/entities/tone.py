@@ -1,21 +1,64 @@
-"""Tone: how an article and each of its entities are written about, in [-1, 1] (pure).
+"""Tone: how an article, and each entity in it, is written about, in [-1, 1] (pure).
 
-English only, with VADER's lexicon and rules (shipped in the vaderSentiment package: no
-download). A sentence's tone is VADER's compound score; the article's is the mean over its
-sentences (VADER is made for sentences: on a whole article its compound saturates at ±1); an
-entity's is the mean over the sentences that mention it. No model covers other languages
-here, so their tone is None: documented, not guessed."""
+The article's tone is the mean of its sentences' VADER compound scores (VADER's lexicon and
+rules ship in the vaderSentiment package; it is made for sentences: on a whole article its
+compound saturates at ±1).
+
+An entity's tone is its own, not its sentence's: "Trump won every contest ... knocked Marco
+Rubio out of the race" is good for one and bad for the other. Each mention is read by a
+**target-dependent model** learned from NewsMTSC (news sentences whose targets annotators
+marked negative, neutral or positive; ``make train-tone``), over features that carry:
+
+- the words around the mention by side and distance (``L1:knocked``, ``R2:out``), the
+  nearest verbs' words, the words of its clause (cut at commas, semicolons, dashes and
+  "but"/"while"/"although"), and the words of the whole sentence;
+- VADER's lexicon valences summed by distance and side, negated by a negator just before,
+  apart for words inside quotation marks and outside them;
+- whether the mention opens the sentence, is possessive ("X's share collapsed"), is inside a
+  quotation, or is the speaker of one ("..., X said": a speaker is not the target of their
+  own words), and the sentence's VADER compound.
+
+A multinomial logistic regression over these gives P(negative), P(neutral), P(positive); a
+mention's tone is P(positive) - P(negative), and an entity's the mean over its mentions.
+The weights are a JSON file beside this module (``tone_model.json``: feature weights, the
+training data's provenance and its grouped cross-validated scores), read with the standard
+library. English only (the lexicon and the training data are English): other languages get
+None, documented, not guessed.
+"""
 
 from __future__ import annotations
 
 import bisect
+import json
+import math
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
+from streams.processors.sentences import split
+
 LANGUAGES = frozenset({"en"})
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”’)]*|\n|$)")
+MODEL_PATH = Path(__file__).resolve().parent / "tone_model.json"
+#: the classes, in the model's order
+CLASSES = ("negative", "neutral", "positive")
+#: how many words either side of a mention its context features read
+WINDOW = 6
+
+_TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
+_CLAUSE_WORDS = frozenset("but while although though whereas however yet because".split())
+_CLAUSE_MARKS = frozenset(",;:—–()")
+_QUOTES_OPEN = frozenset('"“‘«„')
+_QUOTES_CLOSE = frozenset('"”’»“')
+_SPEECH = frozenset(
+    "said says say told tells added adds argued argues wrote writes asked asks "
+    "claimed claims insisted insists stated states explained explains noted notes "
+    "warned warns according tweeted tweets declared declares replied replies".split()
+)
+_PRONOUNS = frozenset(
+    "he she they him her them his hers their theirs it its we us our i me my you your".split()
+)
 
 
 @lru_cache(maxsize=1)
@@ -25,30 +68,189 @@ def _analyzer() -> Any:
     return SentimentIntensityAnalyzer()
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence with letters in it."""
-    return [
-        m.span() for m in _SENTENCE.finditer(text) if sum(ch.isalpha() for ch in m.group(0)) >= 3
-    ]
+@cache
+def _negators() -> frozenset[str]:
+    from vaderSentiment.vaderSentiment import NEGATE
+
+    return frozenset(w.replace("'", "") for w in NEGATE) | frozenset({"no", "not", "never"})
+
+
+def sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
+    """(start, end) of each sentence (:func:`streams.processors.sentences.split`)."""
+    return split(text, language)
+
+
+def compound(sentence: str) -> float:
+    """VADER's compound score of one sentence."""
+    return float(_analyzer().polarity_scores(sentence)["compound"])
+
+
+def _tokens(sentence: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
+
+
+def _quoted(tokens: list[tuple[str, int, int]]) -> list[bool]:
+    """Per token, whether it sits inside quotation marks (marks themselves count as out)."""
+    inside, out = False, []
+    for word, _, _ in tokens:
+        if word in _QUOTES_OPEN and not inside:
+            inside = True
+            out.append(False)
+        elif word in _QUOTES_CLOSE and inside:
+            inside = False
+            out.append(False)
+        else:
+            out.append(inside)
+    return out
+
+
+def stem(word: str) -> str:
+    """A crude English stem, so that "attacked", "attacks" and "attacking" share weights."""
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def features(
+    sentence: str, start: int, end: int, sentence_tone: float | None = None
+) -> dict[str, float]:
+    """The features of the mention at [start, end) of `sentence` (offsets into it)."""
+    tokens = _tokens(sentence)
+    lexicon = _analyzer().lexicon
+    negators = _negators()
+    words = [w.lower() for w, _, _ in tokens]
+    stems = [stem(w) for w in words]
+    inside = [i for i, (_, s, e) in enumerate(tokens) if s < end and e > start]
+    f: dict[str, float] = {"bias": 1.0}
+    f["sent_tone"] = compound(sentence) if sentence_tone is None else sentence_tone
+    if not inside:
+        return f
+    first, last = inside[0], inside[-1]
+    quoted = _quoted(tokens)
+    n = len(tokens)
+    # clause: the run of tokens between clause marks around the mention
+    lo = first
+    while lo > 0 and words[lo - 1] not in _CLAUSE_MARKS and words[lo - 1] not in _CLAUSE_WORDS:
+        lo -= 1
+    hi = last
+    while hi < n - 1 and words[hi + 1] not in _CLAUSE_MARKS and words[hi + 1] not in _CLAUSE_WORDS:
+        hi += 1
+    mention = " ".join(words[first : last + 1])
+    f["pronoun"] = float(mention in _PRONOUNS)
+    f["opens"] = float(first == 0 or (first == 1 and not words[0].isalnum()))
+    f["in_quote"] = float(quoted[first])
+    f["possessive"] = float(last + 1 < n and words[last + 1] in {"'s", "’s", "'", "’"}) or float(
+        words[last].endswith(("'s", "’s"))
+    )
+    after = words[last + 1 : last + 4]
+    before = words[max(0, first - 3) : first]
+    f["speaker"] = float(
+        not quoted[first]
+        and (any(w in _SPEECH for w in after) or any(w in _SPEECH for w in before))
+        and any(quoted)
+    )
+    scale = 3.0 / math.sqrt(max(9, n))  # a long sentence's words weigh less each
+    for i, w in enumerate(words):
+        if first <= i <= last:
+            continue
+        d = first - i if i < first else i - last
+        side = "L" if i < first else "R"
+        t = stems[i]
+        if d <= 2:
+            f[f"{side}{d}:{t}"] = 1.0
+        if d <= WINDOW:
+            f[f"w:{t}"] = f.get(f"w:{t}", 0.0) + 1.0
+        if lo <= i <= hi:
+            f[f"c:{t}"] = 1.0
+        f[f"s:{t}"] = scale
+        v = lexicon.get(w)
+        if v is None:
+            continue
+        if any(words[j] in negators for j in range(max(0, i - 3), i)):
+            v = -0.74 * v
+        where = "q" if quoted[i] else "o"
+        span = "near" if d <= 3 else "mid" if d <= WINDOW else "far"
+        clause = "in" if lo <= i <= hi else "out"
+        sign = "pos" if v > 0 else "neg"
+        for key in (
+            f"lex_{span}",
+            f"lex_{side}_{span}",
+            f"lex_{clause}",
+            f"lex_{side}_{clause}",
+            f"lex_{where}",
+            f"lex_{sign}_{span}",
+        ):
+            f[key] = f.get(key, 0.0) + v / 4.0
+    for flag in ("opens", "speaker", "in_quote", "pronoun", "possessive"):
+        if f[flag]:
+            f[f"sent_tone*{flag}"] = f["sent_tone"]
+    if last + 2 < n:
+        f[f"R12:{words[last + 1]}_{words[last + 2]}"] = 1.0
+    if first >= 2:
+        f[f"L21:{words[first - 2]}_{words[first - 1]}"] = 1.0
+    return f
+
+
+class Model:
+    """A multinomial logistic regression: per feature name, one weight per class."""
+
+    def __init__(self, weights: dict[str, list[float]], meta: dict[str, Any] | None = None) -> None:
+        self.weights = weights
+        self.meta = meta or {}
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> Model:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data["weights"], {k: v for k, v in data.items() if k != "weights"})
+
+    def probabilities(self, feats: dict[str, float]) -> tuple[float, float, float]:
+        z = [0.0, 0.0, 0.0]
+        for name, value in feats.items():
+            w = self.weights.get(name)
+            if w is not None:
+                z[0] += w[0] * value
+                z[1] += w[1] * value
+                z[2] += w[2] * value
+        top = max(z)
+        e = [math.exp(v - top) for v in z]
+        total = sum(e)
+        return (e[0] / total, e[1] / total, e[2] / total)
+
+    def score(self, feats: dict[str, float]) -> float:
+        """P(positive) - P(negative), in [-1, 1]."""
+        p = self.probabilities(feats)
+        return p[2] - p[0]
+
+
+@cache
+def model() -> Model:
+    return Model.load()
+
+
+def target_tone(sentence: str, start: int, end: int, sentence_tone: float | None = None) -> float:
+    """The tone toward the mention at [start, end) of `sentence`, in [-1, 1]."""
+    return model().score(features(sentence, start, end, sentence_tone))
 
 
 def tone(text: str, entities: Sequence[Any], language: str) -> float | None:
-    """The article's tone; sets each entity's ``tone``. None (and no entity tone) outside
-    LANGUAGES or for a text without sentences."""
+    """The article's tone; sets each entity's ``tone`` to its own (the mean over its
+    mentions). None (and no entity tone) outside LANGUAGES or for a text without sentences."""
     if language not in LANGUAGES:
         return None
-    spans = sentences(text)
+    spans = sentences(text, language)
     if not spans:
         return None
-    score = _analyzer().polarity_scores
-    scores = [float(score(text[s:e])["compound"]) for s, e in spans]
+    scores = [compound(text[s:e]) for s, e in spans]
     starts = [s for s, _ in spans]
     for entity in entities:
-        found = set()
+        values = []
         for m in entity.mentions:
             i = bisect.bisect_right(starts, m.start) - 1
-            if i >= 0:
-                found.add(i)
-        if found:
-            entity.tone = round(sum(scores[i] for i in found) / len(found), 4)
+            if i < 0 or m.end > spans[i][1]:
+                continue
+            s = spans[i][0]
+            values.append(target_tone(text[s : spans[i][1]], m.start - s, m.end - s, scores[i]))
+        if values:
+            entity.tone = round(sum(values) / len(values), 4)
     return round(sum(scores) / len(scores), 4)

@@ -1,0 +1,171 @@
+"""Train the target-dependent tone model (``make train-tone``) from NewsMTSC's training split.
+
+    python -m streams.build.tone DEV_DIR [--out PATH] [--folds 5]
+
+NewsMTSC (Hamborg and Donnay, EACL 2021; MIT licence): English news sentences from many
+outlets, each target marked negative (2.0), neutral (4.0) or positive (6.0) by annotators.
+Read from ``DEV_DIR/tone/train.jsonl`` (see its README); nothing is downloaded. Each target
+becomes the features of :func:`streams.processors.entities.tone.features`; a multinomial
+logistic regression (scikit-learn, classes balanced, L2) is fitted on them all and written
+as JSON: the weights of the features seen at least ``MIN_COUNT`` times, with the data's
+provenance and the grouped cross-validated macro F1 (folds by article: a sentence's article
+is the first three parts of its ``primary_gid``) measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from streams.processors.entities import tone
+
+#: NewsMTSC's polarity scale -> class index (negative, neutral, positive)
+POLARITY = {2.0: 0, 4.0: 1, 6.0: 2}
+#: features seen fewer times than this are left out of the shipped model
+MIN_COUNT = 2
+#: the regularisation (inverse strength), chosen by grouped cross-validation (bench/tone.py)
+C = 0.05
+SEED = 13
+
+
+def article(gid: str) -> str:
+    """The article a NewsMTSC sentence comes from: ``allsides_1000_401_25_...`` -> its first
+    three parts."""
+    return "_".join(gid.split("_")[:3])
+
+
+def read(path: Path) -> list[dict[str, Any]]:
+    """One row per target: ``sentence``, ``start``, ``end``, ``label``, ``group``."""
+    rows = []
+    for line in path.open(encoding="utf-8"):
+        row = json.loads(line)
+        sentence = row["sentence_normalized"]
+        for t in row["targets"]:
+            if float(t["polarity"]) not in POLARITY:
+                continue
+            label, group = POLARITY[float(t["polarity"])], article(row["primary_gid"])
+            rows.append(
+                {
+                    "sentence": sentence,
+                    "start": int(t["from"]),
+                    "end": int(t["to"]),
+                    "label": label,
+                    "group": group,
+                }
+            )
+    return rows
+
+
+def featurise(rows: list[dict[str, Any]]) -> list[dict[str, float]]:
+    cache: dict[str, float] = {}
+    out = []
+    for r in rows:
+        s = r["sentence"]
+        if s not in cache:
+            cache[s] = tone.compound(s)
+        out.append(tone.features(s, r["start"], r["end"], cache[s]))
+    return out
+
+
+def prune(feats: list[dict[str, float]], min_count: int = MIN_COUNT) -> list[dict[str, float]]:
+    """The features seen in at least `min_count` rows; the others dropped from every row."""
+    counts = Counter(k for f in feats for k in f)
+    return [{k: v for k, v in f.items() if counts[k] >= min_count} for f in feats]
+
+
+def fit(feats: list[dict[str, float]], labels: list[int], c: float = C) -> dict[str, list[float]]:
+    """A multinomial logistic regression; per feature, its three weights (the intercept is
+    the ``bias`` feature's)."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = DictVectorizer()
+    x = vec.fit_transform(feats)
+    clf = LogisticRegression(
+        C=c, class_weight="balanced", max_iter=3000, fit_intercept=False, random_state=SEED
+    )
+    clf.fit(x, labels)
+    return {
+        name: [round(float(clf.coef_[k][j]), 5) for k in range(3)]
+        for j, name in enumerate(vec.get_feature_names_out())
+        if any(abs(clf.coef_[k][j]) >= 1e-5 for k in range(3))
+    }
+
+
+def macro_f1(gold: list[int], pred: list[int]) -> float:
+    scores = []
+    for k in range(3):
+        tp = sum(g == k and p == k for g, p in zip(gold, pred, strict=True))
+        fp = sum(g != k and p == k for g, p in zip(gold, pred, strict=True))
+        fn = sum(g == k and p != k for g, p in zip(gold, pred, strict=True))
+        scores.append(2 * tp / max(1, 2 * tp + fp + fn))
+    return sum(scores) / 3
+
+
+def folds(groups: list[str], k: int) -> list[int]:
+    """Each row's fold, by its group (every row of an article in one fold; deterministic)."""
+    import zlib
+
+    return [zlib.crc32(g.encode()) % k for g in groups]
+
+
+def cross_validate(
+    rows: list[dict[str, Any]], feats: list[dict[str, float]], k: int = 5, c: float = C
+) -> tuple[float, list[float], list[int]]:
+    """Grouped k-fold: the pooled macro F1, each fold's, and every row's held-out class."""
+    fold = folds([r["group"] for r in rows], k)
+    labels = [r["label"] for r in rows]
+    pred = [0] * len(rows)
+    per = []
+    for f in range(k):
+        train = [i for i in range(len(rows)) if fold[i] != f]
+        test = [i for i in range(len(rows)) if fold[i] == f]
+        m = tone.Model(fit(prune([feats[i] for i in train]), [labels[i] for i in train], c))
+        got = [max(range(3), key=m.probabilities(feats[i]).__getitem__) for i in test]
+        for i, p in zip(test, got, strict=True):
+            pred[i] = p
+        per.append(macro_f1([labels[i] for i in test], got))
+    return macro_f1(labels, pred), per, pred
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("dev", type=Path)
+    ap.add_argument("--out", type=Path, default=tone.MODEL_PATH)
+    ap.add_argument("--folds", type=int, default=5)
+    args = ap.parse_args(argv)
+    source = args.dev / "tone" / "train.jsonl"
+    rows = read(source)
+    feats = featurise(rows)
+    pooled, per, _ = cross_validate(rows, feats, args.folds)
+    weights = fit(prune(feats), [r["label"] for r in rows])
+    model = {
+        "classes": list(tone.CLASSES),
+        "trained_on": {
+            "data": "NewsMTSC training split (train.jsonl), Hamborg & Donnay, EACL 2021",
+            "licence": "MIT",
+            "targets": len(rows),
+            "articles": len({r["group"] for r in rows}),
+            "regularisation_C": C,
+            "min_count": MIN_COUNT,
+        },
+        "cross_validated": {
+            "folds": args.folds,
+            "grouped_by": "article",
+            "macro_f1": round(pooled, 4),
+            "per_fold": [round(x, 4) for x in per],
+        },
+        "weights": dict(sorted(weights.items())),
+    }
+    args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n")
+    print(
+        f"{len(rows)} targets, {len(weights)} weighted features; grouped {args.folds}-fold "
+        f"macro F1 {pooled:.3f} (folds {', '.join(f'{x:.3f}' for x in per)}) -> {args.out}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+"""Entity tone (streams.processors.entities.tone) and its training (streams.build.tone):
+features read around the mention, the model's arithmetic, the shipped model, the fold split."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from streams.build import tone as build
+from streams.processors.entities import tone
+
+S = "Critics said Trump's plan failed badly, but Clinton won praise."
+
+
+def span(sentence: str, name: str) -> tuple[int, int]:
+    i = sentence.index(name)
+    return i, i + len(name)
+
+
+def test_features_read_the_mention_s_neighbours_by_side_and_distance() -> None:
+    f = tone.features(S, *span(S, "Trump"), sentence_tone=0.25)
+    assert f["bias"] == 1.0 and f["sent_tone"] == 0.25
+    assert f["L1:said"] == 1.0 and f["L2:critic"] == 1.0  # stems: critics -> critic
+    assert f["R1:plan"] == 1.0 and f["R2:fail"] == 1.0  # "Trump's" is one token
+    assert "R3:badly" not in f and "L1:trump" not in f  # two words each side; not itself
+    assert f["w:fail"] == 1.0 and "w:praise" not in f  # within WINDOW words only
+    assert f["c:plan"] == 1.0 and "c:praise" not in f  # its clause ends at the comma
+    assert f["possessive"] == 1.0 and f["opens"] == 0.0 and f["pronoun"] == 0.0
+    assert f["R12:plan_failed"] == 1.0 and f["L21:critics_said"] == 1.0  # pairs: words, not stems
+    scale = 3.0 / math.sqrt(12)  # twelve tokens
+    assert f["s:praise"] == pytest.approx(scale)
+
+
+def test_lexicon_valence_is_scoped_by_distance_side_clause_and_negation() -> None:
+    lexicon = tone._analyzer().lexicon
+    f = tone.features(S, *span(S, "Clinton"), sentence_tone=0.0)
+    praise = lexicon["praise"] / 4
+    assert f["lex_R_near"] == pytest.approx(lexicon["won"] / 4 + praise)
+    assert f["lex_in"] == pytest.approx(lexicon["won"] / 4 + praise)
+    # critics (8 words before), failed (4: within WINDOW), badly (3: near); all out of the
+    # clause, which starts after "but"
+    assert f["lex_L_far"] == pytest.approx(lexicon["critics"] / 4)
+    assert f["lex_L_mid"] == pytest.approx(lexicon["failed"] / 4)
+    assert f["lex_L_near"] == pytest.approx(lexicon["badly"] / 4)
+    assert f["lex_L_out"] == pytest.approx(
+        (lexicon["critics"] + lexicon["failed"] + lexicon["badly"]) / 4
+    )
+    negated = tone.features("Voters did not trust Smith at all.", 21, 26, 0.0)
+    assert negated["lex_L_near"] == pytest.approx(-0.74 * lexicon["trust"] / 4)
+    assert negated["lex_neg_near"] < 0 and "lex_pos_near" not in negated
+
+
+def test_a_speaker_is_told_apart_from_the_words_they_quote() -> None:
+    s = '"This is a disgrace," Smith said.'
+    f = tone.features(s, *span(s, "Smith"), 0.0)
+    assert f["speaker"] == 1.0 and f["in_quote"] == 0.0
+    assert f["lex_q"] < 0 and "lex_o" not in f  # "disgrace" is inside the marks
+    assert f["sent_tone*speaker"] == 0.0 or "sent_tone*speaker" not in f
+    g = tone.features(
+        'He called Smith "a disgrace".', *span('He called Smith "a disgrace".', "Smith"), -0.5
+    )
+    assert g["speaker"] == 0.0
+    h = tone.features('"Smith is a disgrace," he said.', 1, 6, -0.5)
+    assert h["in_quote"] == 1.0 and h["opens"] == 1.0 and h["sent_tone*opens"] == -0.5
+    assert h["sent_tone*in_quote"] == -0.5
+
+
+def test_pronouns_and_a_mention_outside_the_tokens() -> None:
+    f = tone.features("She won the vote easily.", 0, 3, 0.4)
+    assert f["pronoun"] == 1.0 and f["opens"] == 1.0 and f["sent_tone*pronoun"] == 0.4
+    assert tone.features("A b.", 50, 60, 0.1) == {"bias": 1.0, "sent_tone": 0.1}
+
+
+def test_stems_leave_short_words_alone() -> None:
+    assert [
+        tone.stem(w) for w in ("attacked", "attacks", "attacking", "quickly", "uses", "bed")
+    ] == [
+        "attack",
+        "attack",
+        "attack",
+        "quick",
+        "uses",
+        "bed",
+    ]
+
+
+def test_the_model_is_a_softmax_over_weighted_features() -> None:
+    m = tone.Model({"bias": [0.0, 1.0, 0.0], "x": [2.0, 0.0, -1.0]})
+    p = m.probabilities({"bias": 1.0, "x": 0.5, "unknown": 9.0})
+    z = [1.0, 1.0, -0.5]
+    e = [math.exp(v) for v in z]
+    assert p == pytest.approx(tuple(v / sum(e) for v in e))
+    assert m.score({"bias": 1.0, "x": 0.5}) == pytest.approx(p[2] - p[0])
+    assert m.probabilities({"x": 1000.0})[0] == pytest.approx(1.0)  # no overflow
+
+
+def test_the_shipped_model_and_its_provenance(tmp_path: Path) -> None:
+    data = json.loads(tone.MODEL_PATH.read_text())
+    assert data["classes"] == list(tone.CLASSES)
+    assert data["trained_on"]["licence"] == "MIT" and data["trained_on"]["targets"] > 8000
+    assert data["cross_validated"]["grouped_by"] == "article"
+    assert 0.6 < data["cross_validated"]["macro_f1"] < 0.9
+    assert tone.model().meta["classes"] == list(tone.CLASSES)
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"weights": {"bias": [1, 2, 3]}, "classes": ["a"]}))
+    loaded = tone.Model.load(path)
+    assert loaded.weights == {"bias": [1, 2, 3]} and loaded.meta == {"classes": ["a"]}
+
+
+def entity(text: str, name: str) -> SimpleNamespace:
+    starts = [i for i in range(len(text)) if text.startswith(name, i)]
+    return SimpleNamespace(
+        mentions=[SimpleNamespace(start=i, end=i + len(name)) for i in starts], tone=None
+    )
+
+
+def test_two_entities_of_one_sentence_get_their_own_tones() -> None:
+    text = "Rebels attacked Smith brutally, and Jones was praised for his brave rescue."
+    smith, jones = entity(text, "Smith"), entity(text, "Jones")
+    doc = tone.tone(text, [smith, jones], "en")
+    assert doc == pytest.approx(round(tone.compound(text), 4))
+    assert smith.tone is not None and jones.tone is not None
+    assert smith.tone < jones.tone
+
+
+def test_an_entity_s_tone_is_the_mean_over_its_mentions() -> None:
+    text = "Smith won a great victory. Later Smith was arrested for fraud."
+    smith = entity(text, "Smith")
+    tone.tone(text, [smith], "en")
+    spans = tone.sentences(text)
+    one = tone.target_tone(text[spans[0][0] : spans[0][1]], 0, 5)
+    two_s = text[spans[1][0] : spans[1][1]]
+    two = tone.target_tone(two_s, two_s.index("Smith"), two_s.index("Smith") + 5)
+    assert smith.tone == pytest.approx(round((one + two) / 2, 4))
+
+
+def test_no_tone_outside_english_or_without_sentences() -> None:
+    e = entity("Smith a gagné.", "Smith")
+    assert tone.tone("Smith a gagné.", [e], "fr") is None and e.tone is None
+    assert tone.tone("  ", [], "en") is None
+    stray = SimpleNamespace(mentions=[SimpleNamespace(start=0, end=2)], tone=None)
+    assert tone.tone("-- \nSmith won.", [stray], "en") is not None and stray.tone is None
+
+
+def test_training_reads_targets_and_groups_by_article(tmp_path: Path) -> None:
+    path = tmp_path / "train.jsonl"
+    rows = [
+        {
+            "primary_gid": "allsides_1_2_3_X_0_5",
+            "sentence_normalized": "Smith won.",
+            "targets": [
+                {"from": 0, "to": 5, "polarity": 6.0},
+                {"from": 6, "to": 9, "polarity": 5.0},
+            ],
+        },
+        {
+            "primary_gid": "polusa_v1_77_-1_Y",
+            "sentence_normalized": "Jones lost.",
+            "targets": [{"from": 0, "to": 5, "polarity": 2.0}],
+        },
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    got = build.read(path)
+    assert got == [
+        {"sentence": "Smith won.", "start": 0, "end": 5, "label": 2, "group": "allsides_1_2"},
+        {"sentence": "Jones lost.", "start": 0, "end": 5, "label": 0, "group": "polusa_v1_77"},
+    ]
+    assert build.article("allsides_1000_401_25_Reality Leigh Winner_0_6") == "allsides_1000_401"
+
+
+def test_macro_f1_folds_and_pruning() -> None:
+    assert build.macro_f1([0, 1, 2], [0, 1, 2]) == 1.0
+    assert build.macro_f1([0, 0, 1, 2], [0, 1, 1, 1]) == pytest.approx((2 / 3 + 1 / 2 + 0) / 3)
+    f = build.folds(["a", "b", "a", "c"], 3)
+    assert f[0] == f[2] and all(0 <= x < 3 for x in f)
+    assert build.folds(["a"], 5) == build.folds(["a"], 5)
+    assert build.prune([{"x": 1.0, "y": 2.0}, {"x": 3.0}], 2) == [{"x": 1.0}, {"x": 3.0}]
+
+
+def test_a_model_learns_the_direction_from_data() -> None:
+    rows, feats = [], []
+    for i in range(30):
+        for label, word in ((0, "terrible"), (1, "met"), (2, "wonderful")):
+            s = f"Smith {word} event number {i}."
+            rows.append({"sentence": s, "start": 0, "end": 5, "label": label, "group": f"g{i}"})
+    feats = build.featurise(rows)
+    pooled, per, pred = build.cross_validate(rows, feats, k=3, c=1.0)
+    assert pooled > 0.9 and len(per) == 3 and len(pred) == len(rows)
+    weights = build.fit(build.prune(feats), [r["label"] for r in rows], c=1.0)
+    assert weights["R1:terrible"][0] > weights["R1:terrible"][2]
+    assert weights["R1:wonderful"][2] > weights["R1:wonderful"][0]
+
+
+def test_main_writes_a_model_with_its_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "tone").mkdir()
+    lines = []
+    for i in range(20):
+        for pol, word in ((2.0, "terrible"), (4.0, "met"), (6.0, "wonderful")):
+            lines.append(
+                json.dumps(
+                    {
+                        "primary_gid": f"polusa_v1_{i}_-1",
+                        "sentence_normalized": f"Smith {word} them.",
+                        "targets": [{"from": 0, "to": 5, "polarity": pol}],
+                    }
+                )
+            )
+    (tmp_path / "tone" / "train.jsonl").write_text("\n".join(lines))
+    out = tmp_path / "model.json"
+    build.main([str(tmp_path), "--out", str(out), "--folds", "2"])
+    data = json.loads(out.read_text())
+    assert data["trained_on"]["targets"] == 60 and data["trained_on"]["articles"] == 20
+    assert data["cross_validated"]["folds"] == 2 and len(data["cross_validated"]["per_fold"]) == 2
+    assert "bias" in data["weights"] and "60 targets" in capsys.readouterr().out
