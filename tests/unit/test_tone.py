@@ -218,3 +218,13 @@ def test_main_writes_a_model_with_its_figures(
     assert data["trained_on"]["targets"] == 60 and data["trained_on"]["articles"] == 20
     assert data["cross_validated"]["folds"] == 2 and len(data["cross_validated"]["per_fold"]) == 2
     assert "bias" in data["weights"] and "60 targets" in capsys.readouterr().out
+
+
+def test_a_run_on_sentence_is_read_only_near_the_mention() -> None:
+    long = "x " * 300 + "Smith won. " + "y " * 300
+    start = long.index("Smith")
+    text, s, e = tone.clip(long, start, start + 5)
+    assert text[s:e] == "Smith" and s == tone.REACH and len(text) == 2 * tone.REACH + 5
+    assert tone.clip("Smith won.", 0, 5) == ("Smith won.", 0, 5)
+    near = tone.features(long, start, start + 5, 0.0)
+    assert near == tone.features(text, s, e, 0.0)

@@ -19,7 +19,13 @@ CUES = {
         "pointed out|went on|according to|testified|responded|cautioned|conceded|urged|"
         "countered|predicted|comments|recalls|answered|answers|reported|"
         "complained|complains|agreed|joked|vowed|promised|pleaded|boasted|"
-        "maintained|maintains|described|describes|(?<!-)called|(?<!-)calls"
+        "maintained|maintains|described|describes|(?<!-)called|(?<!-)calls|"
+        "tells|telling|saying|stating|state|adding|noting|arguing|writing|warning|"
+        "insisting|explaining|responds|concedes|conceding|quipped|quips|recounted|"
+        "recounts|demanded|demands|declares|announces|implored|implores|pleads|"
+        "shouted|yelled|exclaimed|mused|wondered|retorted|replies|"
+        "sings|sang|chanted|lamented|laments|scoffed|marveled|marvelled|griped|"
+        "bragged|boasts|tweets|posts|texted|emailed"
     ),
     "fr": (
         "a déclaré|déclare|a dit|dit|a affirmé|affirme|a ajouté|ajoute|a expliqué|explique|"

@@ -259,6 +259,8 @@ class QuoteFinder:
             words = text[s:e].split()
             if len(words) < PARTIAL_MIN_WORDS:
                 continue
+            if self.language == "en" and is_title(words) and not _headline(text, open_at):
+                continue  # "Meet the Press", ''This Kind of War'': a work's title
             q = Found(s, e)
             lo, hi = open_at - CONTEXT_WINDOW, close_at + CONTEXT_WINDOW
             ctx = Context(
@@ -310,7 +312,9 @@ class QuoteFinder:
             if self._speaker(ctx, q, m.group("cue"), slot, subjectless=True):
                 return "after"
         m = self.after_who_first.match(after)
-        if m and self._speaker(ctx, q, m.group("cue"), (a0 + m.start("who"), a0 + m.end("who"))):
+        if m and self._speaker(
+            ctx, q, m.group("cue"), (a0 + m.start("who"), a0 + m.end("who")), leads=True
+        ):
             return "after"
         b0, b1 = _clause_before(text, ctx.open_at)
         before = text[b0:b1]
@@ -322,9 +326,9 @@ class QuoteFinder:
             c0 = b0 + c.start()
             head = text.rfind(",", b0, c0)
             if head != -1 and len(text[head + 1 : c0].split()) <= 4:
-                if self._speaker(ctx, q, c.group("cue"), (head + 1, c0)):
+                if self._speaker(ctx, q, c.group("cue"), (head + 1, c0), leads=True):
                     return "before"
-            if self._speaker(ctx, q, c.group("cue"), (b0, c0)):
+            if self._speaker(ctx, q, c.group("cue"), (b0, c0), leads=True):
                 return "before"
             if self._speaker(ctx, q, c.group("cue"), (b0 + c.end(), b1)):
                 return "before"
@@ -342,7 +346,7 @@ class QuoteFinder:
             c0, c1 = _clause_after(text, n0)
             m = self.after_who_first.match(text[c0:c1])
             if m and self._speaker(
-                ctx, q, m.group("cue"), (c0 + m.start("who"), c0 + m.end("who"))
+                ctx, q, m.group("cue"), (c0 + m.start("who"), c0 + m.end("who")), leads=True
             ):
                 return "next"
         return None
@@ -354,12 +358,20 @@ class QuoteFinder:
         cue: str | None,
         slot: tuple[int, int],
         subjectless: bool = False,
+        leads: bool = False,
     ) -> bool:
         """Who the words in ``slot`` name: a described speaker ("un porte-parole"), a person
         named there, a pronoun or title (the nearest person), an organisation, or a name no
-        model found. Spanish and French verbs without a subject take the nearest person."""
+        model found. Spanish and French verbs without a subject take the nearest person.
+        ``leads``: the slot is the cue's subject, written before it; its last name is the
+        one who speaks ("Judicial Watch president Tom Fitton said", "Ms. Merkel's
+        spokesman, Steffen Seibert, wrote")."""
         text = ctx.text
         s0, s1 = slot
+        if leads and self.language == "en":
+            head = self._head_name(ctx, q, cue, s0, s1)
+            if head:
+                return True
         words = list(re.finditer(r"[\w'’.-]+", text[s0:s1]))
         cue_text = cue.lower() if cue else None
         if INVERTED_RE.search(cue or ""):
@@ -449,6 +461,47 @@ class QuoteFinder:
                 cue_text, w0, w1, entity=entity, name=None if entity is not None else first
             )
         return False
+
+    def _head_name(self, ctx: Context, q: Found, cue: str | None, s0: int, s1: int) -> bool:
+        """The subject's head name when a name closes the slot (commas and spaces aside)
+        after words that only lead to it: a title, an organisation, a possessor ("Judicial
+        Watch president Tom Fitton", "Ms. Merkel's spokesman, Steffen Seibert,"). Not when
+        the first name is the head and what follows it describes it: an apposition, a
+        relative clause or a prepositional phrase ("David Frum, a former speechwriter for
+        George W. Bush,", "James Pethokoukis of the American Enterprise Institute")."""
+        text = ctx.text
+        end = s1
+        while end > s0 and text[end - 1] in " ,\u00a0":
+            end -= 1
+        named = sorted(
+            [p for p in ctx.persons if s0 <= p[0] and p[1] <= end]
+            + [o for o in ctx.orgs if s0 <= o[0] and o[1] <= end]
+        )
+        closing = [p for p in ctx.persons if s0 <= p[0] and p[1] == end]
+        run = name_run(text, s0, end, self.language)
+        if closing:
+            head: tuple[int, int] = closing[-1][:2]
+        elif (
+            run is not None
+            and run[1] == end
+            and not any(o[0] < run[1] and run[0] < o[1] for o in ctx.orgs)
+        ):
+            head = run
+        else:
+            return False
+        first = named[0][:2] if named else None
+        if first is None or first[0] >= head[0]:
+            return False  # nothing named before the closing name: the usual rules
+        rest = text[first[1] : head[0]]
+        lead = rest.lstrip(" \u00a0")
+        if not (lead.startswith(("'s", "’s")) or (lead[:1].isalpha() and lead[:1].islower())):
+            return False
+        if lead.split()[0].lower().strip(",") in LINKS:
+            return False
+        cue_text = cue.lower() if cue else None
+        if closing:
+            return q.said_by(cue_text, *head, entity=closing[-1][2])
+        return q.said_by(cue_text, *head, name=text[head[0] : head[1]])
 
     @staticmethod
     def _surname(ctx: Context, word: str, *, full: bool) -> tuple[int | None, str | None]:
@@ -552,6 +605,73 @@ class QuoteFinder:
         return words[0].start(), words[1].end()
 
 
+#: the small words a title leaves in lower case ("Meet the Press", "Orange Is the New Black")
+TITLE_SMALL = frozenset(
+    "a an the and or nor but of in on at to for from by with as vs is be are was not "
+    "into over upon via".split()
+)
+
+
+def is_title(words: list[str]) -> bool:
+    """A short phrase in title case: two to eight words, every word capitalised but the
+    small ones, and at least two capitalised (a show, a book, a song, a slogan read as a
+    name); a spoken sentence leaves its verbs and nouns in lower case."""
+    if not 2 <= len(words) <= 8 or words[-1].rstrip("\"'”’").endswith(("?", "!")):
+        return False  # a question or an exclamation is said, not titled
+    capitals = 0
+    for w in words:
+        core = w.strip("\"'“”‘’.,:;!?()[]—–-…")
+        if not core:
+            continue
+        if core[0].isupper() or core[0].isdigit():
+            capitals += core[0].isupper()
+        elif core.lower() not in TITLE_SMALL:
+            return False
+    return capitals >= 2
+
+
+def _headline(text: str, at: int) -> bool:
+    """Whether the line around `at` is itself in title case (a headline: its quotations
+    are capitalised with it)."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    words = [w for w in text[start : len(text) if end == -1 else end].split() if w[:1].isalpha()]
+    long = [w for w in words if len(w) >= 4]
+    return len(long) >= 4 and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
+
+
+#: words after a name that make what follows describe it (the name is the head)
+LINKS = frozenset("of at for from with under who which whose in on and or to by as than".split())
+_DOUBLED = re.compile(r"''(?!')")
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))‘(?=\w)", re.M)
+_SINGLE_CLOSE = re.compile(r"(?<=\S)’(?!\w)")
+
+
+def marks(text: str) -> str:
+    """`text` with the quotation marks of other conventions written as double ones, offset
+    for offset: doubled apostrophes (\'\'…\'\', old newspaper archives) and single curly marks
+    (‘…’) that stand alone: opened before a word, closed after one by a ’ that no letter
+    follows (an apostrophe, "don’t", is followed by one), and not inside a double quotation
+    (‘…’ nested in “…” stays as it is)."""
+    if "''" in text:
+        text = _DOUBLED.sub('" ', text)
+    if "‘" not in text:
+        return text
+    chars = list(text)
+    for m in _SINGLE_OPEN.finditer(text):
+        i = m.start()
+        line_start = text.rfind("\n", 0, i) + 1
+        before = text[line_start:i]
+        if (before.count('"') + before.count("“") + before.count("”")) % 2:
+            continue  # inside a double quotation: a quotation within it
+        line_end = text.find("\n", i)
+        close = _SINGLE_CLOSE.search(text, i + 1, len(text) if line_end == -1 else line_end)
+        if close is None or chars[i] != "‘":
+            continue
+        chars[i], chars[close.start()] = "“", "”"
+    return "".join(chars)
+
+
 @cache
 def _finder(language: str) -> QuoteFinder:
     return QuoteFinder(language)
@@ -567,7 +687,7 @@ def find_quotes(
         return None
     finder = _finder(language)
     out = []
-    for q in finder.find(text, entities, has_model):
+    for q in finder.find(marks(text), entities, has_model):
         speaker = None
         if q.entity is not None:
             name = entities[q.entity].name

@@ -45,6 +45,8 @@ MODEL_PATH = Path(__file__).resolve().parent / "tone_model.json"
 CLASSES = ("negative", "neutral", "positive")
 #: how many words either side of a mention its context features read
 WINDOW = 6
+#: how far (characters) either side of a mention its sentence is read
+REACH = 200
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
 _CLAUSE_WORDS = frozenset("but while although though whereas however yet because".split())
@@ -112,10 +114,22 @@ def stem(word: str) -> str:
     return word
 
 
+def clip(sentence: str, start: int, end: int) -> tuple[str, int, int]:
+    """The part of `sentence` within REACH characters of the mention at [start, end), with
+    the mention's offsets in it: a run-on "sentence" (a list of a thousand names) costs
+    each mention a bounded amount, in training as in the stage."""
+    s, e = max(0, start - REACH), min(len(sentence), end + REACH)
+    return sentence[s:e], start - s, end - s
+
+
 def features(
     sentence: str, start: int, end: int, sentence_tone: float | None = None
 ) -> dict[str, float]:
-    """The features of the mention at [start, end) of `sentence` (offsets into it)."""
+    """The features of the mention at [start, end) of `sentence` (offsets into it); the
+    sentence's VADER compound is computed when not given."""
+    if sentence_tone is None:
+        sentence_tone = compound(sentence)
+    sentence, start, end = clip(sentence, start, end)
     tokens = _tokens(sentence)
     lexicon = _analyzer().lexicon
     negators = _negators()
@@ -123,7 +137,7 @@ def features(
     stems = [stem(w) for w in words]
     inside = [i for i, (_, s, e) in enumerate(tokens) if s < end and e > start]
     f: dict[str, float] = {"bias": 1.0}
-    f["sent_tone"] = compound(sentence) if sentence_tone is None else sentence_tone
+    f["sent_tone"] = sentence_tone
     if not inside:
         return f
     first, last = inside[0], inside[-1]
@@ -249,8 +263,9 @@ def tone(text: str, entities: Sequence[Any], language: str) -> float | None:
             i = bisect.bisect_right(starts, m.start) - 1
             if i < 0 or m.end > spans[i][1]:
                 continue
-            s = spans[i][0]
-            values.append(target_tone(text[s : spans[i][1]], m.start - s, m.end - s, scores[i]))
+            s = max(spans[i][0], m.start - REACH)  # the sentence around it (clip)
+            e = min(spans[i][1], m.end + REACH)
+            values.append(target_tone(text[s:e], m.start - s, m.end - s, scores[i]))
         if values:
             entity.tone = round(sum(values) / len(values), 4)
     return round(sum(scores) / len(scores), 4)
