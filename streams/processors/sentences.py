@@ -112,13 +112,11 @@ def split(text: str, language: str = "en") -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _STOP.finditer(text):
-        if m.group(0) != "\n":
-            nxt = m.group(2) or ""
-            if nxt and nxt.islower():
-                continue
-            if m.group(0)[0] == "." and m.end(1) < len(text):
-                if _continues(text, m.start(), m.end(1), language):
-                    continue
+        following = m.group(2)  # None after a line break or at the end
+        if following and following.islower():
+            continue
+        if m.group(0)[0] == "." and _continues(text, m.start(), m.end(1), language):
+            continue
         spans.append((start, m.end()))
         start = m.end()
     spans.append((start, len(text)))

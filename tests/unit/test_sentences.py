@@ -96,3 +96,18 @@ def test_a_text_without_stops_is_one_sentence_and_empty_is_none() -> None:
 def test_an_unknown_language_uses_the_rules_without_abbreviations() -> None:
     assert cut("Prof. Smith came. He sat.", "xx") == ["Prof.", "Smith came.", "He sat."]
     assert cut("J. Smith came. He sat.", "xx") == ["J. Smith came.", "He sat."]
+
+
+def test_only_a_period_can_be_an_abbreviation_s() -> None:
+    assert cut("It was Plan B! Then it failed.") == ["It was Plan B!", "Then it failed."]
+    assert cut("Is it J? Nobody knows.") == ["Is it J?", "Nobody knows."]
+
+
+def test_english_is_the_default_language() -> None:
+    assert cut("Gen. Smith came. He sat.") == ["Gen. Smith came.", "He sat."]
+    assert split("Gen. Smith came.") == [(0, 16)]
+
+
+def test_a_line_break_always_ends_a_sentence() -> None:
+    assert cut("Talks with Dr.\nnobody came here.") == ["Talks with Dr.", "nobody came here."]
+    assert cut("It rose\nit fell") == ["It rose", "it fell"]

@@ -228,3 +228,129 @@ def test_a_run_on_sentence_is_read_only_near_the_mention() -> None:
     assert tone.clip("Smith won.", 0, 5) == ("Smith won.", 0, 5)
     near = tone.features(long, start, start + 5, 0.0)
     assert near == tone.features(text, s, e, 0.0)
+
+
+def test_quotation_marks_themselves_are_outside_the_quotation() -> None:
+    tokens = tone._tokens('He said "not now" today')
+    assert tone._quoted(tokens) == [False, False, False, True, True, False, False]
+    assert tone._quoted(tone._tokens("“a” b")) == [False, True, False, False]
+
+
+def test_stems_of_es_and_the_feature_windows_edges() -> None:
+    assert tone.stem("watches") == "watch" and tone.stem("hopes") == "hope"
+    s = "a b c d e f g Smith h i j k l m n o"
+    f = tone.features(s, s.index("Smith"), s.index("Smith") + 5, 0.0)
+    assert f["w:b"] == 1.0 and "w:a" not in f  # six words before, not seven
+    assert f["w:m"] == 1.0 and "w:n" not in f
+    assert f["L1:g"] == 1.0 and f["L2:f"] == 1.0 and f["R1:h"] == 1.0 and f["R2:i"] == 1.0
+    assert f["R12:h_i"] == 1.0 and f["L21:f_g"] == 1.0
+    end = "Smith h."
+    g = tone.features(end, 0, 5, 0.0)
+    assert "R12:h_." in g and "L21" not in " ".join(g)
+    h = tone.features("Smith h", 0, 5, 0.0)
+    assert not any(k.startswith("R12:") for k in h)
+
+
+def test_lexicon_spans_and_signs_by_distance() -> None:
+    lex = tone._analyzer().lexicon
+    s = "good x x Smith x x bad x x x x x x x x great"
+    f = tone.features(s, s.index("Smith"), s.index("Smith") + 5, 0.0)
+    assert f["lex_L_near"] == pytest.approx(lex["good"] / 4)  # three words away: near
+    assert f["lex_R_near"] == pytest.approx(lex["bad"] / 4)
+    assert f["lex_pos_near"] == pytest.approx(lex["good"] / 4)
+    assert f["lex_neg_near"] == pytest.approx(lex["bad"] / 4)
+    assert f["lex_R_far"] == pytest.approx(lex["great"] / 4) and "lex_R_mid" not in f
+    assert f["lex_o"] == pytest.approx((lex["good"] + lex["bad"] + lex["great"]) / 4)
+    t = "x x x x Smith x x x bad"
+    m = tone.features(t, t.index("Smith"), t.index("Smith") + 5, 0.0)
+    assert m["lex_R_mid"] == pytest.approx(lex["bad"] / 4) and "lex_R_near" not in m
+    edge = "Smith x x x x x bad"  # six words on: still within WINDOW
+    assert tone.features(edge, 0, 5, 0.0)["lex_R_mid"] == pytest.approx(lex["bad"] / 4)
+    far = "no x x x good Smith"  # the negator four words before "good" does not reach it
+    assert tone.features(far, far.index("Smith"), len(far), 0.0)["lex_L_near"] == pytest.approx(
+        lex["good"] / 4
+    )
+    first = "not good Smith"  # a negator opening the sentence counts
+    assert tone.features(first, 9, 14, 0.0)["lex_L_near"] == pytest.approx(-0.74 * lex["good"] / 4)
+
+
+def test_clauses_end_at_marks_and_linking_words_both_sides() -> None:
+    s = "Voters cheered; Smith and Jones spoke, but critics booed"
+    f = tone.features(s, s.index("Jones"), s.index("Jones") + 5, 0.0)
+    assert f["c:smith"] == 1.0 and f["c:spoke"] == 1.0
+    assert "c:voter" not in f and "c:cheer" not in f and "c:critic" not in f and "c:but" not in f
+    lex = tone._analyzer().lexicon
+    assert f["lex_out"] == pytest.approx((lex["cheered"] + lex["critics"]) / 4)
+    assert "lex_in" not in f
+    g = tone.features("Smith won, but lost.", 0, 5, 0.0)
+    assert g["c:won"] == 1.0 and "c:lost" not in g
+    h = tone.features("He said Smith", 8, 13, 0.0)
+    assert h["c:he"] == 1.0 and h["c:said"] == 1.0 and "c:smith" not in h
+
+
+def test_possessives_openers_and_multiword_mentions() -> None:
+    s = "Then Smith Jones' plan worked."
+    f = tone.features(s, 5, 16, 0.0)
+    assert f["possessive"] == 1.0 and f["opens"] == 0.0 and "L1:smith" not in f
+    assert f["R1:'"] == 1.0 and "w:jone" not in f and f["w:then"] == 1.0
+    assert tone.features("Smith's plan.", 0, 7, 0.0)["possessive"] == 1.0
+    assert tone.features("Smith’s plan.", 0, 7, 0.0)["possessive"] == 1.0
+    assert tone.features("Smith plan.", 0, 5, 0.0)["possessive"] == 0.0
+    assert tone.features("Smith ' plan.", 0, 5, 0.0)["possessive"] == 1.0
+    q = '"Smith won," he said.'
+    assert tone.features(q, 1, 6, 0.0)["opens"] == 1.0
+    assert tone.features("- Smith won.", 2, 7, 0.0)["opens"] == 1.0
+    assert tone.features("A Smith won.", 2, 7, 0.0)["opens"] == 0.0
+    assert tone.features("They won.", 0, 4, 0.0)["pronoun"] == 1.0
+    two = tone.features("He she won.", 0, 6, 0.0)
+    assert two["pronoun"] == 0.0  # "he she" is no pronoun
+
+
+def test_tone_uses_the_pipeline_s_sentences_and_exact_means() -> None:
+    text = "Gen. Smith was praised. Critics hated the plan."
+    smith = entity(text, "Smith")
+    doc = tone.tone(text, [smith], "en")
+    first, second = "Gen. Smith was praised.", "Critics hated the plan."
+    assert doc == round((tone.compound(first) + tone.compound(second)) / 2, 4)
+    assert smith.tone == round(tone.target_tone(first, 5, 10), 4)
+    assert tone.sentences("Gen. Smith won.") == [(0, 15)]
+
+
+def test_a_mention_ending_its_line_and_strays_before_real_mentions() -> None:
+    text = "We love Smith\nSmith won the prize."
+    smith = entity(text, "Smith")
+    smith.mentions.insert(0, SimpleNamespace(start=len(text) + 5, end=len(text) + 10))
+    tone.tone(text, [smith], "en")
+    one = tone.target_tone("We love Smith", 8, 13)
+    two = tone.target_tone("Smith won the prize.", 0, 5)
+    assert smith.tone == round((one + two) / 2, 4)
+
+
+def test_the_sentence_score_given_is_the_one_used() -> None:
+    s = "Smith met Jones."
+    assert tone.target_tone(s, 0, 5, 0.95) != tone.target_tone(s, 0, 5, -0.95)
+    assert tone.target_tone(s, 0, 5) == tone.target_tone(s, 0, 5, tone.compound(s))
+    long = "Smith won " + "and then more words " * 40 + "and the crowd hated everything."
+    e = entity(long, "Smith")
+    tone.tone(long, [e], "en")
+    assert e.tone == round(tone.target_tone(long[: 5 + tone.REACH], 0, 5, tone.compound(long)), 4)
+
+
+def test_regularisation_and_balance_matter() -> None:
+    rows = []
+    for i in range(20):
+        for label, word in ((0, "terrible"), (1, "met"), (2, "wonderful")):
+            s = f"Smith {word} event number {i}."
+            rows.append({"sentence": s, "start": 0, "end": 5, "label": label, "group": f"g{i}"})
+    feats = build.prune(build.featurise(rows))
+    labels = [r["label"] for r in rows]
+    weak, strong = build.fit(feats, labels, c=0.01), build.fit(feats, labels, c=1.0)
+    assert abs(weak["R1:terrible"][0]) < abs(strong["R1:terrible"][0])
+    assert "bias" in strong and all(len(w) == 3 for w in strong.values())
+
+
+def test_macro_f1_needs_equal_lengths_and_counts_empty_classes_as_zero() -> None:
+    with pytest.raises(ValueError):
+        build.macro_f1([0, 1], [0])
+    assert build.macro_f1([0, 0], [0, 0]) == pytest.approx(1 / 3)
+    assert build.macro_f1([0, 1], [1, 0]) == 0.0
