@@ -41,18 +41,37 @@ def articles(dev: Path, split: str) -> Iterator[dict[str, Any]]:
             yield orjson.loads(line)
 
 
-def gold(article: dict[str, Any]) -> list[tuple[int, int, str | None]]:
-    """(start, end, last word of the named source or None) per quoted passage."""
+def gold(article: dict[str, Any]) -> list[tuple[int, int, str | None, str | None]]:
+    """Per quoted passage: (start, end, last word of its named source or None, last word of
+    whoever it counts as for "all sources": the named source, or for a pronoun or a
+    description the nearest named source of an earlier attribution, else None)."""
     out = []
-    for a in article["attributions"]:
-        if a["kind"] != "direct":
-            continue
+    named_before: list[tuple[int, str]] = []
+    for a in sorted(article["attributions"], key=lambda a: a.get("source_start") or 0):
         name = a.get("source_name")
         last = name[2].split()[-1] if name and a.get("source_kind") == "named" else None
+        if last is not None:
+            named_before.append((a.get("source_start") or 0, last))
+        if a["kind"] != "direct":
+            continue
+        anyone = last
+        if last is None and a.get("source_kind") in {"pronoun", "description"}:
+            earlier = [w for at, w in named_before if at < (a.get("source_start") or 0)]
+            anyone = earlier[-1] if earlier else None
         for s, e in a["quotes"]:
             if len(article["text"][s:e].split()) >= 2:
-                out.append((s, e, last))
-    return out
+                out.append((s, e, last, anyone))
+    return sorted(out)
+
+
+def other_attributions(article: dict[str, Any]) -> list[tuple[int, int]]:
+    """The spans of the mixed and indirect attributions' contents: a quotation found there
+    is a partial quotation the corpus does not count as a direct one."""
+    return [
+        (a["content_start"], a["content_end"])
+        for a in article["attributions"]
+        if a["kind"] != "direct" and a.get("content_start") is not None
+    ]
 
 
 def overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -97,28 +116,48 @@ def textacy_quotes(text: str, nlp: Any) -> list[tuple[int, int, str | None]]:
 class Score:
     def __init__(self) -> None:
         self.tp = self.found = self.gold = self.named = self.named_ok = 0
+        self.anyone = self.anyone_ok = self.partial = 0
 
     def add(
-        self, found: list[tuple[int, int, str | None]], want: list[tuple[int, int, str | None]]
+        self,
+        found: list[tuple[int, int, str | None]],
+        want: list[tuple[int, int, str | None, str | None]],
+        others: list[tuple[int, int]] = (),  # type: ignore[assignment]
     ) -> None:
         self.found += len(found)
         self.gold += len(want)
-        self.tp += sum(any(overlap(f[:2], g[:2]) for g in want) for f in found)
+        hits = [any(overlap(f[:2], g[:2]) for g in want) for f in found]
+        self.tp += sum(hits)
+        self.partial += sum(
+            not hit and any(o[0] <= f[0] and f[1] <= o[1] + 2 for o in others)
+            for f, hit in zip(found, hits, strict=True)
+        )
+
+        def right(hit: tuple[int, int, str | None] | None, last: str) -> bool:
+            return bool(hit and hit[2] and hit[2].strip(".,'’") == last.strip(".,'’"))
+
         for g in want:
-            if g[2] is None:
-                continue
-            self.named += 1
             hit = next((f for f in found if overlap(f[:2], g[:2])), None)
-            self.named_ok += bool(hit and hit[2] and hit[2].strip(".,'’") == g[2].strip(".,'’"))
+            if g[2] is not None:
+                self.named += 1
+                self.named_ok += right(hit, g[2])
+            if g[3] is not None:
+                self.anyone += 1
+                self.anyone_ok += right(hit, g[3])
 
     def line(self) -> str:
         p = self.tp / self.found if self.found else 0.0
         r = min(1.0, self.tp / self.gold) if self.gold else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
         named = self.named_ok / self.named if self.named else 0.0
+        anyone = self.anyone_ok / self.anyone if self.anyone else 0.0
+        counted = self.found - self.partial
+        p2 = self.tp / counted if counted else 0.0
+        f2 = 2 * p2 * r / (p2 + r) if p2 + r else 0.0
         return (
-            f"detection P {p:.3f} R {r:.3f} F1 {f:.3f}  named speaker {named:.3f} "
-            f"({self.named_ok}/{self.named})"
+            f"detection P {p:.3f} R {r:.3f} F1 {f:.3f} (partial ones aside: P {p2:.3f} "
+            f"F1 {f2:.3f})  named speaker {named:.3f} ({self.named_ok}/{self.named})  "
+            f"all sources {anyone:.3f} ({self.anyone_ok}/{self.anyone})"
         )
 
 
@@ -156,8 +195,9 @@ def main() -> int:
                 else textacy_quotes(art["text"], nlp)
             )
             seconds[s] += time.perf_counter() - started
-            overall[s].add(found, want)
-            by_pub[art["publisher"]][s].add(found, want)
+            others = other_attributions(art)
+            overall[s].add(found, want, others)
+            by_pub[art["publisher"]][s].add(found, want, others)
     print(f"PolNeAR {args.split}: {n} articles, {overall[systems[0]].gold} quoted passages")
     for s in systems:
         print(f"  {s:9s} all          {overall[s].line()}  {n / seconds[s]:.1f} articles/s")

@@ -208,3 +208,93 @@ def test_a_name_the_description_belongs_to_does_not_hide_the_described_speaker()
         '"Vamos a invertir en fibra en toda España", afirmó.'
     )
     assert said(text, [("Telefónica", "PERSON")], "es") == ["Un portavoz"]
+
+
+# PolNeAR's misses (issue 33): other quotation-mark conventions, titles of works, the head
+# name of a subject written before its cue, speech verbs outside the first list
+
+
+def test_doubled_apostrophes_and_single_curly_marks_are_quotation_marks() -> None:
+    text = "''We finally may see wage growth,'' the economist Jared Bernstein said."
+    assert said(text, [("Jared Bernstein", "PERSON")], "en") == ["Jared Bernstein"]
+    quotes = find_quotes(text, tagged(text, [("Jared Bernstein", "PERSON")]), "en")
+    assert quotes is not None and quotes[0]["text"] == "We finally may see wage growth,"
+    single = "‘We don’t accept this outcome at all,’ Anna Berg said."
+    assert said(single, [("Anna Berg", "PERSON")], "en") == ["Anna Berg"]
+
+
+def test_marks_keeps_offsets_and_leaves_apostrophes_and_nested_quotes() -> None:
+    from streams.processors.entities.quotes import marks
+
+    for text in (
+        "''A b,'' c.",
+        "She said ‘no way’ and didn’t ‘care much’.",
+        "“He said ‘no’ to me,” she said.",
+        "rock ’n’ roll ‘ x",
+    ):
+        assert len(marks(text)) == len(text)
+    assert marks("''A b,'' c.") == '" A b,"  c.'
+    assert marks("She said ‘no way’ and didn’t.") == "She said “no way” and didn’t."
+    assert marks("“He said ‘no’ to me,” she said.") == "“He said ‘no’ to me,” she said."
+    assert marks("It is ‘open and unclosed") == "It is ‘open and unclosed"
+    assert marks("‘First line\nsecond’ line") == "‘First line\nsecond’ line"
+    assert marks("(‘in brackets’)") == "(“in brackets”)"
+    assert marks("x‘y’") == "x‘y’"  # not after a space: no opening mark
+
+
+def test_titles_of_works_are_not_quotations() -> None:
+    from streams.processors.entities.quotes import is_title
+
+    assert is_title(["Meet", "the", "Press."])
+    assert is_title(["Orange", "Is", "the", "New", "Black"])
+    assert is_title(["1984", "Revisited"]) is False  # one capitalised word
+    assert not is_title(["Meet"])  # one word
+    assert not is_title("A B C D E F G H I".split())  # nine words
+    assert is_title("A B C D E F G H".split())
+    assert not is_title(["Are", "You", "Sure?"]) and not is_title(["Go", "Home!”"])
+    assert not is_title(["We", "will", "win"])
+    text = "Mr. Trump said on NBC's ''Meet the Press'' that he would win the nomination easily."
+    quotes = find_quotes(text, tagged(text, [("Trump", "PERSON")]), "en")
+    assert quotes == []
+
+
+def test_a_headline_keeps_its_title_case_quotations() -> None:
+    line = "Fiorina Endorses Cruz, Saying ‘Time To Elect A Real Conservative Again’ In Iowa"
+    quotes = find_quotes(line, tagged(line, [("Fiorina", "PERSON")]), "en")
+    assert quotes is not None
+    assert [q["text"] for q in quotes] == ["Time To Elect A Real Conservative Again"]
+
+
+def test_the_head_name_closes_a_subject_written_before_the_cue() -> None:
+    text = '"We know how this is going to go," Trump senior adviser Paul Manafort said on Sunday.'
+    assert said(text, [("Trump", "PERSON")], "en") == ["Paul Manafort"]
+    tagged_too = said(text, [("Trump", "PERSON"), ("Paul Manafort", "PERSON")], "en")
+    assert tagged_too == ["Paul Manafort"]
+    possessor = '"The attacks draw us together," Ms. Merkel\'s spokesman, Steffen Seibert, wrote.'
+    assert said(possessor, [("Merkel", "PERSON")], "en") == ["Steffen Seibert"]
+    org = '"It covered up this email," Judicial Watch president Tom Fitton said Tuesday.'
+    assert said(org, [("Judicial Watch", "ORG")], "en") == ["Tom Fitton"]
+
+
+def test_the_first_name_is_the_head_when_what_follows_describes_it() -> None:
+    text = (
+        '"The big question is whether he can cope," David Frum, a former speechwriter for '
+        "George W. Bush, wrote on Sunday."
+    )
+    people = [("David Frum", "PERSON"), ("George W. Bush", "PERSON")]
+    assert said(text, people, "en") == ["David Frum"]
+    of = '"Big tax cuts do not work," James Pethokoukis of the American Enterprise Institute wrote.'
+    assert said(of, [("James Pethokoukis", "PERSON")], "en") == ["James Pethokoukis"]
+    who = (
+        '"We will come to terms with it," Trent Lott, who served under George W. Bush, told '
+        "lawmakers."
+    )
+    assert said(who, [("Trent Lott", "PERSON"), ("George W. Bush", "PERSON")], "en") == [
+        "Trent Lott"
+    ]
+
+
+def test_more_speech_verbs() -> None:
+    for verb in ("tells reporters", "conceded", "quipped", "retorted"):
+        text = f'Anna Berg {verb}: "We will open two new wards before the winter."'
+        assert said(text, [("Anna Berg", "PERSON")], "en") == ["Anna Berg"], verb

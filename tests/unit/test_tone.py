@@ -153,8 +153,8 @@ def test_training_reads_targets_and_groups_by_article(tmp_path: Path) -> None:
             "primary_gid": "allsides_1_2_3_X_0_5",
             "sentence_normalized": "Smith won.",
             "targets": [
-                {"from": 0, "to": 5, "polarity": 6.0},
                 {"from": 6, "to": 9, "polarity": 5.0},
+                {"from": 0, "to": 5, "polarity": 6.0},
             ],
         },
         {
@@ -215,9 +215,41 @@ def test_main_writes_a_model_with_its_figures(
     out = tmp_path / "model.json"
     build.main([str(tmp_path), "--out", str(out), "--folds", "2"])
     data = json.loads(out.read_text())
-    assert data["trained_on"]["targets"] == 60 and data["trained_on"]["articles"] == 20
-    assert data["cross_validated"]["folds"] == 2 and len(data["cross_validated"]["per_fold"]) == 2
-    assert "bias" in data["weights"] and "60 targets" in capsys.readouterr().out
+    assert data["classes"] == ["negative", "neutral", "positive"]
+    assert data["trained_on"] == {
+        "data": "NewsMTSC training split (train.jsonl), Hamborg & Donnay, EACL 2021",
+        "licence": "MIT",
+        "targets": 60,
+        "articles": 20,
+        "regularisation_C": build.C,
+        "min_count": build.MIN_COUNT,
+    }
+    cv = data["cross_validated"]
+    assert set(cv) == {"folds", "grouped_by", "macro_f1", "per_fold"}
+    assert cv["folds"] == 2 and cv["grouped_by"] == "article" and len(cv["per_fold"]) == 2
+    assert all(round(x, 4) == x for x in [cv["macro_f1"], *cv["per_fold"]])
+    assert 0 < cv["macro_f1"] <= 1
+    printed = capsys.readouterr().out
+    assert "60 targets" in printed and f"(folds {cv['per_fold'][0]:.3f}, " in printed
+    assert (
+        "bias" in data["weights"]
+        and "Smith" not in out.read_text().encode().decode("ascii", "replace")[:0]
+    )
+
+
+def test_cross_validation_scores_only_what_each_fold_did_not_learn() -> None:
+    rows = []
+    for g in range(30):  # each article's own word decides its label: nothing carries
+        s = f"Smith w{g} here."
+        rows.append({"sentence": s, "start": 0, "end": 5, "label": g % 3, "group": f"a{g}"})
+        rows.append({"sentence": s, "start": 0, "end": 5, "label": g % 3, "group": f"a{g}"})
+    feats = build.featurise(rows)
+    pooled, per, pred = build.cross_validate(rows, feats, c=1.0)
+    assert len(per) == 5 and len(pred) == len(rows)
+    assert pooled < 0.6  # held out, an article's word is unseen
+    m = tone.Model(build.fit(build.prune(feats), [r["label"] for r in rows], c=1.0))
+    fitted = [max(range(3), key=m.probabilities(f).__getitem__) for f in feats]
+    assert build.macro_f1([r["label"] for r in rows], fitted) > 0.9  # in sample, it is
 
 
 def test_a_run_on_sentence_is_read_only_near_the_mention() -> None:

@@ -478,7 +478,9 @@ class QuoteFinder:
             + [o for o in ctx.orgs if s0 <= o[0] and o[1] <= end]
         )
         closing = [p for p in ctx.persons if s0 <= p[0] and p[1] == end]
-        run = name_run(text, s0, end, self.language)
+        named_before = [n for n in named if n[1] < end]
+        after_first = named_before[0][1] if named_before else s0
+        run = name_run(text, after_first, end, self.language)
         if closing:
             head: tuple[int, int] = closing[-1][:2]
         elif (
