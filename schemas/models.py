@@ -340,8 +340,10 @@ class Entity(BaseModel):
     )
     tone: Tone | None = Field(
         default=None,
-        description="new in 1.4: the tone of the sentences that mention the entity, in [-1, 1] "
-        "(VADER's compound score, English only; None in other languages)",
+        description="new in 1.4: how the article writes about this entity, in [-1, 1]: "
+        "P(positive) - P(negative) of a target-dependent model read at each mention, "
+        "averaged over mentions (since 1.5; in 1.4 the tone of the sentences that mention it). "
+        "English only; None in other languages",
     )
 
 

@@ -369,8 +369,7 @@ class QuoteFinder:
         text = ctx.text
         s0, s1 = slot
         if leads and self.language == "en":
-            head = self._head_name(ctx, q, cue, s0, s1)
-            if head:
+            if self._head_name(ctx, q, cue, s0, s1):
                 return True
         words = list(re.finditer(r"[\w'’.-]+", text[s0:s1]))
         cue_text = cue.lower() if cue else None
