@@ -61,7 +61,7 @@ def gold(article: dict[str, Any]) -> list[tuple[int, int, str | None, str | None
         for s, e in a["quotes"]:
             if len(article["text"][s:e].split()) >= 2:
                 out.append((s, e, last, anyone))
-    return sorted(out)
+    return sorted(out, key=lambda g: (g[0], g[1]))
 
 
 def other_attributions(article: dict[str, Any]) -> list[tuple[int, int]]:

@@ -298,3 +298,18 @@ def test_more_speech_verbs() -> None:
     for verb in ("tells reporters", "conceded", "quipped", "retorted"):
         text = f'Anna Berg {verb}: "We will open two new wards before the winter."'
         assert said(text, [("Anna Berg", "PERSON")], "en") == ["Anna Berg"], verb
+
+
+def test_a_pronoun_stands_for_the_subject_of_the_sentence_naming_people() -> None:
+    text = (
+        "Anna Berg criticised officer John Smith for arresting Peter Brown.\n\n"
+        '"How many times do we have to see this in our country?" she said.'
+    )
+    people = [("Anna Berg", "PERSON"), ("John Smith", "PERSON"), ("Peter Brown", "PERSON")]
+    assert said(text, people, "en") == ["Anna Berg"]
+    later = (
+        text
+        + "\n\nPeter Brown was released on Monday.\n\n"
+        + '"I did nothing wrong at all," he said.'
+    )
+    assert said(later, people, "en") == ["Anna Berg", "Peter Brown"]

@@ -578,6 +578,12 @@ class QuoteFinder:
         before = [p for p in people if p[1] <= ctx.open_at]
         if before:
             chosen = before[-1]
+            if pronoun and self.language == "en":
+                # "he said" stands for the sentence's subject, the person it names first,
+                # not the last person it names ("Clinton criticized officer Betty Shelby
+                # for shooting Terence Crutcher. '…', she said")
+                start = _clause_before(ctx.text, chosen[0])[0]
+                chosen = next(p for p in before if p[0] >= start)
         else:
             window = min(len(ctx.text), ctx.open_at + CONTEXT_WINDOW)
             para_end = ctx.text.find("\n", ctx.open_at, window)
