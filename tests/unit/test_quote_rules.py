@@ -240,6 +240,12 @@ def test_marks_keeps_offsets_and_leaves_apostrophes_and_nested_quotes() -> None:
     assert marks("‘First line\nsecond’ line") == "‘First line\nsecond’ line"
     assert marks("(‘in brackets’)") == "(“in brackets”)"
     assert marks("x‘y’") == "x‘y’"  # not after a space: no opening mark
+    # a second ‘ before the first closes does not share its ’
+    assert marks("‘a ‘b c’ d") == "“a ‘b c” d"
+    assert marks('He said "no" and ‘yes’ here') == 'He said "no" and “yes” here'
+    assert marks('"He said ‘no’\nand ‘yes’ here') == '"He said ‘no’\nand “yes” here'
+    many = "‘x " * 20000 + "end’"  # twenty thousand openers: still one pass
+    assert marks(many) == "“x " + "‘x " * 19999 + "end”"
 
 
 def test_titles_of_works_are_not_quotations() -> None:

@@ -56,10 +56,10 @@ def test_lexicon_valence_is_scoped_by_distance_side_clause_and_negation() -> Non
 
 def test_a_speaker_is_told_apart_from_the_words_they_quote() -> None:
     s = '"This is a disgrace," Smith said.'
-    f = tone.features(s, *span(s, "Smith"), 0.0)
+    f = tone.features(s, *span(s, "Smith"), -0.4)
     assert f["speaker"] == 1.0 and f["in_quote"] == 0.0
     assert f["lex_q"] < 0 and "lex_o" not in f  # "disgrace" is inside the marks
-    assert f["sent_tone*speaker"] == 0.0 or "sent_tone*speaker" not in f
+    assert f["sent_tone*speaker"] == -0.4 and "sent_tone*in_quote" not in f
     g = tone.features(
         'He called Smith "a disgrace".', *span('He called Smith "a disgrace".', "Smith"), -0.5
     )

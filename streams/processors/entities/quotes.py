@@ -650,6 +650,8 @@ def _headline(text: str, at: int) -> bool:
 #: words after a name that make what follows describe it (the name is the head)
 LINKS = frozenset("of at for from with under who which whose in on and or to by as than".split())
 _DOUBLED = re.compile(r"''(?!')")
+_MARKS = re.compile('[\n"“”‘’]')
+_DOUBLE_MARKS = frozenset('"“”')
 _SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))‘(?=\w)", re.M)
 _SINGLE_CLOSE = re.compile(r"(?<=\S)’(?!\w)")
 
@@ -658,24 +660,27 @@ def marks(text: str) -> str:
     """`text` with the quotation marks of other conventions written as double ones, offset
     for offset: doubled apostrophes (\'\'…\'\', old newspaper archives) and single curly marks
     (‘…’) that stand alone: opened before a word, closed after one by a ’ that no letter
-    follows (an apostrophe, "don’t", is followed by one), and not inside a double quotation
-    (‘…’ nested in “…” stays as it is)."""
+    follows (an apostrophe, "don’t", is followed by one), on one line, and not inside a double
+    quotation (‘…’ nested in “…” stays as it is). One pass over the marks: linear."""
     if "''" in text:
         text = _DOUBLED.sub('" ', text)
     if "‘" not in text:
         return text
     chars = list(text)
-    for m in _SINGLE_OPEN.finditer(text):
-        i = m.start()
-        line_start = text.rfind("\n", 0, i) + 1
-        before = text[line_start:i]
-        if (before.count('"') + before.count("“") + before.count("”")) % 2:
-            continue  # inside a double quotation: a quotation within it
-        line_end = text.find("\n", i)
-        close = _SINGLE_CLOSE.search(text, i + 1, len(text) if line_end == -1 else line_end)
-        if close is None or chars[i] != "‘":
-            continue
-        chars[i], chars[close.start()] = "“", "”"
+    inside_double = False  # on this line, an odd number of double marks so far
+    opened: int | None = None  # a ‘ waiting for its ’
+    for m in _MARKS.finditer(text):
+        i, ch = m.start(), m.group(0)
+        if ch == "\n":
+            inside_double, opened = False, None
+        elif ch in _DOUBLE_MARKS:
+            inside_double = not inside_double
+        elif ch == "‘":
+            if opened is None and not inside_double and _SINGLE_OPEN.match(text, i):
+                opened = i
+        elif opened is not None and _SINGLE_CLOSE.match(text, i):
+            chars[opened], chars[i] = "“", "”"
+            opened = None
     return "".join(chars)
 
 
