@@ -68,9 +68,15 @@ def read(path: Path) -> list[dict[str, Any]]:
 
 
 def featurise(rows: list[dict[str, Any]]) -> list[dict[str, float]]:
-    """Each row's features; a sentence's VADER score computed once for all its targets."""
-    scores = {s: tone.compound(s) for s in {r["sentence"] for r in rows}}
-    return [tone.features(r["sentence"], r["start"], r["end"], scores[r["sentence"]]) for r in rows]
+    """Each row's features; a sentence's VADER score and tokens computed once for all its
+    targets."""
+    unique = {r["sentence"] for r in rows}
+    scores = {s: tone.compound(s) for s in unique}
+    prepared = {s: tone.Prepared(s) for s in unique}
+    return [
+        tone.features(prepared[r["sentence"]], r["start"], r["end"], scores[r["sentence"]])
+        for r in rows
+    ]
 
 
 def prune(feats: list[dict[str, float]], min_count: int = MIN_COUNT) -> list[dict[str, float]]:

@@ -353,3 +353,17 @@ def test_visible_text_starts_with_the_title_and_survives_control_characters() ->
     html = "<html><head><title>Bridge to close</title></head><body><p>A\x00 NUL and\x0b more</p></body></html>"
     lines = [ln for ln in visible_text(html).split("\n") if ln.strip()]
     assert lines == ["Bridge to close", "A NUL and more"]
+
+
+def test_a_line_short_in_words_but_long_in_characters_is_read_at_its_ends() -> None:
+    from streams.processors.clean.boilerplate import HEAD, TAIL, boilerplate_reason
+
+    blob = "x" * (HEAD + TAIL)
+    assert boilerplate_reason("Subscribe to our newsletter " + blob) == "newsletter"
+    assert boilerplate_reason(blob + " subscribe to our newsletter") == "newsletter"
+    assert boilerplate_reason("Read more at https://example.com/" + blob) == "link"
+    # the middle of a 3,000-character "word" is not read; at the limit it still is
+    middle = "a " + "x" * HEAD + " subscribe to our newsletter " + "y" * HEAD
+    assert boilerplate_reason(middle) is None
+    edge = "a " + "x" * (HEAD - 40) + " subscribe to our newsletter " + "y" * 20
+    assert len(edge) <= HEAD + TAIL and boilerplate_reason(edge) == "newsletter"

@@ -255,11 +255,33 @@ def test_cross_validation_scores_only_what_each_fold_did_not_learn() -> None:
 def test_a_run_on_sentence_is_read_only_near_the_mention() -> None:
     long = "x " * 300 + "Smith won. " + "y " * 300
     start = long.index("Smith")
-    text, s, e = tone.clip(long, start, start + 5)
-    assert text[s:e] == "Smith" and s == tone.REACH and len(text) == 2 * tone.REACH + 5
-    assert tone.clip("Smith won.", 0, 5) == ("Smith won.", 0, 5)
+    cut = start - tone.REACH
+    text = long[cut : start + 5 + tone.REACH]
     near = tone.features(long, start, start + 5, 0.0)
-    assert near == tone.features(text, s, e, 0.0)
+    assert near == tone.features(text, start - cut, start - cut + 5, 0.0)
+    inside = "bad " + "x " * 98 + "Smith"  # "bad" starts REACH characters before Smith
+    assert "s:bad" in tone.features(inside, tone.REACH, tone.REACH + 5, 0.0)
+    outside = "bad " + "x " * 99 + "Smith"
+    assert "s:bad" not in tone.features(outside, tone.REACH + 2, tone.REACH + 7, 0.0)
+    assert "s:x" in near and "s:y" in near
+    # a word cut by the edge of the reach is not read in part
+    edge = "Smith won " + "z" * (tone.REACH - 5) + "bad"
+    assert not any(
+        k.endswith(":bad") or k.endswith(":zbad") for k in tone.features(edge, 0, 5, 0.0)
+    )
+
+
+def test_a_prepared_sentence_reads_as_its_text() -> None:
+    s = 'Critics said "Smith failed badly", but Jones was not unhappy with Smith.'
+    p = tone.Prepared(s)
+    for start in (s.index("Smith"), s.index("Jones"), s.rindex("Smith")):
+        assert tone.features(p, start, start + 5, 0.3) == tone.features(s, start, start + 5, 0.3)
+    assert p.words[p.starts.index(s.index("unhappy"))] == "unhappy"
+    assert p.valence[p.words.index("unhappy")] == -0.74 * tone._analyzer().lexicon["unhappy"]
+    assert p.valence[p.words.index("failed")] == tone._analyzer().lexicon["failed"]
+    assert p.quoted[p.words.index("failed")] and not p.quoted[p.words.index("jones")]
+    with pytest.raises(ValueError):
+        tone.features(p, 0, 5)
 
 
 def test_quotation_marks_themselves_are_outside_the_quotation() -> None:
@@ -365,7 +387,9 @@ def test_the_sentence_score_given_is_the_one_used() -> None:
     long = "Smith won " + "and then more words " * 40 + "and the crowd hated everything."
     e = entity(long, "Smith")
     tone.tone(long, [e], "en")
-    assert e.tone == round(tone.target_tone(long[: 5 + tone.REACH], 0, 5, tone.compound(long)), 4)
+    assert e.tone == round(tone.target_tone(long, 0, 5, tone.compound(long)), 4)
+    far = long + " A disaster, a catastrophe."
+    assert tone.target_tone(far, 0, 5, 0.1) == tone.target_tone(long, 0, 5, 0.1)
 
 
 def test_regularisation_and_balance_matter() -> None:

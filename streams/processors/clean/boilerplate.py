@@ -286,6 +286,10 @@ _DATEISH = re.compile(
 
 #: lines longer than this are prose, whatever words they contain (unless legal, below)
 MAX_PATTERN_WORDS = 25
+#: of a short line (in words) that is long in characters (a run of marks, a blob, a giant
+#: link), the patterns read its first HEAD characters and its last TAIL: boilerplate speaks
+#: at its ends, and a line of 200,000 quotation marks costs what a paragraph does
+HEAD = 1000
 
 # Site-wide legal and consent prose: cookie banners, disclaimers, registration terms. These
 # are long, well-formed paragraphs, so the length test calls them body text. A paragraph that
@@ -327,6 +331,8 @@ def boilerplate_reason(line: str, words: int | None = None) -> str | None:
         return "legal" if is_legal_prose(line) else None
     if _FOOTNOTE.match(line) and words <= 20:
         return "footnote"
+    if len(line) > HEAD + TAIL:
+        line = line[:HEAD] + "\n" + line[-TAIL:]
     low = line.lower()
     tail = low[-TAIL:]
     head = _ALL_STARTS.match(low)

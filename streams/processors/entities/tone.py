@@ -106,6 +106,7 @@ def _quoted(tokens: list[tuple[str, int, int]]) -> list[bool]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude English stem, so that "attacked", "attacks" and "attacking" share weights."""
     for suffix in ("ing", "ed", "es", "s", "ly"):
@@ -114,58 +115,76 @@ def stem(word: str) -> str:
     return word
 
 
-def clip(sentence: str, start: int, end: int) -> tuple[str, int, int]:
-    """The part of `sentence` within REACH characters of the mention at [start, end), with
-    the mention's offsets in it: a run-on "sentence" (a list of a thousand names) costs
-    each mention a bounded amount, in training as in the stage."""
-    s, e = max(0, start - REACH), min(len(sentence), end + REACH)
-    return sentence[s:e], start - s, end - s
+class Prepared:
+    """One sentence read once for all its mentions: its tokens, their lower-cased words and
+    stems, whether each is quoted, and each one's VADER valence (negated after a negator;
+    None off the lexicon). A run-on "sentence" (a list of a thousand names) is tokenised
+    once, not once per mention."""
+
+    __slots__ = ("ends", "quoted", "starts", "stems", "valence", "words")
+
+    def __init__(self, sentence: str) -> None:
+        tokens = _tokens(sentence)
+        lexicon = _analyzer().lexicon
+        negators = _negators()
+        self.starts = [s for _, s, _ in tokens]
+        self.ends = [e for _, _, e in tokens]
+        self.words = [w.lower() for w, _, _ in tokens]
+        self.stems = [stem(w) for w in self.words]
+        self.quoted = _quoted(tokens)
+        self.valence: list[float | None] = []
+        for i, w in enumerate(self.words):
+            v = lexicon.get(w)
+            if v is not None and any(self.words[j] in negators for j in range(max(0, i - 3), i)):
+                v = -0.74 * v
+            self.valence.append(v)
 
 
 def features(
-    sentence: str, start: int, end: int, sentence_tone: float | None = None
+    sentence: str | Prepared, start: int, end: int, sentence_tone: float | None = None
 ) -> dict[str, float]:
-    """The features of the mention at [start, end) of `sentence` (offsets into it); the
-    sentence's VADER compound is computed when not given."""
+    """The features of the mention at [start, end) of `sentence` (offsets into it; the
+    sentence as text or :class:`Prepared`); the sentence's VADER compound is computed when
+    not given. Only the tokens within REACH characters of the mention are read, so a run-on
+    sentence costs each mention a bounded amount, in training as in the stage."""
     if sentence_tone is None:
+        if isinstance(sentence, Prepared):
+            raise ValueError("a prepared sentence needs its sentence_tone")
         sentence_tone = compound(sentence)
-    sentence, start, end = clip(sentence, start, end)
-    tokens = _tokens(sentence)
-    lexicon = _analyzer().lexicon
-    negators = _negators()
-    words = [w.lower() for w, _, _ in tokens]
-    stems = [stem(w) for w in words]
-    inside = [i for i, (_, s, e) in enumerate(tokens) if s < end and e > start]
+    p = sentence if isinstance(sentence, Prepared) else Prepared(sentence)
+    a = bisect.bisect_left(p.starts, start - REACH)
+    b = bisect.bisect_right(p.ends, end + REACH)
     f: dict[str, float] = {"bias": 1.0}
     f["sent_tone"] = sentence_tone
+    inside = [i for i in range(a, b) if p.starts[i] < end and p.ends[i] > start]
     if not inside:
         return f
+    words, stems, quoted, valence = p.words, p.stems, p.quoted, p.valence
     first, last = inside[0], inside[-1]
-    quoted = _quoted(tokens)
-    n = len(tokens)
+    n = b - a
     # clause: the run of tokens between clause marks around the mention
     lo = first
-    while lo > 0 and words[lo - 1] not in _CLAUSE_MARKS and words[lo - 1] not in _CLAUSE_WORDS:
+    while lo > a and words[lo - 1] not in _CLAUSE_MARKS and words[lo - 1] not in _CLAUSE_WORDS:
         lo -= 1
     hi = last
-    while hi < n - 1 and words[hi + 1] not in _CLAUSE_MARKS and words[hi + 1] not in _CLAUSE_WORDS:
+    while hi < b - 1 and words[hi + 1] not in _CLAUSE_MARKS and words[hi + 1] not in _CLAUSE_WORDS:
         hi += 1
     mention = " ".join(words[first : last + 1])
     f["pronoun"] = float(mention in _PRONOUNS)
-    f["opens"] = float(first == 0 or (first == 1 and not words[0].isalnum()))
+    f["opens"] = float(first == a or (first == a + 1 and not words[a].isalnum()))
     f["in_quote"] = float(quoted[first])
-    f["possessive"] = float(last + 1 < n and words[last + 1] in {"'s", "’s", "'", "’"}) or float(
+    f["possessive"] = float(last + 1 < b and words[last + 1] in {"'s", "’s", "'", "’"}) or float(
         words[last].endswith(("'s", "’s"))
     )
-    after = words[last + 1 : last + 4]
-    before = words[max(0, first - 3) : first]
+    after = words[last + 1 : min(b, last + 4)]
+    before = words[max(a, first - 3) : first]
     f["speaker"] = float(
         not quoted[first]
         and (any(w in _SPEECH for w in after) or any(w in _SPEECH for w in before))
-        and any(quoted)
+        and any(quoted[a:b])
     )
     scale = 3.0 / math.sqrt(max(9, n))  # a long sentence's words weigh less each
-    for i, w in enumerate(words):
+    for i in range(a, b):
         if first <= i <= last:
             continue
         d = first - i if i < first else i - last
@@ -174,15 +193,13 @@ def features(
         if d <= 2:
             f[f"{side}{d}:{t}"] = 1.0
         if d <= WINDOW:
-            f[f"w:{t}"] = f.get(f"w:{t}", 0.0) + 1.0
+            f["w:" + t] = f.get("w:" + t, 0.0) + 1.0
         if lo <= i <= hi:
-            f[f"c:{t}"] = 1.0
-        f[f"s:{t}"] = scale
-        v = lexicon.get(w)
+            f["c:" + t] = 1.0
+        f["s:" + t] = scale
+        v = valence[i]
         if v is None:
             continue
-        if any(words[j] in negators for j in range(max(0, i - 3), i)):
-            v = -0.74 * v
         where = "q" if quoted[i] else "o"
         span = "near" if d <= 3 else "mid" if d <= WINDOW else "far"
         clause = "in" if lo <= i <= hi else "out"
@@ -199,9 +216,9 @@ def features(
     for flag in ("opens", "speaker", "in_quote", "pronoun", "possessive"):
         if f[flag]:
             f[f"sent_tone*{flag}"] = f["sent_tone"]
-    if last + 2 < n:
+    if last + 2 < b:
         f[f"R12:{words[last + 1]}_{words[last + 2]}"] = 1.0
-    if first >= 2:
+    if first >= a + 2:
         f[f"L21:{words[first - 2]}_{words[first - 1]}"] = 1.0
     return f
 
@@ -242,7 +259,9 @@ def model() -> Model:
     return Model.load()
 
 
-def target_tone(sentence: str, start: int, end: int, sentence_tone: float | None = None) -> float:
+def target_tone(
+    sentence: str | Prepared, start: int, end: int, sentence_tone: float | None = None
+) -> float:
     """The tone toward the mention at [start, end) of `sentence`, in [-1, 1]."""
     return model().score(features(sentence, start, end, sentence_tone))
 
@@ -257,15 +276,17 @@ def tone(text: str, entities: Sequence[Any], language: str) -> float | None:
         return None
     scores = [compound(text[s:e]) for s, e in spans]
     starts = [s for s, _ in spans]
+    prepared: dict[int, Prepared] = {}
     for entity in entities:
         values = []
         for m in entity.mentions:
             i = bisect.bisect_right(starts, m.start) - 1
             if i < 0 or m.end > spans[i][1]:
                 continue
-            s = max(spans[i][0], m.start - REACH)  # the sentence around it (clip)
-            e = min(spans[i][1], m.end + REACH)
-            values.append(target_tone(text[s:e], m.start - s, m.end - s, scores[i]))
+            s, e = spans[i]
+            if i not in prepared:
+                prepared[i] = Prepared(text[s:e])
+            values.append(target_tone(prepared[i], m.start - s, m.end - s, scores[i]))
         if values:
             entity.tone = round(sum(values) / len(values), 4)
     return round(sum(scores) / len(scores), 4)
