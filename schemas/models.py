@@ -345,6 +345,13 @@ class Entity(BaseModel):
         "averaged over mentions (since 1.5; in 1.4 the tone of the sentences that mention it). "
         "English only; None in other languages",
     )
+    entity_id: str | None = Field(
+        default=None,
+        description="new in 1.5: the entity's stable id across articles: geonames:<id> for a "
+        "place on the map (whatever the article calls it), else <kind>:<normalised name> "
+        "(person:joe biden, org:apple, place:zurich, norp:french): case, accents, dots, a "
+        "possessive and a company's legal form dropped. None before 1.5",
+    )
 
 
 class FocusCountry(BaseModel):
@@ -422,7 +429,8 @@ class EnrichedArticle(DedupArticle):
 
 
 class TrendingEntity(BaseModel):
-    """One entity's counts in a window and in the window before it."""
+    """One entity's counts in a window and in the window before it, and how far they are
+    above its own recent baseline."""
 
     rank: int = Field(ge=1, description="1 for the entity in the most articles")
     name: str = Field(description="the entity's canonical name in the articles (Entity.name)")
@@ -434,14 +442,36 @@ class TrendingEntity(BaseModel):
     previous_articles: int = Field(ge=0, description="articles in the window before")
     previous_mentions: int = Field(ge=0, description="mentions in the window before")
     change: int = Field(description="articles minus previous_articles")
+    entity_id: str | None = Field(
+        default=None,
+        description="new in 1.5: the entity's id (Entity.entity_id) once its forms are "
+        "folded: a surname alone counts with the full name of that surname named most in the "
+        "window, an acronym alone with its expansion, a place's names with its GeoNames id",
+    )
+    baseline: float | None = Field(
+        default=None,
+        ge=0,
+        description="new in 1.5: the mean of its articles over the windows before this one "
+        "(NEWSWIRE_TRENDS_BASELINE of them, fewer while the history is shorter)",
+    )
+    burst: float | None = Field(
+        default=None,
+        description="new in 1.5: how unusual this window's count is for this entity: "
+        "(articles - baseline) / sqrt(variance + baseline + 1) over the baseline windows; "
+        "None below NEWSWIRE_TRENDS_MIN_SUPPORT articles or with under "
+        "NEWSWIRE_TRENDS_MIN_HISTORY windows of history",
+    )
 
 
 class TrendingWindow(Record):
     """On ``entities.trending`` (new in 1.3): one closed window's most-named entities.
 
     Keyed by the window id (``1h@2026-12-01T13:00:00Z``). Windows are tumbling and aligned
-    to the epoch, in the time articles entered the pipeline; copies of one story (the same
-    ``story_id``) count once."""
+    to the epoch; copies of one story (the same ``story_id``) count once. Since 1.5 an
+    article's time is, by default, when it was published (``clock`` says which), a window is
+    sent when the stream's watermark passes its end, and sent again with ``revision`` + 1
+    when an article within the grace period corrects it: the latest revision of a key is the
+    window."""
 
     window: str = Field(description="the window size as configured: 30s, 15m, 1h, 1d")
     seconds: int = Field(ge=1, description="the window size in seconds")
@@ -452,6 +482,22 @@ class TrendingWindow(Record):
     entities: list[TrendingEntity] = Field(
         default_factory=list,
         description="the top entities by articles, then mentions (NEWSWIRE_TRENDS_TOP of them)",
+    )
+    rising: list[TrendingEntity] = Field(
+        default_factory=list,
+        description="new in 1.5: the top entities by burst (named far more than their own "
+        "baseline), NEWSWIRE_TRENDS_TOP of them; ranks are their places in this list",
+    )
+    clock: Literal["event", "arrival"] = Field(
+        default="arrival",
+        description="new in 1.5: the time articles are counted at: event (published_at when "
+        "given and plausible, else arrival) or arrival in the pipeline (before 1.5 always)",
+    )
+    revision: int = Field(
+        default=1,
+        ge=1,
+        description="new in 1.5: 1 when the window is first sent, one more for each "
+        "correction by articles that came late but within the grace period",
     )
     generated_at: AwareDatetime = Field(description="when the window was closed")
 

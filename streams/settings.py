@@ -191,8 +191,36 @@ class Settings(BaseSettings):
     trends_grace_seconds: float = Field(
         default=60.0,
         ge=0,
-        description="a window closes this long after its end (articles arriving later for it "
-        "are counted as late and left out)",
+        description="event clock: a window sent when the watermark passed its end still takes "
+        "articles this long after its end (each one sends it again, corrected); arrival "
+        "clock: a window is sent this long after its end. Later articles are counted as late",
+    )
+    trends_clock: Literal["event", "arrival"] = Field(
+        default="event",
+        description="the time an article counts at: event (its published_at when given and "
+        "plausible, else its arrival; windows close on the stream's watermark) or arrival "
+        "(when it entered the pipeline; windows close by the clock)",
+    )
+    trends_horizon_seconds: float = Field(
+        default=30 * 86400.0,
+        gt=0,
+        description="event clock: a published_at older than this before the article's arrival "
+        "is not believed (the arrival is used)",
+    )
+    trends_idle_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="event clock: a source partition with no article for this long is idle "
+        "and no longer holds the watermark back",
+    )
+    trends_baseline: int = Field(
+        default=12, ge=1, le=1000, description="windows before a window that make its baseline"
+    )
+    trends_min_support: int = Field(
+        default=3, ge=1, description="articles an entity needs in a window for a burst score"
+    )
+    trends_min_history: int = Field(
+        default=3, ge=1, description="windows of history an entity's burst score needs"
     )
 
     # --- local services ---------------------------------------------------------------
@@ -236,12 +264,13 @@ class Settings(BaseSettings):
         return f"{self.topic_prefix}entities.{name}"
 
     def trends_retention_ms(self) -> int:
-        """How long the trends worker's own topics keep records: two of its longest windows
-        (a window and the one before it, for the change) and the grace, and an hour more."""
+        """How long the trends worker's own topics keep records: its longest window, the
+        baseline's windows before it and one more, and the grace, and an hour more."""
         from streams.timing import parse_windows
 
         longest = parse_windows(self.trends_windows)[-1].seconds
-        return int((2 * longest + self.trends_grace_seconds + 3600) * 1000)
+        windows = self.trends_baseline + 2
+        return int((windows * longest + self.trends_grace_seconds + 3600) * 1000)
 
     def group(self, stage: str) -> str:
         """The consumer group (and Faust app id) of a stage."""

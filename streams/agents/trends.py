@@ -15,6 +15,14 @@ group's committed offset, before any new record of it is counted; the topics' re
 The worker runs at least once: a replayed mention is recognised by (story, entity) and not
 counted again, a partial sent again is ignored by the merger, and a finished window sent
 twice is the same record under the same key.
+
+Time (NEWSWIRE_TRENDS_CLOCK): in event time the mentions agent sends, after each batch, a
+mark to every partition of ``entities.mentions`` with the latest event time read on each
+source partition of the batch, and a timer marks a source partition idle when it has been
+quiet for NEWSWIRE_TRENDS_IDLE_SECONDS; the shards' watermarks are folds of these marks. In
+arrival time a shard's watermark is the clock. Either way the timer sends a shard's
+partials and then, to every partition of ``entities.trending-partials``, its progress
+(the watermark it closed at), which tells the mergers that its partials up to there are in.
 """
 
 from __future__ import annotations
@@ -31,9 +39,16 @@ import orjson
 from schemas import BadInput, EnrichedArticle, TrendingWindow, decode, encode
 from streams.ops import metrics
 from streams.pipeline import TRENDS, TRENDS_WEB_PORT
-from streams.processors.trends.stage import Merger, Shard, mentions_of
+from streams.processors.trends.stage import (
+    MARK_KEY,
+    PROGRESS_KEY,
+    Merger,
+    Shard,
+    event_time,
+    mentions_of,
+)
 from streams.settings import Settings
-from streams.timing import parse_windows
+from streams.timing import Window, arrival, parse_windows
 from streams.topics import TrendsTopics, trends_topics
 
 log = logging.getLogger("newswire.trends")
@@ -99,16 +114,64 @@ class TrendsState:
         topics: TrendsTopics,
         parts: int,
         reader: Callable[[Settings, str, int], list[tuple[str, dict[str, Any]]]] = read_back,
+        sources: int = 1,
     ) -> None:
         self.settings = settings
         self.topics = topics
         self.parts = parts
+        self.sources = sources
         self.windows = parse_windows(settings.trends_windows)
         self.reader = reader
         self.shards: dict[int, Shard] = {}
         self.mergers: dict[int, Merger] = {}
         self.assigned: set[int] = set()
+        #: source partitions this worker reads: when each last had an article, the idle ones
+        self.heard: dict[int, float] = {}
+        self.quiet: set[int] = set()
+        #: per source partition, the latest event time read
+        self.high: dict[int, float] = {}
+        #: per shard, the window starts its last progress was sent at
+        self.reported: dict[int, tuple[int, ...]] = {}
         self._locks: dict[tuple[str, int], asyncio.Lock] = {}
+
+    def new_shard(self) -> Shard:
+        s = self.settings
+        return Shard(
+            self.windows,
+            grace=s.trends_grace_seconds,
+            top=s.trends_top,
+            clock=s.trends_clock,
+            sources=self.sources,
+            baseline=s.trends_baseline,
+            min_support=s.trends_min_support,
+            min_history=s.trends_min_history,
+        )
+
+    def heard_from(self, partition: int, t: float | None, now: float) -> None:
+        """A record came from a source partition: an article with event time t (None: one
+        that could not be read)."""
+        self.heard[partition] = now
+        self.quiet.discard(partition)
+        if t is not None:
+            self.high[partition] = max(self.high.get(partition, t), t)
+
+    def fell_quiet(self, now: float) -> list[int]:
+        """The source partitions quiet for the idle time, not yet said to be."""
+        idle = self.settings.trends_idle_seconds
+        out = sorted(p for p, t in self.heard.items() if p not in self.quiet and now - t >= idle)
+        self.quiet.update(out)
+        return out
+
+    def progress_due(self, partition: int, shard: Shard) -> bool:
+        """Whether a shard's watermark has crossed a window boundary since its progress was
+        last sent (or was never sent): the mergers need it only there."""
+        if shard.watermark == float("-inf"):
+            return False
+        starts = tuple(w.start_of(shard.watermark) for w in self.windows)
+        if self.reported.get(partition) == starts:
+            return False
+        self.reported[partition] = starts
+        return True
 
     def _lock(self, topic: str, partition: int) -> asyncio.Lock:
         return self._locks.setdefault((topic, partition), asyncio.Lock())
@@ -116,11 +179,7 @@ class TrendsState:
     async def shard(self, partition: int) -> Shard:
         async with self._lock(self.topics.mentions, partition):
             if partition not in self.shards:
-                shard = Shard(
-                    self.windows,
-                    grace=self.settings.trends_grace_seconds,
-                    top=self.settings.trends_top,
-                )
+                shard = self.new_shard()
                 started = time.perf_counter()
                 records = await asyncio.to_thread(
                     self.reader, self.settings, self.topics.mentions, partition
@@ -151,17 +210,42 @@ class TrendsState:
                 self.mergers[partition] = merger
             return self.mergers[partition]
 
-    def assign(self, tps: Any) -> None:
+    def assign(self, tps: Any, now: float | None = None) -> None:
+        now = time.time() if now is None else now
         self.assigned |= {tp.partition for tp in tps if tp.topic == self.topics.mentions}
+        for tp in tps:
+            if tp.topic == self.topics.source:
+                self.heard.setdefault(tp.partition, now)
 
     def revoke(self, tps: Any) -> None:
         """Forget the state of partitions taken away: another worker rebuilds it."""
         for tp in tps:
             if tp.topic == self.topics.mentions:
                 self.shards.pop(tp.partition, None)
+                self.reported.pop(tp.partition, None)
                 self.assigned.discard(tp.partition)
             elif tp.topic == self.topics.partials:
                 self.mergers.pop(tp.partition, None)
+            elif tp.topic == self.topics.source:
+                for table in (self.heard, self.high):
+                    table.pop(tp.partition, None)
+                self.quiet.discard(tp.partition)
+
+
+_shown: dict[str, list[str]] = {}
+
+
+def show_rising(record: TrendingWindow, top: int = 10) -> None:
+    """The gauge of each window size's latest top rising entities (the last window's
+    entities taken off, so that the gauge's series stay few)."""
+    for name in _shown.pop(record.window, []):
+        metrics.TRENDS_BURST.remove(record.window, name)
+    names = []
+    for e in record.rising[:top]:
+        if e.burst is not None and e.name not in names:
+            metrics.TRENDS_BURST.labels(record.window, e.name).set(e.burst)
+            names.append(e.name)
+    _shown[record.window] = names
 
 
 def finished_record(window: dict[str, Any], now: float | None = None) -> TrendingWindow:
@@ -190,24 +274,57 @@ def build(settings: Settings, web_port: int | None = None) -> Any:  # pragma: no
         raw_topic(topics.partials),
         raw_topic(topics.trending),
     )
-    state = TrendsState(settings, topics, partition_count(settings, topics.mentions))
+    state = TrendsState(
+        settings,
+        topics,
+        partition_count(settings, topics.mentions),
+        sources=partition_count(settings, topics.source),
+    )
+    event_clock = settings.trends_clock == "event"
+
+    async def send_marks(marks: list[dict[str, Any]]) -> None:
+        """Each mark to every partition of the mentions topic (after the batch's mentions,
+        which the same producer sent before them)."""
+        sends = [
+            await mentions.send(key=MARK_KEY.encode(), value=orjson.dumps(mark), partition=p)
+            for mark in marks
+            for p in range(state.parts)
+        ]
+        await asyncio.gather(*sends)
+
+    def clock_of(article: EnrichedArticle) -> list[tuple[str, dict[str, Any]]]:
+        return mentions_of(article, settings.trends_clock, settings.trends_horizon_seconds)
+
+    def time_of(article: EnrichedArticle) -> float:
+        if event_clock:
+            return event_time(article, settings.trends_horizon_seconds)
+        return arrival(article)
 
     async def count_mentions(stream: Any) -> Any:
         async for events in stream.take_events(500, within=0.5):
             metrics.RECORDS_IN.labels(TRENDS).inc(len(events))
             pending = []
+            touched: set[int] = set()
+            now = time.time()
             for event in events:
+                m = event.message
+                touched.add(m.partition)
                 try:
-                    article = decode(event.message.value, EnrichedArticle)
+                    article = decode(m.value, EnrichedArticle)
                 except BadInput as exc:  # the entities stage wrote it: say so, count the rest
-                    m = event.message
+                    state.heard_from(m.partition, None, now)
                     log.warning(
                         "unreadable article at %s[%d]@%d: %s", m.topic, m.partition, m.offset, exc
                     )
                     continue
-                for key, value in mentions_of(article):
+                state.heard_from(m.partition, time_of(article), now)  # copies too
+                for key, value in clock_of(article):
                     pending.append(await mentions.send(key=key.encode(), value=orjson.dumps(value)))
             await asyncio.gather(*pending)  # acknowledged before the batch is committed
+            if event_clock:
+                await send_marks(
+                    [{"src": p, "t": state.high[p]} for p in sorted(touched) if p in state.high]
+                )
             yield len(events)
 
     async def count(stream: Any) -> Any:
@@ -228,18 +345,21 @@ def build(settings: Settings, web_port: int | None = None) -> Any:  # pragma: no
             m = event.message
             merger = await state.merger(m.partition)
             try:
-                window = merger.fold(bytes(m.key or b"").decode(), orjson.loads(m.value))
+                windows = merger.fold(bytes(m.key or b"").decode(), orjson.loads(m.value))
             except (orjson.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError):
                 log.warning("unreadable partial at %s[%d]@%d", m.topic, m.partition, m.offset)
                 continue
-            if window is not None and (window["articles"] or window["previous_articles"]):
-                record = finished_record(window)
-                await (await trending.send(key=m.key, value=encode(record)))
+            for finished in windows:
+                record = finished_record(finished)
+                key = Window(record.window, record.seconds).id(int(record.start.timestamp()))
+                await (await trending.send(key=key.encode(), value=encode(record)))
                 metrics.TRENDS_WINDOWS.labels(record.window).inc()
                 metrics.RECORDS_OUT.labels(TRENDS).inc()
+                show_rising(record)
                 log.info(
-                    "window %s: %d articles, %d entities",
-                    bytes(m.key).decode(),
+                    "window %s (revision %d): %d articles, %d entities",
+                    key,
+                    record.revision,
                     record.articles,
                     len(record.entities),
                 )
@@ -252,12 +372,26 @@ def build(settings: Settings, web_port: int | None = None) -> Any:  # pragma: no
     @app.timer(interval=1.0)
     async def close_windows() -> None:
         now = time.time()
+        if event_clock:
+            quiet = state.fell_quiet(now)
+            if quiet:
+                await send_marks([{"src": p, "idle": True} for p in quiet])
         for partition in sorted(state.assigned):
             shard = await state.shard(partition)
+            shard.advance(now)
             sends = [
                 await partials.send(key=wid.encode(), value=orjson.dumps(partial))
-                for wid, partial in shard.close(now, partition, state.parts)
+                for wid, partial in shard.close(partition, state.parts)
             ]
+            if state.progress_due(partition, shard):
+                progress = {"shard": partition, "parts": state.parts, "t": shard.watermark}
+                sends += [
+                    await partials.send(
+                        key=PROGRESS_KEY.encode(), value=orjson.dumps(progress), partition=p
+                    )
+                    for p in range(state.parts)
+                ]
+                metrics.TRENDS_WATERMARK.labels(str(partition)).set(shard.watermark)
             await asyncio.gather(*sends)
 
     @app.on_partitions_revoked.connect

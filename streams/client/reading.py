@@ -197,7 +197,8 @@ def trending_windows(
     """The closed windows on ``entities.trending`` of one size (the shortest configured one
     unless given, like ``1h``), oldest first, one record per window (the last sent, should a
     window have been sent twice). Reads from ``since_s`` seconds ago (default: three windows
-    and the grace), so a week of 1h windows is not read to show the last one."""
+    and the grace), so a week of 1h windows is not read to show the last one. Of a window
+    sent again corrected, its latest revision."""
     from streams.timing import parse_window, parse_windows
 
     size = parse_window(window) if window else parse_windows(settings.trends_windows)[0]
@@ -216,8 +217,9 @@ def trending_windows(
                 rec = decode(r.value, TrendingWindow)
             except NewswireError:
                 continue
-            if rec.window == size.label:
-                by_key[f"{rec.window}@{rec.start.isoformat()}"] = rec
+            key = f"{rec.window}@{rec.start.isoformat()}"
+            if rec.window == size.label and rec.revision >= getattr(by_key.get(key), "revision", 0):
+                by_key[key] = rec
         return sorted(by_key.values(), key=lambda w: w.start)
     finally:
         consumer.close()

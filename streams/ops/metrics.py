@@ -81,6 +81,19 @@ TRENDS_LATE = Counter(
     "Mentions that arrived after their window had closed (left out of the counts)",
     registry=REGISTRY,
 )
+TRENDS_WATERMARK = Gauge(
+    "newswire_trends_watermark_seconds",
+    "A trends shard's watermark (seconds since the epoch): windows before it are sent; time() "
+    "minus it is how far the counts are behind",
+    ["partition"],
+    registry=REGISTRY,
+)
+TRENDS_BURST = Gauge(
+    "newswire_trends_burst",
+    "The burst score of the top rising entities of each window size's latest window",
+    ["window", "entity"],
+    registry=REGISTRY,
+)
 TRENDS_REBUILD_SECONDS = Histogram(
     "newswire_trends_rebuild_seconds",
     "Time to rebuild one partition's trends state from its topic after an assignment",

@@ -57,6 +57,7 @@ SHARED_PROCESSOR_MODULES = (
     "streams.processors.text",
     "streams.processors.budget",
     "streams.processors.sentences",
+    "streams.processors.identity",
 )
 
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from schemas import Entity, LanguageArticle, Mention
-from streams.processors import budget
+from streams.processors import budget, identity
 from streams.processors.entities import gazetteer, geo, quotes, russian, tone, trained
 from streams.processors.entities.names import (
     Dateline,
@@ -591,6 +591,10 @@ class EntityExtractor:
             mentions, ner_model, by_label = found[i]
             entities = to_entities(mentions, a.text, a.title, by_label=by_label)
             extra = enrich(a, entities, lines[i], has_model=ner_model != "gazetteer")
+            for e in entities:  # after the places are resolved: a place's id is GeoNames'
+                e.entity_id = identity.entity_id(
+                    e.name, e.label, e.geo.geonames_id if e.geo is not None else None
+                )
             additions = {"entities": entities, "ner_model": ner_model, **extra}
             if len(extra) < len(ENRICH_STEPS):  # out of time: the steps not run are left null
                 additions.update(dict.fromkeys(set(ENRICH_STEPS) - set(extra)))
