@@ -1,12 +1,17 @@
 """Entity trends on the real broker: enriched articles with known entities in two windows
 come out on entities.trending with the right counts and changes, copies counted once,
 through a SIGKILL of the trends worker between the windows and a restart as two workers
-(each rebuilding its partitions' counts from entities.mentions)."""
+(each rebuilding its partitions' counts from entities.mentions), in arrival time; and a
+week of archived articles replayed in event time gives the seven daily windows an offline
+count of the same articles gives, a late article within the grace corrects its window and
+one beyond it is counted late."""
 
 from __future__ import annotations
 
+import random
 import signal
 import time
+import urllib.request
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,9 +21,10 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 
 from schemas import TrendingWindow, decode, encode
 from schemas.models import EnrichedArticle
-from streams.pipeline import TRENDS
+from streams.pipeline import METRICS_PATH, TRENDS
 from streams.topics import trends_topics
 from tests.conftest import ROOT
+from tests.integration.conftest import _free_port
 
 pytestmark = pytest.mark.integration
 
@@ -27,13 +33,19 @@ FIXTURE = ROOT / "tests" / "fixtures" / "records" / "1.3" / "EnrichedArticle.jso
 
 
 def enriched(
-    article_id: str, at: float, entities: dict[tuple[str, str], int], copy_of: str | None = None
+    article_id: str,
+    at: float,
+    entities: dict[tuple[str, str], int],
+    copy_of: str | None = None,
+    published: float | None = None,
 ) -> EnrichedArticle:
-    """A real enriched record (the fixture's) with this id, arrival time and entities."""
+    """A real enriched record (the fixture's) with this id, arrival time, publication time
+    and entities."""
     base = orjson.loads(FIXTURE.read_bytes().splitlines()[0])
     stamp = datetime.fromtimestamp(at, UTC)
     base.update(
         id=article_id,
+        published_at=None if published is None else datetime.fromtimestamp(published, UTC),
         duplicate_of=copy_of,
         similarity=0.9 if copy_of else None,
         story_id=copy_of or article_id,
@@ -77,10 +89,12 @@ def second_window(start: float) -> list[EnrichedArticle]:
     return out
 
 
-def publish(pipeline: Any, records: list[EnrichedArticle]) -> None:
+def publish(pipeline: Any, records: list[EnrichedArticle], partition: int | None = None) -> None:
     producer = KafkaProducer(bootstrap_servers=pipeline.settings.bootstrap_servers, acks="all")
     for r in records:
-        producer.send(pipeline.topic("enriched"), key=r.id.encode(), value=encode(r))
+        producer.send(
+            pipeline.topic("enriched"), key=r.id.encode(), value=encode(r), partition=partition
+        )
     producer.flush()
     producer.close()
 
@@ -144,7 +158,11 @@ def counts(w: TrendingWindow) -> dict[tuple[str, str], tuple[int, int, int, int]
 
 
 def test_trends_in_two_windows_through_a_kill_and_two_workers_integration(pipeline) -> None:
-    pipeline.env.update(NEWSWIRE_TRENDS_WINDOWS=f"{SIZE}s", NEWSWIRE_TRENDS_GRACE_SECONDS="2")
+    pipeline.env.update(
+        NEWSWIRE_TRENDS_WINDOWS=f"{SIZE}s",
+        NEWSWIRE_TRENDS_GRACE_SECONDS="2",
+        NEWSWIRE_TRENDS_CLOCK="arrival",
+    )
     now = time.time()
     w1 = (int(now) // SIZE + 2) * SIZE  # at least 30 s away: the kill and restart fit before
     w2 = w1 + SIZE
@@ -193,3 +211,110 @@ def test_trends_in_two_windows_through_a_kill_and_two_workers_integration(pipeli
     assert table.returncode == 0 and b"Ana Silva" in table.stdout and b"-1" in table.stdout
     none = pipeline.newswire("trends", "--window", "1d")
     assert none.returncode == 1 and b"no closed 1d window" in none.stderr
+
+
+DAY = 86400
+NAMES = [("Lisbon", "GPE"), ("Porto", "GPE"), ("Ana Silva", "PERSON"), ("NATO", "ORG")]
+
+
+def read_all(
+    pipeline: Any, done: Any, timeout: float
+) -> list[TrendingWindow]:  # every record sent, revisions too, until done(records)
+    topic = pipeline.settings.entities_topic("trending")
+    consumer = KafkaConsumer(
+        bootstrap_servers=pipeline.settings.bootstrap_servers, auto_offset_reset="earliest"
+    )
+    consumer.assign([TopicPartition(topic, p) for p in range(pipeline.settings.partitions)])
+    found: list[TrendingWindow] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline and not done(found):
+            for records in consumer.poll(timeout_ms=500).values():
+                found += [decode(r.value, TrendingWindow) for r in records]
+    finally:
+        consumer.close()
+    assert done(found), ([(w.start, w.revision, w.articles) for w in found], pipeline.logs())
+    return found
+
+
+def latest(found: list[TrendingWindow]) -> dict[float, TrendingWindow]:
+    out: dict[float, TrendingWindow] = {}
+    for w in found:
+        s = w.start.timestamp()
+        if s not in out or w.revision > out[s].revision:
+            out[s] = w
+    return out
+
+
+def test_a_replayed_week_in_event_time_gives_seven_daily_windows_integration(pipeline) -> None:
+    pipeline.env.update(
+        NEWSWIRE_TRENDS_WINDOWS="1d",
+        NEWSWIRE_TRENDS_GRACE_SECONDS="3600",
+        NEWSWIRE_TRENDS_CLOCK="event",
+        NEWSWIRE_TRENDS_IDLE_SECONDS="3",
+    )
+    port = _free_port()
+    pipeline.start(TRENDS, web_port=port)
+    pipeline.wait_joined([TRENDS])
+    now = time.time()
+    d0 = (now // DAY - 10) * DAY  # a midnight ten days ago: a week of archives
+    rng = random.Random(5)
+    week = []
+    for i in range(70):
+        published = d0 + rng.uniform(0, 7 * DAY)
+        named = rng.sample(NAMES, rng.randint(1, 3))
+        week.append(
+            enriched(f"wk-{i}", now, {n: rng.randint(1, 2) for n in named}, published=published)
+        )
+    # replayed in publication order with disorder within half an hour (under the grace),
+    # then a copy (counted once) and an article just past the week, which closes its last day
+    stream = sorted(week, key=lambda a: a.published_at.timestamp() + rng.uniform(0, 1800))
+    stream.append(enriched("wk-copy", now, {NAMES[0]: 5}, copy_of="wk-0", published=d0 + 60))
+    stream.append(enriched("wk-next", now, {NAMES[1]: 1}, published=d0 + 7 * DAY + 60))
+    publish(pipeline, stream, partition=0)  # one source partition: the others go idle
+
+    starts = [d0 + d * DAY for d in range(7)]
+    found = read_all(pipeline, lambda f: set(starts) <= set(latest(f)), timeout=120)
+    windows = latest(found)
+    assert sorted(windows) == starts  # the eighth day is not over
+    for start in starts:
+        w = windows[start]
+        inside = [a for a in week if start <= a.published_at.timestamp() < start + DAY]
+        offline: dict[tuple[str, str], list[int]] = {}
+        for a in inside:
+            for e in a.entities:
+                row = offline.setdefault((e.name, e.label), [0, 0])
+                row[0] += 1
+                row[1] += e.count
+        assert (w.clock, w.revision, w.articles) == ("event", 1, len(inside))
+        assert {(e.name, e.label): [e.articles, e.mentions] for e in w.entities} == offline
+        assert w.end.timestamp() == start + DAY
+
+    # late but within the grace of the last day: its window is sent again, corrected
+    last = windows[starts[-1]]
+    publish(pipeline, [enriched("wk-late", now, {NAMES[2]: 1}, published=starts[-1] + 99)], 0)
+    found = read_all(
+        pipeline,
+        lambda f: latest(f).get(starts[-1], last).revision == 2,
+        timeout=60,
+    )
+    corrected = latest(found)[starts[-1]]
+    assert corrected.articles == last.articles + 1
+    before = {(e.name, e.label): e.articles for e in last.entities}
+    after = {(e.name, e.label): e.articles for e in corrected.entities}
+    assert after[NAMES[2]] == before.get(NAMES[2], 0) + 1
+
+    # beyond the grace of its day: counted as late, its window left as it was
+    publish(pipeline, [enriched("wk-lost", now, {NAMES[3]: 1}, published=starts[0] + 99)], 0)
+    wait_counted(pipeline)
+    deadline = time.monotonic() + 30
+    late = 0.0
+    while time.monotonic() < deadline and late < 2:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{METRICS_PATH}", timeout=10) as r:
+            for line in r.read().decode().splitlines():
+                if line.startswith("newswire_trends_late_total"):
+                    late = float(line.split()[-1])
+        time.sleep(0.5)
+    assert late == 2  # the article's record and its entity's
+    again = read_all(pipeline, lambda f: len(f) >= len(found), timeout=10)
+    assert latest(again)[starts[0]].revision == 1
