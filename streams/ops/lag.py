@@ -33,10 +33,28 @@ from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
 from streams.ops.admin import ReplicaState, replication_report
-from streams.pipeline import STAGES
+from streams.pipeline import STAGES, TRENDS
 from streams.pipeline import stage as pipeline_stage
 from streams.settings import Settings
-from streams.topics import all_topics, stage_topics
+from streams.topics import all_topics, stage_topics, trends_topics
+
+
+def source_of(settings: Settings, stage: str) -> str:
+    """The topic a stage's group reads its work from (the trends worker: the enriched
+    articles)."""
+    if stage == TRENDS:
+        return trends_topics(settings).source
+    return stage_topics(settings, stage).source
+
+
+def own_topics(settings: Settings, stage: str) -> set[str]:
+    """The topics a stage reads, writes or keeps its state in."""
+    if stage == TRENDS:
+        trends = trends_topics(settings)
+        return {trends.source, *trends}
+    t = stage_topics(settings, stage)
+    return {t.source, t.sink, t.dlq} | {settings.topic(n) for n in pipeline_stage(stage).internal}
+
 
 # kafka-python cannot decode Faust's custom assignor metadata and warns on every describe;
 # the member count it still returns is all newswire needs
@@ -167,7 +185,7 @@ def judge_window(samples: list[Snapshot]) -> Verdict:
 class LagMonitor:  # pragma: no mutate block (broker I/O; integration tests)
     """Reads offsets with kafka-python's admin client and a group-less consumer."""
 
-    def __init__(self, settings: Settings, stages: tuple[str, ...] = STAGES) -> None:
+    def __init__(self, settings: Settings, stages: tuple[str, ...] = (*STAGES, TRENDS)) -> None:
         self.settings = settings
         self.stages = stages
         self.admin = KafkaAdminClient(
@@ -198,18 +216,18 @@ class LagMonitor:  # pragma: no mutate block (broker I/O; integration tests)
         return len(members) if members else 0
 
     def snapshot(self, stage: str) -> Snapshot:
-        t = stage_topics(self.settings, stage)
+        source = source_of(self.settings, stage)
         group = self.settings.group(stage)
-        parts = self.consumer.partitions_for_topic(t.source)
+        parts = self.consumer.partitions_for_topic(source)
         if not parts:
-            raise KafkaError(f"topic {t.source} does not exist")
-        tps = [TopicPartition(t.source, p) for p in sorted(parts)]
+            raise KafkaError(f"topic {source} does not exist")
+        tps = [TopicPartition(source, p) for p in sorted(parts)]
         ends = self.consumer.end_offsets(tps)
         offsets = self.admin.list_group_offsets({group: None}).get(group, {})
         committed = {
             tp.partition: (om.offset if om.offset >= 0 else None)
             for tp, om in offsets.items()
-            if tp.topic == t.source
+            if tp.topic == source
         }
         return Snapshot(
             {tp.partition: committed.get(tp.partition) for tp in tps},
@@ -317,11 +335,15 @@ class LagMonitor:  # pragma: no mutate block (broker I/O; integration tests)
                     pass
             time.sleep(window)
         rows = [self._judge(stage) for stage in self.stages]
+        # the trends worker is optional: watched once its group has committed or has members
+        rows = [
+            r
+            for r in rows
+            if r.stage != TRENDS or r.members or any(p.committed is not None for p in r.partitions)
+        ]
         replicas = self.replication()
         for row in rows:
-            t = stage_topics(self.settings, row.stage)
-            own = {t.source, t.sink, t.dlq}
-            own |= {self.settings.topic(n) for n in pipeline_stage(row.stage).internal}
+            own = own_topics(self.settings, row.stage)
             row.under_replicated = [r.as_dict() for r in replicas if r.topic in own]
         return rows
 
@@ -334,13 +356,13 @@ class LagMonitor:  # pragma: no mutate block (broker I/O; integration tests)
             return []
 
     def _judge(self, stage: str) -> StageLag:
-        t = stage_topics(self.settings, stage)
+        source = source_of(self.settings, stage)
         group = self.settings.group(stage)
         try:
             now = self.snapshot(stage)
         except (KafkaError, OSError) as exc:
             return StageLag(
-                stage, group, t.source, -1, -1.0, 0.0, 0, "ERROR", [], str(exc), time.time()
+                stage, group, source, -1, -1.0, 0.0, 0, "ERROR", [], str(exc), time.time()
             )
         hist = self.history[stage]
         hist.append(now)
@@ -353,14 +375,14 @@ class LagMonitor:  # pragma: no mutate block (broker I/O; integration tests)
         for p, end in now.ends.items():
             c = now.committed.get(p)
             lag = verdict.partitions[p]
-            age = self._age_of(t.source, p, c or 0) if lag > 0 else 0.0
+            age = self._age_of(source, p, c or 0) if lag > 0 else 0.0
             rows.append(PartitionLag(p, c, end, lag, round(age, 3), verdict.partition_status[p]))
         total, rate, status = verdict.lag, verdict.rate, verdict.status
         seconds = max((r.lag_seconds for r in rows), default=0.0)
         return StageLag(
             stage,
             group,
-            t.source,
+            source,
             total,
             round(seconds, 3),
             rate,

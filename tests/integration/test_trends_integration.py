@@ -318,3 +318,10 @@ def test_a_replayed_week_in_event_time_gives_seven_daily_windows_integration(pip
     assert late == 2  # the article's record and its entity's
     again = read_all(pipeline, lambda f: len(f) >= len(found), timeout=10)
     assert latest(again)[starts[0]].revision == 1
+
+    # ops watch the trends worker's group like a stage's
+    shown = pipeline.newswire("lag", "--json", "--window", "1")
+    rows = {r["stage"]: r for r in orjson.loads(shown.stdout)}
+    assert rows[TRENDS]["group"] == pipeline.settings.group(TRENDS), shown.stderr
+    assert rows[TRENDS]["topic"] == pipeline.topic("enriched")
+    assert (rows[TRENDS]["lag"], rows[TRENDS]["members"]) == (0, 1)

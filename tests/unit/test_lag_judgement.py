@@ -200,3 +200,25 @@ def test_the_verdict_names_each_partition_and_stopped_wins_over_everything() -> 
     window = [snap({0: 1, 1: 5}, {0: 3, 1: 5}, 0, 0.0), snap({0: 1, 1: 5}, {0: 3, 1: 5}, 0, 4.0)]
     v = judge_window(window)
     assert v.status == "STOPPED" and v.partition_status == {0: "STOPPED", 1: "OK"}
+
+
+def test_the_trends_worker_is_watched_on_the_enriched_articles_and_its_own_topics() -> None:
+    from streams.ops.lag import own_topics, source_of
+    from streams.pipeline import TRENDS
+    from streams.settings import Settings
+
+    s = Settings(topic_prefix="x.")
+    assert source_of(s, TRENDS) == "x.articles.enriched"
+    assert source_of(s, "clean") == "x.articles.raw"
+    assert own_topics(s, TRENDS) == {
+        "x.articles.enriched",
+        "x.entities.mentions",
+        "x.entities.trending-partials",
+        "x.entities.trending",
+    }
+    assert own_topics(s, "dedup") == {
+        "x.articles.lang",
+        "x.articles.dedup",
+        "x.articles.dlq",
+        "x.articles.dedup-signatures",
+    }
