@@ -13,7 +13,7 @@ chaos: install
 	$(BIN)/newswire kafka start
 	NEWSWIRE_CHAOS_ARTICLES=1500 NEWSWIRE_CHAOS_MALFORMED=100 NEWSWIRE_CHAOS_KILLS=2 $(BIN)/python -m pytest -s tests/integration/test_chaos_integration.py tests/unit/test_fuzz.py
 
-.PHONY: k8s mutation mutation-report planted-bugs system system-test chaos bench-clients bench-publish bench-places bench-geo country-centres bench-quotes bench-adversarial bench-polnear bench-pipeline bench-header train-header install run test test-unit test-integration lint schemas kafka-start kafka-stop kafka-cluster bench bench-clean bench-language bench-entities bench-dedup bench-trends compose-check clean train-ner bench-german train-tone bench-tone bench-sentences
+.PHONY: k8s mutation mutation-report planted-bugs system system-test chaos bench-clients bench-publish bench-places bench-geo country-centres bench-quotes bench-adversarial bench-polnear bench-pipeline bench-header train-header install run test test-unit test-integration lint schemas kafka-start kafka-stop kafka-cluster bench bench-clean bench-language bench-entities bench-dedup bench-trends bench-bursts compose-check clean train-ner bench-german train-tone bench-tone bench-sentences
 
 # the language stage's n-gram tables, built from lingua's published models (pip download)
 NGRAMS := streams/models/ngrams/meta.json
@@ -107,7 +107,7 @@ kafka-stop: install
 kafka-cluster: install
 	$(BIN)/newswire kafka start --brokers 3
 
-bench: bench-clean bench-header bench-language bench-entities bench-dedup bench-trends bench-pipeline bench-clients bench-publish bench-places bench-geo bench-quotes bench-adversarial bench-polnear bench-tone bench-sentences
+bench: bench-clean bench-header bench-language bench-entities bench-dedup bench-trends bench-bursts bench-pipeline bench-clients bench-publish bench-places bench-geo bench-quotes bench-adversarial bench-polnear bench-tone bench-sentences
 
 # the gazetteer fallback on hand-made texts in nine languages (a third kept aside)
 bench-places: install
@@ -207,6 +207,10 @@ bench-dedup: install
 # the trends worker's counting in-process: records/s against a plain dict, and its memory
 bench-trends: install
 	$(BIN)/python bench/trends.py
+
+# bursts planted in real stories: --rising against raw counts and change, in one run
+bench-bursts: install
+	$(BIN)/python bench/bursts.py $(DEV)
 
 # each stage's time on odd but valid texts (a long list, a page of one character, a transcript
 # of short quotations, ...) beside an ordinary article of the same length, 100,000 characters:

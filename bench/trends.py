@@ -48,7 +48,10 @@ def articles(n: int, k: int, distinct: int, seed: int = 5) -> list[SimpleNamespa
                 published_at=None,
                 trace=[],
                 entities=[
-                    SimpleNamespace(name=names[j], label="ORG", count=1 + j % 3) for j in chosen
+                    SimpleNamespace(
+                        name=names[j], label="ORG", count=1 + j % 3, geo=None, entity_id=None
+                    )
+                    for j in chosen
                 ],
             )
         )
@@ -97,7 +100,8 @@ def main() -> int:
     for i, (key, value) in enumerate(records):
         shard.fold(key, value)
         if i % 10_000 == 0:
-            closed += sum(1 for _ in shard.close(float(value["t"]), 0, 1))
+            shard.advance(float(value["t"]))
+            closed += len(shard.close(0, 1))
     t_shard = time.perf_counter() - started
     peak = rss_mb()
     print(f"  baseline (a dict of counters): {len(records) / t_base:,.0f} records/s")

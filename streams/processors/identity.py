@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 
 #: labels that name places: one kind, so "Chicago" as GPE and as LOC is one place
 PLACES = frozenset({"GPE", "LOC", "FAC"})
@@ -44,6 +45,7 @@ _DROP = re.compile(r"['’.]")
 _SPACE = re.compile(r"[^\w]+")
 
 
+@lru_cache(maxsize=200_000)
 def normal(name: str) -> str:
     """Lower case, no accents, no dots or apostrophes, one space between words, a trailing
     possessive dropped: "U.S." -> "us", "Macron's" -> "macron", "Zürich" -> "zurich"."""
@@ -70,6 +72,7 @@ def _org_words(name: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=200_000)
 def entity_id(name: str, label: str, geonames_id: int | None = None) -> str:
     """The entity's stable id: ``geonames:<id>`` for a resolved place, else
     ``<kind>:<normal name>`` (an organisation without its legal form)."""
@@ -99,6 +102,7 @@ def acronym(name: str) -> str:
     return "".join(w[0] for w in major)
 
 
+@lru_cache(maxsize=200_000)
 def group_of(name: str, label: str, geonames_id: int | None = None) -> str:
     """The trends key of an entity: the forms that may be one thing share it."""
     ident = entity_id(name, label, geonames_id)

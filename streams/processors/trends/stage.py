@@ -227,19 +227,25 @@ class Shard:
         if len(self._seen) > self.remember:
             self._seen.popitem(last=False)
         t = float(value["t"])
+        n = int(value.get("n", 1))
+        final = self.watermark - (self.grace if self.clock == "event" else 0.0)
         counted = False
         for w in self.windows:
-            start = w.start_of(t)
-            if start + w.seconds + self.lateness <= self.watermark:
+            label, start = w.label, w.start_of(t)
+            if start + w.seconds <= final:
                 continue  # its window is final
-            c = self.counts.setdefault(w.label, {}).setdefault(start, {}).setdefault(ident, Count())
+            by_id = self.counts.setdefault(label, {}).setdefault(start, {})
+            c = by_id.get(ident)
+            if c is None:
+                c = by_id[ident] = Count()
             c.articles += 1
-            c.mentions += int(value.get("n", 1))
-            tally = self.tally.setdefault(w.label, {})
+            c.mentions += n
+            tally = self.tally.setdefault(label, {})
             tally[start] = tally.get(start, 0) + 1
-            self.first[w.label] = min(self.first.get(w.label, start), start)
-            if start < self.sent_to.get(w.label, -math.inf):
-                self.dirty.setdefault(w.label, set()).add(start)
+            if start < self.first.get(label, math.inf):
+                self.first[label] = start
+            if start < self.sent_to.get(label, -math.inf):
+                self.dirty.setdefault(label, set()).add(start)
             counted = True
         if not counted:
             self.late += 1
@@ -271,18 +277,21 @@ class Shard:
         return out
 
     def _prune(self, w: Window) -> None:
-        """Forget windows older than the history a burst reads, and names no longer
-        counted."""
+        """Forget windows older than the history a burst reads, and the names no window
+        counts any more."""
         keep_from = min(
             self.sent_to.get(w.label, 0), w.start_of(self.watermark - self.lateness)
         ) - w.seconds * (self.baseline + 1)
         counts, tally = self.counts.get(w.label, {}), self.tally.get(w.label, {})
-        for start in [s for s in counts if s < keep_from]:
+        old = [s for s in counts if s < keep_from]
+        for start in old:
             del counts[start]
         for start in [s for s in tally if s < keep_from]:
             del tally[start]
         for cached in [k for k in self._folded if k[0] == w.label and k[1] < keep_from]:
             del self._folded[cached]
+        if not old:
+            return
         live = {k for by_start in self.counts.values() for c in by_start.values() for k in c}
         for k in [k for k in self.names if k not in live]:
             del self.names[k]
@@ -333,10 +342,16 @@ class Shard:
     def _partial(self, w: Window, start: int, shard: int, parts: int) -> dict[str, Any]:
         now_counts = self.folded(w.label, start)
         before = self.folded(w.label, start - w.seconds)
+        # the top by count, and every entity with the support a burst score needs
+        ranked = sorted(
+            ((k, c) for k, c in now_counts.items() if k != ARTICLE_KEY),
+            key=lambda kc: (-kc[1].articles, -kc[1].mentions, kc[0]),
+        )
+        chosen = ranked[: self.top] + [
+            (k, c) for k, c in ranked[self.top :] if c.articles >= self.min_support
+        ]
         rows: list[dict[str, Any]] = []
-        for k, c in now_counts.items():
-            if k == ARTICLE_KEY:
-                continue
+        for k, c in chosen:
             p = before.get(k, Count())
             name, label = self._name(k)
             baseline, burst = self.burst(w, start, k, c.articles)
