@@ -32,10 +32,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from streams.build.ner import iob_spans, read_conll  # noqa: E402
-from streams.processors.trends.stage import Merger, Shard, mentions_of  # noqa: E402
-from streams.settings import Settings  # noqa: E402
-from streams.timing import parse_windows  # noqa: E402
+from streams.build.ner import iob_spans, read_conll
+from streams.processors.trends.stage import Merger, Shard, mentions_of
+from streams.settings import Settings
+from streams.timing import parse_windows
 
 WINDOWS = 48
 PER_WINDOW = 40
