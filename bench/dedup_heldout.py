@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from dedup import evaluate, run_minhash, run_stage  # noqa: E402
 
-from streams.processors import dedup  # noqa: E402
+from streams.processors.dedup import stage as dedup  # noqa: E402
 
 DATELINE = re.compile(r"\(\s*EFE(COM)?\s*\)")
 
