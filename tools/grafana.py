@@ -119,6 +119,24 @@ PANELS: list[tuple[str, str, list[tuple[str, str]], int, str]] = [
         12,
         "Records ever written per topic (the end offsets, summed over partitions).",
     ),
+    (
+        "Rising entities (burst score of the latest window)",
+        "short",
+        [("max by (window, entity) (newswire_trends_burst)", "{{window}} {{entity}}")],
+        12,
+        "The top rising entities of each window size's latest window: how far above its own "
+        "baseline each is named ((articles - mean) / sqrt(variance + mean + 1)); "
+        "`newswire trends --rising` lists them.",
+    ),
+    (
+        "Trends watermark delay (seconds behind the clock)",
+        "s",
+        [("time() - min by (partition) (newswire_trends_watermark_seconds)", "shard {{partition}}")],
+        12,
+        "How far each trends shard's watermark is behind now: windows before it are sent. In "
+        "event time a replay of archives is days behind while it runs; live, a delay that "
+        "keeps growing is a stalled source partition or trends worker.",
+    ),
 ]
 
 
