@@ -15,8 +15,16 @@ DATA = (".json", ".tsv", ".cfg", ".yaml", ".html", ".xml", ".properties", ".npz"
 
 
 def tracked(package: str) -> list[str]:
+    # the repository's files, wherever the tests run from (mutmut runs them in a copy)
+    top = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     out = subprocess.run(
-        ["git", "ls-files", package], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", "ls-files", package], cwd=top, capture_output=True, text=True, check=True
     ).stdout.split()
     # streams/build is what `make train-*` reads from a checkout, not the running code
     return [p for p in out if p.endswith(DATA) and not p.startswith("streams/build/")]
