@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -165,7 +166,7 @@ class TrendsState:
     def progress_due(self, partition: int, shard: Shard) -> bool:
         """Whether a shard's watermark has crossed a window boundary since its progress was
         last sent (or was never sent): the mergers need it only there."""
-        if shard.watermark == float("-inf"):
+        if shard.watermark == -math.inf:
             return False
         starts = tuple(w.start_of(shard.watermark) for w in self.windows)
         if self.reported.get(partition) == starts:

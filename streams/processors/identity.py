@@ -55,14 +55,8 @@ def normal(name: str) -> str:
 
 
 def kind(label: str) -> str:
-    """person, org, place, or the label in small letters."""
-    if label == "PERSON":
-        return "person"
-    if label == "ORG":
-        return "org"
-    if label in PLACES:
-        return "place"
-    return label.lower()
+    """place for GPE, LOC and FAC, else the label in small letters (person, org, norp)."""
+    return "place" if label in PLACES else label.lower()
 
 
 def _org_words(name: str) -> list[str]:
@@ -116,19 +110,14 @@ def group_of(name: str, label: str, geonames_id: int | None = None) -> str:
     return ident
 
 
-def _split(ident: str) -> tuple[str, str]:
-    """(kind, name) of an id; an id without a kind (the trends' article key) has none."""
-    k, sep, body = ident.partition(":")
-    return (k, body) if sep else ("", ident)
-
-
 def fold(articles: Mapping[str, int]) -> dict[str, str]:
     """For the ids of one group counted in one window (id -> articles naming it), each id's
     id once folded: a one-word person or organisation id is the full id of its group named
     in the most articles (ties: the smaller id), when there is one; any other id is itself.
     """
     out = {ident: ident for ident in articles}
-    split = {ident: _split(ident) for ident in articles}
+    # (kind, name) of each id (the trends' article key "*" has no kind, and fits none)
+    split = {ident: ident.partition(":")[::2] for ident in articles}
     full = [i for i, (k, body) in split.items() if k in ("person", "org") and " " in body]
     for ident, (k, word) in split.items():
         if k not in ("person", "org") or " " in word:

@@ -8,6 +8,13 @@ import pytest
 from streams.processors import identity as ident
 
 
+@pytest.fixture(autouse=True)
+def fresh_caches() -> None:
+    """Each test computes (the functions cache their answers across calls)."""
+    for f in (ident.normal, ident.entity_id, ident.group_of):
+        f.cache_clear()
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
@@ -36,6 +43,8 @@ def test_ids_are_geonames_for_places_on_the_map_else_kind_and_name() -> None:
     assert ident.entity_id("Volkswagen AG", "ORG") == "org:volkswagen"
     assert ident.entity_id("Limited", "ORG") == "org:limited"  # a name is not all legal form
     assert ident.entity_id("Foo Holdings Ltd", "ORG") == "org:foo"
+    assert ident.entity_id("Apple Computer Inc", "ORG") == "org:apple computer"
+    assert ident.entity_id("Inc", "PERSON") == "person:inc"  # the legal form is an org's
     assert ident.entity_id("French", "NORP") == "norp:french"
     assert ident.entity_id("Brexit Act", "LAW") == "law:brexit act"
     assert [ident.kind(x) for x in ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT")] == [
@@ -46,6 +55,7 @@ def test_ids_are_geonames_for_places_on_the_map_else_kind_and_name() -> None:
         "place",
         "event",
     ]
+    assert ident.entity_id("Paris", "PERSON", 2988507) == "person:paris"
 
 
 def test_surnames_and_acronyms() -> None:
@@ -53,6 +63,7 @@ def test_surnames_and_acronyms() -> None:
     assert ident.surname("Martin Luther King Jr.") == "king"
     assert ident.surname("Henry Ford II") == "ford"
     assert ident.surname("Jr") == "jr"  # one word is itself
+    assert ident.surname("Smith Jr") == "smith"
     assert ident.surname("") == ""
     assert ident.acronym("United Nations") == "un"
     assert ident.acronym("U.N.") == "un"

@@ -598,6 +598,14 @@ def test_bursts_score_a_count_against_the_entity_s_own_history() -> None:
     assert first["Always"]["baseline"] is None  # no history at all
 
 
+def test_a_finished_window_is_stamped_now_unless_told() -> None:
+    import time as clock
+
+    before = clock.time()
+    rec = finished_record(finish([{**minimal(0), "shard": 0, "parts": 1}], 1))
+    assert before - 1 <= rec.generated_at.timestamp() <= clock.time() + 1
+
+
 def test_a_finished_window_is_a_valid_record_that_round_trips() -> None:
     row = {**entity_row("Lisbon", 2, 3, 5, 9), "baseline": 1.5, "burst": 0.4}
     rec = finished_record(
@@ -625,6 +633,7 @@ def test_the_worker_s_state_rebuilds_shards_and_tracks_its_sources() -> None:
     from types import SimpleNamespace
 
     from streams.agents.trends import TrendsState
+    from streams.ops import metrics
     from streams.settings import Settings
     from streams.topics import trends_topics
 
@@ -640,15 +649,27 @@ def test_the_worker_s_state_rebuilds_shards_and_tracks_its_sources() -> None:
     )
     topics = trends_topics(settings)
     a = article(1, T0 + 86400, [("Lisbon", "GPE", 1)], published=iso_at(T0 + 10))
+    partial = {**minimal(0), "shard": 0, "parts": 1}
     logs = {
         topics.mentions: [*mentions_of(a, "event"), (MARK_KEY, {"src": 0, "t": T0 + 3600})],
-        topics.partials: [],
+        topics.partials: [
+            ("1h@2026-11-30T09:00:00Z", partial),
+            (PROGRESS_KEY, {"shard": 0, "parts": 1, "t": T0 + 3600}),
+        ],
     }
     read = []
 
     def reader(s: Any, topic: str, partition: int) -> list[tuple[str, dict[str, Any]]]:
+        assert s.trends_top == 7  # the worker's settings
         read.append((topic, partition))
         return logs[topic]
+
+    def rebuilds(state_: str) -> tuple[float, float]:
+        (m,) = [m for m in metrics.TRENDS_REBUILD_SECONDS.collect()]
+        count = [s.value for s in m.samples if s.name.endswith("_count")]
+        total = [s.value for s in m.samples if s.name.endswith("_sum")]
+        labels = [s.labels["state"] for s in m.samples if s.name.endswith("_count")]
+        return count[labels.index(state_)], total[labels.index(state_)]
 
     state = TrendsState(settings, topics, parts=2, reader=reader, sources=2)
     shard = asyncio.run(state.shard(1))
@@ -662,13 +683,32 @@ def test_the_worker_s_state_rebuilds_shards_and_tracks_its_sources() -> None:
     assert (shard.min_support, shard.min_history) == (2, 4)
     assert shard.counts["1h"][int(T0)][ARTICLE_KEY].articles == 1  # rebuilt from its log
     assert asyncio.run(state.shard(1)) is shard and read == [(topics.mentions, 1)]
-    assert asyncio.run(state.merger(0)).top == 7
+    assert state.parts == 2 and set(state._locks) == {(topics.mentions, 1)}
+    merger = asyncio.run(state.merger(0))
+    assert merger.top == 7 and read[-1] == (topics.partials, 0)
+    assert (topics.partials, 0) in state._locks
+    assert list(merger.finished) == ["1h@2026-11-30T09:00:00Z"]  # known, not sent again
+    for name in ("counts", "merge"):
+        count, total = rebuilds(name)
+        assert count >= 1 and 0 <= total < 60 * count  # seconds, not the clock's reading
+    assert state._lock("a", 0) is state._lock("a", 0)
+    assert state._lock("a", 0) is not state._lock("b", 0)
+    assert state._lock("a", 0) is not state._lock("a", 1)
+    assert TrendsState(settings, topics, parts=1, reader=reader).sources == 1
+    arrival = TrendsState(
+        settings.model_copy(update={"trends_clock": "arrival"}), topics, 1, reader
+    )
+    rebuilt = asyncio.run(arrival.shard(0))  # the clock starts an arrival shard at once
+    assert rebuilt.clock == "arrival" and rebuilt.watermark > T0 + 86400
 
     tp = SimpleNamespace
+    state.assign([tp(topic=topics.mentions, partition=0)], now=50)
     state.assign(
         [tp(topic=topics.mentions, partition=1), tp(topic=topics.source, partition=0)], now=100
     )
-    assert state.assigned == {1} and state.heard == {0: 100}
+    assert state.assigned == {0, 1} and state.heard == {0: 100}
+    state.assign([tp(topic=topics.source, partition=0)], now=120)  # already heard: kept
+    assert state.heard == {0: 100}
     assert state.fell_quiet(129) == [] and state.fell_quiet(130) == [0]
     assert state.fell_quiet(200) == []  # said once
     state.heard_from(0, T0, now=201)
@@ -698,33 +738,113 @@ def test_the_worker_s_state_rebuilds_shards_and_tracks_its_sources() -> None:
             tp(topic=topics.partials, partition=0),
         ]
     )
-    assert state.shards == {} and state.assigned == set() and state.mergers == {}
+    assert state.shards == {} and state.assigned == {0} and state.mergers == {}
     assert state.heard == {} and state.high == {} and state.quiet == set()
     assert state.reported == {}
+    state.revoke(  # what it does not hold is no error
+        [
+            tp(topic=topics.mentions, partition=5),
+            tp(topic=topics.source, partition=5),
+            tp(topic=topics.partials, partition=5),
+        ]
+    )
 
 
 def test_the_rising_gauge_shows_each_window_s_latest_top() -> None:
     from streams.agents.trends import show_rising
     from streams.ops import metrics
 
-    def record(names: list[str], burst: float | None = 2.0) -> TrendingWindow:
+    def record(names: list[str], burst: float | None = 2.0, window: str = "1h") -> TrendingWindow:
         rows = [{**entity_row(n, 3, 3, 0, 0), "burst": burst} for n in names]
-        window = finish(
-            [{**minimal(0), "shard": 0, "parts": 1, "rising": rows, "entities": []}], 10
-        )
-        return finished_record(window, now=T0)
+        window_dict = finish([{**minimal(0), "shard": 0, "parts": 1, "entities": []}], 10)
+        ranked = [
+            {**{k: v for k, v in r.items() if k != "id"}, "rank": i, "change": 3}
+            for i, r in enumerate(rows, 1)
+        ]
+        return finished_record({**window_dict, "window": window, "rising": ranked}, now=T0)
 
-    def shown() -> dict[str, float]:
+    def shown(window: str = "1h") -> dict[str, float]:
         return {
             s.labels["entity"]: s.value
             for m in metrics.TRENDS_BURST.collect()
             for s in m.samples
-            if s.labels["window"] == "1h"
+            if s.labels["window"] == window
         }
 
+    many = [f"E{i:02d}" for i in range(12)]
+    show_rising(record(many, window="7d"))  # a window size shown for the first time
+    assert sorted(shown("7d")) == many[:10]  # ten by default
     show_rising(record(["A", "B", "C"]), top=2)
     assert shown() == {"A": 2.0, "B": 2.0}
     show_rising(record(["C"]))
     assert shown() == {"C": 2.0}  # the last window's entities are taken off
     show_rising(record(["D"], burst=None))
     assert shown() == {}
+    assert sorted(shown("7d")) == many[:10]  # another window size's are left alone
+
+
+def test_an_article_without_a_story_id_counts_as_its_own_story() -> None:
+    a = article(1, T0, [("Lisbon", "GPE", 1)])
+    a.story_id = None
+    assert {v["story"] for _, v in mentions_of(a)} == {"a1"}
+
+
+def test_a_place_on_the_map_counts_under_its_geonames_id_and_its_form_named_most() -> None:
+    from schemas.models import Geo
+
+    geo = Geo(
+        geonames_id=6252001,
+        name="United States",
+        latitude=39.76,
+        longitude=-98.5,
+        feature_class="A",
+        feature_code="PCLI",
+        population=327167434,
+    )
+    a = article(1, T0, [("U.S.", "GPE", 1), ("United States", "LOC", 3), ("US", "GPE", 2)])
+    for e in a.entities:
+        e.geo = geo
+    recs = dict(mentions_of(a))
+    assert recs["geonames:6252001"]["id"] == "geonames:6252001"
+    # the form named most, with its own label; a later form named less does not replace it
+    assert (recs["geonames:6252001"]["name"], recs["geonames:6252001"]["label"]) == (
+        "United States",
+        "LOC",
+    )
+    assert recs["geonames:6252001"]["n"] == 6
+
+
+def row(name: str, articles: int, mentions: int, burst: float | None = None, **kw: Any) -> dict:
+    return {
+        "id": f"org:{name.lower()}",
+        "name": name,
+        "label": "ORG",
+        "articles": articles,
+        "mentions": mentions,
+        "previous_articles": kw.get("previous", 0),
+        "previous_mentions": 0,
+        "baseline": kw.get("baseline"),
+        "burst": burst,
+    }
+
+
+def test_finish_ranks_by_count_and_by_burst_and_names_each_row_by_its_id() -> None:
+    rows = [
+        row("A", 3, 3, burst=1.0, previous=5),
+        row("B", 5, 1, burst=4.0),
+        row("C", 3, 9, burst=2.0),
+        {**row("D", 3, 3, burst=2.0), "id": "org:a2"},  # as A but for its id
+    ]
+    partial = {**minimal(0), "shard": 0, "parts": 1, "entities": rows, "rising": rows}
+    done = finish([partial], top=3)
+    assert done["revision"] == 1 and done["clock"] == "arrival"
+    assert done["start"] == "2026-11-30T09:00:00Z" and done["end"] == "2026-11-30T10:00:00Z"
+    assert [(e["name"], e["rank"]) for e in done["entities"]] == [("B", 1), ("C", 2), ("A", 3)]
+    assert [e["name"] for e in done["rising"]] == ["B", "C", "D"]  # ties: by count, then id
+    first = done["entities"][2]
+    assert "id" not in first and first["entity_id"] == "org:a" and first["change"] == -2
+    assert done["rising"][0]["burst"] == 4.0
+    assert [e["name"] for e in finish([partial], top=10)["entities"]] == ["B", "C", "A", "D"]
+    no_rising = {**minimal(0), "shard": 0, "parts": 1, "entities": rows}
+    assert finish([no_rising], top=2)["rising"] == []
+    assert finish([no_rising], top=2, revision=4)["revision"] == 4

@@ -74,7 +74,7 @@ def event_time(article: Any, horizon: float) -> float:
     [arrival - horizon, arrival + SKEW], else its arrival (:func:`streams.timing.arrival`).
     The same on every replay: both times are in the record."""
     at = arrival(article)
-    published = getattr(article, "published_at", None)
+    published = article.published_at
     if published is not None and at:
         p = float(published.timestamp())
         if at - horizon <= p <= at + SKEW:
@@ -388,7 +388,8 @@ def by_count(e: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def by_burst(e: dict[str, Any]) -> tuple[Any, ...]:
-    return (-(e["burst"] or 0.0), *by_count(e))
+    """Rows with a burst score only (a partial's rising list)."""
+    return (-e["burst"], *by_count(e))
 
 
 @dataclass
