@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from schemas import RawArticle  # noqa: E402
-from streams.processors.dedup import stage as dedup  # noqa: E402
 from streams.processors.clean.stage import clean_fields  # noqa: E402
+from streams.processors.dedup import stage as dedup  # noqa: E402
 
 
 def load(data: Path) -> tuple[list[dict[str, str]], dict[str, str]]:

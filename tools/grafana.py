@@ -131,7 +131,12 @@ PANELS: list[tuple[str, str, list[tuple[str, str]], int, str]] = [
     (
         "Trends watermark delay (seconds behind the clock)",
         "s",
-        [("time() - min by (partition) (newswire_trends_watermark_seconds)", "shard {{partition}}")],
+        [
+            (
+                "time() - min by (partition) (newswire_trends_watermark_seconds)",
+                "shard {{partition}}",
+            )
+        ],
         12,
         "How far each trends shard's watermark is behind now: windows before it are sent. In "
         "event time a replay of archives is days behind while it runs; live, a delay that "

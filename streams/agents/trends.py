@@ -408,9 +408,9 @@ def build(settings: Settings, web_port: int | None = None) -> Any:  # pragma: no
     return app
 
 
-def run(  # pragma: no mutate block (the worker process; integration tests)
+def run(
     settings: Settings, web_port: int | None = None, loglevel: str = "info"
-) -> None:
+) -> None:  # pragma: no mutate block (the worker process; integration tests)
     """Run the trends worker in this process until it is stopped."""
     from faust import Worker
 

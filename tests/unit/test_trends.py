@@ -671,8 +671,17 @@ def test_the_worker_s_state_rebuilds_shards_and_tracks_its_sources() -> None:
         labels = [s.labels["state"] for s in m.samples if s.name.endswith("_count")]
         return count[labels.index(state_)], total[labels.index(state_)]
 
+    def rebuilt_count(name: str) -> float:
+        for m in metrics.TRENDS_REBUILD_SECONDS.collect():
+            for sample in m.samples:
+                if sample.name.endswith("_count") and sample.labels["state"] == name:
+                    return sample.value
+        return 0.0
+
+    before = {name: rebuilt_count(name) for name in ("counts", "merge")}
     state = TrendsState(settings, topics, parts=2, reader=reader, sources=2)
     shard = asyncio.run(state.shard(1))
+    assert rebuilt_count("counts") == before["counts"] + 1
     assert (shard.clock, shard.sources, shard.baseline, shard.grace, shard.top) == (
         "event",
         2,
@@ -685,6 +694,7 @@ def test_the_worker_s_state_rebuilds_shards_and_tracks_its_sources() -> None:
     assert asyncio.run(state.shard(1)) is shard and read == [(topics.mentions, 1)]
     assert state.parts == 2 and set(state._locks) == {(topics.mentions, 1)}
     merger = asyncio.run(state.merger(0))
+    assert rebuilt_count("merge") == before["merge"] + 1
     assert merger.top == 7 and read[-1] == (topics.partials, 0)
     assert (topics.partials, 0) in state._locks
     assert list(merger.finished) == ["1h@2026-11-30T09:00:00Z"]  # known, not sent again
@@ -751,8 +761,11 @@ def test_the_worker_s_state_rebuilds_shards_and_tracks_its_sources() -> None:
 
 
 def test_the_rising_gauge_shows_each_window_s_latest_top() -> None:
+    from streams.agents import trends as worker
     from streams.agents.trends import show_rising
     from streams.ops import metrics
+
+    worker._shown.clear()  # module state: what earlier windows put on the gauge
 
     def record(names: list[str], burst: float | None = 2.0, window: str = "1h") -> TrendingWindow:
         rows = [{**entity_row(n, 3, 3, 0, 0), "burst": burst} for n in names]
@@ -845,6 +858,9 @@ def test_finish_ranks_by_count_and_by_burst_and_names_each_row_by_its_id() -> No
     assert "id" not in first and first["entity_id"] == "org:a" and first["change"] == -2
     assert done["rising"][0]["burst"] == 4.0
     assert [e["name"] for e in finish([partial], top=10)["entities"]] == ["B", "C", "A", "D"]
+    twins = [{**row("X", 1, 1), "id": "org:b"}, {**row("X", 1, 1), "id": "org:a"}]
+    both = finish([{**minimal(0), "shard": 0, "parts": 1, "entities": twins}], top=5)
+    assert [e["entity_id"] for e in both["entities"]] == ["org:a", "org:b"]  # last: the id
     no_rising = {**minimal(0), "shard": 0, "parts": 1, "entities": rows}
     assert finish([no_rising], top=2)["rising"] == []
     assert finish([no_rising], top=2, revision=4)["revision"] == 4

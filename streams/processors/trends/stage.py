@@ -384,7 +384,7 @@ class Shard:
 
 
 def by_count(e: dict[str, Any]) -> tuple[Any, ...]:
-    return (-e["articles"], -e["mentions"], e["label"], e["name"], e.get("id", ""))
+    return (-e["articles"], -e["mentions"], e["label"], e["name"], e["id"])
 
 
 def by_burst(e: dict[str, Any]) -> tuple[Any, ...]:
