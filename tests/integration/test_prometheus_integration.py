@@ -137,12 +137,16 @@ def test_prometheus_scrapes_the_pipeline_and_runs_the_rules_integration(pipeline
         rules = [r for g in groups for r in g["rules"]]
         assert len(rules) >= 7 and all(r["health"] == "ok" for r in rules), rules
 
-        # every dashboard query is valid PromQL on this server, and returns data
+        # every dashboard query is valid PromQL on this server, and returns data (the trends
+        # panels' series come from the trends worker, which this test does not run: their
+        # queries must still parse; tests/integration/test_trends_integration.py reads the
+        # worker's own exposition)
         board = orjson.loads(DASHBOARD.read_bytes())
         empty = []
         for panel in board["panels"]:
             for target in panel["targets"]:
-                if not query(target["expr"]):
+                rows = query(target["expr"])  # a query Prometheus refuses fails here
+                if not rows and "newswire_trends_" not in target["expr"]:
                     empty.append(panel["title"])
         assert not empty, f"panels without data: {empty}"
 

@@ -38,9 +38,10 @@ def test_topics_create_is_idempotent_integration(pipeline) -> None:
     window_ms = int(pipeline.settings.dedup_window_hours * 3_600_000)
     assert found[pipeline.topic("dedup-signatures")]["retention.ms"]["value"] == str(window_ms)
     assert found[pipeline.topic("raw")]["retention.ms"]["value"] != str(window_ms)
-    # the trends worker's own topics keep two days' windows, the grace and an hour; what
-    # subscribers read keeps the broker's default
-    two_days = str((2 * 86400 + 60 + 3600) * 1000)
+    # the trends worker's own topics keep the longest window (a day), the baseline's windows
+    # before it and one more, the grace and an hour; what subscribers read keeps the
+    # broker's default
+    two_days = str(((pipeline.settings.trends_baseline + 2) * 86400 + 60 + 3600) * 1000)
     assert found[trends[1]]["retention.ms"]["value"] == two_days
     assert found[trends[2]]["retention.ms"]["value"] == two_days
     assert found[trends[0]]["retention.ms"]["value"] not in (two_days, str(window_ms))

@@ -309,13 +309,19 @@ def test_a_replayed_week_in_event_time_gives_seven_daily_windows_integration(pip
     wait_counted(pipeline)
     deadline = time.monotonic() + 30
     late = 0.0
+    marks: list[float] = []
     while time.monotonic() < deadline and late < 2:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{METRICS_PATH}", timeout=10) as r:
+            marks = []
             for line in r.read().decode().splitlines():
                 if line.startswith("newswire_trends_late_total"):
                     late = float(line.split()[-1])
+                if line.startswith("newswire_trends_watermark_seconds{"):
+                    marks.append(float(line.split()[-1]))
         time.sleep(0.5)
     assert late == 2  # the article's record and its entity's
+    # the dashboard's watermark panel: each shard at the article that closed the week
+    assert marks and max(marks) == d0 + 7 * DAY + 60
     again = read_all(pipeline, lambda f: len(f) >= len(found), timeout=10)
     assert latest(again)[starts[0]].revision == 1
 
