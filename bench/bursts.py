@@ -33,7 +33,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from streams.build.ner import iob_spans, read_conll
-from streams.processors.trends.stage import Merger, Shard, mentions_of
+from streams.processors.trends.stage import PROGRESS_KEY, Merger, Shard, mentions_of
 from streams.settings import Settings
 from streams.timing import parse_windows
 
@@ -114,7 +114,7 @@ def run(pool: list[list[tuple[str, str]]], seed: int) -> dict[str, list[float]]:
     finished: dict[int, dict[str, Any]] = {}
     for wid, partial in shard.close(0, 1):
         merger.fold(wid, partial)
-    for window in merger.fold("~progress", {"shard": 0, "parts": 1, "t": shard.watermark}):
+    for window in merger.fold(PROGRESS_KEY, {"shard": 0, "parts": 1, "t": shard.watermark}):
         start = datetime.fromisoformat(window["start"].replace("Z", "+00:00")).timestamp()
         finished[int((start - T0) // 3600)] = window
     scores: dict[str, list[float]] = {"burst": [], "count": [], "change": []}

@@ -45,11 +45,11 @@ from streams.processors.trends.stage import (
     PROGRESS_KEY,
     Merger,
     Shard,
-    event_time,
     mentions_of,
+    time_of,
 )
 from streams.settings import Settings
-from streams.timing import Window, arrival, parse_windows
+from streams.timing import Window, parse_windows
 from streams.topics import TrendsTopics, trends_topics
 
 log = logging.getLogger("newswire.trends")
@@ -293,14 +293,6 @@ def build(settings: Settings, web_port: int | None = None) -> Any:  # pragma: no
         ]
         await asyncio.gather(*sends)
 
-    def clock_of(article: EnrichedArticle) -> list[tuple[str, dict[str, Any]]]:
-        return mentions_of(article, settings.trends_clock, settings.trends_horizon_seconds)
-
-    def time_of(article: EnrichedArticle) -> float:
-        if event_clock:
-            return event_time(article, settings.trends_horizon_seconds)
-        return arrival(article)
-
     async def count_mentions(stream: Any) -> Any:
         async for events in stream.take_events(500, within=0.5):
             metrics.RECORDS_IN.labels(TRENDS).inc(len(events))
@@ -318,8 +310,9 @@ def build(settings: Settings, web_port: int | None = None) -> Any:  # pragma: no
                         "unreadable article at %s[%d]@%d: %s", m.topic, m.partition, m.offset, exc
                     )
                     continue
-                state.heard_from(m.partition, time_of(article), now)  # copies too
-                for key, value in clock_of(article):
+                at = time_of(article, settings.trends_clock, settings.trends_horizon_seconds)
+                state.heard_from(m.partition, at, now)  # copies too
+                for key, value in mentions_of(article, at=at):
                     pending.append(await mentions.send(key=key.encode(), value=orjson.dumps(value)))
             await asyncio.gather(*pending)  # acknowledged before the batch is committed
             if event_clock:

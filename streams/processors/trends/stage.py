@@ -82,18 +82,23 @@ def event_time(article: Any, horizon: float) -> float:
     return at
 
 
+def time_of(article: Any, clock: str = "arrival", horizon: float = 30 * 86400) -> float:
+    """The time an article counts at on this clock: its event time or its arrival."""
+    if clock not in CLOCKS:
+        raise ValueError(f"a trends clock is one of {CLOCKS}, not {clock!r}")
+    return event_time(article, horizon) if clock == "event" else arrival(article)
+
+
 def mentions_of(
-    article: Any, clock: str = "arrival", horizon: float = 30 * 86400
+    article: Any, clock: str = "arrival", horizon: float = 30 * 86400, at: float | None = None
 ) -> list[tuple[str, dict[str, Any]]]:
     """(key, value) records for an enriched article: one per entity id (the mentions of
     its forms summed, named by its form named most) keyed by the id's group, and one that
     counts the article; none for a copy of an earlier article (it counts once, as its
-    story's first article did)."""
+    story's first article did). ``at``: its :func:`time_of`, when the caller has it."""
     if article.duplicate_of:
         return []
-    if clock not in CLOCKS:
-        raise ValueError(f"a trends clock is one of {CLOCKS}, not {clock!r}")
-    at = event_time(article, horizon) if clock == "event" else arrival(article)
+    at = time_of(article, clock, horizon) if at is None else at
     story = article.story_id or article.id
     out: list[tuple[str, dict[str, Any]]] = [(ARTICLE_KEY, {"t": at, "story": story})]
     by_id: dict[str, dict[str, Any]] = {}
@@ -228,7 +233,7 @@ class Shard:
             self._seen.popitem(last=False)
         t = float(value["t"])
         n = int(value.get("n", 1))
-        final = self.watermark - (self.grace if self.clock == "event" else 0.0)
+        final = self.watermark - self.lateness
         counted = False
         for w in self.windows:
             label, start = w.label, w.start_of(t)
