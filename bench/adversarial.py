@@ -211,6 +211,24 @@ def timed(run: Callable[[], Any], repeat: int = REPEAT) -> float:
     return best
 
 
+def timed_together(runs: list[Callable[[], Any]], repeat: int = REPEAT) -> list[float]:
+    """The best of `repeat` for each run, the runs taken in turn (a, b, a, b, ...), so that a
+    spell of a busy machine lands on all of them rather than on one; the collector paused as
+    in `timed`."""
+    best = [float("inf")] * len(runs)
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(repeat):
+            for i, run in enumerate(runs):
+                started = time.perf_counter()
+                run()
+                best[i] = min(best[i], time.perf_counter() - started)
+    finally:
+        gc.enable()
+    return best
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("dev", nargs="?", default="../shared/dev")
