@@ -590,8 +590,18 @@ def test_prune_keeps_only_the_labels_asked_for_and_their_predictions():
     keep = {"PERSON", "GPE", "ORG"}
     want = [(e.start, e.end, e.label_) for e in whole(text).ents if e.label_ in keep]
     assert len(want) >= 5
-    cut = build.prune(whole.get_pipe(trained.TAGGER), keep)
+    original = whole.get_pipe(trained.TAGGER)
+    original.cfg["update_with_oracle_cut_size"] = 77  # carried over, as the key below
+    original.cfg["incorrect_spans_key"] = "wrong"
+    original.model.attrs["unseen_classes"] = {3}  # numbered by the moves it had
+    cut = build.prune(original, keep)
+    assert cut.vocab is original.vocab
     assert set(cut.labels) == keep
+    assert cut.name == trained.TAGGER
+    assert cut.cfg["update_with_oracle_cut_size"] == 77
+    assert cut.cfg["incorrect_spans_key"] == "wrong"
+    assert cut.model.get_ref("upper").get_dim("nO") == cut.moves.n_moves
+    assert cut.model.attrs["unseen_classes"] == set()
     assert cut.moves.n_moves == 4 * len(keep) + 2  # B I L U of each, O and the blocking U-
     assert cut.model.get_ref("upper").get_param("W").shape[0] == cut.moves.n_moves
     assert cut.cfg["moves"] is None

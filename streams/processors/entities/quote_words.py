@@ -105,3 +105,26 @@ DOCUMENTS = frozenset(
 )
 CAPWORD = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]*")
 PARTICLES = frozenset("von van de der den da di del la le bin al".split())
+
+#: the grammatical gender a subject pronoun of a speech cue gives its speaker ("she said");
+#: a pronoun that may be either (German "sie": she or they) gives none
+PRONOUN_GENDER = {
+    "en": {"he": "m", "she": "f"},
+    "fr": {"il": "m", "elle": "f"},
+    "de": {"er": "m"},
+    "es": {"él": "m", "ella": "f"},
+}
+#: the words after a person's name that tell its gender when they stand for it ("Clinton
+#: said her plan …"), and the titles before a name that tell it ("Mrs. Clinton")
+GENDER_WORDS = {
+    "en": ({"he", "him", "his", "himself"}, {"she", "her", "hers", "herself"}),
+    "fr": ({"il"}, {"elle"}),
+    "de": ({"er", "ihm", "ihn", "seine", "seinen", "seinem", "seiner", "sein"}, set()),
+    "es": ({"él"}, {"ella"}),
+}
+GENDER_TITLES = {
+    "en": ({"mr"}, {"mrs", "ms", "miss"}),
+    "fr": ({"m", "monsieur"}, {"mme", "madame", "mlle"}),
+    "de": ({"herr", "herrn"}, {"frau"}),
+    "es": ({"sr", "señor", "don"}, {"sra", "señora", "doña"}),
+}

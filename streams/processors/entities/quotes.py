@@ -33,9 +33,11 @@ from streams.processors.entities.quote_context import (
     Context,
     Near,
     complement,
+    genders,
     name_guesses,
     name_run,
     named_after_noun,
+    roles,
     surname_index,
 )
 from streams.processors.entities.quote_words import (
@@ -53,6 +55,7 @@ from streams.processors.entities.quote_words import (
     PAIRS,
     POSSESSIVE,
     PREPOSITIONS,
+    PRONOUN_GENDER,
     PRONOUNS,
 )
 
@@ -252,6 +255,8 @@ class QuoteFinder:
         near_persons, near_orgs = Near(persons), Near(orgs)
         person_names = [e.name if e.label == "PERSON" else "" for e in entities]
         surnames = surname_index(person_names)
+        gender = genders(text, persons, self.language)
+        role_of = roles(text, persons) if self.language == "en" else {}
         out: list[Found] = []
         runs_on = False  # the previous quotation had no closing mark
         for open_at, close_at in _pairs(text):
@@ -272,6 +277,8 @@ class QuoteFinder:
                 person_names,
                 not has_model,
                 surnames,
+                gender,
+                role_of,
             )
             how = self._attribute(ctx, q, close_at)
             if len(words) < QUOTE_MIN_WORDS and not (q.attributed and how in OWN_SENTENCE):
@@ -439,6 +446,10 @@ class QuoteFinder:
             if brand is not None:  # "la compagnie easyJet", "the utility Zesco"
                 a, b = s0 + brand[0], s0 + brand[1]
                 return q.said_by(cue_text, a, b, name=text[a:b])
+        if self.language == "en" and self.definite.match(first):
+            person = self._role(ctx, words, s0)
+            if person is not None:  # "the Republican nominee said": the nominee named before
+                return q.said_by(cue_text, w0, s0 + person[1], entity=person[0])
         if self.pronoun.match(first) or self.definite.match(first):
             pronoun = bool(self.pronoun.match(first))
             if self._nearest(ctx, q, cue_text, w0, w1, pronoun=pronoun):
@@ -576,6 +587,12 @@ class QuoteFinder:
             if described is not None:
                 return q.said_by(cue, *described, name=ctx.text[described[0] : described[1]])
         before = [p for p in people if p[1] <= ctx.open_at]
+        gender = PRONOUN_GENDER.get(self.language, {}).get(ctx.text[ws:we].lower())
+        if pronoun and gender is not None:
+            # "she said" is not the man named last: people whose gender the article shows
+            # otherwise are passed over (unless nobody else is left)
+            agree = [p for p in before if p[2] is None or ctx.gender.get(p[2], gender) == gender]
+            before = agree or before
         if before:
             chosen = before[-1]
             if pronoun and self.language == "en":
@@ -593,6 +610,26 @@ class QuoteFinder:
                 return False
             chosen = later[0]
         return q.said_by(cue, ws, we, entity=chosen[2], name=chosen[3])
+
+    def _role(self, ctx: Context, words: list[re.Match[str]], s0: int) -> tuple[int, int] | None:
+        """For a definite description ("The New York businessman", "the former governor of
+        New Mexico"): the person the article gave that role to before the quotation, by
+        its head noun (the last word before a preposition or the fourth word), where it
+        wrote the role beside the name ("businessman Donald Trump", "Gary Johnson, the
+        former governor"): (entity, end of the description in the slot)."""
+        head = None
+        for w in words[1:5]:
+            word = w.group(0)
+            if word.lower() in PREPOSITIONS:
+                break
+            head = w
+        if head is None or not head.group(0).isalpha():
+            return None
+        known = ctx.roles.get(head.group(0).lower(), ())
+        before = [(at, idx) for at, idx in known if at < ctx.open_at]
+        if not before:
+            return None
+        return before[-1][1], head.end()
 
     def _described(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """A determiner and a lowercase noun opening ``text[start:end]`` ("Le représentant",
