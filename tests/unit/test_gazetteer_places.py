@@ -102,3 +102,21 @@ def test_one_place_is_one_key_whatever_names_it() -> None:
 )
 def test_common_words_are_not_places(text: str, language: str) -> None:
     assert _places(text, language) == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Democratic Republic of Congo", "CD"),
+        ("DRC", "CD"),
+        ("Zaire", "CD"),
+        ("Republic of Congo", "CG"),
+        ("Congo", "CG"),
+        ("UAE", "AE"),
+        ("Côte d’Ivoire", "CI"),
+        ("Viet Nam", "VN"),
+    ],
+)
+def test_the_country_names_news_uses_beside_cldrs(name: str, code: str) -> None:
+    found = gazetteer.place(name, "en")
+    assert found is not None and found.kind == "country" and found.country_code == code

@@ -256,6 +256,26 @@ EXTRA_COUNTRY_NAMES = {
     "vatican": "VA",
     "taiwan": "TW",
     "kosovo": "XK",
+    # the names news uses where CLDR's English one differs ("Congo - Kinshasa", "Côte
+    # d’Ivoire" with its curly apostrophe, "United Arab Emirates", "Vietnam")
+    "democratic republic of congo": "CD",
+    "drc": "CD",
+    "dr congo": "CD",
+    "d.r. congo": "CD",
+    "congo-kinshasa": "CD",
+    "zaire": "CD",
+    "republic of congo": "CG",
+    "republic of the congo": "CG",
+    "congo-brazzaville": "CG",
+    "uae": "AE",
+    "u.a.e.": "AE",
+    "viet nam": "VN",
+    "mainland china": "CN",
+    "prc": "CN",
+    "macedonia": "MK",
+    "holy see": "VA",
+    "st lucia": "LC",
+    "côte d'ivoire": "CI",
 }
 
 
