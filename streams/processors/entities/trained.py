@@ -1,12 +1,13 @@
-"""The news tagger trained here (``make train-ner``), stacked on the general spaCy model.
+"""The news taggers trained here (``make train-ner``), put in the general spaCy model's place.
 
-The general model (en_core_web_sm, es_core_news_sm) runs first; its entities are put aside
-in ``doc.spans["general"]`` and written on each token as a feature (``Token.ent_id_`` holds
-"B-GPE", "I-GPE", …), and the document's entities are cleared (*missing*, not *outside*,
-so that nothing constrains the next tagger). The trained tagger (a spaCy ``ner`` component
-with its own small tok2vec, trained on the CoNLL news splits with that feature among its
-inputs) then finds the names and their CoNLL types, PER, ORG, LOC and MISC;
-:func:`ontonotes` gives them OntoNotes labels from the general model's finer ones.
+English and Spanish: the tagger is the general model's own NER component (en_core_web_sm,
+es_core_news_sm) fine-tuned on the CoNLL news splits, cut to the labels those splits hold;
+it replaces that NER (``general_ner`` false in its meta). German: a tagger trained from
+nothing on spaCy's blank German tokenizer. A tagger trained stacked on the general NER (its
+entities put aside in ``doc.spans["general"]`` and written on each token as a feature,
+``Token.ent_id_`` holding "B-GPE", "I-GPE", …, the document's entities cleared as *missing*)
+runs after it instead; no language ships one now. :func:`ontonotes` gives CoNLL types
+OntoNotes labels from the general model's finer ones where a tagger learned only the former.
 
 A trained tagger is a directory beside this module, ``trained/<language>/``: the training
 ``config.cfg``, the component's weights in ``ner/`` and ``meta.json`` (data, licence, dev
