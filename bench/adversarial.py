@@ -198,23 +198,14 @@ def stage_inputs(text: str, html: bool, language: str | None = "en") -> dict[str
 def timed(run: Callable[[], Any], repeat: int = REPEAT) -> float:
     """Best of `repeat`, the garbage collector paused (a full collection walks the loaded
     models' objects and would land on one timing at random)."""
-    best = float("inf")
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(repeat):
-            started = time.perf_counter()
-            run()
-            best = min(best, time.perf_counter() - started)
-    finally:
-        gc.enable()
-    return best
+    return timed_together([run], repeat)[0]
 
 
 def timed_together(runs: list[Callable[[], Any]], repeat: int = REPEAT) -> list[float]:
     """The best of `repeat` for each run, the runs taken in turn (a, b, a, b, ...), so that a
-    spell of a busy machine lands on all of them rather than on one; the collector paused as
-    in `timed`."""
+    spell of a busy machine lands on all of them rather than on one; the collector paused (a
+    full collection walks the loaded models' objects and would land on one timing at
+    random)."""
     best = [float("inf")] * len(runs)
     gc.collect()
     gc.disable()

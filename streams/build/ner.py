@@ -442,14 +442,13 @@ def prune(component: Any, keep: set[str]) -> Any:
     model._layers[-1] = cut
     model.set_ref("upper", cut)
     model.attrs["unseen_classes"] = set()
-    settings = {k: v for k, v in component.cfg.items() if k in ("update_with_oracle_cut_size",)}
     pruned = EntityRecognizer(
         component.vocab,
         model,
         name=component.name,
         moves=kept,
+        update_with_oracle_cut_size=component.cfg["update_with_oracle_cut_size"],
         incorrect_spans_key=component.cfg.get("incorrect_spans_key"),
-        **settings,
     )
     pruned.cfg["moves"] = None  # the moves are written beside the weights, not in the config
     return pruned
@@ -463,7 +462,7 @@ def training_labels(path: Path, vocab: Any) -> set[str]:
 
 
 def ship(
-    lang: str, last: Path, dev: Path, minutes: float, train_path: Path | None = None
+    lang: str, last: Path, dev: Path, minutes: float, train_path: Path
 ) -> dict[str, Any]:  # pragma: no mutate block (make train-ner)
     """Copy a trained pipeline's tagger (a fixed number of steps: the dev split only
     reports), cut to the labels its training split holds (`train_path`), to the stage's
@@ -476,9 +475,7 @@ def ship(
 
     spec = CORPORA[lang]
     nlp = spacy.load(last)
-    component = nlp.get_pipe("ner")
-    if train_path is not None:
-        component = prune(component, training_labels(train_path, nlp.vocab))
+    component = prune(nlp.get_pipe("ner"), training_labels(train_path, nlp.vocab))
     target = trained.TRAINED_DIR / lang
     if target.exists():
         shutil.rmtree(target)

@@ -34,6 +34,13 @@ def tagged(text: str, tags: list[tuple[str, str]]) -> list[Entity]:
     return out
 
 
+def person_mentions(text: str, names: list[str]) -> list[tuple[int, int, int]]:
+    """The quotation finder's (start, end, entity) of every mention of the named people."""
+    from streams.processors.entities.quote_context import mentions_of
+
+    return mentions_of(tagged(text, [(n, "PERSON") for n in names]), {"PERSON"})
+
+
 def said(text: str, tags: list[tuple[str, str]], language: str) -> list[str | None]:
     quotes = find_quotes(text, tagged(text, tags), language)
     assert quotes is not None
@@ -343,13 +350,12 @@ def test_genders_read_titles_and_the_pronouns_after_a_name() -> None:
         "Mrs. Ada Lind spoke first. Omar Diaz said his plan was ready and he would wait.\n"
         "Kim Park arrived. She left; Sam Roe stayed, she said."
     )
-    names = ["Ada Lind", "Omar Diaz", "Kim Park", "Sam Roe"]
-    spans = [(m.start(), m.end(), i) for i, n in enumerate(names) for m in re.finditer(n, text)]
-    got = genders(text, sorted(spans), "en")
+    spans = person_mentions(text, ["Ada Lind", "Omar Diaz", "Kim Park", "Sam Roe"])
+    got = genders(text, spans, "en")
     # Lind by her title, Diaz by "his" and "he", Park by the "She" before Roe is named,
     # Roe by the "she" after it
     assert got == {0: "f", 1: "m", 2: "f", 3: "f"}
-    assert genders(text, sorted(spans), "xx") == {}
+    assert genders(text, spans, "xx") == {}
     # a tie, or a side short of twice the other, tells nothing
     even = "Lee Fox said he and she would go."
     assert genders(even, [(0, 7, 0)], "en") == {}
@@ -361,8 +367,8 @@ def test_genders_stop_at_the_next_name_and_the_line_end() -> None:
     from streams.processors.entities.quote_context import genders
 
     text = "Lee Fox met Ann Bell and she smiled.\nHe left."
-    spans = [(0, 7, 0), (12, 20, 1)]
-    assert genders(text, spans, "en") == {1: "f"}  # "she" is after Bell; "He" is past the line
+    # "she" is after Bell; "He" is past the line
+    assert genders(text, person_mentions(text, ["Lee Fox", "Ann Bell"]), "en") == {1: "f"}
 
 
 def test_a_definite_description_is_the_person_given_that_role() -> None:
@@ -382,12 +388,7 @@ def test_roles_read_titles_before_names_and_appositions_after() -> None:
         "Indiana Gov. Mike Pence met Gary Johnson, the former governor of New Mexico, and "
         "nominee Tim Kaine, a senator."
     )
-    spans = sorted(
-        (m.start(), m.end(), i)
-        for i, n in enumerate(["Mike Pence", "Gary Johnson", "Tim Kaine"])
-        for m in re.finditer(n, text)
-    )
-    got = roles(text, spans)
+    got = roles(text, person_mentions(text, ["Mike Pence", "Gary Johnson", "Tim Kaine"]))
     assert [idx for _, idx in got["governor"]] == [0, 1]
     assert [idx for _, idx in got["nominee"]] == [2]
     assert [idx for _, idx in got["senator"]] == [2]

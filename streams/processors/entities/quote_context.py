@@ -35,6 +35,14 @@ def surname_index(names: Sequence[str]) -> dict[bool, dict[str, int]]:
     return index
 
 
+def mentions_of(entities: Sequence[Any], labels: set[str]) -> list[tuple[int, int, int]]:
+    """(start, end, entity index) of every mention of the entities with one of `labels`,
+    sorted by start: what the quotation finder reads its people and organisations from."""
+    return sorted(
+        (m.start, m.end, i) for i, e in enumerate(entities) if e.label in labels for m in e.mentions
+    )
+
+
 #: how far after a person's mention its pronouns are looked for (characters, within the
 #: paragraph and before the next person named)
 GENDER_REACH = 150
@@ -100,10 +108,11 @@ TITLE_ROLES = {
 
 def roles(text: str, persons: Sequence[tuple[int, int, int]]) -> dict[str, list[tuple[int, int]]]:
     """The role words an article writes beside its people's names: the lowercase word right
-    before a name ("nominee Donald Trump", "businessman Donald Trump"; a capitalised title
-    too: "President Obama") and the head of an apposition after it ("Gary Johnson, the
-    former governor of New Mexico,"), each mapped to (where, entity) in text order; what a
-    later definite description ("the Republican nominee said") is read against."""
+        before a name ("nominee Donald Trump", "businessman Donald Trump"; a capitalised title
+        too: "President Obama") and the head of an apposition after it ("Gary Johnson, the
+        former governor of New Mexico,"), each mapped to (where, entity) in text order (`persons`
+    is sorted by start); what a
+        later definite description ("the Republican nominee said") is read against."""
     out: dict[str, list[tuple[int, int]]] = {}
     for start, end, idx in persons:
         written = _WORD_BEFORE.search(text, max(0, start - 30), start)
@@ -118,8 +127,6 @@ def roles(text: str, persons: Sequence[tuple[int, int, int]]) -> dict[str, list[
             head = m.group(1).split()[-1]
             if head.isalpha():
                 out.setdefault(head.lower(), []).append((start, idx))
-    for found in out.values():
-        found.sort()
     return out
 
 

@@ -106,14 +106,6 @@ DOCUMENTS = frozenset(
 CAPWORD = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]*")
 PARTICLES = frozenset("von van de der den da di del la le bin al".split())
 
-#: the grammatical gender a subject pronoun of a speech cue gives its speaker ("she said");
-#: a pronoun that may be either (German "sie": she or they) gives none
-PRONOUN_GENDER = {
-    "en": {"he": "m", "she": "f"},
-    "fr": {"il": "m", "elle": "f"},
-    "de": {"er": "m"},
-    "es": {"él": "m", "ella": "f"},
-}
 #: the words after a person's name that tell its gender when they stand for it ("Clinton
 #: said her plan …"), and the titles before a name that tell it ("Mrs. Clinton")
 GENDER_WORDS = {
@@ -127,4 +119,15 @@ GENDER_TITLES = {
     "fr": ({"m", "monsieur"}, {"mme", "madame", "mlle"}),
     "de": ({"herr", "herrn"}, {"frau"}),
     "es": ({"sr", "señor", "don"}, {"sra", "señora", "doña"}),
+}
+#: the grammatical gender a subject pronoun of a speech cue gives its speaker ("she said"):
+#: the subject pronouns (PRONOUNS) that are gendered words; one that may be either (German
+#: "sie": she or they) is in neither set and gives none
+PRONOUN_GENDER = {
+    language: {
+        word: "m" if word in male else "f"
+        for word in PRONOUNS[language].split("|")
+        if word in male or word in female
+    }
+    for language, (male, female) in GENDER_WORDS.items()
 }

@@ -34,6 +34,7 @@ from streams.processors.entities.quote_context import (
     Near,
     complement,
     genders,
+    mentions_of,
     name_guesses,
     name_run,
     named_after_noun,
@@ -232,18 +233,8 @@ class QuoteFinder:
         )
 
     def find(self, text: str, entities: Sequence[Any], has_model: bool = True) -> list[Found]:
-        persons = sorted(
-            (m.start, m.end, i)
-            for i, e in enumerate(entities)
-            if e.label == "PERSON"
-            for m in e.mentions
-        )
-        orgs = sorted(
-            (m.start, m.end, i)
-            for i, e in enumerate(entities)
-            if e.label in {"ORG", "NORP"}
-            for m in e.mentions
-        )
+        persons = mentions_of(entities, {"PERSON"})
+        orgs = mentions_of(entities, {"ORG", "NORP"})
         # without a model nobody is tagged a person: names are read from the text's titles;
         # with one, such a name counts only where the model tagged nothing ("Pour Fabien
         # Villedieu, délégué de SUD-Rail, …" with the name missed)
@@ -587,8 +578,8 @@ class QuoteFinder:
             if described is not None:
                 return q.said_by(cue, *described, name=ctx.text[described[0] : described[1]])
         before = [p for p in people if p[1] <= ctx.open_at]
-        gender = PRONOUN_GENDER.get(self.language, {}).get(ctx.text[ws:we].lower())
-        if pronoun and gender is not None:
+        gender = PRONOUN_GENDER[self.language].get(ctx.text[ws:we].lower()) if pronoun else None
+        if gender is not None:
             # "she said" is not the man named last: people whose gender the article shows
             # otherwise are passed over (unless nobody else is left)
             agree = [p for p in before if p[2] is None or ctx.gender.get(p[2], gender) == gender]
