@@ -61,7 +61,9 @@ async def send_batch(
     its input (per-article order holds end to end), each dead letter to the dead-letter topic
     on its source's partition number (a replay's copy lands where the first did), a replay
     that a filter has already seen not at all; then wait until the broker acknowledged every
-    send. Counts the metrics and returns (sent, dead letters sent, replays dropped)."""
+    send. Counts the metrics and returns (sent, dead letters sent, replays dropped). A send
+    the broker refused is forgotten by its filter and the first such error raised (the batch
+    is not committed)."""
     pending = []
     sent = dead = dropped = 0
     delivered: list[Outgoing] = []
@@ -83,7 +85,17 @@ async def send_batch(
         else:
             sent += 1
             metrics.RECORDS_OUT.labels(stage).inc()
-    await asyncio.gather(*pending)
+    results = await asyncio.gather(*pending, return_exceptions=True)
+    failed = [
+        (o, r) for o, r in zip(delivered, results, strict=True) if isinstance(r, BaseException)
+    ]
+    for o, _ in failed:
+        # maybe never written: the batch is not committed and comes again, and then it is sent
+        seen = dlq_dedup if o.dead else dedup
+        if seen is not None:
+            seen.forget(o.partition, o.key, o.record)
+    if failed:
+        raise failed[0][1]
     observe_delivered(stage, delivered)
     return sent, dead, dropped
 

@@ -27,6 +27,26 @@ from streams.settings import Settings
 log = logging.getLogger("newswire.replays")
 
 
+Item = tuple[bytes, str]
+
+
+def merged(
+    tail: OrderedDict[Item, None], memory: OrderedDict[Item, None] | None, window: int
+) -> OrderedDict[Item, None]:
+    """A partition's memory after reading its tail back: the tail, then what this process
+    sent itself, at most `window` items (the oldest go). The process's own sends stay: one
+    still in flight when the partitions are reassigned (a broker was killed; the group
+    rebalanced) is not yet in the tail, and its uncommitted batch comes again; forgetting it
+    would write the article twice."""
+    out = OrderedDict(tail)
+    for item in memory or ():
+        out.pop(item, None)
+        out[item] = None
+    while len(out) > window:
+        out.popitem(last=False)
+    return out
+
+
 class ReplayFilter:
     def __init__(
         self, settings: Settings, topic: str, window: int = 20_000, dead_letters: bool = False
@@ -35,7 +55,7 @@ class ReplayFilter:
         self.settings = settings
         self.topic = topic
         self.window = window  # records remembered per partition
-        self._seen: dict[int, OrderedDict[tuple[bytes, str], None]] = {}
+        self._seen: dict[int, OrderedDict[Item, None]] = {}
         self._lock = threading.Lock()
 
     def fingerprint(self, rec: dict[str, Any]) -> str:
@@ -84,9 +104,7 @@ class ReplayFilter:
             consumer.assign(tps)
             ends = consumer.end_offsets(tps)
             begins = consumer.beginning_offsets(tps)
-            fresh: dict[int, OrderedDict[tuple[bytes, str], None]] = {
-                p: OrderedDict() for p in parts
-            }
+            fresh: dict[int, OrderedDict[Item, None]] = {p: OrderedDict() for p in parts}
             for tp in tps:
                 consumer.seek(tp, max(begins[tp], ends[tp] - self.window))
             remaining = {tp for tp in tps if consumer.position(tp) < ends[tp]}
@@ -107,9 +125,20 @@ class ReplayFilter:
         finally:
             consumer.close()
         with self._lock:
-            self._seen.update(fresh)
+            for p, tail in fresh.items():
+                self._seen[p] = merged(tail, self._seen.get(p), self.window)
         log.info("replays: read back %d records of %s partitions %s", loaded, self.topic, parts)
         return loaded
+
+    def forget(self, partition: int, key: bytes | None, record: BaseModel) -> None:
+        """A send that failed: the record was maybe never written, so its replay must go out
+        (a copy is better than a loss)."""
+        if key is None and not self.dead_letters:
+            return
+        with self._lock:
+            self._seen.get(partition, OrderedDict()).pop(
+                (key or b"", self.fingerprint_of(record)), None
+            )
 
     def first_time(self, partition: int, key: bytes | None, record: BaseModel) -> bool:
         """True (and remembered) the first time this record goes to `partition`."""

@@ -3,13 +3,14 @@ the JSON it reads back from the topic) must agree, or replays would slip through
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import UTC, datetime
 
 import orjson
 import pytest
 
 from schemas import CleanArticle, DeadLetter, TraceStamp, encode
-from streams.agents.replays import ReplayFilter
+from streams.agents.replays import ReplayFilter, merged
 from streams.settings import Settings
 
 
@@ -107,3 +108,36 @@ def test_the_same_content_under_two_keys_is_two_records() -> None:
     art = _article(1)
     assert out.first_time(0, b"one", art) and out.first_time(0, b"two", art)
     assert not out.first_time(0, b"one", art)
+
+
+def _items(*names: str) -> OrderedDict[tuple[bytes, str], None]:
+    return OrderedDict(((n.encode(), f"h{n}"), None) for n in names)
+
+
+def test_reading_the_tail_back_keeps_what_this_process_sent_itself() -> None:
+    # the tail read back after a rebalance lacks a send still in flight ("c"): kept, as newest
+    tail, memory = _items("a", "b"), _items("b", "c")
+    assert list(merged(tail, memory, 10)) == list(_items("a", "b", "c"))
+    assert list(merged(tail, None, 10)) == list(_items("a", "b"))
+    assert list(merged(OrderedDict(), memory, 10)) == list(_items("b", "c"))
+    # at most the window: the tail's oldest go first
+    assert list(merged(tail, memory, 2)) == list(_items("b", "c"))
+    assert list(merged(_items("a", "b", "c"), None, 3)) == list(_items("a", "b", "c"))
+
+
+def test_a_failed_send_is_forgotten_so_its_replay_goes_out() -> None:
+    out = ReplayFilter(Settings(), "articles.enriched")
+    a, b = _article(1), _article(2)
+    assert out.first_time(0, b"a1", a) and out.first_time(0, b"a2", b)
+    out.forget(0, b"a1", a)
+    assert out.first_time(0, b"a1", a)  # sent again
+    assert not out.first_time(0, b"a2", b)  # the other one is still known
+    out.forget(5, b"a1", a)  # a partition never seen: nothing to forget, no error
+    assert not out.first_time(0, b"a1", a)
+    unkeyed = ReplayFilter(Settings(), "articles.enriched")
+    unkeyed.forget(0, None, a)  # unkeyed output records are never remembered
+    dlq = ReplayFilter(Settings(), "articles.dlq", dead_letters=True)
+    letter = _letter(None, b"{bad", 5)
+    assert dlq.first_time(1, None, letter)
+    dlq.forget(1, None, letter)  # an unkeyed dead letter is remembered, and forgotten
+    assert dlq.first_time(1, None, letter)

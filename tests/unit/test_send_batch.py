@@ -8,6 +8,7 @@ import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from pydantic import BaseModel
 
 from schemas import CleanArticle, DeadLetter
@@ -47,6 +48,10 @@ class Seen:
     def __init__(self, *keys: bytes) -> None:
         self.keys = set(keys)
         self.asked: list[tuple[int, bytes | None]] = []
+        self.forgotten: list[tuple[int, bytes | None]] = []
+
+    def forget(self, partition: int, key: bytes | None, record: BaseModel) -> None:
+        self.forgotten.append((partition, key))
 
     def first_time(self, partition: int, key: bytes | None, record: BaseModel) -> bool:
         self.asked.append((partition, key))
@@ -170,3 +175,37 @@ def test_latency_is_measured_from_the_published_header() -> None:
     before_fast = sample("newswire_end_to_end_seconds_bucket", le="0.05")
     observe_delivered(stage, [o], now=1.0)
     assert sample("newswire_end_to_end_seconds_bucket", le="0.05") - before_fast == 1.0
+
+
+def test_a_refused_send_is_forgotten_by_its_filter_and_the_batch_fails() -> None:
+    sink, dlq = Topic(), Topic()
+    dedup, dlq_dedup = Seen(), Seen()
+    outs = [_good(b"a", 1), _good(b"b", 2), _dead(b"c", 3), _dead(b"d", 0)]
+
+    async def go() -> None:
+        task = asyncio.ensure_future(
+            send_batch(STAGE, outs, sink.send, dlq.send, dedup=dedup, dlq_dedup=dlq_dedup)
+        )
+        await asyncio.sleep(0)
+        sink.futures[0].set_result(None)
+        sink.futures[1].set_exception(RuntimeError("not leader"))
+        dlq.futures[0].set_exception(ValueError("too large"))
+        dlq.futures[1].set_result(None)
+        await task
+
+    with pytest.raises(RuntimeError, match="not leader"):  # the first refusal
+        asyncio.run(go())
+    assert dedup.forgotten == [(2, b"b")] and dlq_dedup.forgotten == [(3, b"c")]
+
+
+def test_a_refused_send_without_filters_still_fails_the_batch() -> None:
+    sink, dlq = Topic(), Topic()
+
+    async def go() -> None:
+        task = asyncio.ensure_future(send_batch(STAGE, [_good(b"a", 1)], sink.send, dlq.send))
+        await asyncio.sleep(0)
+        sink.futures[0].set_exception(RuntimeError("gone"))
+        await task
+
+    with pytest.raises(RuntimeError, match="gone"):
+        asyncio.run(go())
