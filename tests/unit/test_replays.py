@@ -117,12 +117,15 @@ def _items(*names: str) -> OrderedDict[tuple[bytes, str], None]:
 def test_reading_the_tail_back_keeps_what_this_process_sent_itself() -> None:
     # the tail read back after a rebalance lacks a send still in flight ("c"): kept, as newest
     tail, memory = _items("a", "b"), _items("b", "c")
-    assert list(merged(tail, memory, 10)) == list(_items("a", "b", "c"))
-    assert list(merged(tail, None, 10)) == list(_items("a", "b"))
-    assert list(merged(OrderedDict(), memory, 10)) == list(_items("b", "c"))
-    # at most the window: the tail's oldest go first
-    assert list(merged(tail, memory, 2)) == list(_items("b", "c"))
-    assert list(merged(_items("a", "b", "c"), None, 3)) == list(_items("a", "b", "c"))
+    assert merged(tail, memory, 10) == _items("a", "b", "c")
+    assert merged(tail, None, 10) == _items("a", "b")
+    assert merged(OrderedDict(), memory, 10) == _items("b", "c")
+    # what this process sent counts as the newest, wherever the tail had it
+    assert merged(tail, _items("a"), 10) == _items("b", "a")
+    # at most the window: the oldest go first
+    assert merged(tail, memory, 2) == _items("b", "c")
+    assert merged(tail, _items("a"), 1) == _items("a")
+    assert merged(_items("a", "b", "c"), None, 3) == _items("a", "b", "c")
 
 
 def test_a_failed_send_is_forgotten_so_its_replay_goes_out() -> None:

@@ -48,10 +48,10 @@ class Seen:
     def __init__(self, *keys: bytes) -> None:
         self.keys = set(keys)
         self.asked: list[tuple[int, bytes | None]] = []
-        self.forgotten: list[tuple[int, bytes | None]] = []
+        self.forgotten: list[tuple[int, bytes | None, BaseModel]] = []
 
     def forget(self, partition: int, key: bytes | None, record: BaseModel) -> None:
-        self.forgotten.append((partition, key))
+        self.forgotten.append((partition, key, record))
 
     def first_time(self, partition: int, key: bytes | None, record: BaseModel) -> bool:
         self.asked.append((partition, key))
@@ -195,7 +195,8 @@ def test_a_refused_send_is_forgotten_by_its_filter_and_the_batch_fails() -> None
 
     with pytest.raises(RuntimeError, match="not leader"):  # the first refusal
         asyncio.run(go())
-    assert dedup.forgotten == [(2, b"b")] and dlq_dedup.forgotten == [(3, b"c")]
+    assert dedup.forgotten == [(2, b"b", outs[1].record)]
+    assert dlq_dedup.forgotten == [(3, b"c", outs[2].record)]
 
 
 def test_a_refused_send_without_filters_still_fails_the_batch() -> None:
