@@ -6,7 +6,7 @@ import pytest
 
 from schemas import CleanArticle, EmptyText, RawArticle, TooLarge
 from streams.processors.clean.boilerplate import REASONS, RULES, Rule, boilerplate_reason
-from streams.processors.clean.header import split_authors
+from streams.processors.clean.bylines import split_authors
 from streams.processors.text import repair
 from tests.conftest import BRIEF, CALENDAR, CAPTION, LIVE, STANDINGS, run_stages
 

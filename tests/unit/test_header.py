@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from schemas import RawArticle
+from streams.processors.clean.bylines import split_authors
 from streams.processors.clean.dates import find_date
-from streams.processors.clean.header import split_authors
 from streams.processors.clean.stage import clean_fields
 
 BODY = (

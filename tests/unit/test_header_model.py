@@ -265,16 +265,18 @@ EXPECTED = {
         "repeats": 1.0, "lead_overlap": 1.0, "score": -5.0, "rule_source": 1.0},
     2: {"to_body": 6.0, "from_top": 2.0, "relative": 0.25, "words": 3.0, "chars": 15.0,
         "log_words": 1.386, "capitalised": 1.0, "upper": 1.0, "in_first_line": 1.0,
-        "lead_overlap": 1.0, "names_shape": 1.0, "score": -5.0, "rule_byline": 1.0},
+        "lead_overlap": 1.0, "names_shape": 1.0, "byline_names": 1.0, "score": -5.0,
+        "rule_byline": 1.0},
     3: {"to_body": 5.0, "from_top": 3.0, "relative": 0.375, "words": 3.0, "chars": 15.0,
         "log_words": 1.386, "capitalised": 0.333, "upper": 0.077, "in_first_line": 1.0,
         "repeats": 1.0, "lead_overlap": 1.0, "score": -5.0, "rule_title": 1.0},
     4: {"to_body": 4.0, "from_top": 4.0, "relative": 0.5, "words": 3.0, "chars": 10.0,
         "log_words": 1.386, "capitalised": 1.0, "upper": 0.375, "by_prefix": 1.0,
-        "names_shape": 1.0, "score": -5.0, "rule_byline": 1.0},
+        "names_shape": 1.0, "by_anywhere": 1.0, "byline_names": 1.0, "score": -5.0,
+        "rule_byline": 1.0},
     5: {"to_body": 3.0, "from_top": 5.0, "relative": 0.625, "words": 3.0, "chars": 13.0,
         "log_words": 1.386, "capitalised": 1.0, "upper": 0.273, "names_shape": 1.0,
-        "score": -5.0, "rule_byline": 1.0},
+        "byline_names": 1.0, "score": -5.0, "rule_byline": 1.0},
     6: {"to_body": 2.0, "from_top": 6.0, "relative": 0.75, "words": 5.0, "chars": 26.0,
         "log_words": 1.792, "capitalised": 0.333, "upper": 0.167, "digits": 0.346,
         "has_date": 1.0, "short_date": 1.0, "dateline": 1.0, "published_word": 1.0,
@@ -302,18 +304,18 @@ def test_every_feature_of_every_candidate_line() -> None:
 
 # the neighbours' features (CONTEXT, before then after; -1 where there is none) and the
 # ranks, worked out by hand from EXPECTED for three lines of FEATURE_PAGE
-_NONE = [-1.0] * 6
+_NONE = [-1.0] * 7
 CONTEXT_EXPECTED = {
     # first line: nothing before it; "Tram line opens" after (3 words); longer lines: the
     # three body lines; lines 1-3 share more of the lead; lines 1-6 are eligible headlines
-    0: [*_NONE, 0.0, 0.0, 0.0, 0.0, 3.0, 0.0, 3.0, 3.0, 6.0],
+    0: [*_NONE, 0.0, 0.0, 0.0, 0.0, 3.0, 0.0, 0.0, 3.0, 3.0, 6.0],
     # between "TRAM LINE OPENS" (names' shape, read as a byline) and "By Ann Lee"
-    3: [0.0, 0.0, 1.0, 0.0, 3.0, 1.0, 0.0, 1.0, 1.0, 0.0, 3.0, 1.0, 5.0, 0.0, 3.0],
+    3: [0.0, 0.0, 1.0, 0.0, 3.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 3.0, 1.0, 1.0, 5.0, 0.0, 3.0],
     # the date line (5 words: only the first line and the body longer): "Ann Lee Smith"
     # before it, the boilerplate "Photo: Ann Lee" after, nothing eligible below
-    6: [0.0, 0.0, 1.0, 0.0, 3.0, 1.0, 0.0, 0.0, 1.0, 1.0, 3.0, 0.0, 4.0, 4.0, 0.0],
+    6: [0.0, 0.0, 1.0, 0.0, 3.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 3.0, 0.0, 0.0, 4.0, 4.0, 0.0],
     # the last body line: its prose neighbour before, nothing after
-    11: [0.0, 0.0, 0.0, 0.0, 30.0, 0.0, *_NONE, 0.0, 4.0, 0.0],
+    11: [0.0, 0.0, 0.0, 0.0, 30.0, 0.0, 0.0, *_NONE, 0.0, 4.0, 0.0],
 }
 
 
@@ -537,3 +539,24 @@ def test_a_headline_is_never_a_byline_date_source_or_breadcrumb(reading: str | N
     assert title_candidate(found[0], start, used)
     assert not title_candidate(found[9], start, {})  # the body
     assert not title_candidate(found[7], start, {})  # "Photo: Ann Lee", boilerplate
+
+
+def test_a_one_word_line_and_a_by_inside_a_line_are_features() -> None:
+    page = "\n".join(
+        ["Wind farm wins approval today", "Tine", "3 May 2024 by Ute Lenz /", "", LEAD]
+    )
+    lines, start, _ = locate(page)
+    found = {
+        c.line.text: dict(zip(hm.FEATURES, c.features, strict=True))
+        for c in hm.candidates(lines, start, {})
+    }
+    assert (found["Tine"]["one_word"], found["Tine"]["by_anywhere"]) == (1.0, 0.0)
+    dated = found["3 May 2024 by Ute Lenz /"]
+    assert (dated["one_word"], dated["by_anywhere"], dated["byline_names"], dated["by_prefix"]) == (
+        0.0,
+        1.0,
+        1.0,
+        0.0,
+    )
+    assert found["Wind farm wins approval today"]["byline_names"] == 0.0
+    assert found["Tine"]["byline_names"] == 1.0

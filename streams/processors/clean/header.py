@@ -12,22 +12,15 @@ from streams.processors.clean.boilerplate import (
     Line,
     is_dateline,
 )
+from streams.processors.clean.bylines import (
+    SOURCE_WORDS,
+    byline_names,
+    is_name,
+    read_byline,
+)
 from streams.processors.clean.dates import find_date
 
 TITLE_SPLIT = re.compile(r"\s+[|–—-]\s+|\s+::\s+|\s+·\s+")
-BYLINE_PREFIX = re.compile(r"^(by|par|von|por|di|door|автор|بقلم)[:\s]+(.+)$", re.I)
-_NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w'’.-]*$")
-_SOURCE_WORDS = re.compile(
-    r"\b(news|agency|press|times|post|journal|daily|herald|tribune|gazette|media|tv|radio|network|wire|"
-    r"reuters|afp|ap|dpa|efe|ansa|tass|ria|sputnik|xinhua|bbc|cnn|associated press|chronicle"
-    r"|telegraph|"
-    r"guardian|independent|observer|monitor|review|magazine|online|today|world|report|bulletin|express|"
-    r"mail|star|sun|globe|courier|dispatch|inquirer|examiner|nachrichten|zeitung|presse|noticias|"
-    r"diario|новости|известия|ведомости|агентство|أخبار|وكالة|أنباء|صحيفة|قناة|agence|agencia|agenzia|prensa)\b"
-    # German and Dutch compounds: "Nachrichtenagentur", "Tageszeitung", "Rundfunk"
-    r"|\w*(agentur|zeitung|nachrichten|presse|rundschau|anzeiger|rundfunk|krant|nieuws)\w*",
-    re.I,
-)
 # "Published 2 hours ago", "Updated", "Publié le ...": a date line, whatever its format
 _PUBLISHED = re.compile(
     r"^(published|updated|posted|publié|mis à jour|veröffentlicht|aktualisiert|publicado"
@@ -57,73 +50,6 @@ class Header:
     used: dict[int, str] = field(default_factory=dict)  # line index -> what it was read as
 
 
-_CASELESS_WORD = re.compile(r"^[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f]+$")
-
-
-def _is_name(text: str) -> bool:
-    """A line that is a person's name: 2 to 4 capitalised tokens (or, in scripts without
-    capitals such as Arabic and Hebrew, 2 to 3 words), no digits, no source words."""
-    tokens = text.replace(",", " ").split()
-    if not 2 <= len(tokens) <= 4 or any(ch.isdigit() for ch in text):
-        return False
-    if _SOURCE_WORDS.search(text):
-        return False
-    if all(_CASELESS_WORD.match(t) for t in tokens):
-        return len(tokens) <= 3
-    return all(
-        _NAME_TOKEN.match(t)
-        or t.lower() in {"de", "van", "von", "der", "da", "di", "al", "bin", "el", "la", "le"}
-        for t in tokens
-    )
-
-
-_HONORIFIC = re.compile(r"^(dr|prof|mr|mrs|ms|mme|mlle|m|sr|sra|herr|frau)\.?\s+", re.I)
-# job titles in a byline ("Jane Roe, Transport Correspondent"): a piece with one is not a name
-_ROLE = re.compile(
-    r"\b(editor|correspondent|reporter|writer|writers|columnist|staff|contributor|journalist"
-    r"|analyst|chief|senior|envoy[ée]e?|envoyée? spéciale?|rédact(eur|rice)|journaliste"
-    r"|correspondante?|korrespondent(in)?|redakteur(in)?|corresponsal|redactora?|periodista"
-    r"|enviad[oa] especial|redattrice|redattore|corrispondente|inviat[oa]|корреспондент\w*"
-    r"|обозреватель|редактор|repórter|correspondente)\b",
-    re.I,
-)
-BYLINE_SPLIT = re.compile(
-    r"\s*(?:,|;|&|\||\band\b|\bet\b|\bund\b|\by\b|\be\b|\bи\b|\bi\b)\s*", re.I
-)
-# "By Anna Berg in Brussels": where the writer was is not part of the name
-_WRITING_FROM = re.compile(r"\s+(in|à|aus|en|a|из|в)\s+\S.*$")
-
-
-def _byline(text: str) -> tuple[list[str], str | None]:
-    """The names in a byline line, and the outlet it names, or ([], None) when the line is
-    not a byline: every piece must be a name, a job title or an outlet, and one a name.
-    A line that starts with "By" (or its like) keeps its names whatever else it holds."""
-    m = BYLINE_PREFIX.match(text.strip())
-    body = m.group(2) if m else text
-    names: list[str] = []
-    source = None
-    for raw_piece in BYLINE_SPLIT.split(body):
-        piece = _WRITING_FROM.sub("", _HONORIFIC.sub("", raw_piece.strip(" .")))
-        if not piece:
-            continue
-        if _ROLE.search(piece):
-            continue
-        if _is_name(piece):
-            names.append(piece)
-        elif _SOURCE_WORDS.search(piece) or (m and piece[:1].isupper() and len(piece.split()) <= 4):
-            source = piece
-        elif not m:
-            return [], None
-    if not names:
-        return [], None
-    return list(dict.fromkeys(names)), source
-
-
-def split_authors(text: str) -> list[str]:
-    """'By A and B', 'A, B & C', 'A, Reuters', 'A, Europe Editor' -> person names only."""
-    return _byline(text)[0]
-
-
 # "Home > Business > Energy", "Accueil / Sport / Football": a site's path to the article
 _CRUMB_SEP = re.compile(r"\s+[>›»/|]\s+")
 
@@ -151,7 +77,7 @@ def _section_like(ln: Line) -> bool:
         return False
     if ln.reason not in (None, "navigation") or _NOT_A_SECTION.match(text):
         return False
-    return not is_dateline(text) and not _is_name(text)
+    return not is_dateline(text) and not is_name(text)
 
 
 def read_header(lines: list[Line], body_start: int, *, model: bool = True) -> Header:
@@ -198,7 +124,7 @@ def learned(
     byline = model.best("byline", free)
     seen["byline"] = byline[1] if byline else 0.0
     if byline is not None and model.sure("byline", byline):
-        names = split_authors(byline[0].text)
+        names = byline_names(byline[0].text)
         if names:
             header.authors = names
             header.used[byline[0].index] = "byline"
@@ -268,7 +194,7 @@ def _rules(lines: list[Line], body_start: int) -> Header:
             header.section = header.section or crumb
             header.used[ln.index] = "breadcrumb"
         elif ln.words <= 14 and not is_dateline(ln.text):
-            names, source = _byline(ln.text)
+            names, source = read_byline(ln.text)
             if names:
                 bylines[ln.index] = (names, source)
     titled = [
@@ -277,7 +203,7 @@ def _rules(lines: list[Line], body_start: int) -> Header:
         if 3 <= ln.words <= 40
         and not is_dateline(ln.text)
         and ln.index not in bylines
-        and not _is_name(ln.text)
+        and not is_name(ln.text)
         and ln.index not in header.used
     ]
     if titled:
@@ -309,7 +235,7 @@ def _rules(lines: list[Line], body_start: int) -> Header:
             if source and header.source is None:
                 header.source = source
             continue
-        if header.source is None and ln.words <= 6 and _SOURCE_WORDS.search(text):
+        if header.source is None and ln.words <= 6 and SOURCE_WORDS.search(text):
             header.source = text.strip()
             header.used[ln.index] = "source"
     if header.source is None and bylines:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from streams.processors.clean.boilerplate import Line, is_dateline
+from streams.processors.clean.bylines import byline_marker, byline_names
 from streams.processors.clean.dates import find_date
 
 MODEL_PATH = Path(__file__).resolve().parent / "header_model.json"
@@ -50,7 +51,15 @@ _SEPARATOR = re.compile(r"\s[|–—-]\s|\s::\s|\s·\s|\s»\s")
 _RULE_READINGS = ("title", "byline", "date", "section", "source", "page title", "breadcrumb")
 
 #: what the features of a line's neighbours tell (see FEATURES)
-CONTEXT = ("short_date", "by_prefix", "names_shape", "boilerplate", "words", "rule_byline")
+CONTEXT = (
+    "short_date",
+    "by_prefix",
+    "names_shape",
+    "boilerplate",
+    "words",
+    "rule_byline",
+    "by_anywhere",
+)
 
 FEATURES = (
     "to_body",  # non-empty lines between this one and the body's first (0: the body's first)
@@ -75,6 +84,9 @@ FEATURES = (
     "published_word",
     "by_prefix",
     "names_shape",  # 2-4 capitalised words, no digits
+    "by_anywhere",  # "by", "von", "por" ... anywhere in it, not a name's particle
+    "byline_names",  # the names bylines.byline_names reads in it (at most four)
+    "one_word",  # one word, no digits (a user name's line, or a menu's)
     "boilerplate",  # the boilerplate verdict gave it a reason
     "prose",
     "score",
@@ -163,6 +175,9 @@ def candidates(lines: list[Line], body_start: int, used: dict[int, str]) -> list
             and not any(c.isdigit() for c in text)
             and all(w[:1].isupper() for w in text.split())
             else 0.0,
+            1.0 if byline_marker(text) is not None else 0.0,
+            float(min(4, len(byline_names(text)))) if len(words) <= 20 else 0.0,
+            1.0 if len(words) == 1 and not any(c.isdigit() for c in text) else 0.0,
             1.0 if ln.reason is not None else 0.0,
             1.0 if ln.prose else 0.0,
             max(-30.0, min(30.0, ln.score)),

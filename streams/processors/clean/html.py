@@ -12,8 +12,9 @@ from schemas import RemovedSpan
 from streams.processors.clean.boilerplate import (
     boilerplate_reason,
 )
+from streams.processors.clean.bylines import BYLINE_PREFIX, BYLINE_SPLIT
 from streams.processors.clean.dates import find_date
-from streams.processors.clean.header import BYLINE_PREFIX, BYLINE_SPLIT, TITLE_SPLIT, Header
+from streams.processors.clean.header import TITLE_SPLIT, Header
 from streams.processors.clean.plain import Extraction, extract_text, quality_of
 from streams.processors.text import repair, word_count, words
 

@@ -1,0 +1,166 @@
+"""Bylines: which pieces of a byline line are people's names, and which an outlet, a desk or
+a job title ("By Anna Berg and Tom Li, Reuters", "Jane Roe, Transport Correspondent",
+"Posted by admin on May 2", "3. Mai 2024 von A | Wohnen")."""
+
+from __future__ import annotations
+
+import re
+
+BYLINE_PREFIX = re.compile(r"^(by|par|von|por|di|door|автор|بقلم)[:\s]+(.+)$", re.I)
+_NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w'’.-]*$")
+SOURCE_WORDS = re.compile(
+    r"\b(news|agency|press|times|post|journal|daily|herald|tribune|gazette|media|tv|radio|network|wire|"
+    r"reuters|afp|ap|dpa|efe|ansa|tass|ria|sputnik|xinhua|bbc|cnn|associated press|chronicle"
+    r"|telegraph|"
+    r"guardian|independent|observer|monitor|review|magazine|online|today|world|report|bulletin|express|"
+    r"mail|star|sun|globe|courier|dispatch|inquirer|examiner|nachrichten|zeitung|presse|noticias|"
+    r"diario|новости|известия|ведомости|агентство|أخبار|وكالة|أنباء|صحيفة|قناة|agence|agencia|agenzia|prensa)\b"
+    # German and Dutch compounds: "Nachrichtenagentur", "Tageszeitung", "Rundfunk"
+    r"|\w*(agentur|zeitung|nachrichten|presse|rundschau|anzeiger|rundfunk|krant|nieuws)\w*",
+    re.I,
+)
+_CASELESS_WORD = re.compile(r"^[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f]+$")
+
+
+def is_name(text: str) -> bool:
+    """A line that is a person's name: 2 to 4 capitalised tokens (or, in scripts without
+    capitals such as Arabic and Hebrew, 2 to 3 words), no digits, no source words."""
+    tokens = text.replace(",", " ").split()
+    if not 2 <= len(tokens) <= 4 or any(ch.isdigit() for ch in text):
+        return False
+    if SOURCE_WORDS.search(text):
+        return False
+    if all(_CASELESS_WORD.match(t) for t in tokens):
+        return len(tokens) <= 3
+    return all(
+        _NAME_TOKEN.match(t)
+        or t.lower() in {"de", "van", "von", "der", "da", "di", "al", "bin", "el", "la", "le"}
+        for t in tokens
+    )
+
+
+_HONORIFIC = re.compile(r"^(dr|prof|mr|mrs|ms|mme|mlle|m|sr|sra|herr|frau)\.?\s+", re.I)
+# job titles in a byline ("Jane Roe, Transport Correspondent"): a piece with one is not a name
+_ROLE = re.compile(
+    r"\b(editor|correspondent|reporter|writer|writers|columnist|staff|contributor|journalist"
+    r"|analyst|chief|senior|envoy[ée]e?|envoyée? spéciale?|rédact(eur|rice)|journaliste"
+    r"|correspondante?|korrespondent(in)?|redakteur(in)?|corresponsal|redactora?|periodista"
+    r"|enviad[oa] especial|redattrice|redattore|corrispondente|inviat[oa]|корреспондент\w*"
+    r"|обозреватель|редактор|repórter|correspondente)\b",
+    re.I,
+)
+# "and" in the byline's languages; the one-letter ones in lower case only ("Gustavo E. Méndez")
+BYLINE_SPLIT = re.compile(r"\s*(?:,|;|&|\||(?i:\band\b|\bet\b|\bund\b)|\by\b|\be\b|\bи\b|\bi\b)\s*")
+# degrees after a name ("Grant Tinsley, PhD"): not a name of their own
+_DEGREES = frozenset({"PhD", "Ph.D", "MD", "MA", "MSc", "MS", "MBA", "MPH", "RD", "RN", "DO"})
+# "By Anna Berg in Brussels": where the writer was is not part of the name
+_WRITING_FROM = re.compile(r"\s+(in|à|aus|en|a|из|в)\s+\S.*$")
+
+
+def read_byline(text: str) -> tuple[list[str], str | None]:
+    """The names in a byline line, and the outlet it names, or ([], None) when the line is
+    not a byline: every piece must be a name, a job title or an outlet, and one a name.
+    A line that starts with "By" (or its like) keeps its names whatever else it holds."""
+    m = BYLINE_PREFIX.match(text.strip())
+    body = m.group(2) if m else text
+    names: list[str] = []
+    source = None
+    for raw_piece in BYLINE_SPLIT.split(body):
+        piece = _WRITING_FROM.sub("", _HONORIFIC.sub("", raw_piece.strip(" .")))
+        if not piece:
+            continue
+        if _ROLE.search(piece):
+            continue
+        if is_name(piece):
+            names.append(piece)
+        elif SOURCE_WORDS.search(piece) or (m and piece[:1].isupper() and len(piece.split()) <= 4):
+            source = piece
+        elif not m:
+            return [], None
+    if not names:
+        return [], None
+    return list(dict.fromkeys(names)), source
+
+
+def split_authors(text: str) -> list[str]:
+    """'By A and B', 'A, B & C', 'A, Reuters', 'A, Europe Editor' -> person names only."""
+    return read_byline(text)[0]
+
+
+# "by", "von", "por" and their like anywhere in a line ("Posted by A on May 2", "3. Mai 2024
+# von A | Wohnen"): what follows, up to a date, a mark or a place, is the byline
+_BY_ANYWHERE = re.compile(
+    r"(?:^|(?<=[\s·|/,:]))(?:written|posted|published|veröffentlicht|gepostet|geschrieben"
+    r"|verfasst|publicado|publié|escrito|pubblicato|scritto)?\s*"
+    r"(?:by|von|durch|por|par|da|door|af|av|przez|autor|author|auteur|autorin|автор|авторы|yazan"
+    r"|بقلم|كتب)\s*:?\s+",
+    re.I,
+)
+# where a byline's names end: a date, a mark, an address, a run of spaces, a label with a
+# colon ("Lesezeit: 4 Min."), "on"/"am"/"in"/"le" ...
+_BYLINE_END = re.compile(
+    r"\s(?:on|am|le|el|il|op|den|the|at|um|à|in|im|dans|en)\s|\s[-–—]\s|[|/·•@(\t\d]|\s{3,}"
+    r"|\s[-–—]$|\s\w+:",
+    re.I,
+)
+# the parts of a byline line that are not about its names: marks, addresses, runs of spaces
+_BYLINE_PARTS = re.compile(r"\s*(?:[|·•/@\t]|\s{3,}|\s[-–—]\s)\s*")
+
+
+_ONE_WORD = re.compile(r"^\s*[^\W\d_][\w'’-]{2,}\s*$")
+
+
+def _particle(text: str, marker: re.Match[str]) -> bool:
+    """Whether a "von", "da", "af" ... found as a byline's word is a name's particle instead
+    ("Alexa von Heyden", "Ursula von der Leyen"): lower case, right after a capitalised word,
+    before a surname alone ("Eine Kolumne von Nils Pahl" is a byline)."""
+    word = marker.group(0).strip(" :").lower()
+    before = text[: marker.start()].split()
+    rest = text[marker.end() :]
+    end = _BYLINE_END.search(rest)
+    after = (rest[: end.start()] if end else rest).split()
+    return (
+        word in {"von", "da", "af", "av", "door", "par"}
+        and marker.group(0)[:1].islower()
+        and bool(before)
+        and before[-1][:1].isupper()
+        and before[-1].lower() not in _PUBLISHING_VERBS
+        # a surname follows ("von Heyden", "von der Leyen"), not a whole name
+        and (len(after) == 1 or (bool(after) and after[0] in {"der", "den", "dem", "zu"}))
+    )
+
+
+_PUBLISHING_VERBS = frozenset(
+    {"veröffentlicht", "gepostet", "geschrieben", "verfasst", "publié", "publicado", "écrit"}
+)
+
+
+def byline_marker(text: str) -> re.Match[str] | None:
+    """The first "by" (or its like) in a line that is not a name's particle."""
+    return next((m for m in _BY_ANYWHERE.finditer(text) if not _particle(text, m)), None)
+
+
+def byline_names(text: str) -> list[str]:
+    """The names in a line known to be a byline (the header model picked it): the names
+    after a "by" anywhere in the line, up to where the byline ends ("27. Januar 2014 by
+    Barbara Russ /", "Posted by A on November 19", "By A - 2019-04-10"), where one word
+    counts ("by admin", "von Fatima": the line is a byline, a user name is what the page
+    gives); without such a word, the names :func:`split_authors` reads in the line's parts
+    ("A | 29. Dezember 2022 | HR-Welt", "A@handle")."""
+    marker = byline_marker(text)
+    if marker is None:
+        if _ONE_WORD.match(text):  # the line is one name ("Tine", "Pepemaus")
+            return [text.strip()]
+        found = [n for part in _BYLINE_PARTS.split(text) for n in split_authors(part)]
+        return list(dict.fromkeys(found))
+    rest = text[marker.end() :]
+    end = _BYLINE_END.search(rest)
+    out: list[str] = []
+    for raw in BYLINE_SPLIT.split(rest[: end.start()] if end else rest):
+        piece = _WRITING_FROM.sub("", _HONORIFIC.sub("", raw.strip(" .:,")))
+        tokens = piece.split()
+        if not tokens or _ROLE.search(piece) or SOURCE_WORDS.search(piece) or piece in _DEGREES:
+            continue
+        if (len(tokens) == 1 and tokens[0][:1].isalpha()) or is_name(piece):
+            out.append(" ".join(tokens))
+    return list(dict.fromkeys(out))

@@ -1,0 +1,68 @@
+"""Names read from a line the header model took as a byline: the word "by" (or its like in
+other languages) anywhere in it, the marks and dates that end it, a name's particle that is
+not such a word, one-word user names, degrees and desks left out. The lines are of the kinds
+real pages print (written here by hand, names invented)."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.processors.clean.bylines import byline_marker, byline_names, split_authors
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("27. Januar 2014  by Ilse Marten /  ", ["Ilse Marten"]),
+        ("Posted by Carl Oduya on November 19, 2019, 6:21 AM EST", ["Carl Oduya"]),
+        ("By RITA VALLONE - 2019-04-10", ["RITA VALLONE"]),
+        ("By\xa0Dana Pruitt/June 12, 2020  9:49 am EST/Updated: Aug. 18", ["Dana Pruitt"]),
+        ("Veröffentlicht am 13. März 2019 \t\t\tvon Jonas Weber-Lind \t\t", ["Jonas Weber-Lind"]),
+        ("Am 13. November 2019 Von Henk In Aktuell", ["Henk"]),
+        ("1.11.23 20:19 von Lea Sommer Lesezeit: 4 Min.", ["Lea Sommer"]),
+        ("von Mara Tiel   Reiterwelt International", ["Mara Tiel"]),
+        ("Written by Grant Fell, PhD on April 29, 2018", ["Grant Fell"]),
+        ("Por Gustavo E. Marín", ["Gustavo E. Marín"]),
+        ("Por Ana Ruiz y Luis Gil", ["Ana Ruiz", "Luis Gil"]),
+        ("By Jill Okafor, CNN Business", ["Jill Okafor"]),
+        ("by admin - 2018-09-16", ["admin"]),
+        ("durch Yi Chen ", ["Yi Chen"]),
+        ("Ana Holt, @anaholt", ["Ana Holt"]),
+        ("Keri Lund@kerilund", ["Keri Lund"]),
+        ("Arne Sjöberg | 29. Dezember 2022 | HR-Welt", ["Arne Sjöberg"]),
+        ("        Tine\t", ["Tine"]),
+        ("Alexa von Heyden", ["Alexa von Heyden"]),
+        ("Eine Kolumne von Nils Pahl", ["Nils Pahl"]),
+        ("Reuters,  Washington,  ", []),
+        ("By Staff Reporter", []),
+        ("2019-04-10", []),
+        ("", []),
+    ],
+)
+def test_names_of_a_byline_line(line: str, names: list[str]) -> None:
+    assert byline_names(line) == names
+
+
+def test_a_name_is_given_once() -> None:
+    assert byline_names("By Ana Holt and Ana Holt") == ["Ana Holt"]
+
+
+def test_a_particle_after_a_capitalised_word_is_no_byline_word() -> None:
+    assert byline_marker("Alexa von Heyden") is None
+    assert byline_marker("Alexa da Silva") is None
+    # after a publishing verb, or at the start, or capitalised, it is one
+    assert byline_marker("Veröffentlicht von HansG") is not None
+    assert byline_marker("von Fatima") is not None
+    assert byline_marker("Text Von Ute Lenz") is not None
+    assert byline_marker("2019 von Ute Lenz") is not None
+
+
+def test_split_authors_keeps_a_middle_initial_and_splits_on_lower_case_and() -> None:
+    assert split_authors("Por Gustavo E. Marín") == ["Gustavo E. Marín"]
+    assert split_authors("Por Ana Ruiz e Luis Gil") == ["Ana Ruiz", "Luis Gil"]
+    assert split_authors("By Ana Ruiz AND Luis Gil") == ["Ana Ruiz", "Luis Gil"]
+
+
+def test_a_particle_before_a_whole_name_is_a_byline_word() -> None:
+    assert byline_marker("Ursula von der Leyen") is None
+    assert byline_names("Eine Kolumne von Nils Pahl") == ["Nils Pahl"]
