@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from streams.processors.clean.bylines import byline_marker, byline_names, split_authors
+from streams.processors.clean.bylines import (
+    byline_marker,
+    byline_names,
+    is_name,
+    read_byline,
+    split_authors,
+)
 
 
 @pytest.mark.parametrize(
@@ -66,3 +72,66 @@ def test_split_authors_keeps_a_middle_initial_and_splits_on_lower_case_and() -> 
 def test_a_particle_before_a_whole_name_is_a_byline_word() -> None:
     assert byline_marker("Ursula von der Leyen") is None
     assert byline_names("Eine Kolumne von Nils Pahl") == ["Nils Pahl"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Ana Maria Lopez Diaz", True),
+        ("Ana Maria Lopez Diaz Ruiz", False),
+        ("Ana,Maria Lopez Diaz", True),
+        ("Holt, Ana", True),
+        ("محمد علي حسن", True),
+        ("محمد علي حسن أحمد", False),
+        ("Ana 2 Holt", False),
+        ("Ana", False),
+        *(
+            (f"Ana {p} Souza", True)
+            for p in ("de", "van", "von", "der", "da", "di", "al", "bin", "el", "la", "le")
+        ),
+        ("Ana du Souza", False),
+    ],
+)
+def test_is_name(text: str, name: bool) -> None:
+    assert is_name(text) is name
+
+
+def test_read_byline_tells_names_from_the_outlet() -> None:
+    assert read_byline("By Ana Holt") == (["Ana Holt"], None)
+    assert read_byline("By Ana Holt.") == (["Ana Holt"], None)
+    assert read_byline("By Ana Holt, Desk 4 Metro Area") == (["Ana Holt"], "Desk 4 Metro Area")
+    # five words are not an outlet's name; lower case only after "By"
+    assert read_byline("By Ana Holt, Desk 4 Metro Area North") == (["Ana Holt"], None)
+    assert read_byline("By Ana Holt, metro desk") == (["Ana Holt"], None)
+    assert read_byline("By Ana Holt, Desk 4") == (["Ana Holt"], "Desk 4")
+    # without "By", a piece that is neither a name, a role nor an outlet: not a byline
+    assert read_byline("Ana Holt, metro desk") == ([], None)
+
+
+@pytest.mark.parametrize("particle", ["von", "da", "af", "av", "door", "par"])
+def test_every_particle_word(particle: str) -> None:
+    assert byline_marker(f"Ana {particle} Souza") is None
+    assert byline_marker(f"2019 {particle} Ana Souza") is not None
+
+
+@pytest.mark.parametrize("article", ["der", "den", "dem", "zu"])
+def test_a_particle_before_an_article_and_a_surname(article: str) -> None:
+    assert byline_marker(f"Ana von {article} Berg") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("Alexa von Heyden | Berlin", ["Alexa von Heyden"]),
+        ("Écrit par Holt", ["Holt"]),
+        ("By Ana Holt aus Berlin", ["Ana Holt"]),
+        ("By Dr. Ana Holt", ["Ana Holt"]),
+        ("By Ana Holt.", ["Ana Holt"]),
+        ("By Ana Holt and Xavi Ruiz", ["Ana Holt", "Xavi Ruiz"]),
+        ("By Staff, Ana Holt", ["Ana Holt"]),
+        ("by ana holt", []),
+        ("by O'Neil", ["O'Neil"]),
+    ],
+)
+def test_names_after_the_byline_word(line: str, names: list[str]) -> None:
+    assert byline_names(line) == names
