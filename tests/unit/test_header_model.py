@@ -560,3 +560,13 @@ def test_a_one_word_line_and_a_by_inside_a_line_are_features() -> None:
     )
     assert found["Wind farm wins approval today"]["byline_names"] == 0.0
     assert found["Tine"]["byline_names"] == 1.0
+
+
+def test_a_line_starting_with_any_byline_word_has_the_by_prefix() -> None:
+    page = "\n".join(
+        ["Wind farm wins approval today", "Autor: Ute Lenz", "Posted by Ute Lenz", "", LEAD]
+    )
+    lines, start, _ = locate(page)
+    prefix = hm.FEATURES.index("by_prefix")
+    found = {c.line.text: c.features[prefix] for c in hm.candidates(lines, start, {})}
+    assert (found["Autor: Ute Lenz"], found["Posted by Ute Lenz"]) == (1.0, 0.0)

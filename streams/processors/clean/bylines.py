@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import re
 
-BYLINE_PREFIX = re.compile(r"^(by|par|von|por|di|door|автор|بقلم)[:\s]+(.+)$", re.I)
+# the word before a byline's names, in the languages of the pages newswire reads
+_BY_WORDS = (
+    r"by|von|durch|por|par|da|di|door|af|av|przez|от|autor|author|auteur|autorin|автор|авторы"
+    r"|yazan|بقلم|كتب"
+)
+#: a line that starts with that word ("By A and B", "Von A", "Autor: A")
+BYLINE_PREFIX = re.compile(rf"^({_BY_WORDS})[:\s]+(.+)$", re.I)
 _NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w'’.-]*$")
 SOURCE_WORDS = re.compile(
     r"\b(news|agency|press|times|post|journal|daily|herald|tribune|gazette|media|tv|radio|network|wire|"
@@ -57,6 +63,12 @@ _DEGREES = frozenset({"PhD", "Ph.D", "MD", "MA", "MSc", "MS", "MBA", "MPH", "RD"
 _WRITING_FROM = re.compile(r"\s+(in|à|aus|en|a|из|в)\s+\S.*$")
 
 
+def _piece(raw: str) -> str:
+    """One piece of a byline without its honorific, its place ("in Brussels") and the marks
+    around it."""
+    return _WRITING_FROM.sub("", _HONORIFIC.sub("", raw.strip(" .:,")))
+
+
 def read_byline(text: str) -> tuple[list[str], str | None]:
     """The names in a byline line, and the outlet it names, or ([], None) when the line is
     not a byline: every piece must be a name, a job title or an outlet, and one a name.
@@ -66,7 +78,7 @@ def read_byline(text: str) -> tuple[list[str], str | None]:
     names: list[str] = []
     source = None
     for raw_piece in BYLINE_SPLIT.split(body):
-        piece = _WRITING_FROM.sub("", _HONORIFIC.sub("", raw_piece.strip(" .")))
+        piece = _piece(raw_piece)
         if not piece:
             continue
         if _ROLE.search(piece):
@@ -92,8 +104,7 @@ def split_authors(text: str) -> list[str]:
 _BY_ANYWHERE = re.compile(
     r"(?:^|(?<=[\s·|/,:]))(?:written|posted|published|veröffentlicht|gepostet|geschrieben"
     r"|verfasst|publicado|publié|escrito|pubblicato|scritto)?\s*"
-    r"(?:by|von|durch|por|par|da|door|af|av|przez|autor|author|auteur|autorin|автор|авторы|yazan"
-    r"|بقلم|كتب)\s*:?\s+",
+    rf"(?:{_BY_WORDS})\s*:?\s+",
     re.I,
 )
 # where a byline's names end: a date, a mark, an address, a run of spaces, a label with a
@@ -116,11 +127,9 @@ def _particle(text: str, marker: re.Match[str]) -> bool:
     before a surname alone ("Eine Kolumne von Nils Pahl" is a byline)."""
     word = marker.group(0).strip(" :").lower()
     before = text[: marker.start()].split()
-    rest = text[marker.end() :]
-    end = _BYLINE_END.search(rest)
-    after = (rest[: end.start()] if end else rest).split()
+    after = _names_part(text, marker).split()
     return (
-        word in {"von", "da", "af", "av", "door", "par"}
+        word in {"von", "da", "di", "af", "av", "door", "par"}
         and marker.group(0)[:1].islower()
         and bool(before)
         and before[-1][:1].isupper()
@@ -135,6 +144,13 @@ _PUBLISHING_VERBS = frozenset(
 )
 
 
+def _names_part(text: str, marker: re.Match[str]) -> str:
+    """What follows a byline's word up to where the byline ends."""
+    rest = text[marker.end() :]
+    end = _BYLINE_END.search(rest)
+    return rest[: end.start()] if end else rest
+
+
 def byline_marker(text: str) -> re.Match[str] | None:
     """The first "by" (or its like) in a line that is not a name's particle."""
     return next((m for m in _BY_ANYWHERE.finditer(text) if not _particle(text, m)), None)
@@ -147,17 +163,20 @@ def byline_names(text: str) -> list[str]:
     counts ("by admin", "von Fatima": the line is a byline, a user name is what the page
     gives); without such a word, the names :func:`split_authors` reads in the line's parts
     ("A | 29. Dezember 2022 | HR-Welt", "A@handle")."""
-    marker = byline_marker(text)
+    return names_after(text, byline_marker(text))
+
+
+def names_after(text: str, marker: re.Match[str] | None) -> list[str]:
+    """:func:`byline_names` with the line's :func:`byline_marker` already found (the header
+    model's features need both)."""
     if marker is None:
         if _ONE_WORD.match(text):  # the line is one name ("Tine", "Pepemaus")
             return [text.strip()]
         found = [n for part in _BYLINE_PARTS.split(text) for n in split_authors(part)]
         return list(dict.fromkeys(found))
-    rest = text[marker.end() :]
-    end = _BYLINE_END.search(rest)
     out: list[str] = []
-    for raw in BYLINE_SPLIT.split(rest[: end.start()] if end else rest):
-        piece = _WRITING_FROM.sub("", _HONORIFIC.sub("", raw.strip(" .:,")))
+    for raw in BYLINE_SPLIT.split(_names_part(text, marker)):
+        piece = _piece(raw)
         tokens = piece.split()
         if not tokens or _ROLE.search(piece) or SOURCE_WORDS.search(piece) or piece in _DEGREES:
             continue

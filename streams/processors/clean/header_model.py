@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from streams.processors.clean.boilerplate import Line, is_dateline
-from streams.processors.clean.bylines import byline_marker, byline_names
+from streams.processors.clean.bylines import BYLINE_PREFIX, byline_marker, names_after
 from streams.processors.clean.dates import find_date
 
 MODEL_PATH = Path(__file__).resolve().parent / "header_model.json"
@@ -38,9 +38,6 @@ INTO = 3
 HEAD_CHARS = 400
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_BY = re.compile(
-    r"^(by|par|von|por|di|door|af|av|przez|от|автор|авторы|yazan|بقلم|كتب)\b[:\s]", re.I
-)
 _PUBLISHED = re.compile(
     r"\b(published|updated|posted|publié|mis à jour|veröffentlicht|aktualisiert|publicado|"
     r"actualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt|publicerad|uppdaterad|"
@@ -140,6 +137,7 @@ def candidates(lines: list[Line], body_start: int, used: dict[int, str]) -> list
         letters = [c for c in text if c.isalpha()]
         cased = [c for c in letters if c.isupper() or c.islower()]
         dated = find_date(text) if any(c.isdigit() for c in text) else None
+        marker = byline_marker(text)
         in_body = ln.index >= body_start
         to_body = (
             -sum(1 for x in into if x.index < ln.index)
@@ -169,14 +167,14 @@ def candidates(lines: list[Line], body_start: int, used: dict[int, str]) -> list
             1.0 if dated is not None and len(words) <= 8 else 0.0,
             1.0 if is_dateline(text) else 0.0,
             1.0 if _PUBLISHED.search(text) else 0.0,
-            1.0 if _BY.match(text) else 0.0,
+            1.0 if BYLINE_PREFIX.match(text) else 0.0,
             1.0
             if 2 <= len(words) <= 4
             and not any(c.isdigit() for c in text)
             and all(w[:1].isupper() for w in text.split())
             else 0.0,
-            1.0 if byline_marker(text) is not None else 0.0,
-            float(min(4, len(byline_names(text)))) if len(words) <= 20 else 0.0,
+            1.0 if marker is not None else 0.0,
+            float(min(4, len(names_after(text, marker)))) if len(words) <= 20 else 0.0,
             1.0 if len(words) == 1 and not any(c.isdigit() for c in text) else 0.0,
             1.0 if ln.reason is not None else 0.0,
             1.0 if ln.prose else 0.0,
