@@ -570,3 +570,17 @@ def test_a_line_starting_with_any_byline_word_has_the_by_prefix() -> None:
     prefix = hm.FEATURES.index("by_prefix")
     found = {c.line.text: c.features[prefix] for c in hm.candidates(lines, start, {})}
     assert (found["Autor: Ute Lenz"], found["Posted by Ute Lenz"]) == (1.0, 0.0)
+
+
+def test_the_model_reads_names_from_a_byline_s_head_only() -> None:
+    people = [f"Ann Lee{chr(97 + k)}" for k in range(26)]
+    line = "By " + ", ".join(people) + ", " + "Bo Ek, " * 30 + "Zed Quist"
+    lines, start, _ = locate(PAGE.replace("By Jane Roe and John Smith", line))
+    model = hm.HeaderModel(
+        {f: hm.Ensemble(_stump("by_prefix", 3.0)) for f in hm.FIELDS}, hm.FEATURES
+    )
+    header = Header()
+    learned(header, lines, start, model)
+    assert line.index("Zed") > hm.HEAD_CHARS > line.index("Bo Ek")
+    assert header.authors[:27] == [*people, "Bo Ek"]
+    assert "Zed Quist" not in header.authors  # past the head

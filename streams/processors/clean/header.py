@@ -124,7 +124,9 @@ def learned(
     byline = model.best("byline", free)
     seen["byline"] = byline[1] if byline else 0.0
     if byline is not None and model.sure("byline", byline):
-        names = byline_names(byline[0].text)
+        # read from the line's head, as the features were: a page that is one long line
+        # (thousands of quotation marks) costs what an ordinary page does
+        names = byline_names(byline[0].text[: header_model.HEAD_CHARS])
         if names:
             header.authors = names
             header.used[byline[0].index] = "byline"
