@@ -92,7 +92,9 @@ def main() -> None:
     args = ap.parse_args()
     rows = build.read(args.dev / "tone" / "train.jsonl")
     started = time.perf_counter()
-    feats = build.featurise(rows)
+    alone, _, _ = build.cross_validate(rows, build.featurise(rows), args.folds)
+    vectors = build.sentence_vectors(sorted({r["sentence"] for r in rows}))
+    feats = build.featurise(rows, vectors)
     pooled, per, pred = build.cross_validate(rows, feats, args.folds)
     m = tone.Model(build.fit(build.prune(feats), [r["label"] for r in rows]))
     plain = build.macro_f1(
@@ -111,6 +113,7 @@ def main() -> None:
         f"{'newswire entity tone':<36} {pooled:.3f}  folds {' '.join(f'{x:.3f}' for x in per)}"
         f"   (plain, in-sample {plain:.3f}; {took:.0f}s)"
     )
+    print(f"{'  the same without the tagger vectors':<36} {alone:.3f}")
     print(
         f"{'sentence VADER (before this model)':<36} {v_pooled:.3f}  folds "
         f"{' '.join(f'{x:.3f}' for x in v_per)}"

@@ -5,7 +5,9 @@
 NewsMTSC (Hamborg and Donnay, EACL 2021; MIT licence): English news sentences from many
 outlets, each target marked negative (2.0), neutral (4.0) or positive (6.0) by annotators.
 Read from ``DEV_DIR/tone/train.jsonl`` (see its README); nothing is downloaded. Each target
-becomes the features of :func:`streams.processors.entities.tone.features`; a multinomial
+becomes the features of :func:`streams.processors.entities.tone.features`, with its
+:func:`~streams.processors.entities.tone.vector_features` from the English news tagger's
+token vectors of its sentence (``vec:<index>``; ``--no-vectors`` leaves them out); a multinomial
 logistic regression (scikit-learn, classes balanced, L2) is fitted on them all and written
 as JSON: the weights of the features seen at least ``MIN_COUNT`` times, with the data's
 provenance and the grouped cross-validated macro F1 (folds by article: a sentence's article
@@ -29,6 +31,8 @@ MIN_COUNT = 2
 #: the regularisation (inverse strength), chosen by grouped cross-validation (bench/tone.py)
 C = 0.05
 SEED = 13
+#: whose vectors the model reads (said in the model file)
+TAGGER = "the English news tagger's token vectors (streams/processors/entities/trained/en)"
 #: the optimiser's settings (classes balanced for macro F1; the ``bias`` feature is the
 #: intercept, so the shipped weights are the whole model)
 SETTINGS: dict[str, Any] = {
@@ -67,16 +71,36 @@ def read(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def featurise(rows: list[dict[str, Any]]) -> list[dict[str, float]]:
-    """Each row's features; a sentence's VADER score and tokens computed once for all its
-    targets."""
+def featurise(
+    rows: list[dict[str, Any]], vectors: dict[str, tone.Vectors | None] | None = None
+) -> list[dict[str, float]]:
+    """Each row's features, with its vector features (``vec:<index>``) where `vectors` holds
+    its sentence's token vectors; a sentence's VADER score and tokens computed once for all
+    its targets."""
     unique = {r["sentence"] for r in rows}
     scores = {s: tone.compound(s) for s in unique}
     prepared = {s: tone.Prepared(s) for s in unique}
-    return [
-        tone.features(prepared[r["sentence"]], r["start"], r["end"], scores[r["sentence"]])
-        for r in rows
-    ]
+    out = []
+    for r in rows:
+        s = r["sentence"]
+        f = tone.features(prepared[s], r["start"], r["end"], scores[s])
+        v = (vectors or {}).get(s)
+        dense = tone.vector_features(v, r["start"], r["end"], 0, len(s)) if v is not None else None
+        if dense is not None:
+            f.update({f"{tone.VEC}{j}": float(x) for j, x in enumerate(dense)})
+        out.append(f)
+    return out
+
+
+def sentence_vectors(sentences: list[str]) -> dict[str, tone.Vectors | None]:
+    """Each sentence's token vectors from the English news tagger the stage runs, read alone
+    (the stage reads whole articles: a token's vector sees four tokens either side, so only
+    the sentences' edges differ)."""
+    from streams.processors.entities.stage import DEFAULT_MODELS, load_model, token_vectors
+
+    nlp = load_model(DEFAULT_MODELS["en"])
+    docs = nlp.pipe(sentences, batch_size=64)  # pragma: no mutate (the batch: speed only)
+    return {s: token_vectors(d) for s, d in zip(sentences, docs, strict=True)}
 
 
 def prune(feats: list[dict[str, float]], min_count: int = MIN_COUNT) -> list[dict[str, float]]:
@@ -146,12 +170,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("dev", type=Path)
     ap.add_argument("--out", type=Path, default=tone.MODEL_PATH)  # pragma: no mutate (a default)
     ap.add_argument("--folds", type=int, default=5)  # pragma: no mutate (a default)
+    ap.add_argument("--no-vectors", action="store_true", help="without the tagger's vectors")
     args = ap.parse_args(argv)
     source = args.dev / "tone" / "train.jsonl"
     rows = read(source)
-    feats = featurise(rows)
+    vectors = None if args.no_vectors else sentence_vectors(sorted({r["sentence"] for r in rows}))
+    feats = featurise(rows, vectors)
     pooled, per, _ = cross_validate(rows, feats, args.folds)
-    weights = fit(prune(feats), [r["label"] for r in rows])
+    labels = [r["label"] for r in rows]
+    weights = fit(prune(feats), labels)
+    # for mentions without the tagger's vectors (the tagger switched off)
+    alone = None if vectors is None else fit(prune(featurise(rows)), labels)
     model = {
         "classes": list(tone.CLASSES),
         "trained_on": {
@@ -161,6 +190,11 @@ def main(argv: list[str] | None = None) -> None:
             "articles": len({r["group"] for r in rows}),
             "regularisation_C": C,
             "min_count": MIN_COUNT,
+            "vectors": None if vectors is None else {
+                "tagger": TAGGER,
+                "parts": list(tone.VECTOR_PARTS),
+                "scale": tone.VECTOR_SCALE,
+            },
         },
         "cross_validated": {
             "folds": args.folds,
@@ -170,6 +204,8 @@ def main(argv: list[str] | None = None) -> None:
         },
         "weights": dict(sorted(weights.items())),
     }
+    if alone is not None:
+        model[tone.WITHOUT_VECTORS] = dict(sorted(alone.items()))
     text = json.dumps(
         model, ensure_ascii=False, separators=(",", ":")
     )  # pragma: no mutate (layout)

@@ -213,7 +213,7 @@ def test_main_writes_a_model_with_its_figures(
             )
     (tmp_path / "tone" / "train.jsonl").write_text("\n".join(lines))
     out = tmp_path / "model.json"
-    build.main([str(tmp_path), "--out", str(out), "--folds", "2"])
+    build.main([str(tmp_path), "--out", str(out), "--folds", "2", "--no-vectors"])
     data = json.loads(out.read_text())
     assert data["classes"] == ["negative", "neutral", "positive"]
     assert data["trained_on"] == {
@@ -223,7 +223,10 @@ def test_main_writes_a_model_with_its_figures(
         "articles": 20,
         "regularisation_C": build.C,
         "min_count": build.MIN_COUNT,
+        "vectors": None,
     }
+    assert not any(k.startswith("vec:") for k in data["weights"])
+    assert tone.WITHOUT_VECTORS not in data
     cv = data["cross_validated"]
     assert set(cv) == {"folds", "grouped_by", "macro_f1", "per_fold"}
     assert cv["folds"] == 2 and cv["grouped_by"] == "article" and len(cv["per_fold"]) == 2
@@ -235,6 +238,16 @@ def test_main_writes_a_model_with_its_figures(
         "bias" in data["weights"]
         and "Smith" not in out.read_text().encode().decode("ascii", "replace")[:0]
     )
+    build.main([str(tmp_path), "--out", str(out), "--folds", "2"])
+    data = json.loads(out.read_text())
+    assert data["trained_on"]["vectors"] == {
+        "tagger": build.TAGGER,
+        "parts": list(tone.VECTOR_PARTS),
+        "scale": tone.VECTOR_SCALE,
+    }
+    assert tone.Model(data["weights"]).dense.shape == (64 * len(tone.VECTOR_PARTS), 3)
+    alone = data[tone.WITHOUT_VECTORS]
+    assert "bias" in alone and not any(k.startswith("vec:") for k in alone)
 
 
 def test_cross_validation_scores_only_what_each_fold_did_not_learn() -> None:
@@ -410,3 +423,130 @@ def test_macro_f1_needs_equal_lengths_and_counts_empty_classes_as_zero() -> None
         build.macro_f1([0, 1], [0])
     assert build.macro_f1([0, 0], [0, 0]) == pytest.approx(1 / 3)
     assert build.macro_f1([0, 1], [1, 0]) == 0.0
+
+
+def _vectors(n: int, width: int = 2) -> tone.Vectors:
+    """n tokens of two characters and a space each; token i's row is (i + 1, -(i + 1))."""
+    import numpy
+
+    rows = numpy.array([[i + 1.0, -(i + 1.0)] for i in range(n)], dtype=numpy.float32)
+    return tone.Vectors([3 * i for i in range(n)], [3 * i + 2 for i in range(n)], rows)
+
+
+def test_vector_features_are_the_mention_its_sentence_and_its_neighbours():
+    v = _vectors(12)
+    # the sentence: tokens 2..10 (offsets 6..32); the mention: tokens 6 and 7 (18..23)
+    got = tone.vector_features(v, 18, 23, 6, 32)
+    parts = [got[k : k + 2] / tone.VECTOR_SCALE for k in range(0, len(got), 2)]
+    firsts = [round(float(p[0]), 4) for p in parts]
+    # mention, sentence, three before, three after, 1 before, 2 before, 1 after, 2 after
+    assert firsts == [7.5, 7.0, 5.0, 10.0, 6.0, 5.0, 9.0, 10.0]
+    assert all(round(float(p[1]), 4) == -f for p, f in zip(parts, firsts, strict=True))
+    assert len(parts) == len(tone.VECTOR_PARTS)
+
+
+def test_vector_features_stop_at_the_sentence_and_need_a_token():
+    v = _vectors(12)
+    # a mention opening its sentence (tokens 2..4), one token long: nothing before it
+    got = tone.vector_features(v, 6, 8, 6, 14) / tone.VECTOR_SCALE
+    firsts = [round(float(got[k]), 4) for k in range(0, len(got), 2)]
+    assert firsts == [3.0, 4.0, 0.0, 4.5, 0.0, 0.0, 4.0, 5.0]
+    # at the sentence's end: nothing after it; the three before only inside the sentence
+    got = tone.vector_features(v, 12, 14, 9, 14) / tone.VECTOR_SCALE
+    firsts = [round(float(got[k]), 4) for k in range(0, len(got), 2)]
+    assert firsts == [5.0, 4.5, 4.0, 0.0, 4.0, 0.0, 0.0, 0.0]
+    assert tone.vector_features(v, 8, 9, 0, 36) is None  # the space between two tokens
+    assert tone.vector_features(v, 2, 3, 0, 36) is None
+    with pytest.raises(ValueError, match="one row per token"):
+        tone.Vectors([0, 3], [2, 5], v.rows)
+
+
+def test_the_model_reads_vector_weights_as_a_matrix():
+    import numpy
+
+    weights = {"bias": [0.0, 0.5, 0.0], "vec:0": [1.0, 0.0, -1.0], "vec:2": [0.0, 2.0, 0.0]}
+    m = tone.Model(weights)
+    assert m.dense.shape == (3, 3) and m.dense[1].tolist() == [0.0, 0.0, 0.0]
+    dense = numpy.array([0.3, 5.0, -0.2], dtype=numpy.float32)
+    as_dict = m.probabilities({"bias": 1.0, "vec:0": 0.3, "vec:1": 5.0, "vec:2": -0.2})
+    assert m.probabilities({"bias": 1.0}, dense) == pytest.approx(as_dict, abs=1e-6)
+    assert m.score({"bias": 1.0}, dense) == pytest.approx(as_dict[2] - as_dict[0], abs=1e-6)
+    plain = tone.Model({"bias": [0.0, 0.5, 0.0]})
+    assert plain.probabilities({"bias": 1.0}, dense) == plain.probabilities({"bias": 1.0})
+
+
+def test_the_shipped_model_reads_the_tagger_s_vectors():
+    m = tone.model()
+    width = 64 * len(tone.VECTOR_PARTS)
+    assert m.dense.shape == (width, 3) and abs(m.dense).sum() > 0
+    assert m.meta["trained_on"]["vectors"]["parts"] == list(tone.VECTOR_PARTS)
+    assert m.meta["trained_on"]["vectors"]["scale"] == tone.VECTOR_SCALE
+
+
+def test_an_entity_s_tone_reads_the_vectors_of_its_mentions(monkeypatch):
+    text = "Smith won. Jones lost badly."
+    v = _vectors(10)
+    v = tone.Vectors([0, 6, 9, 11, 17, 22, 27], [5, 9, 10, 16, 21, 27, 28], v.rows[:7])
+    m = tone.Model({"bias": [0.0, 0.0, 0.0], "vec:0": [-3.0, 0.0, 3.0]})
+    monkeypatch.setattr(tone, "model", lambda: m)
+    smith, jones = entity(text, "Smith"), entity(text, "Jones")
+    tone.tone(text, [smith, jones], "en", v)
+    # vec:0 is the mention's first row's mean, times the scale: Smith 1, Jones 4
+    assert smith.tone == pytest.approx(round(m.score({}, numpy_row(1.0)), 4))
+    assert jones.tone == pytest.approx(round(m.score({}, numpy_row(4.0)), 4))
+    assert jones.tone > smith.tone > 0
+    none = entity(text, "Smith")
+    tone.tone(text, [none], "en")
+    assert none.tone == 0.0
+
+
+def numpy_row(x: float):  # type: ignore[no-untyped-def]
+    import numpy
+
+    return numpy.array([x * tone.VECTOR_SCALE, 0.0], dtype=numpy.float32)
+
+
+def test_featurise_adds_each_target_s_vector_features():
+    rows = [
+        {"sentence": "Smith won.", "start": 0, "end": 5, "label": 2, "group": "a"},
+        {"sentence": "Jones lost.", "start": 0, "end": 5, "label": 0, "group": "b"},
+    ]
+    v = tone.Vectors([0, 6, 9], [5, 9, 10], _vectors(3).rows)
+    feats = build.featurise(rows, {"Smith won.": v})
+    assert feats[0]["vec:0"] == pytest.approx(tone.VECTOR_SCALE)
+    assert sum(k.startswith("vec:") for k in feats[0]) == 2 * len(tone.VECTOR_PARTS)
+    assert not any(k.startswith("vec:") for k in feats[1])
+    assert build.featurise(rows) == [
+        {k: x for k, x in f.items() if not k.startswith("vec:")} for f in feats
+    ]
+
+
+def test_sentence_vectors_are_the_tagger_s_on_each_sentence_alone():
+    from streams.processors.entities import stage
+
+    got = build.sentence_vectors(["Joe Biden won.", "Merkel lost."])
+    nlp = stage.load_model(stage.DEFAULT_MODELS["en"])
+    alone = stage.token_vectors(nlp("Merkel lost."))
+    assert got["Merkel lost."].starts == alone.starts == [0, 7, 11]
+    assert abs(got["Merkel lost."].rows - alone.rows).max() < 1e-4
+    assert got["Joe Biden won."].rows.shape == (4, 64)
+
+
+def test_a_mention_without_vectors_is_read_by_the_model_trained_without_them(tmp_path):
+    import numpy
+
+    path = tmp_path / "m.json"
+    data = {
+        "classes": ["a"],
+        "weights": {"bias": [0.0, 0.0, 1.0], "vec:0": [0.0, 0.0, 2.0]},
+        tone.WITHOUT_VECTORS: {"bias": [1.0, 0.0, 0.0]},
+    }
+    path.write_text(json.dumps(data))
+    m = tone.Model.load(path)
+    assert m.meta == {"classes": ["a"]} and m.fallback is not None
+    assert m.fallback.weights == {"bias": [1.0, 0.0, 0.0]} and m.fallback.fallback is None
+    dense = numpy.array([1.0], dtype=numpy.float32)
+    assert m.score({"bias": 1.0}, dense) > 0.5  # read with its vectors by the first set
+    alone = m.fallback.score({"bias": 1.0})
+    assert alone < 0 and m.score({"bias": 1.0}) == pytest.approx(alone)
+    assert tone.model().fallback is not None  # the shipped model has both

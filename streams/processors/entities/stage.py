@@ -549,6 +549,7 @@ class EntityExtractor:
         lines = [datelines(a.text, a.language.code) for a in articles]
         # per article: its mentions, the ner_model, whether its labels are read per mention
         found: dict[int, tuple[list[RawMention], str, bool]] = {}
+        vectors: dict[int, tone.Vectors | None] = {}
         for lang, idxs in by_lang.items():
             texts = [articles[i].text for i in idxs]
             if lang == "*":
@@ -585,12 +586,15 @@ class EntityExtractor:
                 if not stacked:
                     merged = sports_teams(text, merged, lang)
                 found[i] = (every_mention(merged, text), name, stacked)
+                vectors[i] = token_vectors(doc)
         out = []
         for i, a in enumerate(articles):
             budget.begin_record()
             mentions, ner_model, by_label = found[i]
             entities = to_entities(mentions, a.text, a.title, by_label=by_label)
-            extra = enrich(a, entities, lines[i], has_model=ner_model != "gazetteer")
+            extra = enrich(
+                a, entities, lines[i], has_model=ner_model != "gazetteer", vectors=vectors.get(i)
+            )
             for e in entities:  # after the places are resolved: a place's id is GeoNames'
                 e.entity_id = identity.entity_id(
                     e.name, e.label, e.geo.geonames_id if e.geo is not None else None
@@ -616,17 +620,19 @@ def enrich(
     lines: Sequence[Dateline] = (),
     *,
     has_model: bool = True,
+    vectors: tone.Vectors | None = None,
 ) -> dict[str, Any]:
     """What 1.4 adds beyond the names: places on the map and the focus, quotations with
     their speakers, tone. Entities gain ``geo`` and ``tone`` in place. ``lines`` are the
-    article's datelines; ``has_model``: its people come from a model (not the gazetteer).
+    article's datelines; ``has_model``: its people come from a model (not the gazetteer);
+    ``vectors``: the news tagger's token vectors of its text (for entity tone).
     A step is not started once the record's time budget is spent: it is then missing from
     the result."""
     language = article.language.code
     steps = {
         "focus": lambda: geo.resolve(entities, article.text, article.title, language, lines),
         "quotes": lambda: quotes.find_quotes(article.text, entities, language, has_model=has_model),
-        "tone": lambda: tone.tone(article.text, entities, language),
+        "tone": lambda: tone.tone(article.text, entities, language, vectors),
     }
     out: dict[str, Any] = {}
     for name in ENRICH_STEPS:
@@ -634,6 +640,15 @@ def enrich(
             break
         out[name] = steps[name]()
     return out
+
+
+def token_vectors(doc: Any) -> tone.Vectors | None:
+    """The news tagger's token vectors of a document (``trained.VECTORS``) with each token's
+    offsets, or None where no trained tagger read it."""
+    rows = doc._.get(trained.VECTORS)
+    if rows is None:
+        return None
+    return tone.Vectors([t.idx for t in doc], [t.idx + len(t) for t in doc], rows)
 
 
 def make_processor(settings: Any) -> EntityExtractor:

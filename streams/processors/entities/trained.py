@@ -45,6 +45,34 @@ if not Doc.has_extension(GENERAL_RAN):
     Doc.set_extension(GENERAL_RAN, default=False)
 
 
+#: a document's token vectors from the news tagger: per token, the hidden vector its tok2vec
+#: gives the tagger (float32, tokens x width), kept for the tone model; None where no trained
+#: tagger read the document
+VECTORS = "newswire_vectors"
+if not Doc.has_extension(VECTORS):
+    Doc.set_extension(VECTORS, default=None)
+
+
+def keep_vectors(component: Any) -> None:
+    """Make the tagger keep, on each document it reads, the token vectors it computes anyway
+    (``doc._.newswire_vectors``): the entity tone model reads the mention's and its
+    neighbours' (:mod:`tone`) at no second pass. Its tok2vec's forward is wrapped; in
+    training nothing is kept."""
+    layer = component.model.get_ref("tok2vec")
+    forward = layer._func
+
+    def capture(model: Any, docs: list[Doc], is_train: bool) -> Any:
+        out, backprop = forward(model, docs, is_train)
+        if not is_train:
+            k = 0
+            for doc in docs:
+                doc._.set(VECTORS, out[k : k + len(doc)])
+                k += len(doc)
+        return out, backprop
+
+    layer._func = capture
+
+
 @Language.component(STASH)
 def stash_general(doc: Doc) -> Doc:
     """Put the general model's entities aside (spans and a per-token feature) and clear the
@@ -89,6 +117,7 @@ def stack(nlp: Language, path: Path) -> Language:
     ner: Any = nlp.add_pipe("ner", name=TAGGER, config=settings)
     ner.from_disk(path / "ner", exclude=["vocab"])
     cast(ner, numpy.float32)  # stored in half precision (store): computed in full
+    keep_vectors(ner)
     nlp.meta["newswire_tagger"] = f"newswire_news_ner_{path.name}"
     return nlp
 
