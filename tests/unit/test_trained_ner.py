@@ -643,6 +643,7 @@ def test_the_tagger_keeps_the_token_vectors_it_computed_on_each_document():
     vectors = stage.token_vectors(docs[0])
     assert vectors.starts[:3] == [0, 4, 10] and vectors.ends[:3] == [3, 9, 13]
     assert vectors.rows is docs[0]._.get(trained.VECTORS)
+    assert stage.token_vectors(docs[1]).starts == []  # an empty document
     blank = spacy.blank("en")("no tagger read this")
     assert stage.token_vectors(blank) is None
 

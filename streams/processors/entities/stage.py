@@ -648,7 +648,10 @@ def token_vectors(doc: Any) -> tone.Vectors | None:
     rows = doc._.get(trained.VECTORS)
     if rows is None:
         return None
-    return tone.Vectors([t.idx for t in doc], [t.idx + len(t) for t in doc], rows)
+    from spacy.attrs import IDX, LENGTH
+
+    at = doc.to_array([IDX, LENGTH]).astype("int64")  # no Token objects: a column each
+    return tone.Vectors(at[:, 0].tolist(), (at[:, 0] + at[:, 1]).tolist(), rows)
 
 
 def make_processor(settings: Any) -> EntityExtractor:
