@@ -183,7 +183,7 @@ def fit(examples: list[Example], field: str, seed: int = 0) -> dict[str, Any]:
 
     rows = [(c.features, y) for e in examples if has_truth(e, field)
             for c, y in zip(e.candidates, e.labels[field], strict=True)
-            if field != "title" or title_candidate(c, e.rules.used)]  # fmt: skip
+            if field != "title" or title_candidate(c, e.body_start, e.rules.used)]  # fmt: skip
     x = np.array([r[0] for r in rows], dtype=np.float64)
     y = np.array([r[1] for r in rows])
     model = GradientBoostingClassifier(  # pragma: no mutate (the trees' size and pace)

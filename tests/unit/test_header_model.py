@@ -460,8 +460,8 @@ def test_fit_reads_only_pages_with_the_field_and_titles_among_title_candidates()
     assert all(len(node) == 5 for tree in spec["trees"] for node in tree)
     leaves = [n for tree in spec["trees"] for n in tree if n[0] == -1]
     assert leaves and all(n[1] == 0.0 and n[2] == n[3] == -1 for n in leaves)
-    # two of the six title candidates hold the title: the trees start from its log-odds
-    assert spec["rate"] == 0.1 and spec["init"] == pytest.approx(math.log(2 / 4))
+    # two of the three title candidates hold the title: the trees start from its log-odds
+    assert spec["rate"] == 0.1 and spec["init"] == pytest.approx(math.log(2))
 
 
 @pytest.mark.parametrize(
@@ -534,25 +534,11 @@ def test_a_headline_is_never_a_byline_date_source_or_breadcrumb(reading: str | N
     lines, start, _ = locate(FEATURE_PAGE)
     found = {c.line.index: c for c in hm.candidates(lines, start, {})}
     used = {3: reading} if reading else {}
-    assert title_candidate(found[3], used) is allowed
-    assert title_candidate(found[0], used)  # the first line, in the <title> form
-    assert not title_candidate(found[7], {})  # "Photo: Ann Lee", boilerplate
-
-
-def test_a_headline_may_open_the_body_and_has_two_words_or_more() -> None:
-    from streams.processors.clean.header import title_candidate
-
-    page = "\n".join(["Home", "Tram opens", "", *(LEAD.replace("port", f"port {k}") for k in range(5))])
-    lines, start, _ = locate(page)
-    found = hm.candidates(lines, start, {})
-    by_text = {c.line.text: c for c in found}
-    assert not title_candidate(by_text["Home"], {})  # one word
-    assert title_candidate(by_text["Tram opens"], {})  # two
-    lines, start, _ = locate("\n".join(["Tram opens at last", "", LEAD]))
-    first = hm.candidates(lines, start, {})[0]
-    assert first.line.text == "Tram opens at last" and not title_candidate(first, {})
-    body = [c for c in found if c.line.index >= start]
-    assert len(body) == hm.INTO == 3 and all(title_candidate(c, {}) for c in body)
+    assert title_candidate(found[3], start, used) is allowed
+    # the first line only in the <title> form; two words, boilerplate and the body never
+    assert title_candidate(found[0], start, used)
+    assert not title_candidate(found[9], start, {})  # the body
+    assert not title_candidate(found[7], start, {})  # "Photo: Ann Lee", boilerplate
 
 
 def test_a_one_word_line_and_a_by_inside_a_line_are_features() -> None:
@@ -591,12 +577,7 @@ def test_the_model_reads_names_from_a_byline_s_head_only() -> None:
     line = "By " + ", ".join(people) + ", " + "Bo Ek, " * 30 + "Zed Quist"
     lines, start, _ = locate(PAGE.replace("By Jane Roe and John Smith", line))
     model = hm.HeaderModel(
-        {
-            "title": hm.Ensemble(_stump("title_form", 3.0)),
-            "byline": hm.Ensemble(_stump("by_prefix", 3.0)),
-            "date": hm.Ensemble(_stump("by_prefix", 3.0)),
-        },
-        hm.FEATURES,
+        {f: hm.Ensemble(_stump("by_prefix", 3.0)) for f in hm.FIELDS}, hm.FEATURES
     )
     header = Header()
     learned(header, lines, start, model)

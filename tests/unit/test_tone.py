@@ -435,12 +435,12 @@ def _vectors(n: int, width: int = 2) -> tone.Vectors:
 
 def test_vector_features_are_the_mention_its_sentence_and_its_neighbours():
     v = _vectors(12)
-    # the sentence: tokens 2..10 (offsets 6..32); the mention: tokens 6 and 7 (18..23)
-    got = tone.vector_features(v, 18, 23, 6, 32)
+    # the sentence: tokens 2..11 (offsets 6..35); the mention: tokens 6 and 7 (18..23)
+    got = tone.vector_features(v, 18, 23, 6, 35)
     parts = [got[k : k + 2] / tone.VECTOR_SCALE for k in range(0, len(got), 2)]
     firsts = [round(float(p[0]), 4) for p in parts]
     # mention, sentence, three before, three after, 1 before, 2 before, 1 after, 2 after
-    assert firsts == [7.5, 7.0, 5.0, 10.0, 6.0, 5.0, 9.0, 10.0]
+    assert firsts == [7.5, 7.5, 5.0, 10.0, 6.0, 5.0, 9.0, 10.0]
     assert all(round(float(p[1]), 4) == -f for p, f in zip(parts, firsts, strict=True))
     assert len(parts) == len(tone.VECTOR_PARTS)
 
@@ -457,7 +457,7 @@ def test_vector_features_stop_at_the_sentence_and_need_a_token():
     assert firsts == [5.0, 4.5, 4.0, 0.0, 4.0, 0.0, 0.0, 0.0]
     assert tone.vector_features(v, 8, 9, 0, 36) is None  # the space between two tokens
     assert tone.vector_features(v, 2, 3, 0, 36) is None
-    with pytest.raises(ValueError, match="one row per token"):
+    with pytest.raises(ValueError, match="^one start, one end and one row per token$"):
         tone.Vectors([0, 3], [2, 5], v.rows)
 
 
@@ -472,6 +472,7 @@ def test_the_model_reads_vector_weights_as_a_matrix():
     assert m.probabilities({"bias": 1.0}, dense) == pytest.approx(as_dict, abs=1e-6)
     assert m.score({"bias": 1.0}, dense) == pytest.approx(as_dict[2] - as_dict[0], abs=1e-6)
     plain = tone.Model({"bias": [0.0, 0.5, 0.0]})
+    assert plain.dense.shape == (0, 3)
     assert plain.probabilities({"bias": 1.0}, dense) == plain.probabilities({"bias": 1.0})
 
 
@@ -508,12 +509,14 @@ def numpy_row(x: float):  # type: ignore[no-untyped-def]
 
 def test_featurise_adds_each_target_s_vector_features():
     rows = [
-        {"sentence": "Smith won.", "start": 0, "end": 5, "label": 2, "group": "a"},
+        {"sentence": "A Smith won.", "start": 2, "end": 7, "label": 2, "group": "a"},
         {"sentence": "Jones lost.", "start": 0, "end": 5, "label": 0, "group": "b"},
     ]
-    v = tone.Vectors([0, 6, 9], [5, 9, 10], _vectors(3).rows)
-    feats = build.featurise(rows, {"Smith won.": v})
-    assert feats[0]["vec:0"] == pytest.approx(tone.VECTOR_SCALE)
+    v = tone.Vectors([0, 2, 8, 11], [1, 7, 11, 12], _vectors(4).rows)
+    feats = build.featurise(rows, {"A Smith won.": v})
+    want = tone.vector_features(v, 2, 7, 0, len("A Smith won."))
+    got = [feats[0][f"vec:{j}"] for j in range(len(want))]
+    assert got == pytest.approx([float(x) for x in want])  # the whole sentence, "A" too
     assert sum(k.startswith("vec:") for k in feats[0]) == 2 * len(tone.VECTOR_PARTS)
     assert not any(k.startswith("vec:") for k in feats[1])
     assert build.featurise(rows) == [

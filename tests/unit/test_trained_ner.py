@@ -656,3 +656,23 @@ def test_training_keeps_no_vectors():
     layer = nlp.get_pipe(trained.TAGGER).model.get_ref("tok2vec")
     out, _ = layer([doc], is_train=True)
     assert len(out) == 4 and doc._.get(trained.VECTORS) is None
+
+
+def test_a_freshly_stacked_tagger_keeps_each_document_s_own_rows():
+    # stacked here, not through the stage's cached loader: keep_vectors runs in this test
+    nlp = trained.stack(spacy.blank("en"), trained.tagger_dir("en"))
+    texts = [
+        "Angela Merkel met Joe Biden in Berlin on Monday.",
+        "Paris.",
+        "Rain fell all day.",
+        "The mayor of Lyon spoke for an hour.",
+    ]
+    # the tagger reads a batch in sub-batches of a quarter of it, sorted by length: three
+    # documents of different lengths in one, so each one's rows start past the others'
+    docs = list(nlp.pipe(texts, batch_size=12))
+    layer = nlp.get_pipe(trained.TAGGER).model.get_ref("tok2vec")
+    for doc in docs:
+        kept = doc._.get(trained.VECTORS)
+        assert kept is not None and kept.shape == (len(doc), 64)
+        alone = layer.predict([nlp.make_doc(doc.text)])
+        assert abs(kept - alone).max() < 1e-4

@@ -175,9 +175,7 @@ def extract_text(text: str) -> Extraction:
     keep = {ln.index for ln in lines[start:end] if ln.reason is None and ln.words > 0}
     header = read_header(lines, start)
     if method == "whole_text":
-        # the header's lines are not the article; a headline the model read among the body's
-        # lines stays in it, as in a body found by prose (it may be the body's first entry)
-        keep -= {i for i, reading in header.used.items() if reading != "title"}
+        keep -= set(header.used)
         if not any(lines[i].words for i in keep):
             keep = {ln.index for ln in lines if ln.reason is None and ln.words > 0}
     if not any(has_alnum(lines[i].text) for i in keep):

@@ -311,7 +311,7 @@ class Model:
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> Model:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))  # pragma: no mutate (the default)
         meta = {k: v for k, v in data.items() if k not in ("weights", WITHOUT_VECTORS)}
         fallback = cls(data[WITHOUT_VECTORS]) if WITHOUT_VECTORS in data else None
         return cls(data["weights"], meta, fallback)
