@@ -457,7 +457,7 @@ def test_vector_features_stop_at_the_sentence_and_need_a_token():
     assert firsts == [5.0, 4.5, 4.0, 0.0, 4.0, 0.0, 0.0, 0.0]
     assert tone.vector_features(v, 8, 9, 0, 36) is None  # the space between two tokens
     assert tone.vector_features(v, 2, 3, 0, 36) is None
-    with pytest.raises(ValueError, match="^one start, one end and one row per token$"):
+    with pytest.raises(ValueError, match=r"^one start, one end and one row per token$"):
         tone.Vectors([0, 3], [2, 5], v.rows)
 
 
