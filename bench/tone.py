@@ -92,9 +92,9 @@ def main() -> None:
     args = ap.parse_args()
     rows = build.read(args.dev / "tone" / "train.jsonl")
     started = time.perf_counter()
-    alone, _, _ = build.cross_validate(rows, build.featurise(rows), args.folds)
     vectors = build.sentence_vectors(sorted({r["sentence"] for r in rows}))
     feats = build.featurise(rows, vectors)
+    alone, _, _ = build.cross_validate(rows, build.without_vectors(feats), args.folds)
     pooled, per, pred = build.cross_validate(rows, feats, args.folds)
     m = tone.Model(build.fit(build.prune(feats), [r["label"] for r in rows]))
     plain = build.macro_f1(

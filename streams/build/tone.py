@@ -92,6 +92,12 @@ def featurise(
     return out
 
 
+def without_vectors(feats: list[dict[str, float]]) -> list[dict[str, float]]:
+    """The features of :func:`featurise` without the vector features: the rows as the model
+    trained without the tagger's vectors reads them."""
+    return [{k: x for k, x in f.items() if not k.startswith(tone.VEC)} for f in feats]
+
+
 def sentence_vectors(sentences: list[str]) -> dict[str, tone.Vectors | None]:
     """Each sentence's token vectors from the English news tagger the stage runs, read alone
     (the stage reads whole articles: a token's vector sees four tokens either side, so only
@@ -182,7 +188,7 @@ def main(argv: list[str] | None = None) -> None:
     labels = [r["label"] for r in rows]
     weights = fit(prune(feats), labels)
     # for mentions without the tagger's vectors (the tagger switched off)
-    alone = None if vectors is None else fit(prune(featurise(rows)), labels)
+    alone = None if vectors is None else fit(prune(without_vectors(feats)), labels)
     model = {
         "classes": list(tone.CLASSES),
         "trained_on": {

@@ -227,3 +227,24 @@ def test_out_of_time_the_names_come_without_the_steps_after_them(extractor) -> N
     [whole] = extractor.process([art])
     assert "flags" not in whole and whole["quotes"] and whole["focus"] is not None
     assert whole["quotes"][0]["speaker"]["name"] == "Angela Merkel"
+
+
+def test_only_an_english_article_s_tone_reads_the_tagger_s_vectors(monkeypatch) -> None:
+    from streams.processors.entities import stage
+
+    seen: list[object] = []
+    monkeypatch.setattr(stage, "enrich", lambda *a, **k: seen.append(k["vectors"]) or {})
+    arts = [
+        LanguageArticle(
+            id=code, text=text, content_hash="h",
+            language=LanguageInfo(code=code, confidence=1.0, detector="test"),
+        )
+        for code, text in (
+            ("en", "Angela Merkel met Joe Biden in Berlin."),
+            ("es", "Pedro Sánchez visitó Madrid el lunes."),
+        )
+    ]
+    EntityExtractor().process(arts)
+    english, spanish = seen
+    assert english is not None and english.rows.shape[0] == len(english.starts) > 0
+    assert spanish is None  # its tagger computed them; nothing here reads them

@@ -473,7 +473,12 @@ def test_the_model_reads_vector_weights_as_a_matrix():
     assert m.score({"bias": 1.0}, dense) == pytest.approx(as_dict[2] - as_dict[0], abs=1e-6)
     plain = tone.Model({"bias": [0.0, 0.5, 0.0]})
     assert plain.dense.shape == (0, 3)
-    assert plain.probabilities({"bias": 1.0}, dense) == plain.probabilities({"bias": 1.0})
+    assert plain.score({"bias": 1.0}, dense) == plain.score({"bias": 1.0})
+    # vectors of another width than the model's (another tagger): read as none
+    other = numpy.array([0.3, 5.0], dtype=numpy.float32)
+    assert m.score({"bias": 1.0}, other) == m.score({"bias": 1.0})
+    fallback = tone.Model(weights, fallback=tone.Model({"bias": [3.0, 0.0, 0.0]}))
+    assert fallback.score({"bias": 1.0}, other) == fallback.fallback.score({"bias": 1.0})
 
 
 def test_the_shipped_model_reads_the_tagger_s_vectors():
@@ -488,7 +493,10 @@ def test_an_entity_s_tone_reads_the_vectors_of_its_mentions(monkeypatch):
     text = "Smith won. Jones lost badly."
     v = _vectors(10)
     v = tone.Vectors([0, 6, 9, 11, 17, 22, 27], [5, 9, 10, 16, 21, 27, 28], v.rows[:7])
-    m = tone.Model({"bias": [0.0, 0.0, 0.0], "vec:0": [-3.0, 0.0, 3.0]})
+    width = 2 * len(tone.VECTOR_PARTS)  # the rows are two wide
+    m = tone.Model(
+        {"bias": [0.0, 0.0, 0.0], "vec:0": [-3.0, 0.0, 3.0], f"vec:{width - 1}": [0.0] * 3}
+    )
     monkeypatch.setattr(tone, "model", lambda: m)
     smith, jones = entity(text, "Smith"), entity(text, "Jones")
     tone.tone(text, [smith, jones], "en", v)
@@ -502,9 +510,12 @@ def test_an_entity_s_tone_reads_the_vectors_of_its_mentions(monkeypatch):
 
 
 def numpy_row(x: float):  # type: ignore[no-untyped-def]
+    """A mention's vector features whose first is x (scaled), the rest zeros."""
     import numpy
 
-    return numpy.array([x * tone.VECTOR_SCALE, 0.0], dtype=numpy.float32)
+    row = numpy.zeros(2 * len(tone.VECTOR_PARTS), dtype=numpy.float32)
+    row[0] = x * tone.VECTOR_SCALE
+    return row
 
 
 def test_featurise_adds_each_target_s_vector_features():
@@ -553,3 +564,8 @@ def test_a_mention_without_vectors_is_read_by_the_model_trained_without_them(tmp
     alone = m.fallback.score({"bias": 1.0})
     assert alone < 0 and m.score({"bias": 1.0}) == pytest.approx(alone)
     assert tone.model().fallback is not None  # the shipped model has both
+
+
+def test_without_vectors_leaves_the_rest_of_each_row():
+    feats = [{"bias": 1.0, "vec:0": 0.2, "w:won": 1.0}, {"bias": 1.0}]
+    assert build.without_vectors(feats) == [{"bias": 1.0, "w:won": 1.0}, {"bias": 1.0}]

@@ -586,7 +586,8 @@ class EntityExtractor:
                 if not stacked:
                     merged = sports_teams(text, merged, lang)
                 found[i] = (every_mention(merged, text), name, stacked)
-                vectors[i] = token_vectors(doc)
+                if lang in tone.LANGUAGES:  # only entity tone reads them
+                    vectors[i] = token_vectors(doc)
         out = []
         for i, a in enumerate(articles):
             budget.begin_record()

@@ -322,8 +322,8 @@ class Model:
         """P(negative), P(neutral), P(positive) of a mention's features (and its vector
         features as one array, `dense`)."""
         z = [0.0, 0.0, 0.0]
-        if dense is not None and len(self.dense):
-            z = [float(x) for x in dense[: len(self.dense)] @ self.dense[: len(dense)]]
+        if dense is not None:  # as wide as the model's matrix (score sees to it)
+            z = [float(x) for x in dense @ self.dense]
         for name, value in feats.items():
             w = self.weights.get(name)
             if w is not None:
@@ -336,7 +336,11 @@ class Model:
         return (e[0] / total, e[1] / total, e[2] / total)
 
     def score(self, feats: dict[str, float], dense: Any | None = None) -> float:
-        """P(positive) - P(negative), in [-1, 1]; without `dense`, by the fallback if any."""
+        """P(positive) - P(negative), in [-1, 1]; without `dense`, by the fallback if any.
+        Vectors of another width than the model was trained on (another tagger's) are not
+        read: the mention is then read as one without them."""
+        if dense is not None and len(dense) != len(self.dense):
+            dense = None
         if dense is None and self.fallback is not None:
             return self.fallback.score(feats)
         p = self.probabilities(feats, dense)
