@@ -15,7 +15,12 @@ placed at the most populous place of its name in the same gazetteer, countries f
   scaled by log(1+20,039 km), lower is better);
 - the same figures per fold of articles (K folds by article id, `--folds`): the spread a
   new set of articles may see. Nothing here is fitted per fold; the folds show whether a
-  figure rests on a few articles.
+  figure rests on a few articles;
+- accuracy with a country judged by its identity: a mention located at a country's own
+  GeoNames entry counts as right when the gold toponym's Wikipedia page is that country's,
+  however far the two conventions put its point (GeoVirus gives Wikipedia's points; GeoNames
+  puts Canada 1,031 km and China 182 km from them). The geoparsing corpora that give GeoNames
+  coordinates agree with the stage on a country's point by construction.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import orjson
 
@@ -36,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from schemas import LanguageArticle, LanguageInfo
 from streams.build.country_centres import km
 from streams.pipeline import stage
-from streams.processors.entities import geo
+from streams.processors.entities import gazetteer, geo
 from streams.processors.entities.gazetteer import PlaceTable
 from streams.processors.entities.stage import EntityExtractor
 from streams.processors.text import content_hash
@@ -55,6 +61,7 @@ class Article:
     id: str
     text: str
     gold: list[tuple[int, int, float, float]]
+    pages: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -99,7 +106,8 @@ def read(path: Path) -> list[Article]:
         if line.strip():
             row = orjson.loads(line)
             gold = [(t["start"], t["end"], t["lat"], t["lon"]) for t in row["toponyms"]]
-            out.append(Article(str(row["id"]), row["text"], gold))
+            pages = [str(t.get("page") or "") for t in row["toponyms"]]
+            out.append(Article(str(row["id"]), row["text"], gold, pages))
     return out
 
 
@@ -137,6 +145,33 @@ def newswire_places(record: Any) -> list[tuple[int, int, float, float]]:
         if e.label in PLACE_LABELS and e.geo is not None
         for m in e.mentions
     ]
+
+
+def page_country(page: str) -> str | None:
+    """The country a Wikipedia page is about ("https://en.wikipedia.org/wiki/Canada" -> CA),
+    or None for any other page."""
+    title = unquote(page.rsplit("/", 1)[-1]).replace("_", " ")
+    return gazetteer.country_code(title, cities=False, inflected=False) if title else None
+
+
+def by_identity(article: Article, record: Any) -> tuple[int, int]:
+    """(right, resolved) over the gold toponyms found: right within 161 km, or located at the
+    country's own entry when the gold page is that country's."""
+    located = [
+        (m.start, m.end, e.geo)
+        for e in record.entities
+        if e.label in PLACE_LABELS and e.geo is not None
+        for m in e.mentions
+    ]
+    right = resolved = 0
+    for (gs, ge, glat, glon), page in zip(article.gold, article.pages, strict=True):
+        hit = next((g for s, e, g in located if s < ge and gs < e), None)
+        if hit is None:
+            continue
+        resolved += 1
+        same_country = hit.feature_code == "PCLI" and hit.country_code == page_country(page)
+        right += same_country or km(glat, glon, hit.latitude, hit.longitude) <= WITHIN_KM
+    return right, resolved
 
 
 def population_places(record: Any, table: PlaceTable) -> list[tuple[int, int, float, float]]:
@@ -201,6 +236,17 @@ def main() -> int:
             f"  {'':<16} {args.folds} folds of articles: F1 {min(f1s):.3f}-{max(f1s):.3f}, "
             f"within 161 km {min(accs):.3f}-{max(accs):.3f}"
         )
+    pairs = [by_identity(a, r) for a, r in zip(articles, records, strict=True)]
+    right, resolved = sum(p[0] for p in pairs), sum(p[1] for p in pairs)
+    fold_acc = [
+        sum(p[0] for p in pairs[k :: args.folds]) / max(1, sum(p[1] for p in pairs[k :: args.folds]))
+        for k in range(args.folds)
+    ]
+    print(
+        f"  newswire, a country judged by its GeoNames entry: within 161 km or the right "
+        f"country {right / max(1, resolved):.3f} ({right}/{resolved}); {args.folds} folds "
+        f"{min(fold_acc):.3f}-{max(fold_acc):.3f}"
+    )
     return 0
 
 

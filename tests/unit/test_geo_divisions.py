@@ -99,3 +99,91 @@ def test_a_country_sits_at_its_centre_not_among_its_cities(code, lat, lon):
 def test_division_words_and_buildings():
     assert "state" in geo.DIVISION_WORDS and "province" in geo.DIVISION_WORDS
     assert "house" in geo.BUILDING_WORDS and "city" not in geo.BUILDING_WORDS
+
+
+@pytest.mark.parametrize(
+    ("code", "geonames_id", "lat", "lon"),
+    [("US", 6252001, 39.76, -98.5), ("CA", 6251999, 60.10867, -113.64258), ("IN", 1269750, 22, 79)],
+)
+def test_a_country_news_names_often_sits_at_its_geonames_point(code, geonames_id, lat, lon):
+    table = PlaceTable.load()
+    row = table.country_row(code)
+    assert row is not None
+    where = table.place(row)
+    assert where.geonames_id == geonames_id
+    assert (where.latitude, where.longitude) == pytest.approx((lat, lon), abs=1e-4)
+
+
+def test_a_division_point_geocoded_abroad_is_replaced_by_its_own_cities():
+    from streams.build.gazetteer import checked_point
+
+    changsha, yueyang = (28.2, 112.97), (29.37, 113.09)
+    # within 750 km of one of its own cities: kept
+    assert checked_point((27.6, 111.7), [changsha, yueyang], []) == (27.6, 111.7)
+    # Oklahoma: the mean of its own cities instead
+    lat, lon = checked_point((36.73, -95.93), [changsha, yueyang], [])  # type: ignore[misc]
+    assert (lat, lon) == pytest.approx((28.785, 113.03))
+    # no city of its own: its country's cities, more loosely (the Azores are real)
+    lisbon = (38.72, -9.14)
+    assert checked_point((37.8, -25.5), [], [lisbon]) == (37.8, -25.5)
+    assert checked_point((37.8, -95.5), [], [lisbon]) is None
+    # the bounds themselves
+    assert checked_point((0.0, 0.0), [(0.0, 6.7)], []) == (0.0, 0.0)  # 745 km
+    assert checked_point((0.0, 0.0), [(0.0, 6.8)], []) == (0.0, 6.8)  # 756 km
+    assert checked_point((0.0, 0.0), [], [(0.0, 26.9)]) == (0.0, 0.0)  # 2,991 km
+    assert checked_point((0.0, 0.0), [], [(0.0, 27.0)]) is None  # 3,002 km
+
+
+def test_the_place_table_holds_hunan_in_china():
+    table = PlaceTable.load()
+    rows = [r for r in table.rows_named("Hunan Sheng") if table.place(r).feature_code == "ADM1"]
+    assert rows
+    where = table.place(rows[0])
+    assert where.country_code == "CN"
+    assert km(where.latitude, where.longitude, 28.2, 112.97) < 400  # Changsha
+
+
+def test_a_country_name_the_tagger_cut_at_of_the_is_one_place(extractor):
+    text = "Cases rose in the Democratic Republic of the Congo on Monday, officials said."
+    record = enrich(extractor, text, "en")
+    assert placed(record, "Democratic Republic of the Congo")[:2] == ("PCLI", "CD")
+    assert not [e for e in record.entities if e.name in {"Congo", "Democratic Republic"}]
+
+
+def test_joined_places():
+    from streams.processors.entities.names import joined_places
+    from streams.processors.entities.spans import RawMention
+
+    def cut(text: str, *parts: tuple[str, str]) -> list[RawMention]:
+        out = []
+        for part, label in parts:
+            start = text.index(part)
+            out.append(RawMention(start, start + len(part), part, label))
+        return out
+
+    names = {"democratic republic of the congo", "republic of korea"}
+
+    def known(name: str) -> bool:
+        return name.lower() in names
+
+    text = "in the Democratic Republic of the Congo and the Republic of Korea today"
+    parts = cut(text, ("Republic of Korea", "GPE"), ("Democratic Republic", "GPE"), ("Congo", "LOC"))
+    joined = joined_places(parts, text, known)
+    assert [(m.text, m.label) for m in joined] == [
+        ("Democratic Republic of the Congo", "GPE"),
+        ("Republic of Korea", "GPE"),
+    ]
+    assert joined[0].start == text.index("Democratic")
+    # not a place as a whole, or not joined by "of": left as they were
+    text = "the Bank of England and France of course"
+    parts = cut(text, ("Bank", "ORG"), ("England", "GPE"))
+    assert joined_places(parts, text, known) == parts
+    text = "the Democratic Republic, the Congo"
+    parts = cut(text, ("Democratic Republic", "GPE"), ("Congo", "GPE"))
+    assert joined_places(parts, text, lambda _: True) == parts
+    # a person is never part of a place's name
+    text = "Republic of Korea"
+    parts = cut(text, ("Republic", "PERSON"), ("Korea", "GPE"))
+    assert joined_places(parts, text, lambda _: True) == parts
+    parts = cut(text, ("Republic", "FAC"), ("Korea", "ORG"))
+    assert [m.label for m in joined_places(parts, text, lambda _: True)] == ["GPE"]

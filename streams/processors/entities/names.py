@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -244,6 +244,35 @@ def refine(mentions: list[RawMention], text: str, language: str) -> list[RawMent
             m = RawMention(m.start, m.end, m.text, "ORG")
         out.append(m)
     return out
+
+
+#: what may stand between two parts of one country's name the tagger cut in two
+#: ("Democratic Republic | of the | Congo", "Republic | of | Korea")
+_JOINS = re.compile(r"[ \t]+of(?:[ \t]+the)?[ \t]+\Z")
+
+
+def joined_places(
+    mentions: list[RawMention], text: str, is_place: Callable[[str], bool]
+) -> list[RawMention]:
+    """Two place mentions joined by "of" or "of the" are one when the whole is a place's
+    name (``is_place``): the news tagger reads "the Democratic Republic of the Congo" as
+    "Democratic Republic" and "Congo", and "Congo" alone is the other country."""
+    out: list[RawMention] = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and {prev.label, m.label} <= _PLACE_LABELS
+            and _JOINS.match(text[prev.end : m.start])
+            and is_place(text[prev.start : m.end])
+        ):
+            out[-1] = RawMention(prev.start, m.end, text[prev.start : m.end], "GPE")
+            continue
+        out.append(m)
+    return out
+
+
+_PLACE_LABELS = frozenset({"GPE", "LOC", "ORG", "FAC"})
 
 
 #: news agencies whose name closes a dateline: "Palma, 23 may (EFE)", "LONDON (Reuters) -"

@@ -31,6 +31,7 @@ from streams.processors.entities.names import (
     cut_numbers,
     datelines,
     every_mention,
+    joined_places,
     refine,
 )
 from streams.processors.entities.spans import (
@@ -518,6 +519,11 @@ def to_entities(
     return entities
 
 
+def is_country(name: str) -> bool:
+    """Whether a name is a country's, as written (no city, no inflected form)."""
+    return gazetteer.country_code(name, cities=False, inflected=False) is not None
+
+
 class EntityExtractor:
     """Holds the configured models; ``extract`` takes a batch (one ``nlp.pipe`` per language)."""
 
@@ -577,6 +583,7 @@ class EntityExtractor:
                     found[i] = (every_mention(mentions, text), name, True)
                     continue
                 mentions = refine(model_mentions(doc, text, lang), text, lang)
+                mentions = joined_places(mentions, text, is_country)
                 mentions = add_datelines(cut_numbers(mentions, text), text, lines[i])
                 if not stacked:  # rules for a small model's gaps; the tagger reads these
                     mentions = acronyms(mentions, text)  # (bench-entities: -0.005 with it)
