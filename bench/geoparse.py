@@ -239,7 +239,8 @@ def main() -> int:
     pairs = [by_identity(a, r) for a, r in zip(articles, records, strict=True)]
     right, resolved = sum(p[0] for p in pairs), sum(p[1] for p in pairs)
     fold_acc = [
-        sum(p[0] for p in pairs[k :: args.folds]) / max(1, sum(p[1] for p in pairs[k :: args.folds]))
+        sum(p[0] for p in pairs[k :: args.folds])
+        / max(1, sum(p[1] for p in pairs[k :: args.folds]))
         for k in range(args.folds)
     ]
     print(

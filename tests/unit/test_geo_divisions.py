@@ -167,7 +167,9 @@ def test_joined_places():
         return name.lower() in names
 
     text = "in the Democratic Republic of the Congo and the Republic of Korea today"
-    parts = cut(text, ("Republic of Korea", "GPE"), ("Democratic Republic", "GPE"), ("Congo", "LOC"))
+    parts = cut(
+        text, ("Republic of Korea", "GPE"), ("Democratic Republic", "GPE"), ("Congo", "LOC")
+    )
     joined = joined_places(parts, text, known)
     assert [(m.text, m.label) for m in joined] == [
         ("Democratic Republic of the Congo", "GPE"),

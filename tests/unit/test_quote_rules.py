@@ -393,3 +393,59 @@ def test_roles_read_titles_before_names_and_appositions_after() -> None:
     assert [idx for _, idx in got["nominee"]] == [2]
     assert [idx for _, idx in got["senator"]] == [2]
     assert [at for at, _ in got["governor"]] == [text.index("Mike"), text.index("Gary")]
+
+
+def test_he_said_is_the_one_who_spoke_last_not_the_sentence_s_first_name() -> None:
+    # the sentence names Obama first, but Crespo is the one it gives words to
+    text = (
+        "While Obama had many artists writing songs about him, that has not happened for "
+        "Clinton, which is something that concerns Henry Crespo, president of the caucus.\n\n"
+        '"No one is writing songs for Hillary this year," he said.'
+    )
+    tags = [("Obama", "PERSON"), ("Clinton", "PERSON"), ("Henry Crespo", "PERSON")]
+    assert said(text, tags, "en") == ["Obama"]  # nobody spoke: the sentence's subject
+    spoke = text.replace(
+        "which is something that concerns Henry Crespo, president of the caucus",
+        "said Henry Crespo",
+    )
+    assert said(spoke, tags, "en") == ["Henry Crespo"]
+    spoke = text.replace(
+        "While Obama had", "Henry Crespo, president of the caucus, said that while Obama had"
+    ).replace("which is something that concerns Henry Crespo, president of the caucus", "he added")
+    assert said(spoke, tags, "en") == ["Henry Crespo"]
+
+
+def test_an_earlier_quotation_s_speaker_is_who_he_is() -> None:
+    # Crespo is named far from the verb: only his quotation says he spoke
+    text = (
+        '"We will win this county," Henry Crespo, who has led the caucus since 2010, and who '
+        "lives in Miami, wrote on Monday. Obama and Clinton arrived later.\n\n"
+        '"No one is writing songs for Hillary this year," he said.'
+    )
+    tags = [("Obama", "PERSON"), ("Clinton", "PERSON"), ("Henry Crespo", "PERSON")]
+    assert said(text, tags, "en") == ["Henry Crespo", "Henry Crespo"]
+    # a speaker more than one paragraph before the quotation's is not looked for
+    far = text.replace(" Obama and Clinton", "\n\nThe rally was long.\n\nObama and Clinton")
+    assert said(far, tags, "en") == ["Henry Crespo", "Obama"]
+
+
+def test_a_name_inside_a_quotation_is_not_who_speaks_after_it() -> None:
+    text = (
+        "Henry Crespo spoke after the vote.\n\n"
+        '"No one is writing songs for Hillary. Obama had will.i.am on the stage," he said.'
+    )
+    tags = [("Obama", "PERSON"), ("Henry Crespo", "PERSON")]
+    assert said(text, tags, "en") == ["Henry Crespo"]
+    text = (
+        '"Obama had will.i.am on the stage," Henry Crespo said.\n\n'
+        '"No one is writing songs for Hillary this time," he said.'
+    )
+    assert said(text, tags, "en") == ["Henry Crespo", "Henry Crespo"]
+
+
+def test_an_attribution_with_a_bracketed_party_after_the_name() -> None:
+    text = (
+        '"They would just go and get them," Rep. Jim Jordan (R-Ohio), a panel member, '
+        "said in a phone interview."
+    )
+    assert said(text, [("Jim Jordan", "PERSON")], "en") == ["Jim Jordan"]

@@ -22,8 +22,9 @@ the article decides, by
 
 A country's point is GeoNames's own for the countries news names most, else an estimate of
 its centre (streams/build/country_centres.py: the mean of the CIA World Factbook's and
-Natural Earth's largest-landmass centroid where they agree), not a centre of its cities. An organisation or person the tagger read in a country's or a
-division's own name, after a locative word ("schools across Ontario"), is that place.
+Natural Earth's largest-landmass centroid where they agree), not a centre of its cities.
+An organisation or person the tagger read in a country's or a division's own name, after a
+locative word ("schools across Ontario"), is that place.
 
 The record's ``focus`` is where the story is about, not every place it mentions: each
 country and city is scored by its mentions, a mention in the title or the first paragraph

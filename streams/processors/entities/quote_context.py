@@ -172,6 +172,10 @@ class Context:
     gender: dict[int, str] = field(default_factory=dict)
     #: the people the article gave each role word to (:func:`roles`)
     roles: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    #: where each earlier quotation's speaker spoke (its quotation's start, the entity)
+    spoke: list[tuple[int, int]] = field(default_factory=list)
+    #: where quoted words run (an earlier quotation's start and end)
+    quoted: list[tuple[int, int]] = field(default_factory=list)
 
 
 #: French inverted subjects: "a-t-il déclaré", "dit-elle", "explique-t-il"

@@ -68,6 +68,12 @@ LANGUAGES = frozenset({"en", "fr", "de", "es"})
 #: paragraph is read at most this far either side (a page that is one long paragraph, or a
 #: transcript of thousands of quotations, costs each quotation a bounded amount of work)
 CONTEXT_WINDOW = 3000
+#: a person near a quotation: start, end, entity (None for a name read from the text), name
+Person = tuple[int, int, int | None, str | None]
+#: a name's apposition, set off by commas ("Henry Crespo, president of the caucus, said")
+_APPOSITION = re.compile(r"^,[^,.;:\n\"“”]{1,80},")
+#: how many paragraphs before a quotation's own the last speaker is looked for
+SPEAKER_PARAGRAPHS = 1
 
 
 @dataclass
@@ -216,7 +222,7 @@ class QuoteFinder:
         # after the quotation: ", said X …" / ", X said" / ", dijo." / ", a-t-il dit"
         self.after_cue_first = re.compile(rf"^[\s,:—–-]*(?P<cue>{cue})(?!\w)", re.I)
         self.after_who_first = re.compile(
-            rf"^[\s,:—–-]*(?P<who>[\w'’.-]+(?:,?\s+[\w'’.-]+){{0,16}}?),?\s+(?P<cue>{cue})(?!\w)",
+            rf"^[\s,:—–-]*(?P<who>[\w'’.-]+(?:,?\s+[\w'’.()-]+){{0,16}}?),?\s+(?P<cue>{cue})(?!\w)",
             re.I,
         )
         # before the quotation: "X said: " / "según X, " / "X sagte, dass"
@@ -249,6 +255,8 @@ class QuoteFinder:
         gender = genders(text, persons, self.language)
         role_of = roles(text, persons) if self.language == "en" else {}
         out: list[Found] = []
+        spoke: list[tuple[int, int]] = []
+        quoted: list[tuple[int, int]] = []
         runs_on = False  # the previous quotation had no closing mark
         for open_at, close_at in _pairs(text):
             s, e = _strip(text, open_at + 1, close_at)
@@ -270,6 +278,8 @@ class QuoteFinder:
                 surnames,
                 gender,
                 role_of,
+                spoke,
+                quoted,
             )
             how = self._attribute(ctx, q, close_at)
             if len(words) < QUOTE_MIN_WORDS and not (q.attributed and how in OWN_SENTENCE):
@@ -296,6 +306,9 @@ class QuoteFinder:
             # no closing mark: it goes on in the next paragraph
             runs_on = close_at < len(text) and text[close_at] not in CLOSERS
             out.append(q)
+            quoted.append((open_at, close_at))
+            if q.entity is not None:
+                spoke.append((open_at, q.entity))
         return out
 
     def _attribute(self, ctx: Context, q: Found, close_at: int) -> str | None:
@@ -548,9 +561,8 @@ class QuoteFinder:
         assuré"), that description. For a verb without a subject (``zero``), only a
         description that is itself the subject of a speech verb ("Un portavoz de Uber aseguró
         que … "…", afirmó"; not "Las obras se concentrarán … "…", añadió")."""
-        people = [(s, e, idx, None) for s, e, idx in ctx.persons] + [
-            (s, e, None, name) for s, e, name in ctx.guesses
-        ]
+        people: list[Person] = [(s, e, idx, None) for s, e, idx in ctx.persons]
+        people += [(s, e, None, name) for s, e, name in ctx.guesses]
         people.sort(key=lambda p: p[0])
         window = max(0, ctx.open_at - CONTEXT_WINDOW)
         para_start = ctx.text.rfind("\n", window, ctx.open_at) + 1 or window
@@ -584,7 +596,13 @@ class QuoteFinder:
             # otherwise are passed over (unless nobody else is left)
             agree = [p for p in before if p[2] is None or ctx.gender.get(p[2], gender) == gender]
             before = agree or before
-        if before:
+        if pronoun and self.language == "en":
+            # outside quoted words: a name inside a quotation is not who speaks after it
+            before = [p for p in before if not any(a < p[0] < b for a, b in ctx.quoted)] or before
+        speaker = self._last_speaker(ctx, before) if pronoun and self.language == "en" else None
+        if speaker is not None:
+            chosen = speaker
+        elif before:
             chosen = before[-1]
             if pronoun and self.language == "en":
                 # "he said" stands for the sentence's subject, the person it names first,
@@ -601,6 +619,31 @@ class QuoteFinder:
                 return False
             chosen = later[0]
         return q.said_by(cue, ws, we, entity=chosen[2], name=chosen[3])
+
+    def _last_speaker(self, ctx: Context, before: Sequence[Person]) -> Person | None:
+        """The person who spoke last before the quotation, among ``before``: the subject of a
+        speech verb ("Crespo said", "said Crespo") or an earlier quotation's speaker, in this
+        paragraph or the SPEAKER_PARAGRAPHS before it."""
+        text = ctx.text
+        lo = ctx.open_at
+        for _ in range(SPEAKER_PARAGRAPHS + 1):
+            lo = text.rfind("\n", 0, max(0, lo - 1))
+            if lo == -1:
+                lo = 0
+                break
+        earlier = {idx: at for at, idx in ctx.spoke if lo <= at < ctx.open_at}
+        for p in reversed(before):
+            if p[0] < lo:
+                break
+            if p[2] is not None and p[2] in earlier:
+                return p
+            after = _APPOSITION.sub("", text[p[1] : p[1] + 120], count=1).lstrip(" ,")
+            if self.before_cue.match(after) is not None:
+                return p
+            said = list(self.before_cue.finditer(text, max(0, p[0] - 20), p[0]))
+            if said and not text[said[-1].end() : p[0]].strip(" ,"):
+                return p
+        return None
 
     def _role(self, ctx: Context, words: list[re.Match[str]], s0: int) -> tuple[int, int] | None:
         """For a definite description ("The New York businessman", "the former governor of
