@@ -147,6 +147,24 @@ def newswire_places(record: Any) -> list[tuple[int, int, float, float]]:
     ]
 
 
+def evidence_hits(article: Article, record: Any) -> list[tuple[str, bool]]:
+    """Per gold toponym found: what decided its place (``geo.evidence``) and whether it is
+    within 161 km."""
+    located = [
+        (m.start, m.end, e.geo)
+        for e in record.entities
+        if e.label in PLACE_LABELS and e.geo is not None
+        for m in e.mentions
+    ]
+    out = []
+    for gs, ge, glat, glon in article.gold:
+        hit = next((g for s, e, g in located if s < ge and gs < e), None)
+        if hit is not None:
+            near = km(glat, glon, hit.latitude, hit.longitude) <= WITHIN_KM
+            out.append((hit.evidence or "none", near))
+    return out
+
+
 def page_country(page: str) -> str | None:
     """The country a Wikipedia page is about ("https://en.wikipedia.org/wiki/Canada" -> CA),
     or None for any other page."""
@@ -236,6 +254,18 @@ def main() -> int:
             f"  {'':<16} {args.folds} folds of articles: F1 {min(f1s):.3f}-{max(f1s):.3f}, "
             f"within 161 km {min(accs):.3f}-{max(accs):.3f}"
         )
+    by_evidence: dict[str, list[int]] = {}
+    for article, record in zip(articles, records, strict=True):
+        for kind, right in evidence_hits(article, record):
+            by_evidence.setdefault(kind, [0, 0])[0] += right
+            by_evidence[kind][1] += 1
+    print(
+        "  newswire within 161 km by what decided the place: "
+        + ", ".join(
+            f"{kind} {right / total:.3f} ({total})"
+            for kind, (right, total) in sorted(by_evidence.items(), key=lambda kv: -kv[1][1])
+        )
+    )
     pairs = [by_identity(a, r) for a, r in zip(articles, records, strict=True)]
     right, resolved = sum(p[0] for p in pairs), sum(p[1] for p in pairs)
     fold_acc = [

@@ -314,6 +314,16 @@ class Geo(BaseModel):
         "state's or province's own)",
     )
     population: int = Field(ge=0)
+    evidence: str | None = Field(
+        default=None,
+        description="new in 1.5: what decided this place among the places of its name: name "
+        "(the text names a country or continent itself), containment (the text writes its "
+        "container: 'Paris, Illinois'), division_word ('New York state'), article_countries "
+        "(the article's countries, demonyms or organisations named for a country), "
+        "article_places (where the article's other places are), population (the most "
+        "populous of its namesakes, nothing else telling), only_candidate (the one place of "
+        "that name). None before 1.5",
+    )
 
 
 class Mention(BaseModel):

@@ -189,3 +189,52 @@ def test_joined_places():
     assert joined_places(parts, text, lambda _: True) == parts
     parts = cut(text, ("Republic", "FAC"), ("Korea", "ORG"))
     assert [m.label for m in joined_places(parts, text, lambda _: True)] == ["GPE"]
+
+
+def test_each_place_says_what_decided_it(extractor):
+    def evidence(record: EnrichedArticle, name: str) -> str | None:
+        entity = next(e for e in record.entities if e.name == name)
+        assert entity.geo is not None, name
+        return entity.geo.evidence
+
+    text = "Police in Paris, Illinois, said the fire began near Lyon on Tuesday."
+    record = enrich(extractor, text, "en")
+    assert evidence(record, "Paris") == "containment"
+    assert evidence(record, "Illinois") == "only_candidate"
+    record = enrich(
+        extractor, "Hurricane warnings were posted for New York state and France.", "en"
+    )
+    assert evidence(record, "New York") == "division_word"
+    assert evidence(record, "France") == "name"
+    record = enrich(extractor, "The storm crossed the Georgia state line early on Monday.", "en")
+    assert evidence(record, "Georgia") == "division_word"
+    text = "Storms hit Georgia and other parts of the United States on Monday."
+    assert evidence(enrich(extractor, text, "en"), "Georgia") == "article_countries"
+    record = enrich(extractor, "Flights from Cairo to London were cancelled on Monday.", "en")
+    assert evidence(record, "Cairo") == "population"
+
+
+def test_what_decided_among_namesakes():
+    table = PlaceTable.load()
+    rows = table.rows_named("Springfield")
+    towns = [r for r in rows if table.place(r).feature_class == "P"]
+    assert len(towns) > 2
+    biggest = max(towns, key=table.population)
+    other = next(r for r in towns if r != biggest and table.population(r) > 0)
+    assert geo._evidence(table, [biggest], biggest, lambda r: 0.0) == "only_candidate"
+    assert geo._evidence(table, [biggest, biggest], biggest, lambda r: 0.0) == "only_candidate"
+    assert geo._evidence(table, towns, biggest, lambda r: 0.0) == "population"
+    # the article's countries picked it (their score prefers it) or its other places did
+    prefers_other = {other: 1.0}.get
+    assert (
+        geo._evidence(table, towns, other, lambda r: prefers_other(r, 0.0)) == "article_countries"
+    )
+    assert geo._evidence(table, towns, other, lambda r: float(r == biggest)) == "article_places"
+
+
+def test_a_demonym_keeps_its_label_and_gets_its_country(extractor):
+    record = enrich(extractor, "Egyptian officials met Iranian diplomats in Geneva.", "en")
+    norp = {e.name: e for e in record.entities if e.label == "NORP"}
+    assert norp["Egyptian"].country_code == "EG"
+    assert norp["Iranian"].country_code == "IR"
+    assert norp["Egyptian"].geo is None

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -421,20 +421,24 @@ def resolve(
             code = demonym_country(e.name)
             if code:
                 countries[code] += DEMONYM_WEIGHT * _weight(e, text, title, lead)
+                e.country_code = e.country_code or code  # "Iranian" is kept, with its country
     # organisations named for a country ("Gobierno de España") are evidence for it
     for e in entities:
         if e.label == "ORG":
             for code in _countries_inside(e.name, language):
                 countries[code] += DEMONYM_WEIGHT
 
+    # what decided each candidate, where a rule below did (the rest: see _evidence)
+    decided: dict[int, str] = {}
     # "Georgia" is the US state in an article whose other places are American
-    for cand in candidates:
+    for i, cand in enumerate(candidates):
         if cand.country_named and cand.divisions:
             own = _weight(cand.entity, text, title, lead)
             elsewhere = {table.country(r) for r in cand.divisions}
             if countries[cand.country_named] <= own and any(countries[c] for c in elsewhere):
                 countries[cand.country_named] -= own
                 cand.rows, cand.country_named = cand.divisions, None
+                decided[i] = "article_countries"
     # containment written in the text narrows a name's places to those inside its container
     contained: set[int] = set()
     for i, inside in _containers(candidates, table, text).items():
@@ -444,11 +448,13 @@ def resolve(
         if rows and not candidates[i].country_named:
             candidates[i].rows = rows
             contained.add(i)
+            decided[i] = "containment"
     # "New York state", "the Georgia state line", "Punjab province": the division
     for i, cand in enumerate(candidates):
         divisions = [r for r in cand.rows + cand.divisions if table.code(r) in DIVISIONS]
         if divisions and i not in contained and _division_word_after(cand.entity, text):
             cand.rows, cand.country_named = divisions, None
+            decided[i] = "division_word"
 
     # cities: the article's countries first, then the countries its other places are in,
     # then population (two passes: the second knows where the others were placed)
@@ -474,6 +480,7 @@ def resolve(
         )
 
     chosen: dict[int, int] = {}
+    shares: dict[int, Counter[str]] = {}
     for _ in range(2):
         placed = Counter(table.country(chosen[i]) for i, c in enumerate(candidates) if i in chosen)
         for i, cand in enumerate(candidates):
@@ -485,6 +492,7 @@ def resolve(
                 others[table.country(chosen[i])] -= 1
             total = sum(v for v in others.values() if v > 0) or 1
             share = Counter({k: v / total for k, v in others.items() if v > 0})
+            shares[i] = share
             best = _city_over_division(
                 table, cand.rows, max(cand.rows, key=lambda r: score(r, share))
             )
@@ -500,6 +508,12 @@ def resolve(
         e = cand.entity
         row = chosen[i]
         where = table.place(row)
+        if cand.country_named:
+            where.evidence = "name"
+        elif i in decided:
+            where.evidence = decided[i]
+        else:
+            where.evidence = _evidence(table, cand.rows, row, lambda r: score(r, Counter()))
         e.geo = where
         if where.country_code:
             e.country_code = where.country_code
@@ -529,6 +543,21 @@ def resolve(
             for row, share in _focus(cities)
         ],
     )
+
+
+def _evidence(
+    table: PlaceTable, rows: list[int], chosen: int, by_countries: Callable[[int], float]
+) -> str:
+    """What chose ``chosen`` among ``rows`` when no rule of the text did: the one place of
+    that name, its population alone, the article's countries (``by_countries``, the score
+    without the other places, picks it too), else where the article's other places are."""
+    if len(set(rows)) == 1:
+        return "only_candidate"
+    if chosen == _city_over_division(table, rows, max(rows, key=table.population)):
+        return "population"
+    if chosen == _city_over_division(table, rows, max(rows, key=by_countries)):
+        return "article_countries"
+    return "article_places"
 
 
 def _countries_inside(name: str, language: str | None) -> set[str]:
