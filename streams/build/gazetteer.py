@@ -201,22 +201,37 @@ POINT_KM = 750.0
 NATIONAL_KM = 3000.0
 
 
+#: a division's point this close to one of its own cities is that city's (São Paulo state
+#: at São Paulo, New York state at New York City, Uttar Pradesh at Lucknow) ...
+CAPITAL_KM = 3.0
+#: ... and a poor centre when its cities reach farther than this from it (20 first-level
+#: divisions)
+SPREAD_KM = 300.0
+
+
 def checked_point(
     point: tuple[float, float],
     own: list[tuple[float, float]],
     national: list[tuple[float, float]],
 ) -> tuple[float, float] | None:
-    """A division's point if it lies within POINT_KM of one of its own cities (else the mean
-    of those cities), or, when it has none in the table, within NATIONAL_KM of one of its
-    country's cities (else None: the division is left out rather than placed abroad)."""
+    """A division's point if it lies within POINT_KM of one of its own cities, or, when it has
+    none in the table, within NATIONAL_KM of one of its country's cities (else None: the
+    division is left out rather than placed abroad). A point placed abroad, or at a city of
+    its own while its cities spread far (the division geocoded to its capital), gives way to
+    the centre of its own cities' extent."""
     from streams.build.country_centres import km
 
     near, limit = (own, POINT_KM) if own else (national, NATIONAL_KM)
-    if any(km(point[0], point[1], lat, lon) <= limit for lat, lon in near):
+    distances = [km(point[0], point[1], lat, lon) for lat, lon in near]
+    if not own:
+        return point if any(d <= limit for d in distances) else None
+    at_a_city = min(distances) <= CAPITAL_KM and max(distances) > SPREAD_KM
+    if min(distances) <= limit and not at_a_city:
         return point
-    if own:
-        return sum(lat for lat, _ in own) / len(own), sum(lon for _, lon in own) / len(own)
-    return None
+    lats, lons = [lat for lat, _ in own], [lon for _, lon in own]
+    if max(lons) - min(lons) > 180:  # across the antimeridian: no extent to take the centre of
+        return point
+    return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
 
 
 def _city_row(

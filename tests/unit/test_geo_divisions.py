@@ -127,6 +127,16 @@ def test_a_division_point_geocoded_abroad_is_replaced_by_its_own_cities():
     lisbon = (38.72, -9.14)
     assert checked_point((37.8, -25.5), [], [lisbon]) == (37.8, -25.5)
     assert checked_point((37.8, -95.5), [], [lisbon]) is None
+    # at one of its own cities while they reach far: the division geocoded to its capital
+    nyc, buffalo, albany = (40.71, -74.01), (42.89, -78.88), (42.65, -73.76)
+    lat, lon = checked_point(nyc, [nyc, buffalo, albany], [])  # type: ignore[misc]
+    assert (lat, lon) == pytest.approx((41.8, -76.32))
+    # at one of its cities, all of them near: kept
+    assert checked_point(nyc, [nyc, albany], []) == nyc  # 217 km
+    assert checked_point((40.73, -74.01), [nyc, buffalo], []) == pytest.approx((41.8, -76.445))
+    assert checked_point((40.74, -74.01), [nyc, buffalo], []) == (40.74, -74.01)  # 3.3 km away
+    # across the antimeridian there is no extent: the point stays
+    assert checked_point((10.0, 10.0), [(60.0, 179.0), (60.0, -179.0)], []) == (10.0, 10.0)
     # the bounds themselves
     assert checked_point((0.0, 0.0), [(0.0, 6.7)], []) == (0.0, 0.0)  # 745 km
     assert checked_point((0.0, 0.0), [(0.0, 6.8)], []) == (0.0, 6.8)  # 756 km
