@@ -13,7 +13,7 @@ chaos: install
 	$(BIN)/newswire kafka start
 	NEWSWIRE_CHAOS_ARTICLES=1500 NEWSWIRE_CHAOS_MALFORMED=100 NEWSWIRE_CHAOS_KILLS=2 $(BIN)/python -m pytest -s tests/integration/test_chaos_integration.py tests/unit/test_fuzz.py
 
-.PHONY: k8s mutation mutation-report planted-bugs system system-test chaos bench-clients bench-publish bench-places bench-geo country-centres bench-quotes bench-adversarial bench-polnear bench-pipeline bench-header train-header install run test test-unit test-integration lint schemas kafka-start kafka-stop kafka-cluster bench bench-clean bench-language bench-entities bench-dedup bench-trends bench-bursts compose-check clean train-ner bench-german train-tone bench-tone bench-sentences
+.PHONY: k8s mutation mutation-report planted-bugs system system-test chaos bench-clients bench-publish bench-places bench-geo country-centres bench-quotes bench-adversarial bench-polnear bench-pipeline bench-header train-header install run test test-unit test-integration lint schemas kafka-start kafka-stop kafka-cluster bench bench-clean bench-language bench-entities bench-dedup bench-trends bench-bursts compose-check clean train-ner bench-german train-tone train-speakers bench-tone bench-sentences
 
 # the language stage's n-gram tables, built from lingua's published models (pip download)
 NGRAMS := streams/models/ngrams/meta.json
@@ -180,6 +180,11 @@ bench-header: install
 
 # the target-dependent tone model (entities[].tone) from NewsMTSC's training split in DEV
 # (seconds; deterministic), with its grouped cross-validated macro F1 written beside it
+# the speaker model (streams/processors/entities/speaker_model.json) from PolNeAR's attributions
+# (DEV/quotes), each publisher left out in turn first; the entities stage runs on 924 articles
+train-speakers: install
+	$(BIN)/python -m streams.build.speakers $(DEV)
+
 train-tone: install
 	$(BIN)/python -m streams.build.tone $(DEV)
 

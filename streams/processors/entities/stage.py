@@ -23,7 +23,15 @@ from typing import Any
 
 from schemas import Entity, LanguageArticle, Mention
 from streams.processors import budget, identity
-from streams.processors.entities import gazetteer, geo, quotes, russian, tone, trained
+from streams.processors.entities import (
+    gazetteer,
+    geo,
+    quotes,
+    russian,
+    speakers,
+    tone,
+    trained,
+)
 from streams.processors.entities.names import (
     Dateline,
     acronyms,
@@ -639,7 +647,12 @@ def enrich(
     language = article.language.code
     steps = {
         "focus": lambda: geo.resolve(entities, article.text, article.title, language, lines),
-        "quotes": lambda: quotes.find_quotes(article.text, entities, language, has_model=has_model),
+        "quotes": lambda: speakers.rerank(
+            article.text,
+            entities,
+            quotes.find_quotes(article.text, entities, language, has_model=has_model),
+            language,
+        ),
         "tone": lambda: tone.tone(article.text, entities, language, vectors),
     }
     out: dict[str, Any] = {}

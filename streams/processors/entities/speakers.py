@@ -1,0 +1,275 @@
+"""Who said a quotation, weighed by a model learned from hand-annotated news (English).
+
+The quotation finder's rules (:mod:`quotes`) name a speaker from the attribution they read
+("…," said X; X said: "…"; "he said" for the person who spoke last). Where the rules fall
+short (an attribution they do not parse, a pronoun whose person is three sentences back, a
+name set off by a long apposition), the people near the quotation still say a lot: who is
+named in the sentence before, beside a speech verb, who spoke the last quotation, whose
+gender matches "she said". This module scores every person and organisation named near a
+quotation (two paragraphs before it to the paragraph after it, outside quoted words) with a
+logistic model over such features, the rules' own choice among them, and gives the
+quotation to the best; the rules' choice stays where the model agrees.
+
+The weights (``speaker_model.json``) are learned by ``make train-speakers``
+(:mod:`streams.build.speakers`) from PolNeAR (US election news by seven publishers, each
+attribution's source annotated by hand), judged on publishers left out of training.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from streams.processors.entities.quote_context import genders, mentions_of
+from streams.processors.entities.quote_words import CUES, PRONOUN_GENDER
+
+MODEL_PATH = Path(__file__).with_name("speaker_model.json")
+#: the languages the model was trained in
+LANGUAGES = frozenset({"en"})
+#: how far either side of a quotation its candidates are looked for, at most (characters)
+REACH = 3000
+#: how many paragraphs before the quotation's own its candidates are looked for
+PARAGRAPHS_BEFORE = 2
+LABELS = frozenset({"PERSON", "ORG"})
+
+_CUE = re.compile(rf"(?:{CUES['en']})(?!\w)", re.I)
+_CUE_ANYWHERE = re.compile(rf"(?<!\w)(?:{CUES['en']})(?!\w)", re.I)
+_CUE_BEFORE = re.compile(r"(?:said|says|told|added|wrote)\s*$", re.I)
+_TITLE_BEFORE = re.compile(r"(?:Mr|Ms|Mrs|Sen|Rep|Gov|Dr)\.?\s*$")
+_PRONOUN = re.compile(r"(?<!\w)(?:he|she|they|i|we)(?!\w)", re.I)
+_SENTENCE_END = re.compile(r"[.!?][\"'”’]?\s|\n")
+
+Features = dict[str, float]
+
+
+def _paragraph_start(text: str, pos: int) -> int:
+    """Where the paragraph holding ``pos`` starts."""
+    return text.rfind("\n", 0, pos) + 1
+
+
+def window(text: str, start: int, end: int) -> tuple[int, int, int, int]:
+    """(lo, paragraph start, paragraph end, hi) around a quotation at ``start:end``: lo the
+    start of the paragraph PARAGRAPHS_BEFORE non-empty paragraphs before its own, hi the end
+    of the paragraph after it, each at most REACH away."""
+    p0 = _paragraph_start(text, start)
+    pe = text.find("\n", end)
+    pe = len(text) if pe == -1 else pe
+    lo = p0
+    for _ in range(PARAGRAPHS_BEFORE):
+        j = lo - 1  # the line break before this paragraph; blank lines before it skipped
+        while j >= 0 and text[j] == "\n":
+            j -= 1
+        if j < 0:
+            break
+        lo = _paragraph_start(text, j)
+    hi = pe
+    while hi < len(text) and text[hi] == "\n":
+        hi += 1
+    nxt = text.find("\n", hi)
+    hi = len(text) if nxt == -1 else nxt
+    return max(lo, start - REACH), p0, pe, min(hi, end + REACH)
+
+
+class Mentions:
+    """The PERSON and ORG mentions of an article, by start, for range look-ups."""
+
+    def __init__(self, entities: Sequence[Any]) -> None:
+        spans = sorted(
+            (m.start, m.end, i)
+            for i, e in enumerate(entities)
+            if e.label in LABELS
+            for m in e.mentions
+        )
+        self.spans = spans
+        self.starts = [s for s, _, _ in spans]
+        self.persons = [s for s, _, i in spans if entities[i].label == "PERSON"]
+
+    def within(self, lo: int, hi: int) -> list[tuple[int, int, int]]:
+        return self.spans[bisect_left(self.starts, lo) : bisect_left(self.starts, hi)]
+
+    def person_between(self, lo: int, hi: int) -> bool:
+        """Whether a person's mention starts strictly between lo and hi."""
+        k = bisect_left(self.persons, lo + 1)
+        return k < len(self.persons) and self.persons[k] < hi
+
+
+class Quoted:
+    """The article's quotations (start, end), asked whether a position is inside one."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+
+    def inside(self, pos: int) -> bool:
+        k = bisect_left(self.starts, pos + 1) - 1
+        return k >= 0 and self.spans[k][0] <= pos < self.spans[k][1]
+
+
+def _before_features(
+    text: str, start: int, mention: tuple[int, int, int], p0: int, near: Mentions
+) -> Features:
+    """What the candidate's nearest mention before the quotation says."""
+    s, e, _ = mention
+    f = {
+        "b_dist": math.log1p(start - e) / 8,
+        "b_same_para": float(s >= p0),
+        "b_cue_after": float(bool(_CUE.match(text[e : e + 25].lstrip(" ,")))),
+        "b_cue_before": float(bool(_CUE_BEFORE.search(text[max(0, s - 15) : s]))),
+        "b_paras": min(2, text.count("\n\n", e, start)) / 2,
+        "b_title": float(bool(_TITLE_BEFORE.search(text[max(0, s - 6) : s]))),
+    }
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, s - 400), s)]
+    sentence = ends[-1] if ends else max(0, s - 400)
+    f["b_first_in_sent"] = float(not near.person_between(sentence - 1, s))
+    f["b_same_sent"] = float(_SENTENCE_END.search(text, e, start) is None)
+    return f
+
+
+def _after_features(text: str, end: int, mention: tuple[int, int, int], pe: int) -> Features:
+    """What the candidate's nearest mention after the quotation says."""
+    s, e, _ = mention
+    gap = text[end:s]
+    return {
+        "a_dist": math.log1p(s - end) / 8,
+        "a_same_para": float(s < pe),
+        "a_cue_between": float(len(gap) < 40 and _CUE_ANYWHERE.search(gap) is not None),
+        "a_cue_after": float(len(gap) < 60 and bool(_CUE.match(text[e : e + 25].lstrip(" ,")))),
+    }
+
+
+def candidates(
+    text: str,
+    entities: Sequence[Any],
+    quote: dict[str, Any],
+    near: Mentions,
+    quoted: Quoted,
+    spoke: Sequence[int],
+    gender: dict[int, str],
+    top: int | None,
+) -> list[tuple[int, tuple[int, int] | None, Features]]:
+    """Each candidate speaker of ``quote``: (entity index, its mention nearest the quotation,
+    its features). ``spoke``: the speakers of the quotations before it, in order; ``top``:
+    the person the article names most."""
+    start, end = quote["start"], quote["end"]
+    lo, p0, pe, hi = window(text, start, end)
+    speaker = quote.get("speaker") or {}
+    rule = speaker.get("entity")
+    rule_none = float(not speaker)
+    found: dict[int, list[tuple[int, int, int]]] = {}
+    for m in near.within(lo, hi):
+        if not quoted.inside(m[0]) and not (start <= m[0] < end):
+            found.setdefault(m[2], []).append(m)
+    if rule is not None:
+        found.setdefault(rule, [])
+    inside = {m[2] for m in near.within(start, end)}
+    said = _PRONOUN.search(text, end, min(len(text), end + 25))
+    pronoun = PRONOUN_GENDER["en"].get(said.group(0).lower()) if said else None
+    out: list[tuple[int, tuple[int, int] | None, Features]] = []
+    for idx, ms in found.items():
+        if pronoun and entities[idx].label != "PERSON":
+            continue  # "he said" is a person's
+        before = [m for m in ms if m[1] <= start]
+        after = [m for m in ms if m[0] >= end]
+        f: Features = {
+            "rule": float(idx == rule),
+            "person": float(entities[idx].label == "PERSON"),
+            "n_mentions": math.log1p(len(entities[idx].mentions)) / 3,
+            "top": float(idx == top),
+            "in_quote": float(idx in inside),
+            "g_" + gender.get(idx, "u"): 1.0,
+            "spoke_before": float(idx in spoke),
+            "last_spoke": float(bool(spoke) and spoke[-1] == idx),
+        }
+        if before:
+            f.update(_before_features(text, start, before[-1], p0, near))
+        else:
+            f["no_before"] = 1.0
+        if after:
+            f.update(_after_features(text, end, after[0], pe))
+        else:
+            f["no_after"] = 1.0
+        nearest = before[-1][:2] if before else after[0][:2] if after else None
+        out.append((idx, nearest, f))
+    for side in ("b_dist", "a_dist"):
+        ranked = sorted((f[side], k) for k, (_, _, f) in enumerate(out) if side in f)
+        for r, (_, k) in enumerate(ranked):
+            out[k][2][f"{side[0]}_rank{min(r, 3)}"] = 1.0
+    for idx, _, f in out:
+        if pronoun:
+            f["g_agree"] = float(gender.get(idx) == pronoun)
+            f["g_clash"] = float(gender.get(idx) not in (None, pronoun))
+        f["n_cands"] = len(out) / 10
+        for name in list(f):
+            f["rn*" + name] = f[name] * rule_none
+            f["pr*" + name] = f[name] * (said is not None)
+        f["bias"] = 1.0
+    return out
+
+
+def article_candidates(
+    text: str, entities: Sequence[Any], found: Sequence[dict[str, Any]]
+) -> list[list[tuple[int, tuple[int, int] | None, Features]]]:
+    """The candidates of each quotation of an article, in order."""
+    near = Mentions(entities)
+    quoted = Quoted([(q["start"], q["end"]) for q in found])
+    gender = genders(text, mentions_of(entities, {"PERSON"}), "en")
+    counts = [len(e.mentions) if e.label == "PERSON" else -1 for e in entities]
+    top = max(range(len(entities)), key=counts.__getitem__) if entities else None
+    spoke: list[int] = []
+    out = []
+    for q in found:
+        out.append(candidates(text, entities, q, near, quoted, spoke, gender, top))
+        entity = (q.get("speaker") or {}).get("entity")
+        if entity is not None:
+            spoke.append(entity)
+    return out
+
+
+class Model:
+    """A binary logistic model's weights by feature name."""
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        self.weights = weights
+
+    def score(self, features: Features) -> float:
+        return sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = MODEL_PATH) -> Model | None:
+    """The shipped weights, or None when the file is missing (the rules alone then)."""
+    if not path.exists():
+        return None
+    return Model(json.loads(path.read_text(encoding="utf-8"))["weights"])
+
+
+def rerank(
+    text: str,
+    entities: Sequence[Any],
+    found: list[dict[str, Any]] | None,
+    language: str,
+    model: Model | None = None,
+) -> list[dict[str, Any]] | None:
+    """The quotations with the model's speaker where it prefers another candidate than the
+    rules' (in place; the list is returned). A speaker the rules read from the text without
+    an entity is kept."""
+    model = model or (load_model() if language in LANGUAGES else None)
+    if model is None or not found:
+        return found
+    for q, cands in zip(found, article_candidates(text, entities, found), strict=True):
+        speaker = q.get("speaker")
+        if not cands or (speaker and speaker.get("entity") is None):
+            continue
+        idx, nearest, _ = max(cands, key=lambda c: model.score(c[2]))
+        if speaker and speaker.get("entity") == idx:
+            continue
+        q["speaker"] = {"name": entities[idx].name, "entity": idx}
+        if nearest is not None:
+            q["speaker"]["start"], q["speaker"]["end"] = nearest
+    return found

@@ -1,0 +1,313 @@
+"""The speaker model (streams/processors/entities/speakers.py) and its training
+(streams/build/speakers.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import pytest
+
+from streams.build import speakers as build
+from streams.processors.entities import speakers
+from streams.processors.entities.quotes import find_quotes
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+
+
+@dataclass
+class Entity:
+    name: str
+    label: str
+    mentions: list[Mention] = field(default_factory=list)
+
+
+def tagged(text: str, tags: list[tuple[str, str]]) -> list[Entity]:
+    out = []
+    for surface, label in tags:
+        spans = [Mention(m.start(), m.end()) for m in re.finditer(re.escape(surface), text)]
+        assert spans, surface
+        out.append(Entity(surface, label, spans))
+    return out
+
+
+CRESPO = (
+    "While Obama had many artists writing songs about him, that has not happened for "
+    "Clinton, which is something that concerns Henry Crespo, president of the caucus.\n\n"
+    '"No one is writing songs for Hillary this year," he said.'
+)
+PEOPLE = [("Obama", "PERSON"), ("Clinton", "PERSON"), ("Henry Crespo", "PERSON")]
+
+
+def test_the_window_is_two_paragraphs_before_to_the_one_after():
+    text = "A a\n\nB b\n\nC c\n\nQ q\n\nN n\n\nZ z"
+    q = text.index("Q")
+    lo, p0, pe, hi = speakers.window(text, q, q + 1)
+    assert (text[lo], p0, pe, text[hi - 3 : hi]) == ("B", q, q + 3, "N n")
+    assert hi == text.index("N") + 3
+    # blank lines of any number between paragraphs; the text's edges
+    text = "A a\n\n\n\nQ q"
+    assert speakers.window(text, text.index("Q"), len(text)) == (0, 7, 10, 10)
+    assert speakers.window("Q q", 0, 3) == (0, 0, 3, 3)
+    # at most REACH away either side
+    long = "x" * 5000 + "\n\nQ q\n\n" + "y" * 5000
+    q = long.index("Q")
+    lo, _, _, hi = speakers.window(long, q, q + 3)
+    assert (lo, hi) == (q - speakers.REACH, q + 3 + speakers.REACH)
+
+
+def test_mentions_and_quoted_spans_are_looked_up_by_position():
+    entities = [
+        Entity("Ann", "PERSON", [Mention(10, 13), Mention(40, 43)]),
+        Entity("Acme", "ORG", [Mention(20, 24)]),
+        Entity("Paris", "GPE", [Mention(30, 35)]),
+    ]
+    near = speakers.Mentions(entities)
+    assert near.within(0, 30) == [(10, 13, 0), (20, 24, 1)]
+    assert near.within(11, 41) == [(20, 24, 1), (40, 43, 0)]
+    assert near.person_between(9, 41) and near.person_between(10, 41)
+    assert not near.person_between(10, 40) and not near.person_between(11, 40)
+    quoted = speakers.Quoted([(50, 60), (5, 8)])
+    assert [quoted.inside(p) for p in (4, 5, 7, 8, 49, 50, 59, 60)] == [
+        False,
+        True,
+        True,
+        False,
+        False,
+        True,
+        True,
+        False,
+    ]
+
+
+def candidate_features(text: str, tags: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
+    entities = tagged(text, tags)
+    found = find_quotes(text, entities, "en")
+    assert found
+    cands = speakers.article_candidates(text, entities, found)[-1]
+    return {entities[i].name: f for i, _, f in cands}
+
+
+def test_each_candidate_says_where_it_stands_to_the_quotation():
+    f = candidate_features(CRESPO, PEOPLE)
+    assert set(f) == {"Obama", "Clinton", "Henry Crespo"}
+    crespo, obama = f["Henry Crespo"], f["Obama"]
+    assert obama["rule"] == 1.0 and crespo["rule"] == 0.0  # the sentence's subject rule
+    assert crespo["b_rank0"] == 1.0 and f["Clinton"]["b_rank1"] == 1.0 and obama["b_rank2"] == 1.0
+    assert crespo["b_dist"] < obama["b_dist"]
+    assert obama["b_first_in_sent"] == 1.0 and crespo["b_first_in_sent"] == 0.0
+    assert crespo["b_same_para"] == 0.0 and crespo["b_paras"] == 0.5
+    assert crespo["no_after"] == 1.0 and "a_dist" not in crespo
+    assert crespo["n_cands"] == pytest.approx(0.3)
+    # "he said" after it: every feature crossed with the pronoun; no rule-less crosses set
+    assert crespo["pr*b_dist"] == crespo["b_dist"] and crespo["rn*b_dist"] == 0.0
+    assert crespo["bias"] == 1.0 and "pr*bias" not in crespo
+
+
+def test_cues_titles_genders_and_earlier_speakers():
+    text = (
+        '"We will win this county," Mr. Crespo said on Monday.\n\n'
+        "Ms. Lee met Crespo at the rally.\n\n"
+        '"No one is writing songs for Hillary this year," she said, Crespo added.'
+    )
+    f = candidate_features(text, [("Crespo", "PERSON"), ("Lee", "PERSON")])
+    crespo, lee = f["Crespo"], f["Lee"]
+    assert crespo["spoke_before"] == 1.0 and crespo["last_spoke"] == 1.0
+    assert lee["spoke_before"] == 0.0 and lee["last_spoke"] == 0.0
+    assert lee["b_title"] == 1.0 and lee["g_f"] == 1.0 and crespo["g_m"] == 1.0
+    assert lee["g_agree"] == 1.0 and lee["g_clash"] == 0.0
+    assert crespo["g_agree"] == 0.0 and crespo["g_clash"] == 1.0
+    # after the quotation: Crespo, beside a speech verb, in the same paragraph
+    assert crespo["a_same_para"] == 1.0 and crespo["a_cue_after"] == 1.0
+    assert crespo["a_cue_between"] == 1.0  # "said" between the quotation and his name
+    assert crespo["a_rank0"] == 1.0 and lee["no_after"] == 1.0
+    # the name before a cue, a cue before the name
+    text = 'Said Ann Lee on Monday: "We will win this county," and Bob Ray agreed.'
+    f = candidate_features(text, [("Ann Lee", "PERSON"), ("Bob Ray", "PERSON")])
+    assert f["Ann Lee"]["b_cue_before"] == 1.0 and f["Ann Lee"]["b_cue_after"] == 0.0
+    assert f["Ann Lee"]["b_same_sent"] == 1.0
+
+
+def test_a_name_inside_the_quotation_or_another_is_no_candidate_but_is_marked():
+    text = (
+        '"Crespo will lose," Ann Lee said.\n\n'
+        '"Obama had will.i.am on the stage with Crespo," he said.'
+    )
+    f = candidate_features(text, [("Crespo", "PERSON"), ("Ann Lee", "PERSON"), ("Obama", "PERSON")])
+    assert "Obama" not in f  # only inside the quotation
+    assert set(f) == {"Ann Lee"}  # Crespo's mentions are all quoted words
+    assert f["Ann Lee"]["in_quote"] == 0.0
+    text = 'Crespo spoke.\n\n"Obama had will.i.am on the stage with Crespo," he said.'
+    f = candidate_features(text, [("Crespo", "PERSON"), ("Obama", "PERSON")])
+    assert f["Crespo"]["in_quote"] == 1.0 and f["Crespo"]["top"] == 1.0
+
+
+def test_the_rules_choice_is_a_candidate_and_no_choice_is_crossed():
+    text = 'Ann Lee arrived.\n\n"We will win this county in the end."'
+    f = candidate_features(text, [("Ann Lee", "PERSON")])
+    assert f["Ann Lee"]["rule"] == 0.0
+    assert f["Ann Lee"]["rn*b_dist"] == f["Ann Lee"]["b_dist"] > 0
+    assert "rn*bias" not in f["Ann Lee"] and f["Ann Lee"]["bias"] == 1.0
+
+
+def test_the_model_scores_and_rerank_gives_the_quotation_to_the_best():
+    model = speakers.Model({"bias": 0.5, "b_rank0": 2.0, "rule": 1.0})
+    assert model.score({"bias": 1.0, "b_rank0": 1.0, "other": 3.0}) == 2.5
+    entities = tagged(CRESPO, PEOPLE)
+    found = find_quotes(CRESPO, entities, "en")
+    assert found and found[0]["speaker"]["name"] == "Obama"
+    out = speakers.rerank(CRESPO, entities, found, "en", model)
+    assert out is found
+    speaker = found[0]["speaker"]
+    assert speaker["name"] == "Henry Crespo" and speaker["entity"] == 2
+    assert CRESPO[speaker["start"] : speaker["end"]] == "Henry Crespo"
+    # the rules' choice kept where the model agrees (its entry untouched)
+    found = find_quotes(CRESPO, entities, "en")
+    before = dict(found[0]["speaker"])
+    speakers.rerank(CRESPO, entities, found, "en", speakers.Model({"rule": 5.0}))
+    assert found[0]["speaker"] == before
+
+
+def test_rerank_leaves_what_it_cannot_judge():
+    model = speakers.Model({"b_rank0": 2.0})
+    assert speakers.rerank(CRESPO, [], None, "en", model) is None
+    assert speakers.rerank(CRESPO, [], [], "en", model) == []
+    # a name the rules read from the text without an entity is kept
+    entities = tagged(CRESPO, PEOPLE)
+    found = [{"start": 190, "end": 230, "speaker": {"name": "Someone", "entity": None}}]
+    speakers.rerank(CRESPO, entities, found, "en", model)
+    assert found[0]["speaker"] == {"name": "Someone", "entity": None}
+    # no candidate near it: unchanged
+    text = '"We will win this county in the end," a voice said.'
+    found = [{"start": 1, "end": 36, "speaker": None}]
+    speakers.rerank(text, [], found, "en", model)
+    assert found[0]["speaker"] is None
+    # a language the model was not trained in: the shipped model is not read
+    found = find_quotes(CRESPO, entities, "en")
+    assert found
+    speakers.rerank(CRESPO, entities, found, "fr")
+    assert found[0]["speaker"]["name"] == "Obama"
+
+
+def test_the_shipped_model(tmp_path):
+    model = speakers.load_model()
+    assert model is not None and model.weights["rule"] > 0 > model.weights["in_quote"]
+    data = json.loads(speakers.MODEL_PATH.read_text(encoding="utf-8"))
+    left_out = data["left_out_publisher"]
+    assert left_out["model"][1] > left_out["rules"][1]
+    assert speakers.load_model(tmp_path / "missing.json") is None
+    # with the shipped weights: a quotation the rules give nobody goes to the one who spoke
+    # just before it; one the rules attribute plainly stays theirs
+    text = (
+        "Ann Lee said on Monday that taxes would rise, and Bob Ray disagreed.\n\n"
+        '"We will not let it happen in this county this year."'
+    )
+    entities = tagged(text, [("Ann Lee", "PERSON"), ("Bob Ray", "PERSON")])
+    found = find_quotes(text, entities, "en")
+    assert found and found[0]["speaker"] is None
+    speakers.rerank(text, entities, found, "en")
+    assert found[0]["speaker"] == {"name": "Ann Lee", "entity": 0, "start": 0, "end": 7}
+    text = text.replace('year."', 'year," Ray told reporters.').replace("Bob Ray", "Ray")
+    entities = tagged(text, [("Ann Lee", "PERSON"), ("Ray", "PERSON")])
+    found = speakers.rerank(text, entities, find_quotes(text, entities, "en"), "en")
+    assert found and found[0]["speaker"]["name"] == "Ray"
+
+
+ARTICLE = {
+    "text": (
+        'Ann Lee spoke first. "We will win this county," she said.\n\n'
+        '"Taxes will rise," Bob Ray said. "Not for long," he added.'
+    ),
+    "attributions": [
+        {
+            "kind": "direct",
+            "quotes": [[22, 45]],
+            "source_start": 48,
+            "source_kind": "pronoun",
+            "source_name": None,
+        },
+        {
+            "kind": "direct",
+            "quotes": [[61, 77], [91, 103]],
+            "source_start": 79,
+            "source_kind": "named",
+            "source_name": [79, 86, "Bob Ray"],
+        },
+        {
+            "kind": "indirect",
+            "quotes": [],
+            "source_start": 0,
+            "source_kind": "named",
+            "source_name": [0, 7, "Ann Lee"],
+        },
+        {
+            "kind": "direct",
+            "quotes": [[1, 3]],
+            "source_start": 0,
+            "source_kind": "named",
+            "source_name": [0, 7, "Ann Lee"],
+        },
+    ],
+}
+
+
+def test_gold_passages_and_their_sources():
+    assert ARTICLE["text"][22:45] == "We will win this county"
+    assert build.gold(ARTICLE) == [
+        (22, 45, None, "Lee"),  # "she": the nearest earlier named source
+        (61, 77, "Ray", "Ray"),
+        (91, 103, "Ray", "Ray"),
+    ]
+    assert build.last_word("Bob Ray.") == "Ray" and build.last_word(None) is None
+    assert build.last_word("") is None
+    assert build.overlap((0, 10), (5, 20)) and build.overlap((0, 10), (0, 10))
+    assert not build.overlap((0, 10), (7, 20)) and not build.overlap((0, 10), (10, 20))
+
+
+def test_rows_and_a_model_fitted_on_them(tmp_path, monkeypatch):
+    text = ARTICLE["text"]
+    entities = tagged(text, [("Ann Lee", "PERSON"), ("Bob Ray", "PERSON")])
+    found = find_quotes(text, entities, "en")
+    assert found
+    rows = build.rows_of(text, entities, found, build.gold(ARTICLE))
+    assert [r["anyone"] for r in rows] == ["Lee", "Ray", "Ray"]
+    assert [r["named"] for r in rows] == [None, "Ray", "Ray"]
+    assert all(set(r["names"]) <= {"Lee", "Ray"} and r["features"] for r in rows)
+    assert rows[1]["rule"] == "Ray"
+    many = []
+    for k in range(12):
+        for r in rows:
+            many.append({**r, "publisher": f"p{k % 3}"})
+    weights = build.fit(many)
+    assert weights and all(isinstance(w, float) for w in weights.values())
+    model = speakers.Model(weights)
+    assert [build.pick(model, r) for r in rows] == ["Lee", "Ray", "Ray"]
+    assert build.pick(model, {"features": [], "names": []}) is None
+    assert build.accuracy(rows, ["Lee", "Ray", "Bob"]) == (0.5, pytest.approx(2 / 3))
+    assert build.accuracy([], []) == (0.0, 0.0)
+    cv = build.cross_validate(many)
+    assert cv["model"] == (1.0, 1.0) and set(cv["per_publisher"]) == {"p0", "p1", "p2"}
+    assert cv["per_publisher"]["p0"]["model"] == (1.0, 1.0)
+    monkeypatch.setattr(build, "read", lambda dev: many)
+    out = tmp_path / "model.json"
+    build.main([str(tmp_path), "--out", str(out)])
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert written["trained_on"]["quotations"] == 36
+    assert written["left_out_publisher"]["model"] == [1.0, 1.0]
+    assert written["weights"] == dict(sorted(weights.items()))
+
+
+def test_he_said_is_a_person_s_not_an_organisation_s():
+    text = (
+        "Ann Lee met the Islamic Republic News Agency on Monday.\n\n"
+        '"We will not accept these terms at all," he said.'
+    )
+    tags = [("Ann Lee", "PERSON"), ("Islamic Republic News Agency", "ORG")]
+    assert set(candidate_features(text, tags)) == {"Ann Lee"}
+    text = text.replace("he said", "the agency said")
+    assert set(candidate_features(text, tags)) == {"Ann Lee", "Islamic Republic News Agency"}
