@@ -279,6 +279,10 @@ def test_rows_and_a_model_fitted_on_them(tmp_path, monkeypatch):
     assert [r["named"] for r in rows] == [None, "Ray", "Ray"]
     assert all(set(r["names"]) <= {"Lee", "Ray"} and r["features"] for r in rows)
     assert rows[1]["rule"] == "Ray"
+    # a passage no quotation was found at: a row without candidates (wrong whatever is picked)
+    missed = build.rows_of(text, entities, found[1:], build.gold(ARTICLE))
+    assert (missed[0]["features"], missed[0]["names"], missed[0]["rule"]) == ([], [], None)
+    assert [r["anyone"] for r in missed] == ["Lee", "Ray", "Ray"] and missed[1]["features"]
     many = []
     for k in range(12):
         for r in rows:
@@ -311,3 +315,13 @@ def test_he_said_is_a_person_s_not_an_organisation_s():
     assert set(candidate_features(text, tags)) == {"Ann Lee"}
     text = text.replace("he said", "the agency said")
     assert set(candidate_features(text, tags)) == {"Ann Lee", "Islamic Republic News Agency"}
+
+
+def test_a_crowded_window_keeps_the_nearest_candidates():
+    names = [f"Person{chr(65 + k)} Smith{chr(65 + k)}" for k in range(20)]
+    text = ", ".join(names) + " met on Monday.\n\n" + '"We will win this county," Ann Lee said.'
+    tags = [(n, "PERSON") for n in names] + [("Ann Lee", "PERSON")]
+    f = candidate_features(text, tags)
+    assert len(f) == speakers.MAX_CANDIDATES  # the nearest twelve: the rules' choice among them
+    assert "Ann Lee" in f and names[-1] in f and names[-11] in f
+    assert names[0] not in f and names[-12] not in f

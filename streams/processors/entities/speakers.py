@@ -37,6 +37,9 @@ REACH = 3000
 #: how many paragraphs before the quotation's own its candidates are looked for
 PARAGRAPHS_BEFORE = 2
 LABELS = frozenset({"PERSON", "ORG"})
+#: at most this many candidates a quotation (the nearest; the rules' choice besides): a
+#: window crowded with names (a list of hundreds) costs a bounded amount of work
+MAX_CANDIDATES = 12
 
 _CUE = re.compile(rf"(?:{CUES['en']})(?!\w)", re.I)
 _CUE_ANYWHERE = re.compile(rf"(?<!\w)(?:{CUES['en']})(?!\w)", re.I)
@@ -165,6 +168,13 @@ def candidates(
     for m in near.within(lo, hi):
         if not quoted.inside(m[0]) and not (start <= m[0] < end):
             found.setdefault(m[2], []).append(m)
+    if len(found) > MAX_CANDIDATES:  # a crowded window: the nearest people only
+
+        def distance(idx: int) -> int:
+            return min(start - e if e <= start else s - end for s, e, _ in found[idx])
+
+        kept = sorted(found, key=distance)[:MAX_CANDIDATES]
+        found = {idx: found[idx] for idx in kept}
     if rule is not None:
         found.setdefault(rule, [])
     inside = {m[2] for m in near.within(start, end)}
