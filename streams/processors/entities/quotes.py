@@ -22,6 +22,7 @@ phrase ("a spokesman") keeps its words and no entity. Offsets index the text exa
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -598,7 +599,7 @@ class QuoteFinder:
             before = agree or before
         if pronoun and self.language == "en":
             # outside quoted words: a name inside a quotation is not who speaks after it
-            before = [p for p in before if not any(a < p[0] < b for a, b in ctx.quoted)] or before
+            before = [p for p in before if not _inside(ctx.quoted, p[0])] or before
         speaker = self._last_speaker(ctx, before) if pronoun and self.language == "en" else None
         if speaker is not None:
             chosen = speaker
@@ -625,13 +626,16 @@ class QuoteFinder:
         speech verb ("Crespo said", "said Crespo") or an earlier quotation's speaker, in this
         paragraph or the SPEAKER_PARAGRAPHS before it."""
         text = ctx.text
+        floor = max(0, ctx.open_at - CONTEXT_WINDOW)  # every search bounded: linear in all
         lo = ctx.open_at
         for _ in range(SPEAKER_PARAGRAPHS + 1):
-            lo = text.rfind("\n", 0, max(0, lo - 1))
+            lo = text.rfind("\n", floor, max(floor, lo - 1))
             if lo == -1:
-                lo = 0
+                lo = floor
                 break
-        earlier = {idx: at for at, idx in ctx.spoke if lo <= at < ctx.open_at}
+        first = bisect_left(ctx.spoke, lo, key=lambda s: s[0])
+        last = bisect_left(ctx.spoke, ctx.open_at, key=lambda s: s[0])
+        earlier = {idx for _, idx in ctx.spoke[first:last]}
         for p in reversed(before):
             if p[0] < lo:
                 break
@@ -688,6 +692,12 @@ TITLE_SMALL = frozenset(
     "a an the and or nor but of in on at to for from by with as vs is be are was not "
     "into over upon via".split()
 )
+
+
+def _inside(quoted: Sequence[tuple[int, int]], pos: int) -> bool:
+    """Whether ``pos`` is inside one of the quotations (start, end), sorted by start."""
+    k = bisect_right(quoted, pos, key=lambda q: q[0]) - 1
+    return k >= 0 and quoted[k][0] < pos < quoted[k][1]
 
 
 def is_title(words: list[str]) -> bool:

@@ -51,32 +51,34 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’]?\s|\n")
 Features = dict[str, float]
 
 
-def _paragraph_start(text: str, pos: int) -> int:
-    """Where the paragraph holding ``pos`` starts."""
-    return text.rfind("\n", 0, pos) + 1
+def _paragraph_start(text: str, pos: int, floor: int) -> int:
+    """Where the paragraph holding ``pos`` starts, or ``floor`` if it starts before."""
+    return text.rfind("\n", floor, pos) + 1 or floor
 
 
 def window(text: str, start: int, end: int) -> tuple[int, int, int, int]:
     """(lo, paragraph start, paragraph end, hi) around a quotation at ``start:end``: lo the
     start of the paragraph PARAGRAPHS_BEFORE non-empty paragraphs before its own, hi the end
-    of the paragraph after it, each at most REACH away."""
-    p0 = _paragraph_start(text, start)
-    pe = text.find("\n", end)
-    pe = len(text) if pe == -1 else pe
+    of the paragraph after it, each at most REACH away (every search is bounded by it: a
+    text of one long paragraph costs each quotation the same)."""
+    floor, ceiling = max(0, start - REACH), min(len(text), end + REACH)
+    p0 = _paragraph_start(text, start, floor)
+    pe = text.find("\n", end, ceiling)
+    pe = ceiling if pe == -1 else pe
     lo = p0
     for _ in range(PARAGRAPHS_BEFORE):
         j = lo - 1  # the line break before this paragraph; blank lines before it skipped
-        while j >= 0 and text[j] == "\n":
+        while j >= floor and text[j] == "\n":
             j -= 1
-        if j < 0:
+        if j < floor:
             break
-        lo = _paragraph_start(text, j)
+        lo = _paragraph_start(text, j, floor)
     hi = pe
-    while hi < len(text) and text[hi] == "\n":
+    while hi < ceiling and text[hi] == "\n":
         hi += 1
-    nxt = text.find("\n", hi)
-    hi = len(text) if nxt == -1 else nxt
-    return max(lo, start - REACH), p0, pe, min(hi, end + REACH)
+    nxt = text.find("\n", hi, ceiling)
+    hi = ceiling if nxt == -1 else nxt
+    return lo, p0, pe, hi
 
 
 class Mentions:
@@ -152,13 +154,14 @@ def candidates(
     quote: dict[str, Any],
     near: Mentions,
     quoted: Quoted,
-    spoke: Sequence[int],
+    spoke: set[int],
+    last: int | None,
     gender: dict[int, str],
     top: int | None,
 ) -> list[tuple[int, tuple[int, int] | None, Features]]:
     """Each candidate speaker of ``quote``: (entity index, its mention nearest the quotation,
-    its features). ``spoke``: the speakers of the quotations before it, in order; ``top``:
-    the person the article names most."""
+    its features). ``spoke``: the speakers of the quotations before it, ``last`` the last
+    of them; ``top``: the person the article names most."""
     start, end = quote["start"], quote["end"]
     lo, p0, pe, hi = window(text, start, end)
     speaker = quote.get("speaker") or {}
@@ -194,7 +197,7 @@ def candidates(
             "in_quote": float(idx in inside),
             "g_" + gender.get(idx, "u"): 1.0,
             "spoke_before": float(idx in spoke),
-            "last_spoke": float(bool(spoke) and spoke[-1] == idx),
+            "last_spoke": float(idx == last),
         }
         if before:
             f.update(_before_features(text, start, before[-1], p0, near))
@@ -231,13 +234,15 @@ def article_candidates(
     gender = genders(text, mentions_of(entities, {"PERSON"}), "en")
     counts = [len(e.mentions) if e.label == "PERSON" else -1 for e in entities]
     top = max(range(len(entities)), key=counts.__getitem__) if entities else None
-    spoke: list[int] = []
+    spoke: set[int] = set()
+    last = None
     out = []
     for q in found:
-        out.append(candidates(text, entities, q, near, quoted, spoke, gender, top))
+        out.append(candidates(text, entities, q, near, quoted, spoke, last, gender, top))
         entity = (q.get("speaker") or {}).get("entity")
         if entity is not None:
-            spoke.append(entity)
+            spoke.add(entity)
+            last = entity
     return out
 
 
