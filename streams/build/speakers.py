@@ -29,6 +29,15 @@ from streams.processors.entities import quotes, speakers
 #: with publishers left out
 C = 1.0
 SPLITS = ("polnear_train.jsonl", "polnear_dev.jsonl")
+#: what the model file says of its data and its figures (prose)
+DATA = (
+    "PolNeAR training and development splits (Newell, Margolin and Ruths, "  # pragma: no mutate
+    "LREC 2018), research data"  # pragma: no mutate
+)
+MEASURE = (
+    "named source, all sources, end to end: share of the gold passages found "  # pragma: no mutate
+    "and given a speaker whose last word is the gold source's"  # pragma: no mutate
+)
 
 Gold = tuple[int, int, str | None, str | None]
 
@@ -191,8 +200,7 @@ def main(argv: list[str] | None = None) -> None:
     rnd = lambda pair: [round(x, 4) for x in pair]  # noqa: E731  # pragma: no mutate
     model = {
         "trained_on": {
-            "data": "PolNeAR training and development splits (Newell, Margolin and Ruths, "
-            "LREC 2018), research data",
+            "data": DATA,
             "quotations": len(rows),
             "regularisation_C": C,
         },
@@ -202,8 +210,7 @@ def main(argv: list[str] | None = None) -> None:
             "per_publisher": {
                 p: {k: rnd(v) for k, v in s.items()} for p, s in cv["per_publisher"].items()
             },
-            "measure": "named source, all sources, end to end: share of the gold passages "
-            "found and given a speaker whose last word is the gold source's",
+            "measure": MEASURE,
         },
         "weights": dict(sorted(weights.items())),
     }

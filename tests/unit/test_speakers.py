@@ -325,3 +325,63 @@ def test_a_crowded_window_keeps_the_nearest_candidates():
     assert len(f) == speakers.MAX_CANDIDATES  # the nearest twelve: the rules' choice among them
     assert "Ann Lee" in f and names[-1] in f and names[-11] in f
     assert names[0] not in f and names[-12] not in f
+
+
+def test_gold_counts_two_words_and_the_nearest_earlier_named_source():
+    text = 'Ann Lee spoke. "Yes," she said. "We will," a spokesman said. "Go on now," X said.'
+    article = {
+        "text": text,
+        "attributions": [
+            # a one-word passage is not scored; a source_start of None counts as 0
+            {
+                "kind": "direct",
+                "quotes": [[16, 19]],
+                "source_start": None,
+                "source_kind": "named",
+                "source_name": [0, 7, "Ann Lee"],
+            },
+            {
+                "kind": "direct",
+                "quotes": [[33, 40]],
+                "source_start": 43,
+                "source_kind": "description",
+                "source_name": None,
+            },
+            # a source of no kind the scoring follows: counted as nobody
+            {
+                "kind": "direct",
+                "quotes": [[62, 72]],
+                "source_start": 74,
+                "source_kind": "none",
+                "source_name": None,
+            },
+            # a named source at the same position is not "earlier"
+            {
+                "kind": "mixed",
+                "quotes": [],
+                "source_start": 43,
+                "source_kind": "named",
+                "source_name": [42, 53, "Bob Ray"],
+            },
+        ],
+    }
+    assert text[33:40] == "We will" and text[62:72] == "Go on now,"
+    assert build.gold(article) == [(33, 40, None, "Lee"), (62, 72, None, None)]
+    # a named source's head name's last word, whatever kind of attribution follows
+    article["attributions"][2]["source_kind"] = "pronoun"
+    assert build.gold(article)[1] == (62, 72, None, "Ray")
+
+
+def test_read_runs_the_stage_over_both_splits(tmp_path):
+    folder = tmp_path / "quotes"
+    folder.mkdir()
+    line = json.dumps({**ARTICLE, "publisher": "nyt"})
+    (folder / "polnear_train.jsonl").write_text(line + "\n", encoding="utf-8")
+    (folder / "polnear_dev.jsonl").write_text(line.replace("nyt", "ap") + "\n", encoding="utf-8")
+    assert [a["publisher"] for a in build.articles(tmp_path)] == ["nyt", "ap"]
+    assert [a["publisher"] for a in build.articles(tmp_path, ("polnear_dev.jsonl",))] == ["ap"]
+    rows = build.read(tmp_path)
+    assert [r["publisher"] for r in rows] == ["nyt"] * 3 + ["ap"] * 3
+    assert [r["anyone"] for r in rows] == ["Lee", "Ray", "Ray"] * 2
+    assert rows[1]["rule"] == "Ray" and "Ray" in rows[1]["names"]
+    assert all(r["features"] and len(r["features"]) == len(r["names"]) for r in rows)
