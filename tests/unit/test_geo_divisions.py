@@ -231,15 +231,15 @@ def test_what_decided_among_namesakes():
     assert len(towns) > 2
     biggest = max(towns, key=table.population)
     other = next(r for r in towns if r != biggest and table.population(r) > 0)
-    assert geo._evidence(table, [biggest], biggest, lambda r: 0.0) == "only_candidate"
-    assert geo._evidence(table, [biggest, biggest], biggest, lambda r: 0.0) == "only_candidate"
-    assert geo._evidence(table, towns, biggest, lambda r: 0.0) == "population"
-    # the article's countries picked it (their score prefers it) or its other places did
-    prefers_other = {other: 1.0}.get
-    assert (
-        geo._evidence(table, towns, other, lambda r: prefers_other(r, 0.0)) == "article_countries"
-    )
-    assert geo._evidence(table, towns, other, lambda r: float(r == biggest)) == "article_places"
+    here = table.country(other)
+    assert geo._evidence(table, [biggest], biggest, set()) == "only_candidate"
+    assert geo._evidence(table, [biggest, biggest], biggest, set()) == "only_candidate"
+    assert geo._evidence(table, towns, biggest, set()) == "population"
+    assert geo._evidence(table, list(reversed(towns)), biggest, set()) == "population"
+    # the article's countries picked it (it lies in one) or its other places did
+    assert geo._evidence(table, towns, other, {here}) == "article_countries"
+    assert geo._evidence(table, towns, other, {"ZZ"}) == "article_places"
+    assert geo._evidence(table, towns, other, set()) == "article_places"
 
 
 def test_a_demonym_keeps_its_label_and_gets_its_country(extractor):

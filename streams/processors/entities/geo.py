@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -513,7 +513,7 @@ def resolve(
         elif i in decided:
             where.evidence = decided[i]
         else:
-            where.evidence = _evidence(table, cand.rows, row, lambda r: score(r, Counter()))
+            where.evidence = _evidence(table, cand.rows, row, countries)
         e.geo = where
         if where.country_code:
             e.country_code = where.country_code
@@ -546,18 +546,17 @@ def resolve(
 
 
 def _evidence(
-    table: PlaceTable, rows: list[int], chosen: int, by_countries: Callable[[int], float]
+    table: PlaceTable, rows: list[int], chosen: int, countries: Container[str]
 ) -> str:
     """What chose ``chosen`` among ``rows`` when no rule of the text did: the one place of
-    that name, its population alone, the article's countries (``by_countries``, the score
-    without the other places, picks it too), else where the article's other places are."""
+    that name, its population alone, the article's ``countries`` (it lies in one), else
+    where the article's other places are. One look at the rows' populations (an array)."""
     if len(set(rows)) == 1:
         return "only_candidate"
-    if chosen == _city_over_division(table, rows, max(rows, key=table.population)):
+    best = rows[int(table.a["pop"][rows].argmax())]
+    if chosen == best or chosen == _city_over_division(table, rows, best):
         return "population"
-    if chosen == _city_over_division(table, rows, max(rows, key=by_countries)):
-        return "article_countries"
-    return "article_places"
+    return "article_countries" if table.country(chosen) in countries else "article_places"
 
 
 def _countries_inside(name: str, language: str | None) -> set[str]:
