@@ -569,3 +569,24 @@ def test_a_mention_without_vectors_is_read_by_the_model_trained_without_them(tmp
 def test_without_vectors_leaves_the_rest_of_each_row():
     feats = [{"bias": 1.0, "vec:0": 0.2, "w:won": 1.0}, {"bias": 1.0}]
     assert build.without_vectors(feats) == [{"bias": 1.0, "w:won": 1.0}, {"bias": 1.0}]
+
+
+def test_a_sentence_mean_is_computed_once_for_all_its_mentions():
+    import numpy
+
+    rows = numpy.arange(12, dtype=numpy.float32).reshape(6, 2)
+    v = tone.Vectors([0, 2, 4, 6, 8, 10], [1, 3, 5, 7, 9, 11], rows)
+    first = tone.vector_features(v, 2, 3, 0, 11)
+    assert list(v.sentence_means) == [(0, 6)]
+    cached = v.sentence_means[0, 6]
+    assert list(cached) == [5.0, 6.0]  # the mean of the six rows
+    second = tone.vector_features(v, 6, 7, 0, 11)
+    assert v.sentence_means[0, 6] is cached and len(v.sentence_means) == 1
+    # the sentence part (the second of the parts) is that mean, scaled
+    width = rows.shape[1]
+    for feats in (first, second):
+        assert list(feats[width : 2 * width]) == pytest.approx(
+            [5.0 * tone.VECTOR_SCALE, 6.0 * tone.VECTOR_SCALE]
+        )
+    tone.vector_features(v, 2, 3, 0, 5)  # another sentence: its own mean
+    assert sorted(v.sentence_means) == [(0, 3), (0, 6)]

@@ -85,12 +85,15 @@ class Vectors:
     """A document's token vectors (the news tagger's, ``trained.VECTORS``): each token's
     start and end offset in the text, and its row (tokens x width)."""
 
-    __slots__ = ("ends", "rows", "starts")
+    __slots__ = ("ends", "rows", "sentence_means", "starts")
 
     def __init__(self, starts: Sequence[int], ends: Sequence[int], rows: Any) -> None:
         if len(starts) != len(ends) or len(starts) != len(rows):
             raise ValueError("one start, one end and one row per token")
         self.starts, self.ends, self.rows = list(starts), list(ends), rows
+        #: each sentence's mean row, by its token range: computed once, not per mention (a
+        #: sentence of thousands of names would cost each of them its whole length)
+        self.sentence_means: dict[tuple[int, int], Any] = {}
 
 
 def vector_features(v: Vectors, start: int, end: int, lo: int, hi: int) -> Any | None:
@@ -112,9 +115,12 @@ def vector_features(v: Vectors, start: int, end: int, lo: int, hi: int) -> Any |
     def row(i: int) -> Any:
         return rows[i] if a <= i < b else zero
 
+    sentence = v.sentence_means.get((a, b))
+    if sentence is None:
+        sentence = v.sentence_means[a, b] = mean(a, b)
     parts = (
         mean(first, last + 1),
-        mean(a, b),
+        sentence,
         mean(max(a, first - 3), first),
         mean(last + 1, min(b, last + 4)),
         row(first - 1),
