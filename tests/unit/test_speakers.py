@@ -4,37 +4,13 @@
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass, field
 
 import pytest
 
 from streams.build import speakers as build
 from streams.processors.entities import speakers
 from streams.processors.entities.quotes import find_quotes
-
-
-@dataclass
-class Mention:
-    start: int
-    end: int
-
-
-@dataclass
-class Entity:
-    name: str
-    label: str
-    mentions: list[Mention] = field(default_factory=list)
-
-
-def tagged(text: str, tags: list[tuple[str, str]]) -> list[Entity]:
-    out = []
-    for surface, label in tags:
-        spans = [Mention(m.start(), m.end()) for m in re.finditer(re.escape(surface), text)]
-        assert spans, surface
-        out.append(Entity(surface, label, spans))
-    return out
-
+from tests.unit.test_quote_rules import Entity, Mention, tagged
 
 CRESPO = (
     "While Obama had many artists writing songs about him, that has not happened for "
@@ -218,40 +194,29 @@ def test_the_shipped_model(tmp_path):
     assert found and found[0]["speaker"]["name"] == "Ray"
 
 
+def attribution(
+    kind: str, quotes: list[list[int]], start: int | None, source_kind: str, name=None
+) -> dict[str, object]:
+    """A PolNeAR attribution as the corpus writes it (only the fields the scoring reads)."""
+    return {
+        "kind": kind,
+        "quotes": quotes,
+        "source_start": start,
+        "source_kind": source_kind,
+        "source_name": name,
+    }
+
+
 ARTICLE = {
     "text": (
         'Ann Lee spoke first. "We will win this county," she said.\n\n'
         '"Taxes will rise," Bob Ray said. "Not for long," he added.'
     ),
     "attributions": [
-        {
-            "kind": "direct",
-            "quotes": [[22, 45]],
-            "source_start": 48,
-            "source_kind": "pronoun",
-            "source_name": None,
-        },
-        {
-            "kind": "direct",
-            "quotes": [[61, 77], [91, 103]],
-            "source_start": 79,
-            "source_kind": "named",
-            "source_name": [79, 86, "Bob Ray"],
-        },
-        {
-            "kind": "indirect",
-            "quotes": [],
-            "source_start": 0,
-            "source_kind": "named",
-            "source_name": [0, 7, "Ann Lee"],
-        },
-        {
-            "kind": "direct",
-            "quotes": [[1, 3]],
-            "source_start": 0,
-            "source_kind": "named",
-            "source_name": [0, 7, "Ann Lee"],
-        },
+        attribution("direct", [[22, 45]], 48, "pronoun"),
+        attribution("direct", [[61, 77], [91, 103]], 79, "named", [79, 86, "Bob Ray"]),
+        attribution("indirect", [], 0, "named", [0, 7, "Ann Lee"]),
+        attribution("direct", [[1, 3]], 0, "named", [0, 7, "Ann Lee"]),
     ],
 }
 
@@ -333,36 +298,12 @@ def test_gold_counts_two_words_and_the_nearest_earlier_named_source():
         "text": text,
         "attributions": [
             # a one-word passage is not scored; a source_start of None counts as 0
-            {
-                "kind": "direct",
-                "quotes": [[16, 19]],
-                "source_start": None,
-                "source_kind": "named",
-                "source_name": [0, 7, "Ann Lee"],
-            },
-            {
-                "kind": "direct",
-                "quotes": [[33, 40]],
-                "source_start": 43,
-                "source_kind": "description",
-                "source_name": None,
-            },
+            attribution("direct", [[16, 19]], None, "named", [0, 7, "Ann Lee"]),
+            attribution("direct", [[33, 40]], 43, "description"),
             # a source of no kind the scoring follows: counted as nobody
-            {
-                "kind": "direct",
-                "quotes": [[62, 72]],
-                "source_start": 74,
-                "source_kind": "none",
-                "source_name": None,
-            },
+            attribution("direct", [[62, 72]], 74, "none"),
             # a named source at the same position is not "earlier"
-            {
-                "kind": "mixed",
-                "quotes": [],
-                "source_start": 43,
-                "source_kind": "named",
-                "source_name": [42, 53, "Bob Ray"],
-            },
+            attribution("mixed", [], 43, "named", [42, 53, "Bob Ray"]),
         ],
     }
     assert text[33:40] == "We will" and text[62:72] == "Go on now,"
