@@ -158,7 +158,7 @@ train-ner: install
 	$(BIN)/python -m streams.build.ner --dev-dir $(DEV) $(if $(SUPERGLEBER),--supergleber $(SUPERGLEBER)) $(if $(HIPE),--hipe $(HIPE)) $(if $(CONLL_DE),--conll-de $(CONLL_DE)) $(if $(WIKINEURAL),--wikineural $(WIKINEURAL))
 
 # the German tagger judged on GermEval 2014 sentences it was not trained on (two folds, each
-# trained as train-ner trains the shipped one; ~30 minutes): SUPERGLEBER= a checkout of
+# trained as train-ner trains the shipped one; ~50 minutes): SUPERGLEBER= a checkout of
 # github.com/LSX-UniWue/SuperGLEBer at 6bb62f2, HIPE= one of github.com/hipe-eval/HIPE-2022-data,
 # CONLL_DE= one of github.com/MaviccPRP/ger_ner_evals, WIKINEURAL= one of github.com/Babelscape/wikineural
 bench-german: install

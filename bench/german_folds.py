@@ -9,13 +9,14 @@ same config, steps and other sources) on the other half.
 SUPERGLEBER is a checkout of github.com/LSX-UniWue/SuperGLEBer at 6bb62f2 (GermEval 2014's
 development split, German EuroParl and ZEFYS), HIPE one of github.com/hipe-eval/HIPE-2022-data
 (NewsEye German), CONLL_DE one of github.com/MaviccPRP/ger_ner_evals (CoNLL-2003's German
-development split), WIKINEURAL one of github.com/Babelscape/wikineural (its training split),
-DEV the dev data (CoNLL-2003's English training split); the sources are
-streams.build.ner.GERMAN's. GermEval's test split, a scoring set, is never read. Per fold and over both, in one run on the same held-out
-texts: the stage as it is without a German model (the gazetteer alone, the anchor), the fold's
+development split), WIKINEURAL one of github.com/Babelscape/wikineural (CoNLL-2003's German
+training split, WikiNEuRal's German validation and test splits), DEV the dev data (CoNLL-2003's
+English training split); the sources are streams.build.ner.GERMAN's. GermEval's test split, a
+scoring set, is never read. Per fold and over both, in one run on the same held-out texts:
+the stage as it is without a German model (the gazetteer alone, the anchor), the fold's
 tagger raw, and the whole stage on it. Entity-level exact span and type, CoNLL's four types
-(GermEval's OTH and derivations as MISC, parts of words left out). About 15 minutes on two
-cores.
+(GermEval's OTH and derivations as MISC, parts of words left out). About 25 minutes a fold
+on two cores.
 """
 
 from __future__ import annotations
