@@ -42,7 +42,7 @@ from functools import lru_cache
 from typing import Any
 
 from schemas import Focus, FocusCity, FocusCountry
-from streams.processors.entities import gazetteer
+from streams.processors.entities import adjectives, gazetteer
 from streams.processors.entities.gazetteer import PlaceTable
 from streams.processors.entities.names import Dateline
 
@@ -144,7 +144,8 @@ _DEMONYM_ENDINGS = ("ians", "ian", "ans", "an", "ese", "ish", "is", "i", "s")
 
 @lru_cache(maxsize=4096)
 def demonym_country(word: str) -> str | None:
-    """The country a nationality word names ("Iranian" -> IR, "Iraqis" -> IQ), or None."""
+    """The country a nationality word names ("Iranian" -> IR, "Iraqis" -> IQ, "britischen"
+    -> GB), or None."""
     key = word.lower()
     if key in _DEMONYM_COUNTRY:
         return _DEMONYM_COUNTRY[key]
@@ -157,7 +158,7 @@ def demonym_country(word: str) -> str | None:
             for tail in ("", "a", "ia", "e", "y"):
                 if stem + tail in names:
                     return names[stem + tail]
-    return None
+    return adjectives.german_forms().get(key)  # "britischen" -> GB
 
 
 @dataclass

@@ -24,6 +24,7 @@ from typing import Any
 from schemas import Entity, LanguageArticle, Mention
 from streams.processors import budget, identity
 from streams.processors.entities import (
+    adjectives,
     gazetteer,
     geo,
     quotes,
@@ -595,9 +596,11 @@ class EntityExtractor:
                 mentions = add_datelines(cut_numbers(mentions, text), text, lines[i])
                 if not stacked:  # rules for a small model's gaps; the tagger reads these
                     mentions = acronyms(mentions, text)  # (bench-entities: -0.005 with it)
-                merged = merge_mentions(
-                    mentions, gazetteer_mentions(text, places=False), lang, wikiner
-                )
+                # known organisations, and a German place's adjective in small letters
+                # ("britischen") where the tagger found nothing
+                known = gazetteer_mentions(text, places=False)
+                known += adjectives.place_adjectives(text, lang)
+                merged = merge_mentions(mentions, known, lang, wikiner)
                 if not stacked:
                     merged = sports_teams(text, merged, lang)
                 found[i] = (every_mention(merged, text), name, stacked)
