@@ -72,6 +72,46 @@ def test_trim_default_language_is_english() -> None:
     assert trim("The Hague", 0, 9) == (4, 9)
 
 
+#: a German text: capitalised determiners inside sentences and at their starts, ordinals
+GERMAN = (
+    "Sie traf in Den Haag Elisabeth II. und Heinrich V. Die SPD lehnte ab. Laut Der "
+    "Spiegel: Die Zeit. „Das Erste“ zeigte Kapitel IV. Rom\nDie Welt\tDas Boot"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "expected"),
+    [
+        ("Den Haag", "de", "Den Haag"),  # inside a sentence: the name's own
+        ("Die SPD", "de", "SPD"),  # after a full stop: the sentence's first word
+        ("Der Spiegel", "de", "Der Spiegel"),  # "Laut Der Spiegel"
+        ("Die Zeit", "de", "Zeit"),  # after a colon
+        ("Das Erste", "de", "Erste"),  # after an opening quotation mark
+        ("Die Welt", "de", "Welt"),  # at a line's start
+        ("Das Boot", "de", "Das Boot"),  # after a tab, inside the line
+        ("Elisabeth II.", "de", "Elisabeth II."),  # a German ordinal keeps its period
+        ("Heinrich V.", "de", "Heinrich V."),
+        ("Elisabeth II.", "en", "Elisabeth II"),  # English writes none
+        ("Kapitel IV. Rom", "de", "Kapitel IV. Rom"),
+    ],
+)
+def test_german_names_keep_their_determiner_and_ordinal(
+    name: str, language: str, expected: str
+) -> None:
+    start = GERMAN.index(name)
+    a, b = trim(GERMAN, start, start + len(name), language)
+    assert GERMAN[a:b] == expected
+
+
+def test_a_name_at_the_texts_start_or_in_small_letters_loses_its_determiner() -> None:
+    assert trim("Den Haag", 0, 8, "de") == (4, 8)  # nothing before it: a sentence's start
+    assert trim("in den Haag", 3, 11, "de") == (7, 11)  # small letters: the sentence's word
+    assert trim("so, Den Haag", 4, 12, "de") == (4, 12)  # a comma is no sentence's end
+    assert trim("Rom!  Den Haag", 6, 14, "de") == (10, 14)  # spaces after the mark
+    assert trim("x" * 30 + " Den Haag", 31, 39, "de") == (31, 39)  # a long word before
+    assert trim("in De Telegraaf", 3, 15, "nl") == (6, 15)  # only German keeps it
+
+
 #            0          1           2
 #            01 234567890123456 78
 TWO_LINES = "a\nBritish Airways\nx"

@@ -33,6 +33,15 @@ _LEADING_PUNCT = re.compile(r"^[\W_]+")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _TRAILING_PUNCT = re.compile(r"[\W_]+$")
 _ABBREVIATION = re.compile(r"(?:\b[A-Z][a-z]{0,3}|[A-Z]\.[A-Z])$")
+#: German writes an ordinal with a period, a ruler's too ("Elisabeth II.", "Bernhard IV."):
+#: the period is the name's
+_ORDINAL = re.compile(r"\b[IVXLC]+$")
+#: languages whose capitalised determiner inside a sentence is a name's own ("in Den Haag",
+#: "laut Der Spiegel", "Die Zeit berichtet": GermEval keeps it inside the name); at a
+#: sentence's start it is an ordinary word ("Die SPD")
+_NAMES_KEEP_DETERMINER = frozenset({"de"})
+#: what ends a sentence before a name (a capitalised word after it is capitalised anyway)
+_SENTENCE_BREAK = frozenset(".!?:\n\"“„»«")
 
 
 @dataclass
@@ -52,20 +61,32 @@ def trim(text: str, start: int, end: int, language: str = "en") -> tuple[int, in
     while changed and span:
         changed = False
         m = leading.match(span)
-        if m and m.end() < len(span):
+        if m and m.end() < len(span) and not _own_determiner(text, start, span, language):
             start += m.end()
             span = span[m.end() :]
             changed = True
         m = _POSSESSIVE.search(span) or _TRAILING_PUNCT.search(span)
         if m and m.start() > 0:
             cut = m.start()
-            if span[cut] == "." and _ABBREVIATION.search(span[:cut]):
-                cut += 1  # the abbreviation keeps its period
+            if span[cut] == "." and (
+                _ABBREVIATION.search(span[:cut])
+                or (language == "de" and _ORDINAL.search(span[:cut]))
+            ):
+                cut += 1  # the abbreviation (a German ordinal) keeps its period
             if cut < len(span):
                 end -= len(span) - cut
                 span = span[:cut]
                 changed = True
     return start, end
+
+
+def _own_determiner(text: str, start: int, span: str, language: str) -> bool:
+    """Whether the span's first word, a determiner, is the name's own: capitalised, in a
+    language that keeps it (:data:`_NAMES_KEEP_DETERMINER`), not at a sentence's start."""
+    if language not in _NAMES_KEEP_DETERMINER or not span[:1].isupper():
+        return False
+    before = text[max(0, start - 20) : start].rstrip(" \t")
+    return bool(before) and before[-1] not in _SENTENCE_BREAK
 
 
 #: how far either side of a position a line is read for a verdict on it: a line is a
