@@ -110,6 +110,11 @@ def test_a_name_at_the_texts_start_or_in_small_letters_loses_its_determiner() ->
     assert trim("Rom!  Den Haag", 6, 14, "de") == (10, 14)  # spaces after the mark
     assert trim("x" * 30 + " Den Haag", 31, 39, "de") == (31, 39)  # a long word before
     assert trim("in De Telegraaf", 3, 15, "nl") == (6, 15)  # only German keeps it
+    assert trim("x Den Haag", 2, 10, "de") == (2, 10)  # the text's first character read
+    assert trim("Rom.X Den Haag", 6, 14, "de") == (6, 14)  # only spaces and tabs skipped
+    # the look back is bounded (twenty characters): past a longer run of spaces, a name is
+    # read as a line's first word
+    assert trim("x" + " " * 20 + "Den Haag", 21, 29, "de") == (25, 29)
 
 
 #            0          1           2
