@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from schemas import LanguageArticle, LanguageInfo
-from streams.processors.entities import adjectives, geo
+from streams.processors.entities import geo
 from streams.processors.entities.adjectives import derived, german_forms, place_adjectives
 from streams.processors.entities.spans import RawMention
 
@@ -53,11 +53,13 @@ def test_the_forms_leave_out_what_is_no_place() -> None:
     assert all(f == f.lower() for f in forms)
 
 
-def test_an_earlier_stem_is_not_overwritten() -> None:
-    # the irregular entries come first, then CLDR's territories, then its languages
+def test_a_countrys_own_form_keeps_its_code_before_a_languages() -> None:
+    # "Japan" gives "japanisch" with JP before the language "Japanisch" (no country) is read;
+    # a form only a language gives has no country
     forms = german_forms()
-    assert forms["deutschen"] == "DE"  # IRREGULAR, before CLDR's "Deutsch" (a language)
-    assert forms["französischen"] is None  # a language only ("Frankreich" gives no such form)
+    assert forms["japanischen"] == "JP"
+    assert forms["französischen"] is None  # "Frankreich" gives no such form
+    assert forms["deutschen"] == "DE"  # an irregular one, before any CLDR name
 
 
 def test_adjectives_are_found_as_whole_words_in_german_only() -> None:
@@ -74,11 +76,6 @@ def test_adjectives_are_found_as_whole_words_in_german_only() -> None:
     ]
     assert place_adjectives(text, "en") == []
     assert place_adjectives("", "de") == []
-
-
-def test_the_label_is_the_taggers_reading_of_a_group() -> None:
-    assert adjectives.LABEL == "NORP"
-    assert adjectives.ENDINGS == ("", "e", "en", "er", "es", "em")
 
 
 def test_a_german_adjective_names_its_country_for_places() -> None:

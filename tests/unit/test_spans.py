@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 
 from streams.processors.entities.spans import (
+    LOOK_BACK,
     RawMention,
     is_caps_line,
     is_results_line,
     line_of,
     one_line,
+    opens_sentence,
     overlaps,
     sports_teams,
     trim,
@@ -86,7 +88,7 @@ GERMAN = (
         ("Die SPD", "de", "SPD"),  # after a full stop: the sentence's first word
         ("Der Spiegel", "de", "Der Spiegel"),  # "Laut Der Spiegel"
         ("Die Zeit", "de", "Zeit"),  # after a colon
-        ("Das Erste", "de", "Erste"),  # after an opening quotation mark
+        ("Das Erste", "de", "Erste"),  # a full stop, then a quotation mark
         ("Die Welt", "de", "Welt"),  # at a line's start
         ("Das Boot", "de", "Das Boot"),  # after a tab, inside the line
         ("Elisabeth II.", "de", "Elisabeth II."),  # a German ordinal keeps its period
@@ -111,10 +113,29 @@ def test_a_name_at_the_texts_start_or_in_small_letters_loses_its_determiner() ->
     assert trim("x" * 30 + " Den Haag", 31, 39, "de") == (31, 39)  # a long word before
     assert trim("in De Telegraaf", 3, 15, "nl") == (6, 15)  # only German keeps it
     assert trim("x Den Haag", 2, 10, "de") == (2, 10)  # the text's first character read
-    assert trim("Rom.X Den Haag", 6, 14, "de") == (6, 14)  # only spaces and tabs skipped
-    # the look back is bounded (twenty characters): past a longer run of spaces, a name is
-    # read as a line's first word
-    assert trim("x" + " " * 20 + "Den Haag", 21, 29, "de") == (25, 29)
+    assert trim("Rom.X Den Haag", 6, 14, "de") == (6, 14)  # only spaces and marks skipped
+    # the look back is bounded: past a longer run of spaces, a name is read as opening
+    assert trim("x" + " " * LOOK_BACK + "Den Haag", 41, 49, "de") == (45, 49)
+    assert trim("x" + " " * (LOOK_BACK - 1) + "Den Haag", 40, 48, "de") == (40, 48)
+
+
+@pytest.mark.parametrize(
+    ("text", "opens"),
+    [
+        ("Haag", True),  # the text's first word
+        ("in Haag", False),
+        ("Ende. Haag", True),
+        ("Ende: Haag", True),
+        ("Ende — Haag", True),  # a dash opens a line of speech or a list's item
+        ("Ende\nHaag", True),
+        ("zeigte „Haag", False),  # a quotation mark inside a sentence opens nothing
+        ("Ende. „(Haag", True),  # marks and brackets between the full stop and the word
+        ("Ende.\t Haag", True),
+        ("Ende, Haag", False),
+    ],
+)
+def test_a_word_opens_a_sentence_after_a_break(text: str, opens: bool) -> None:
+    assert opens_sentence(text, text.index("Haag")) is opens
 
 
 #            0          1           2

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from streams.processors.entities import gazetteer
 from streams.processors.entities.spans import RawMention
 
 #: what a place's adjective is labelled (a tagger's MISC in German is read as NORP too)
@@ -72,13 +73,15 @@ def german_forms() -> dict[str, str | None]:
     from babel import Locale
 
     locale = Locale("de")
+    # the countries as the gazetteer reads CLDR's German names, then the continents and
+    # regions CLDR numbers ("150": Europa, "419": Lateinamerika), which have no country
+    places: list[tuple[str, str | None]] = sorted(gazetteer.country_names_in("de").items())
+    places += sorted((n.lower(), None) for c, n in locale.territories.items() if c.isdigit())
     stems: dict[str, str | None] = dict(IRREGULAR)
-    for code, name in sorted(locale.territories.items()):
-        if not name.isalpha():  # "Vereinigte Staaten", "Bosnien und Herzegowina"
-            continue
-        country = code if code.isalpha() and len(code) == 2 else None  # "150": Europa
-        for form in derived(name.lower()):
-            stems.setdefault(form, country)
+    for name, country in places:
+        if name.isalpha():  # not "vereinigte staaten", "bosnien und herzegowina"
+            for form in derived(name):
+                stems.setdefault(form, country)
     for code, name in locale.languages.items():
         low = name.lower()
         # the languages with a two-letter code ("gotisch" is a style of building as well)

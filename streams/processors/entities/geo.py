@@ -546,9 +546,7 @@ def resolve(
     )
 
 
-def _evidence(
-    table: PlaceTable, rows: list[int], chosen: int, countries: Container[str]
-) -> str:
+def _evidence(table: PlaceTable, rows: list[int], chosen: int, countries: Container[str]) -> str:
     """What chose ``chosen`` among ``rows`` when no rule of the text did: the one place of
     that name, its population alone, the article's ``countries`` (it lies in one), else
     where the article's other places are. One look at the rows' populations (an array)."""

@@ -40,8 +40,13 @@ _ORDINAL = re.compile(r"\b[IVXLC]+$")
 #: "laut Der Spiegel", "Die Zeit berichtet": GermEval keeps it inside the name); at a
 #: sentence's start it is an ordinary word ("Die SPD")
 _NAMES_KEEP_DETERMINER = frozenset({"de"})
-#: what ends a sentence before a name (a capitalised word after it is capitalised anyway)
-_SENTENCE_BREAK = frozenset(".!?:\n\"“„»«")
+#: German writes ordinals with a period
+_ORDINAL_PERIOD = frozenset({"de"})
+#: what ends a sentence (or opens a line of speech) before a word, and what may stand
+#: between that mark and the word; how far back it is looked for
+_SENTENCE_BREAK = frozenset(".!?:\n—–-")
+_BEFORE_WORD = " \t\"'«„“("
+LOOK_BACK = 40
 
 
 @dataclass
@@ -70,7 +75,7 @@ def trim(text: str, start: int, end: int, language: str = "en") -> tuple[int, in
             cut = m.start()
             if span[cut] == "." and (
                 _ABBREVIATION.search(span[:cut])
-                or (language == "de" and _ORDINAL.search(span[:cut]))
+                or (language in _ORDINAL_PERIOD and _ORDINAL.search(span[:cut]))
             ):
                 cut += 1  # the abbreviation (a German ordinal) keeps its period
             if cut < len(span):
@@ -80,13 +85,22 @@ def trim(text: str, start: int, end: int, language: str = "en") -> tuple[int, in
     return start, end
 
 
+def opens_sentence(text: str, pos: int) -> bool:
+    """Whether the word at ``pos`` opens a sentence or a line: nothing but spaces, quotation
+    marks and brackets between it and a full stop, a colon, a dash, a line's start or the
+    text's (looked for LOOK_BACK characters back: a word after a longer run of those opens)."""
+    before = text[max(0, pos - LOOK_BACK) : pos].rstrip(_BEFORE_WORD)
+    return not before or before[-1] in _SENTENCE_BREAK
+
+
 def _own_determiner(text: str, start: int, span: str, language: str) -> bool:
     """Whether the span's first word, a determiner, is the name's own: capitalised, in a
-    language that keeps it (:data:`_NAMES_KEEP_DETERMINER`), not at a sentence's start."""
-    if language not in _NAMES_KEEP_DETERMINER or not span[:1].isupper():
-        return False
-    before = text[max(0, start - 20) : start].rstrip(" \t")
-    return bool(before) and before[-1] not in _SENTENCE_BREAK
+    language that keeps it (:data:`_NAMES_KEEP_DETERMINER`), not opening a sentence."""
+    return (
+        language in _NAMES_KEEP_DETERMINER
+        and span[:1].isupper()
+        and not opens_sentence(text, start)
+    )
 
 
 #: how far either side of a position a line is read for a verdict on it: a line is a

@@ -49,6 +49,7 @@ from streams.processors.entities.spans import (
     for_tokenizer,
     is_caps_line,
     one_line,
+    opens_sentence,
     sports_teams,
     trim,
 )
@@ -287,10 +288,6 @@ def _stands_alone(
     if not (word[:1].isupper() or word[:1].islower()):
         return True
 
-    def opens_sentence(k: int) -> bool:
-        before = text[: words[k].start()].rstrip(" \t\"'«„“(")
-        return not before or before[-1] in ".!?:\n—–-"
-
     def capitalised(k: int) -> bool:
         return 0 <= k < len(words) and words[k].group(0)[:1].isupper()
 
@@ -302,9 +299,9 @@ def _stands_alone(
     gap_before = i > 0 and text[words[i - 1].end() : words[i].start()].strip() == ""
     if gap_after and capitalised(i + 1):
         return False
-    if gap_before and capitalised(i - 1) and not opens_sentence(i - 1):
+    if gap_before and capitalised(i - 1) and not opens_sentence(text, words[i - 1].start()):
         return False
-    if opens_sentence(i):
+    if opens_sentence(text, words[i].start()):
         return len(word) > 4 and population >= SENTENCE_START_CITY_POPULATION
     return True
 
