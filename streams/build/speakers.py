@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,12 @@ MEASURE = (
     "named source, all sources, end to end: share of the gold passages found "  # pragma: no mutate
     "and given a speaker whose last word is the gold source's"  # pragma: no mutate
 )
+
+#: a word opening PolNeAR's cues ("said", "argued", "wants", "according to") becomes an
+#: attribution verb of the model when it opens this many cues, at this many publishers
+MIN_VERB_COUNT = 8
+MIN_VERB_PUBLISHERS = 3
+_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
 
 Gold = tuple[int, int, str | None, str | None]
 
@@ -86,13 +94,47 @@ def overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return inter > 0 and inter >= 0.5 * min(a[1] - a[0], b[1] - b[0])
 
 
+def cue_word(cue: str, stop: frozenset[str] | set[str]) -> str | None:
+    """The word a cue opens with, past stop words ("has also said" -> "said"): None for a
+    cue of stop words only, or opening with a contraction, a clipped one ("'d") or an adverb
+    ("reportedly")."""
+    for word in _WORD.findall(cue.lower()):
+        if word not in stop:
+            clipped = len(word) < 3 or "'" in word or "’" in word
+            return None if clipped or word.endswith("ly") else word
+    return None
+
+
+def learn_verbs(docs: list[dict[str, Any]]) -> list[str]:
+    """The attribution verbs of `docs`' hand-annotated cues: each word cues open with
+    (:func:`cue_word`, spaCy's English stop words aside) that opens MIN_VERB_COUNT cues or
+    more at MIN_VERB_PUBLISHERS publishers or more, sorted."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    counts: Counter[str] = Counter()
+    where: dict[str, set[str]] = defaultdict(set)
+    for doc in docs:
+        for cue in doc["cues"]:
+            word = cue_word(cue, STOP_WORDS)
+            if word is not None:
+                counts[word] += 1
+                where[word].add(doc["publisher"])
+    return sorted(
+        w for w, n in counts.items() if n >= MIN_VERB_COUNT and len(where[w]) >= MIN_VERB_PUBLISHERS
+    )
+
+
 def rows_of(
-    text: str, entities: list[Any], found: list[dict[str, Any]], want: list[Gold]
+    text: str,
+    entities: list[Any],
+    found: list[dict[str, Any]],
+    want: list[Gold],
+    verbs: re.Pattern[str] | None = None,
 ) -> list[dict[str, Any]]:
     """One row per gold passage with a source to count, as ``bench/polnear.py`` scores: the
     candidates' features and names of the first found quotation overlapping it (none when
     no quotation was found there), the gold source and the rules' speaker."""
-    per_quote = speakers.article_candidates(text, entities, found)
+    per_quote = speakers.article_candidates(text, entities, found, verbs)
     out = []
     for g in want:
         if g[3] is None:
@@ -113,24 +155,44 @@ def rows_of(
 
 
 def read(dev: Path) -> list[dict[str, Any]]:
-    """Every row of every article, with its publisher (the entities stage runs here)."""
+    """Every article as the rows are made from it: its publisher, text, entities, the rules'
+    quotations, the gold passages and the cues of its attributions (the entities stage runs
+    here)."""
     from schemas import LanguageArticle, LanguageInfo
     from streams.processors.entities.stage import EntityExtractor
 
     extractor = EntityExtractor()
     extractor.warm_up()
     info = LanguageInfo(code="en", confidence=1.0, detector="hint")
-    rows = []
+    docs = []
     for art in articles(dev):
         text = art["text"]
         record = LanguageArticle(id="p", text=text, content_hash="h", language=info)
         [out] = extractor.process([record])
         entities = out["entities"]
-        found = quotes.find_quotes(text, entities, "en") or []
-        for row in rows_of(text, entities, found, gold(art)):
-            row["publisher"] = art["publisher"]
-            rows.append(row)
-    return rows
+        docs.append(
+            {
+                "publisher": art["publisher"],
+                "text": text,
+                "entities": entities,
+                "found": quotes.find_quotes(text, entities, "en") or [],
+                "gold": gold(art),
+                "cues": [a["cue"] for a in art["attributions"] if a.get("cue")],
+            }
+        )
+    return docs
+
+
+def rows_for(docs: list[dict[str, Any]], verbs: list[str]) -> list[dict[str, Any]]:
+    """Every row of every article with its publisher, its candidates' features reading
+    `verbs`."""
+    pattern = speakers.attribution_pattern(verbs) if verbs else None
+    out = []
+    for doc in docs:
+        for row in rows_of(doc["text"], doc["entities"], doc["found"], doc["gold"], pattern):
+            row["publisher"] = doc["publisher"]
+            out.append(row)
+    return out
 
 
 def fit(rows: list[dict[str, Any]], c: float = C) -> dict[str, float]:
@@ -166,23 +228,27 @@ def accuracy(rows: list[dict[str, Any]], said: list[str | None]) -> tuple[float,
     return share(named), share(anyone)
 
 
-def cross_validate(rows: list[dict[str, Any]], c: float = C) -> dict[str, Any]:
-    """Each publisher left out in turn: the rules' and the model's accuracy on its rows."""
+def cross_validate(docs: list[dict[str, Any]], c: float = C) -> dict[str, Any]:
+    """Each publisher left out in turn (its verbs and weights learned from the others): the
+    rules' and the model's accuracy on its rows."""
     said: dict[int, str | None] = {}
     per = {}
-    for pub in sorted({r["publisher"] for r in rows}):
-        model = speakers.Model(fit([r for r in rows if r["publisher"] != pub], c))
-        held = [k for k, r in enumerate(rows) if r["publisher"] == pub]
+    every: list[dict[str, Any]] = []
+    for pub in sorted({d["publisher"] for d in docs}):
+        table = rows_for(docs, learn_verbs([d for d in docs if d["publisher"] != pub]))
+        every = table  # the same rows in the same order whatever the verbs
+        model = speakers.Model(fit([r for r in table if r["publisher"] != pub], c))
+        held = [k for k, r in enumerate(table) if r["publisher"] == pub]
         for k in held:
-            said[k] = pick(model, rows[k])
-        part = [rows[k] for k in held]
+            said[k] = pick(model, table[k])
+        part = [table[k] for k in held]
         per[pub] = {
             "rules": accuracy(part, [r["rule"] for r in part]),
             "model": accuracy(part, [said[k] for k in held]),
         }
     return {
-        "rules": accuracy(rows, [r["rule"] for r in rows]),
-        "model": accuracy(rows, [said[k] for k in range(len(rows))]),
+        "rules": accuracy(every, [r["rule"] for r in every]),
+        "model": accuracy(every, [said[k] for k in range(len(every))]),
         "per_publisher": per,
     }
 
@@ -194,14 +260,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("dev", type=Path)
     ap.add_argument("--out", type=Path, default=speakers.MODEL_PATH)  # pragma: no mutate
     args = ap.parse_args(argv)
-    rows = read(args.dev)
-    cv = cross_validate(rows)
-    weights = fit(rows)
+    docs = read(args.dev)
+    cv = cross_validate(docs)
+    verbs = learn_verbs(docs)
+    table = rows_for(docs, verbs)
+    weights = fit(table)
     rnd = lambda pair: [round(x, 4) for x in pair]  # noqa: E731  # pragma: no mutate
     model = {
         "trained_on": {
             "data": DATA,
-            "quotations": len(rows),
+            "quotations": len(table),
             "regularisation_C": C,
         },
         "left_out_publisher": {
@@ -212,11 +280,15 @@ def main(argv: list[str] | None = None) -> None:
             },
             "measure": MEASURE,
         },
+        "verbs": verbs,
         "weights": dict(sorted(weights.items())),
     }
     text = json.dumps(model, ensure_ascii=False, indent=None)  # pragma: no mutate (layout)
     args.out.write_text(text + "\n", encoding="utf-8")  # pragma: no mutate (layout)
-    print(f"{len(rows)} quotations, {len(weights)} weighted features -> {args.out}")
+    print(
+        f"{len(table)} quotations, {len(verbs)} attribution verbs, {len(weights)} weighted "
+        f"features -> {args.out}"
+    )
     print(f"  rules, named / all sources: {cv['rules'][0]:.3f} / {cv['rules'][1]:.3f}")
     print(f"  model, each publisher left out: {cv['model'][0]:.3f} / {cv['model'][1]:.3f}")
     for pub, s in cv["per_publisher"].items():

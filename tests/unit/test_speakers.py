@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -20,15 +21,17 @@ CRESPO = (
 PEOPLE = [("Obama", "PERSON"), ("Clinton", "PERSON"), ("Henry Crespo", "PERSON")]
 
 
-def test_the_window_is_two_paragraphs_before_to_the_one_after():
-    text = "A a\n\nB b\n\nC c\n\nQ q\n\nN n\n\nZ z"
+def test_the_window_is_three_paragraphs_before_to_the_one_after():
+    text = "0 o\n\nA a\n\nB b\n\nC c\n\nQ q\n\nN n\n\nZ z"
     q = text.index("Q")
     lo, p0, pe, hi = speakers.window(text, q, q + 1)
-    assert (text[lo], p0, pe, text[hi - 3 : hi]) == ("B", q, q + 3, "N n")
+    assert (text[lo], p0, pe, text[hi - 3 : hi]) == ("A", q, q + 3, "N n")
     assert hi == text.index("N") + 3
     # blank lines of any number between paragraphs; the text's edges
     text = "A a\n\n\n\nQ q"
     assert speakers.window(text, text.index("Q"), len(text)) == (0, 7, 10, 10)
+    text = "A a\n\nB b\n\nQ q"
+    assert speakers.window(text, text.index("Q"), len(text)) == (0, 10, 13, 13)
     assert speakers.window("Q q", 0, 3) == (0, 0, 3, 3)
     # at most REACH away either side
     long = "x" * 5000 + "\n\nQ q\n\n" + "y" * 5000
@@ -252,6 +255,18 @@ def test_rows_and_a_model_fitted_on_them(tmp_path, monkeypatch):
     for k in range(12):
         for r in rows:
             many.append({**r, "publisher": f"p{k % 3}"})
+    docs = [
+        {
+            "publisher": f"p{k % 3}",
+            "text": text,
+            "entities": entities,
+            "found": found,
+            "gold": build.gold(ARTICLE),
+            "cues": ["said"] * 3 + ["has argued"] * (k < 9) * 8,
+        }
+        for k in range(12)
+    ]
+    assert build.rows_for(docs, [])[:3] == [{**r, "publisher": "p0"} for r in rows]
     weights = build.fit(many)
     assert weights and all(isinstance(w, float) for w in weights.values())
     model = speakers.Model(weights)
@@ -259,16 +274,20 @@ def test_rows_and_a_model_fitted_on_them(tmp_path, monkeypatch):
     assert build.pick(model, {"features": [], "names": []}) is None
     assert build.accuracy(rows, ["Lee", "Ray", "Bob"]) == (0.5, pytest.approx(2 / 3))
     assert build.accuracy([], []) == (0.0, 0.0)
-    cv = build.cross_validate(many)
+    cv = build.cross_validate(docs)
     assert cv["model"] == (1.0, 1.0) and set(cv["per_publisher"]) == {"p0", "p1", "p2"}
     assert cv["per_publisher"]["p0"]["model"] == (1.0, 1.0)
-    monkeypatch.setattr(build, "read", lambda dev: many)
+    assert cv["rules"] == build.accuracy(rows * 12, [r["rule"] for r in rows] * 12)
+    monkeypatch.setattr(build, "read", lambda dev: docs)
     out = tmp_path / "model.json"
     build.main([str(tmp_path), "--out", str(out)])
     written = json.loads(out.read_text(encoding="utf-8"))
     assert written["trained_on"]["quotations"] == 36
     assert written["left_out_publisher"]["model"] == [1.0, 1.0]
-    assert written["weights"] == dict(sorted(weights.items()))
+    # "argued" opens 72 cues at all three publishers; "said" 36
+    assert written["verbs"] == ["argued", "said"]
+    table = build.rows_for(docs, written["verbs"])
+    assert written["weights"] == dict(sorted(build.fit(table).items()))
 
 
 def test_he_said_is_a_person_s_not_an_organisation_s():
@@ -316,13 +335,106 @@ def test_gold_counts_two_words_and_the_nearest_earlier_named_source():
 def test_read_runs_the_stage_over_both_splits(tmp_path):
     folder = tmp_path / "quotes"
     folder.mkdir()
-    line = json.dumps({**ARTICLE, "publisher": "nyt"})
+    told = {**attribution("indirect", [], 1, "none"), "cue": "told"}
+    line = json.dumps(
+        {**ARTICLE, "publisher": "nyt", "attributions": [*ARTICLE["attributions"], told]}
+    )
     (folder / "polnear_train.jsonl").write_text(line + "\n", encoding="utf-8")
     (folder / "polnear_dev.jsonl").write_text(line.replace("nyt", "ap") + "\n", encoding="utf-8")
     assert [a["publisher"] for a in build.articles(tmp_path)] == ["nyt", "ap"]
     assert [a["publisher"] for a in build.articles(tmp_path, ("polnear_dev.jsonl",))] == ["ap"]
-    rows = build.read(tmp_path)
+    docs = build.read(tmp_path)
+    assert [d["publisher"] for d in docs] == ["nyt", "ap"]
+    assert docs[0]["text"] == ARTICLE["text"] and docs[0]["gold"] == build.gold(ARTICLE)
+    assert docs[0]["cues"] == ["told"] and docs[0]["found"] and docs[0]["entities"]
+    rows = build.rows_for(docs, ["said"])
     assert [r["publisher"] for r in rows] == ["nyt"] * 3 + ["ap"] * 3
     assert [r["anyone"] for r in rows] == ["Lee", "Ray", "Ray"] * 2
     assert rows[1]["rule"] == "Ray" and "Ray" in rows[1]["names"]
     assert all(r["features"] and len(r["features"]) == len(r["names"]) for r in rows)
+
+
+def test_a_cue_s_word_and_the_verbs_learned_from_many_publishers():
+    stop = {"has", "also", "to"}
+    assert build.cue_word("has also Said", stop) == "said"
+    assert build.cue_word("according to", stop) == "according"
+    assert build.cue_word("has also", stop) is None and build.cue_word(":", stop) is None
+    assert build.cue_word("reportedly said", stop) is None  # an adverb
+    assert build.cue_word("’d say", stop) is None and build.cue_word("didn't say", stop) is None
+    assert build.cue_word("don’t", stop) is None and build.cue_word("ok", stop) is None
+    assert build.cue_word("ask", stop) == "ask"
+
+    def doc(publisher, cues):
+        return {"publisher": publisher, "cues": cues}
+
+    n = build.MIN_VERB_COUNT
+    docs = [
+        doc("a", ["argued"] * (n - 2) + ["wants"] * n),
+        doc("b", ["argued"]),
+        doc("c", ["has argued"]),
+    ]
+    assert build.learn_verbs(docs) == ["argued"]  # "wants": one publisher only
+    docs[2]["cues"] = []
+    assert build.learn_verbs(docs) == []  # seven cues, two publishers
+    docs += [doc("d", ["argued"]), doc("e", ["wants"] * 2)]
+    assert build.learn_verbs(docs) == ["argued"]
+    docs.append(doc("f", ["wants"]))
+    assert build.learn_verbs(docs) == ["argued", "wants"]
+
+
+def test_where_a_candidate_was_last_a_source():
+    verbs = speakers.attribution_pattern(["argued", "wants", "according to"])
+    for after in (
+        " argued",
+        " (R-Ohio) argued",
+        ", the party's chair, argued",
+        " has long argued",
+        " Wants",
+        " according to",
+    ):
+        assert verbs.match(" Ann" + after, 4), after
+    for after in (" arguedly", " sat and then argued", ". She argued", ', "they argued'):
+        assert not verbs.match(" Ann" + after, 4), after
+    text = (
+        "Ann Lee argued on Monday. Bob Ray said so. Ann Lee left, and said Ann Lee was right.\n\n"
+        '"We will win this county in the end."'
+    )
+    entities = tagged(text, [("Ann Lee", "PERSON"), ("Bob Ray", "PERSON")])
+    found = find_quotes(text, entities, "en")
+    assert found
+    q = found[-1]["start"]
+    [cands] = speakers.article_candidates(text, entities, found, verbs)
+    f = {entities[i].name: feats for i, _, feats in cands}
+    # Ann Lee: "said Ann Lee" (a speech verb before her, her last mention) and "Ann Lee
+    # argued" (a learned verb, her first); Bob Ray: "said" after him, no learned verb
+    last = text.rindex("Ann Lee") + 7
+    assert f["Ann Lee"]["s_dist"] == pytest.approx(math.log1p(q - last) / 8)
+    assert f["Ann Lee"]["v_dist"] == pytest.approx(math.log1p(q - 7) / 8)
+    bob = text.index("Bob Ray") + 7
+    assert f["Bob Ray"]["s_dist"] == pytest.approx(math.log1p(q - bob) / 8)
+    assert "v_dist" not in f["Bob Ray"] and f["Ann Lee"]["v_rank0"] == 1.0
+    assert f["Ann Lee"]["s_rank0"] == 1.0 and f["Bob Ray"]["s_rank1"] == 1.0
+    # without learned verbs: no v_dist; a name with no source before it: neither
+    [cands] = speakers.article_candidates(text, entities, found)
+    assert all("v_dist" not in feats for _, _, feats in cands)
+    text = 'Ann Lee arrived.\n\n"We will win this county in the end."'
+    assert "s_dist" not in candidate_features(text, [("Ann Lee", "PERSON")])["Ann Lee"]
+    # the verb is looked for VERB_REACH characters after the name at most
+    text = "Ann Lee, " + "x " * 200 + ', argued it.\n\n"We will win this county in the end."'
+    entities = tagged(text, [("Ann Lee", "PERSON")])
+    found = find_quotes(text, entities, "en")
+    [cands] = speakers.article_candidates(text, entities, found, verbs)
+    assert "v_dist" not in cands[0][2]
+
+
+def test_the_model_file_carries_its_verbs(tmp_path):
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({"weights": {"bias": 1.0}, "verbs": ["argued"]}), encoding="utf-8")
+    model = speakers.load_model(path)
+    assert model is not None and model.verbs is not None and model.verbs.match(" argued")
+    path.write_text(json.dumps({"weights": {"bias": 1.0}}), encoding="utf-8")
+    speakers.load_model.cache_clear()
+    model = speakers.load_model(path)
+    assert model is not None and model.verbs is None and model.weights == {"bias": 1.0}
+    speakers.load_model.cache_clear()
+    assert speakers.load_model().verbs is not None  # the shipped model learned its verbs

@@ -35,7 +35,7 @@ LANGUAGES = frozenset({"en"})
 #: how far either side of a quotation its candidates are looked for, at most (characters)
 REACH = 3000
 #: how many paragraphs before the quotation's own its candidates are looked for
-PARAGRAPHS_BEFORE = 2
+PARAGRAPHS_BEFORE = 3
 LABELS = frozenset({"PERSON", "ORG"})
 #: at most this many candidates a quotation (the nearest; the rules' choice besides): a
 #: window crowded with names (a list of hundreds) costs a bounded amount of work
@@ -47,6 +47,22 @@ _CUE_BEFORE = re.compile(r"(?:said|says|told|added|wrote)\s*$", re.I)
 _TITLE_BEFORE = re.compile(r"(?:Mr|Ms|Mrs|Sen|Rep|Gov|Dr)\.?\s*$")
 _PRONOUN = re.compile(r"(?<!\w)(?:he|she|they|i|we)(?!\w)", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’]?\s|\n")
+#: what may stand between a name and its verb: a bracket ("X (R-Ohio) said"), an apposition
+#: set off by commas ("X, the party's chair, said"), two words ("X has also said")
+_BETWEEN = r"\s*(?:\([^()\n]{1,40}\)\s*)?(?:,[^\"“”\n]{1,220}?,\s*)?(?:\w+\s+){0,2}?"
+#: how far after a name its verb is looked for (characters)
+VERB_REACH = 300
+
+
+def attribution_pattern(verbs: Sequence[str]) -> re.Pattern[str]:
+    """A name's attribution after it: one of `verbs` (whole words, any case), with what
+    ``_BETWEEN`` allows between; matched at the name's end."""
+    alternatives = "|".join(sorted((re.escape(v) for v in verbs), key=len, reverse=True))
+    return re.compile(rf"{_BETWEEN}(?:{alternatives})(?!\w)", re.I)
+
+
+#: the speech verbs the rules read ("X, the party's chair, said")
+_SPEECH_AFTER = re.compile(rf"{_BETWEEN}(?:{CUES['en']})(?!\w)", re.I)
 
 Features = dict[str, float]
 
@@ -148,6 +164,27 @@ def _after_features(text: str, end: int, mention: tuple[int, int, int], pe: int)
     }
 
 
+def _source_features(
+    text: str, start: int, before: list[tuple[int, int, int]], verbs: re.Pattern[str] | None
+) -> Features:
+    """How far before the quotation the candidate was last a source: the subject of a speech
+    verb ("X said", "said X", "X, the party's chair, told"; ``s_dist``) and of any of the
+    attribution verbs the model learned ("X argued", "X wants"; ``v_dist``)."""
+    f: Features = {}
+    for s, e, _ in reversed(before):
+        if _CUE_BEFORE.search(text[max(0, s - 15) : s]) or _SPEECH_AFTER.match(
+            text, e, min(len(text), e + VERB_REACH)
+        ):
+            f["s_dist"] = math.log1p(start - e) / 8
+            break
+    if verbs is not None:
+        for _, e, _ in reversed(before):
+            if verbs.match(text, e, min(len(text), e + VERB_REACH)):
+                f["v_dist"] = math.log1p(start - e) / 8
+                break
+    return f
+
+
 def candidates(
     text: str,
     entities: Sequence[Any],
@@ -158,10 +195,12 @@ def candidates(
     last: int | None,
     gender: dict[int, str],
     top: int | None,
+    verbs: re.Pattern[str] | None = None,
 ) -> list[tuple[int, tuple[int, int] | None, Features]]:
     """Each candidate speaker of ``quote``: (entity index, its mention nearest the quotation,
     its features). ``spoke``: the speakers of the quotations before it, ``last`` the last
-    of them; ``top``: the person the article names most."""
+    of them; ``top``: the person the article names most; ``verbs``: the attribution verbs
+    the model learned (:func:`attribution_pattern`)."""
     start, end = quote["start"], quote["end"]
     lo, p0, pe, hi = window(text, start, end)
     speaker = quote.get("speaker") or {}
@@ -201,6 +240,7 @@ def candidates(
         }
         if before:
             f.update(_before_features(text, start, before[-1], p0, near))
+            f.update(_source_features(text, start, before, verbs))
         else:
             f["no_before"] = 1.0
         if after:
@@ -209,7 +249,7 @@ def candidates(
             f["no_after"] = 1.0
         nearest = before[-1][:2] if before else after[0][:2] if after else None
         out.append((idx, nearest, f))
-    for side in ("b_dist", "a_dist"):
+    for side in ("b_dist", "a_dist", "s_dist", "v_dist"):
         ranked = sorted((f[side], k) for k, (_, _, f) in enumerate(out) if side in f)
         for r, (_, k) in enumerate(ranked):
             out[k][2][f"{side[0]}_rank{min(r, 3)}"] = 1.0
@@ -226,7 +266,10 @@ def candidates(
 
 
 def article_candidates(
-    text: str, entities: Sequence[Any], found: Sequence[dict[str, Any]]
+    text: str,
+    entities: Sequence[Any],
+    found: Sequence[dict[str, Any]],
+    verbs: re.Pattern[str] | None = None,
 ) -> list[list[tuple[int, tuple[int, int] | None, Features]]]:
     """The candidates of each quotation of an article, in order."""
     near = Mentions(entities)
@@ -238,7 +281,7 @@ def article_candidates(
     last = None
     out = []
     for q in found:
-        out.append(candidates(text, entities, q, near, quoted, spoke, last, gender, top))
+        out.append(candidates(text, entities, q, near, quoted, spoke, last, gender, top, verbs))
         entity = (q.get("speaker") or {}).get("entity")
         if entity is not None:
             spoke.add(entity)
@@ -247,10 +290,12 @@ def article_candidates(
 
 
 class Model:
-    """A binary logistic model's weights by feature name."""
+    """A binary logistic model's weights by feature name, with the attribution verbs its
+    features read."""
 
-    def __init__(self, weights: dict[str, float]) -> None:
+    def __init__(self, weights: dict[str, float], verbs: Sequence[str] = ()) -> None:
         self.weights = weights
+        self.verbs = attribution_pattern(verbs) if verbs else None
 
     def score(self, features: Features) -> float:
         return sum(self.weights.get(k, 0.0) * v for k, v in features.items())
@@ -261,7 +306,8 @@ def load_model(path: Path = MODEL_PATH) -> Model | None:
     """The shipped weights, or None when the file is missing (the rules alone then)."""
     if not path.exists():
         return None
-    return Model(json.loads(path.read_text(encoding="utf-8"))["weights"])
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Model(data["weights"], data.get("verbs", ()))
 
 
 def rerank(
@@ -277,7 +323,8 @@ def rerank(
     model = model or (load_model() if language in LANGUAGES else None)
     if model is None or not found:
         return found
-    for q, cands in zip(found, article_candidates(text, entities, found), strict=True):
+    per_quote = article_candidates(text, entities, found, model.verbs)
+    for q, cands in zip(found, per_quote, strict=True):
         speaker = q.get("speaker")
         if not cands or (speaker and speaker.get("entity") is None):
             continue
