@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION = "1.6"
 SCHEMA_MAJOR = SCHEMA_VERSION.split(".")[0]
 
 #: query parameters that only track a click and never change the article
@@ -350,10 +350,12 @@ class Entity(BaseModel):
     )
     tone: Tone | None = Field(
         default=None,
-        description="new in 1.4: how the article writes about this entity, in [-1, 1]: "
-        "P(positive) - P(negative) of a target-dependent model read at each mention, "
-        "averaged over mentions (since 1.5; in 1.4 the tone of the sentences that mention it). "
-        "English only; None in other languages",
+        description="new in 1.4: how the article writes about this entity, in [-1, 1]: a "
+        "target-dependent model read at each mention gives P(negative), P(neutral), "
+        "P(positive); the mention's tone is 1 - P(neutral), positive where P(positive) "
+        "outweighs P(negative) and negative where P(negative) does; the entity's is the mean "
+        "over its mentions (since 1.6; in 1.5 P(positive) - P(negative); in 1.4 the tone of "
+        "the sentences that mention it). English only; None in other languages",
     )
     entity_id: str | None = Field(
         default=None,

@@ -152,21 +152,24 @@ def folds(groups: list[str], k: int) -> list[int]:
 
 def cross_validate(
     rows: list[dict[str, Any]], feats: list[dict[str, float]], k: int = 5, c: float = C
-) -> tuple[float, list[float], list[int]]:
-    """Grouped k-fold: the pooled macro F1, each fold's, and every row's held-out class."""
+) -> tuple[float, list[float], list[int], list[tuple[float, float, float]]]:
+    """Grouped k-fold: the pooled macro F1, each fold's, and every row's held-out class and
+    probabilities."""
     fold = folds([r["group"] for r in rows], k)
     labels = [r["label"] for r in rows]
     pred: dict[int, int] = {}
+    probabilities: dict[int, tuple[float, float, float]] = {}
     per = []
     for f in range(k):
         train = [i for i in range(len(rows)) if fold[i] != f]
         test = [i for i in range(len(rows)) if fold[i] == f]
         m = tone.Model(fit(prune([feats[i] for i in train]), [labels[i] for i in train], c))
         for i in test:
-            pred[i] = max(range(3), key=m.probabilities(feats[i]).__getitem__)
+            probabilities[i] = m.probabilities(feats[i])
+            pred[i] = max(range(3), key=probabilities[i].__getitem__)
         per.append(macro_f1([labels[i] for i in test], [pred[i] for i in test]))
     held_out = [pred[i] for i in range(len(rows))]
-    return macro_f1(labels, held_out), per, held_out
+    return macro_f1(labels, held_out), per, held_out, [probabilities[i] for i in range(len(rows))]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -184,7 +187,7 @@ def main(argv: list[str] | None = None) -> None:
     rows = read(source)
     vectors = None if args.no_vectors else sentence_vectors(sorted({r["sentence"] for r in rows}))
     feats = featurise(rows, vectors)
-    pooled, per, _ = cross_validate(rows, feats, args.folds)
+    pooled, per, _, _ = cross_validate(rows, feats, args.folds)
     labels = [r["label"] for r in rows]
     weights = fit(prune(feats), labels)
     # for mentions without the tagger's vectors (the tagger switched off)

@@ -45,7 +45,7 @@ def test_the_seed_is_about_iran_quotes_sayyari_and_puts_tehran_on_the_map(
     extractor: EntityExtractor,
 ) -> None:
     record = enrich(extractor, (SEEDS / "000_9e72f1dc0ecd5a08.txt").read_text("utf-8"), "en")
-    assert record.schema_version == "1.5"
+    assert record.schema_version == "1.6"
     assert record.focus is not None and record.focus.countries[0].code == "IR"
     assert [c.name for c in record.focus.cities] == ["Tehran"]
     said = speakers(record)

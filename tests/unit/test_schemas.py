@@ -268,7 +268,7 @@ def test_decode_errors_word_for_word(
     assert str(err.value) == message
 
 
-@pytest.mark.parametrize("release", ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5"])
+@pytest.mark.parametrize("release", ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6"])
 def test_every_release_of_this_major_is_still_readable(release: str) -> None:
     from schemas.compat import RELEASES, check
 

@@ -94,8 +94,19 @@ def test_the_model_is_a_softmax_over_weighted_features() -> None:
     z = [1.0, 1.0, -0.5]
     e = [math.exp(v) for v in z]
     assert p == pytest.approx(tuple(v / sum(e) for v in e))
-    assert m.score({"bias": 1.0, "x": 0.5}) == pytest.approx(p[2] - p[0])
+    assert m.score({"bias": 1.0, "x": 0.5}) == pytest.approx(-(1 - p[1]))  # P(neg) > P(pos)
     assert m.probabilities({"x": 1000.0})[0] == pytest.approx(1.0)  # no overflow
+
+
+def test_a_tone_is_the_probability_of_a_side_signed_by_the_side_that_outweighs():
+    assert tone.signed((0.1, 0.6, 0.3)) == pytest.approx(0.4)
+    assert tone.signed((0.3, 0.6, 0.1)) == pytest.approx(-0.4)
+    assert tone.signed((0.2, 0.6, 0.2)) == 0.0  # neither side outweighs
+    assert tone.signed((0.0, 0.0, 1.0)) == 1.0 and tone.signed((1.0, 0.0, 0.0)) == -1.0
+    # the classes a reader's two thresholds give follow the model's: a mention the model
+    # puts between neutral and a side is not read as neutral (P(pos) - P(neg) was 0.1 here)
+    assert tone.signed((0.45, 0.0, 0.55)) == 1.0
+    assert abs(tone.signed((0.05, 0.85, 0.10))) < abs(tone.signed((0.45, 0.0, 0.55)))
 
 
 def test_the_shipped_model_and_its_provenance(tmp_path: Path) -> None:
@@ -188,8 +199,10 @@ def test_a_model_learns_the_direction_from_data() -> None:
             s = f"Smith {word} event number {i}."
             rows.append({"sentence": s, "start": 0, "end": 5, "label": label, "group": f"g{i}"})
     feats = build.featurise(rows)
-    pooled, per, pred = build.cross_validate(rows, feats, k=3, c=1.0)
+    pooled, per, pred, probabilities = build.cross_validate(rows, feats, k=3, c=1.0)
     assert pooled > 0.9 and len(per) == 3 and len(pred) == len(rows)
+    assert [max(range(3), key=p.__getitem__) for p in probabilities] == pred
+    assert all(sum(p) == pytest.approx(1.0) for p in probabilities)
     weights = build.fit(build.prune(feats), [r["label"] for r in rows], c=1.0)
     assert weights["R1:terrible"][0] > weights["R1:terrible"][2]
     assert weights["R1:wonderful"][2] > weights["R1:wonderful"][0]
@@ -257,8 +270,8 @@ def test_cross_validation_scores_only_what_each_fold_did_not_learn() -> None:
         rows.append({"sentence": s, "start": 0, "end": 5, "label": g % 3, "group": f"a{g}"})
         rows.append({"sentence": s, "start": 0, "end": 5, "label": g % 3, "group": f"a{g}"})
     feats = build.featurise(rows)
-    pooled, per, pred = build.cross_validate(rows, feats, c=1.0)
-    assert len(per) == 5 and len(pred) == len(rows)
+    pooled, per, pred, probabilities = build.cross_validate(rows, feats, c=1.0)
+    assert len(per) == 5 and len(pred) == len(probabilities) == len(rows)
     assert pooled < 0.6  # held out, an article's word is unseen
     m = tone.Model(build.fit(build.prune(feats), [r["label"] for r in rows], c=1.0))
     fitted = [max(range(3), key=m.probabilities(f).__getitem__) for f in feats]
@@ -470,7 +483,7 @@ def test_the_model_reads_vector_weights_as_a_matrix():
     dense = numpy.array([0.3, 5.0, -0.2], dtype=numpy.float32)
     as_dict = m.probabilities({"bias": 1.0, "vec:0": 0.3, "vec:1": 5.0, "vec:2": -0.2})
     assert m.probabilities({"bias": 1.0}, dense) == pytest.approx(as_dict, abs=1e-6)
-    assert m.score({"bias": 1.0}, dense) == pytest.approx(as_dict[2] - as_dict[0], abs=1e-6)
+    assert m.score({"bias": 1.0}, dense) == pytest.approx(tone.signed(as_dict), abs=1e-6)
     plain = tone.Model({"bias": [0.0, 0.5, 0.0]})
     assert plain.dense.shape == (0, 3)
     assert plain.score({"bias": 1.0}, dense) == plain.score({"bias": 1.0})
