@@ -6,8 +6,8 @@ have to carry across).
 Scored as ``DEV/README.md`` says: the quoted passages (two words or more) of direct
 attributions; a found quotation matches a gold passage when they overlap by half of the
 shorter; detection precision/recall/F1; named speaker end to end: of the gold passages whose
-source is named, the share found and attributed to that name (last word equal, or offsets
-overlapping the head name). The quotation finder's rules were read against PolNeAR's
+source is named, the share found and attributed to that name (last word equal, or the
+speaker's mention overlapping the head name: ``streams.build.speakers.same``). The quotation finder's rules were read against PolNeAR's
 misses (its train split, judged per publisher); the speaker model (``make train-speakers``)
 is trained on both splits, so the "newswire" line is in-sample for speakers: its estimate
 for other outlets is the figure with each publisher left out that ``make train-speakers``
@@ -32,7 +32,15 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))  # after PYTHONPATH: another checkout's code can be scored
 
-from streams.build.speakers import gold, overlap  # noqa: E402  (the model's own labels)
+from streams.build.speakers import (  # noqa: E402  (the model's own labels)
+    Source,
+    gold,
+    overlap,
+    same,
+    speaker_source,
+)
+
+Found = tuple[int, int, Source | None]
 
 
 def articles(dev: Path, split: str) -> Iterator[dict[str, Any]]:
@@ -56,9 +64,7 @@ def other_attributions(article: dict[str, Any]) -> list[tuple[int, int]]:
     ]
 
 
-def newswire_quotes(
-    text: str, extractor: Any
-) -> tuple[list[tuple[int, int, str | None]], list[tuple[int, int, str | None]]]:
+def newswire_quotes(text: str, extractor: Any) -> tuple[list[Found], list[Found]]:
     """The stage's quotations with their speakers, and the same quotations with the
     quotation finder's own speakers (before the speaker model weighs them)."""
     from schemas import LanguageArticle, LanguageInfo
@@ -69,18 +75,17 @@ def newswire_quotes(
     [out] = extractor.process([art])
     rules = quotes.find_quotes(text, out["entities"], "en") or []
 
-    def found(qs: Any) -> list[tuple[int, int, str | None]]:
+    def found(qs: Any) -> list[Found]:
         out = []
         for q in qs or ():
             q = q if isinstance(q, dict) else q.model_dump()
-            speaker = (q.get("speaker") or {}).get("name")
-            out.append((q["start"], q["end"], speaker.split()[-1] if speaker else None))
+            out.append((q["start"], q["end"], speaker_source(q.get("speaker"))))
         return out
 
     return found(out["quotes"]), found(rules)
 
 
-def textacy_quotes(text: str, nlp: Any) -> list[tuple[int, int, str | None]]:
+def textacy_quotes(text: str, nlp: Any) -> list[Found]:
     from textacy.extract.triples import direct_quotations
 
     found = []
@@ -94,8 +99,13 @@ def textacy_quotes(text: str, nlp: Any) -> list[tuple[int, int, str | None]]:
             for dq in quotations:
                 s = offset + dq.content[0].idx
                 e = offset + dq.content[-1].idx + len(dq.content[-1].text)
-                name = " ".join(t.text for t in dq.speaker) if dq.speaker else None
-                found.append((s, e, name.split()[-1] if name else None))
+                who: Source | None = None
+                if dq.speaker:
+                    name = " ".join(t.text for t in dq.speaker)
+                    at = offset + dq.speaker[0].idx
+                    end = offset + dq.speaker[-1].idx + len(dq.speaker[-1].text)
+                    who = (name.split()[-1].strip(".,'’"), (at, end))
+                found.append((s, e, who))
         offset += len(para) + 1
     return found
 
@@ -107,8 +117,8 @@ class Score:
 
     def add(
         self,
-        found: list[tuple[int, int, str | None]],
-        want: list[tuple[int, int, str | None, str | None]],
+        found: list[Found],
+        want: list[tuple[int, int, Source | None, Source | None]],
         others: list[tuple[int, int]] = (),  # type: ignore[assignment]
     ) -> None:
         self.found += len(found)
@@ -120,8 +130,8 @@ class Score:
             for f, hit in zip(found, hits, strict=True)
         )
 
-        def right(hit: tuple[int, int, str | None] | None, last: str) -> bool:
-            return bool(hit and hit[2] and hit[2].strip(".,'’") == last.strip(".,'’"))
+        def right(hit: Found | None, source: Source) -> bool:
+            return hit is not None and same(hit[2], source)
 
         for g in want:
             hit = next((f for f in found if overlap(f[:2], g[:2])), None)
@@ -174,7 +184,7 @@ def main() -> int:
     for art in articles(Path(args.dev), args.split):
         want = gold(art)
         n += 1
-        both: dict[str, list[tuple[int, int, str | None]]] = {}
+        both: dict[str, list[Found]] = {}
         for s in systems:
             started = time.perf_counter()
             if s == "newswire":

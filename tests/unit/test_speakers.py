@@ -217,7 +217,7 @@ ARTICLE = {
     ),
     "attributions": [
         attribution("direct", [[22, 45]], 48, "pronoun"),
-        attribution("direct", [[61, 77], [91, 103]], 79, "named", [79, 86, "Bob Ray"]),
+        attribution("direct", [[61, 77], [91, 103]], 78, "named", [78, 85, "Bob Ray"]),
         attribution("indirect", [], 0, "named", [0, 7, "Ann Lee"]),
         attribution("direct", [[1, 3]], 0, "named", [0, 7, "Ann Lee"]),
     ],
@@ -226,15 +226,33 @@ ARTICLE = {
 
 def test_gold_passages_and_their_sources():
     assert ARTICLE["text"][22:45] == "We will win this county"
+    lee, ray = ("Lee", (0, 7)), ("Ray", (78, 85))  # last words and head names' offsets
     assert build.gold(ARTICLE) == [
-        (22, 45, None, "Lee"),  # "she": the nearest earlier named source
-        (61, 77, "Ray", "Ray"),
-        (91, 103, "Ray", "Ray"),
+        (22, 45, None, lee),  # "she": the nearest earlier named source
+        (61, 77, ray, ray),
+        (91, 103, ray, ray),
     ]
     assert build.last_word("Bob Ray.") == "Ray" and build.last_word(None) is None
     assert build.last_word("") is None
     assert build.overlap((0, 10), (5, 20)) and build.overlap((0, 10), (0, 10))
     assert not build.overlap((0, 10), (7, 20)) and not build.overlap((0, 10), (10, 20))
+
+
+def test_a_speaker_is_the_source_by_last_word_or_by_where_it_is_named():
+    source = ("Lou", (10, 17))  # "Mr. Lou"
+    assert build.same(("Lou", None), source) and build.same(("Lou", (90, 95)), source)
+    assert build.same(("Jiwei", (13, 22)), source)  # "Lou Jiwei" at the head name
+    assert build.same(("Jiwei", (16, 22)), source) and build.same(("X", (5, 11)), source)
+    assert not build.same(("Jiwei", (17, 22)), source) and not build.same(("X", (5, 10)), source)
+    assert not build.same(("Jiwei", None), source) and not build.same(("Jiwei", (0, 5)), source)
+    assert not build.same(None, source) and not build.same(("Lou", None), None)
+    assert not build.same((None, None), (None, None)) and not build.same((None, (1, 2)), (None, None))
+    assert build.speaker_source(None) is None and build.speaker_source({}) is None
+    assert build.speaker_source({"name": "Ann Lee.", "entity": 0, "start": 3, "end": 10}) == (
+        "Lee",
+        (3, 10),
+    )
+    assert build.speaker_source({"name": "a spokesman", "entity": None}) == ("spokesman", None)
 
 
 def test_rows_and_a_model_fitted_on_them(tmp_path, monkeypatch):
@@ -243,14 +261,17 @@ def test_rows_and_a_model_fitted_on_them(tmp_path, monkeypatch):
     found = find_quotes(text, entities, "en")
     assert found
     rows = build.rows_of(text, entities, found, build.gold(ARTICLE))
-    assert [r["anyone"] for r in rows] == ["Lee", "Ray", "Ray"]
-    assert [r["named"] for r in rows] == [None, "Ray", "Ray"]
-    assert all(set(r["names"]) <= {"Lee", "Ray"} and r["features"] for r in rows)
-    assert rows[1]["rule"] == "Ray"
+    assert [r["anyone"][0] for r in rows] == ["Lee", "Ray", "Ray"]
+    assert [r["named"] and r["named"][0] for r in rows] == [None, "Ray", "Ray"]
+    assert all({n for n, _ in r["names"]} <= {"Lee", "Ray"} and r["features"] for r in rows)
+    assert rows[1]["rule"] == ("Ray", (78, 85))
+    # a candidate where the model agrees with the rules keeps the rules' mention
+    assert ("Ray", (78, 85)) in rows[1]["names"]
+    assert ("Lee", (0, 7)) in rows[1]["names"]  # another: its mention nearest the quotation
     # a passage no quotation was found at: a row without candidates (wrong whatever is picked)
     missed = build.rows_of(text, entities, found[1:], build.gold(ARTICLE))
     assert (missed[0]["features"], missed[0]["names"], missed[0]["rule"]) == ([], [], None)
-    assert [r["anyone"] for r in missed] == ["Lee", "Ray", "Ray"] and missed[1]["features"]
+    assert [r["anyone"][0] for r in missed] == ["Lee", "Ray", "Ray"] and missed[1]["features"]
     many = []
     for k in range(12):
         for r in rows:
@@ -270,9 +291,12 @@ def test_rows_and_a_model_fitted_on_them(tmp_path, monkeypatch):
     weights = build.fit(many)
     assert weights and all(isinstance(w, float) for w in weights.values())
     model = speakers.Model(weights)
-    assert [build.pick(model, r) for r in rows] == ["Lee", "Ray", "Ray"]
+    assert [build.pick(model, r)[0] for r in rows] == ["Lee", "Ray", "Ray"]
     assert build.pick(model, {"features": [], "names": []}) is None
-    assert build.accuracy(rows, ["Lee", "Ray", "Bob"]) == (0.5, pytest.approx(2 / 3))
+    said = [("Lee", None), ("Ray", None), ("Bob", None)]
+    assert build.accuracy(rows, said) == (0.5, pytest.approx(2 / 3))
+    said[2] = ("Bob", (80, 84))  # at Ray's head name
+    assert build.accuracy(rows, said) == (1.0, 1.0)
     assert build.accuracy([], []) == (0.0, 0.0)
     cv = build.cross_validate(docs)
     assert cv["model"] == (1.0, 1.0) and set(cv["per_publisher"]) == {"p0", "p1", "p2"}
@@ -326,10 +350,10 @@ def test_gold_counts_two_words_and_the_nearest_earlier_named_source():
         ],
     }
     assert text[33:40] == "We will" and text[62:72] == "Go on now,"
-    assert build.gold(article) == [(33, 40, None, "Lee"), (62, 72, None, None)]
+    assert build.gold(article) == [(33, 40, None, ("Lee", (0, 7))), (62, 72, None, None)]
     # a named source's head name's last word, whatever kind of attribution follows
     article["attributions"][2]["source_kind"] = "pronoun"
-    assert build.gold(article)[1] == (62, 72, None, "Ray")
+    assert build.gold(article)[1] == (62, 72, None, ("Ray", (42, 53)))
 
 
 def test_read_runs_the_stage_over_both_splits(tmp_path):
@@ -349,8 +373,8 @@ def test_read_runs_the_stage_over_both_splits(tmp_path):
     assert docs[0]["cues"] == ["told"] and docs[0]["found"] and docs[0]["entities"]
     rows = build.rows_for(docs, ["said"])
     assert [r["publisher"] for r in rows] == ["nyt"] * 3 + ["ap"] * 3
-    assert [r["anyone"] for r in rows] == ["Lee", "Ray", "Ray"] * 2
-    assert rows[1]["rule"] == "Ray" and "Ray" in rows[1]["names"]
+    assert [r["anyone"][0] for r in rows] == ["Lee", "Ray", "Ray"] * 2
+    assert rows[1]["rule"] == ("Ray", (78, 85)) and ("Ray", (78, 85)) in rows[1]["names"]
     assert all(r["features"] and len(r["features"]) == len(r["names"]) for r in rows)
 
 
