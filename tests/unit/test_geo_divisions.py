@@ -11,6 +11,7 @@ from streams.processors.entities import geo
 from streams.processors.entities.gazetteer import PlaceTable
 from streams.processors.entities.stage import EntityExtractor
 from tests.unit.test_enrich import enrich
+from tests.unit.test_quote_rules import Entity
 
 
 @pytest.fixture(scope="module")
@@ -248,3 +249,58 @@ def test_a_demonym_keeps_its_label_and_gets_its_country(extractor):
     assert norp["Egyptian"].country_code == "EG"
     assert norp["Iranian"].country_code == "IR"
     assert norp["Egyptian"].geo is None
+
+
+def test_us_counties_are_divisions_at_the_median_of_their_zip_codes():
+    from streams.build.gazetteer import _county_row, us_county_points
+
+    points = us_county_points()
+    dallas = points[("TX", "Dallas County")]
+    assert km(*dallas, 32.78, -96.80) < 30  # the city of Dallas fills most of it
+    assert len(points) > 3000
+    cols = ["Dallas County", "", "US.TX.113", "4684904", "", "Condado de Dallas|Dallas", "2"]
+    row = _county_row(cols, points)
+    assert row == (4684904, "Dallas County", *dallas, 0, "A", "ADM2", "US", "US.TX")
+    # a county-level name without a county's last word, or without a point: not a row
+    assert _county_row(["Richmond", "", "US.VA.760", "4781708", "", "", "2"], points) is None
+    assert _county_row(["Nowhere County", "", "US.TX.999", "1", "", "", "2"], points) is None
+    table = PlaceTable.load()
+    rows = [r for r in table.rows_named("Dallas County") if table.code(r) == "ADM2"]
+    assert {table.admin1(r) for r in rows} >= {"US.TX", "US.AL", "US.IA"}
+    assert not [r for r in table.rows_named("Dallas") if table.code(r) == "ADM2"]
+
+
+def test_a_county_is_placed_in_the_state_the_text_writes_or_its_neighbours(extractor):
+    text = "Health officials in Dallas County, Texas, confirmed a second case on Monday."
+    assert placed(enrich(extractor, text, "en"), "Dallas County")[:3] == ("ADM2", "US", "US.TX")
+    text = "Flooding hit Monroe County, Florida, and Fulton County, Georgia, on Sunday."
+    record = enrich(extractor, text, "en")
+    assert placed(record, "Fulton County")[:3] == ("ADM2", "US", "US.GA")
+    # the container of a Georgia county is the state, not the country
+    assert placed(record, "Georgia")[:3] == ("ADM1", "US", "US.GA")
+    assert placed(record, "Monroe County")[2] == "US.FL"
+    text = "A man from Crawford County was taken to a hospital in Pittsburgh."
+    assert placed(enrich(extractor, text, "en"), "Crawford County")[2] == "US.PA"
+    text = "Georgia and Armenia signed a trade agreement in Tbilisi on Monday."
+    assert placed(enrich(extractor, text, "en"), "Georgia")[:2] == ("PCLI", "GE")
+
+
+def test_a_name_the_tagger_read_as_an_organisation_is_a_county_by_its_last_word(extractor):
+    entities = [
+        Entity("Fulton County", "ORG"),
+        Entity("Fulton Bank", "ORG"),
+        Entity("Jo County", "PERSON"),
+    ]
+    geo.places_by_context(entities, "Fulton County and Fulton Bank met.", PlaceTable.load(), "en")
+    assert [e.label for e in entities] == ["GPE", "ORG", "PERSON"]  # no county is named "Jo"
+
+
+def test_a_town_s_namesake_is_the_one_in_the_state_of_the_article_s_other_places(extractor):
+    text = "Springfield police said the suspect fled toward Peoria and Decatur."
+    record = enrich(extractor, text, "en")
+    assert placed(record, "Springfield")[2] == "US.IL"
+    assert (
+        next(e for e in record.entities if e.name == "Springfield").geo.evidence == "article_places"
+    )
+    text = "Springfield police said the suspect fled toward Joplin and Branson."
+    assert placed(enrich(extractor, text, "en"), "Springfield")[2] == "US.MO"

@@ -288,6 +288,9 @@ def _container_named(table: PlaceTable, text: str, start: int) -> set[str]:
     return set()
 
 
+#: the last words of counties' names, which make a name a place
+COUNTY_WORDS = (" County", " Parish")
+
 #: words before a name that make it a place ("across Ontario", "in Sudan")
 LOCATIVES = frozenset("in across from to throughout into near outside inside within".split())
 
@@ -299,10 +302,16 @@ def places_by_context(
     text's language) or a state's or province's own name, and that stands after a locative
     word or a place and a comma at least once ("schools across Ontario", "in Sudan",
     "Toronto, Ontario"), is that place (its label
-    becomes GPE, in place)."""
+    becomes GPE, in place); so is one named as a county is ("Fulton County", "Orleans
+    Parish"), wherever it stands."""
     place_ends = {m.end for e in entities if e.label in PLACE_LABELS for m in e.mentions}
     for e in entities:
         if e.label not in {"ORG", "PERSON"} or any(m.text != e.name for m in e.mentions):
+            continue
+        if e.name.endswith(COUNTY_WORDS) and any(
+            table.code(r) == "ADM2" and table.name(r) == e.name for r in table.rows_named(e.name)
+        ):
+            e.label = "GPE"
             continue
         if not any(
             _after_locative(text, m.start) or _after_place(text, m.start, place_ends)
@@ -346,16 +355,19 @@ def _division_word_after(entity: Any, text: str) -> bool:
     return False
 
 
-def _containers(candidates: list[_Candidate], table: PlaceTable, text: str) -> dict[int, set[str]]:
+def _containers(
+    candidates: list[_Candidate], table: PlaceTable, text: str
+) -> dict[int, tuple[set[str], set[int]]]:
     """Containment the text writes, "Paris, Illinois" and "London, Ontario, Canada": for a
     candidate whose mention is followed by a comma and another place that is a country or
     a division, the codes its place must lie in (a country code, or a division's
-    ``CC.admin1``)."""
+    ``CC.admin1``; a name of both, "Georgia", gives both), and which candidates wrote
+    them."""
     starts: dict[int, int] = {}
     for i, cand in enumerate(candidates):
         for m in cand.entity.mentions:
             starts[m.start] = i
-    out: dict[int, set[str]] = {}
+    out: dict[int, tuple[set[str], set[int]]] = {}
     for i, cand in enumerate(candidates):
         for m in cand.entity.mentions:
             gap = len(text[m.end :]) - len(text[m.end :].lstrip(", "))
@@ -369,13 +381,25 @@ def _containers(candidates: list[_Candidate], table: PlaceTable, text: str) -> d
             else:
                 outer = candidates[j]
                 codes = {outer.country_named} if outer.country_named else set()
-                codes |= {table.admin1(r) for r in outer.rows if table.code(r) == "ADM1"}
+                codes |= {
+                    table.admin1(r) for r in outer.rows + outer.divisions if table.code(r) == "ADM1"
+                }
             if codes:
-                out.setdefault(i, set()).update(codes)
+                inside, writers = out.setdefault(i, (set(), set()))
+                inside.update(codes)
+                if j is not None:
+                    writers.add(j)
     return out
 
 
 DATELINE_WEIGHT = 6.0
+#: how much the share of the article's other places in a state or province counts for a
+#: candidate in it ("Springfield" beside "Joplin" and "Branson": Missouri's)
+REGION_WEIGHT = 2.0
+#: passes over the article's places, each knowing where the others were placed in the one
+#: before: a small town placed only once the others point to its country ("Decatur") can
+#: still decide its namesake's neighbour ("Springfield") in the third
+PASSES = 3
 #: a city this small is placed only in a country the article names or places others in
 SMALL_TOWN = 100_000
 DEMONYM_WEIGHT = 0.5
@@ -442,7 +466,7 @@ def resolve(
                 decided[i] = "article_countries"
     # containment written in the text narrows a name's places to those inside its container
     contained: set[int] = set()
-    for i, inside in _containers(candidates, table, text).items():
+    for i, (inside, writers) in _containers(candidates, table, text).items():
         rows = [
             r for r in candidates[i].rows if table.country(r) in inside or table.admin1(r) in inside
         ]
@@ -450,6 +474,15 @@ def resolve(
             candidates[i].rows = rows
             contained.add(i)
             decided[i] = "containment"
+            # "Fulton County, Georgia": the container is the state its place lies in
+            held = {table.admin1(r) for r in rows}
+            for j in writers:
+                outer = candidates[j]
+                states = [r for r in outer.divisions if table.admin1(r) in held]
+                if outer.country_named and states:
+                    countries[outer.country_named] -= _weight(outer.entity, text, title, lead)
+                    outer.rows, outer.country_named = states, None
+                    decided[j] = "containment"
     # "New York state", "the Georgia state line", "Punjab province": the division
     for i, cand in enumerate(candidates):
         divisions = [r for r in cand.rows + cand.divisions if table.code(r) in DIVISIONS]
@@ -458,13 +491,15 @@ def resolve(
             decided[i] = "division_word"
 
     # cities: the article's countries first, then the countries its other places are in,
-    # then population (two passes: the second knows where the others were placed)
-    def score(row: int, others: Counter[str]) -> float:
+    # then population (PASSES passes: each knows where the others were placed in the one before)
+    def score(row: int, others: Counter[str], regions: Counter[str]) -> float:
         code = table.country(row)
         s = math.log10(table.population(row) + 10)
         if code in countries:
             s += 3.0 + min(2.0, countries[code] / 4)
         s += 2.0 * others[code]
+        # the smallest region that explains the others: their state or province
+        s += REGION_WEIGHT * regions[table.admin1(row)]
         if table.kind(row) == "L":
             s += 0.5  # a continent's own name
         return s
@@ -482,20 +517,27 @@ def resolve(
 
     chosen: dict[int, int] = {}
     shares: dict[int, Counter[str]] = {}
-    for _ in range(2):
+    for _ in range(PASSES):
         placed = Counter(table.country(chosen[i]) for i, c in enumerate(candidates) if i in chosen)
+        placed_regions = Counter(
+            table.admin1(chosen[i]) for i, c in enumerate(candidates) if i in chosen
+        )
+        placed_regions.pop("", None)
         for i, cand in enumerate(candidates):
             if cand.country_named:
                 chosen[i] = cand.rows[0]
                 continue
             others = placed.copy()
+            regions = placed_regions.copy()
             if i in chosen:
                 others[table.country(chosen[i])] -= 1
+                regions[table.admin1(chosen[i])] -= 1
             total = sum(v for v in others.values() if v > 0) or 1
             share = Counter({k: v / total for k, v in others.items() if v > 0})
+            region_share = Counter({k: v / total for k, v in regions.items() if k and v > 0})
             shares[i] = share
             best = _city_over_division(
-                table, cand.rows, max(cand.rows, key=lambda r: score(r, share))
+                table, cand.rows, max(cand.rows, key=lambda r: score(r, share, region_share))
             )
             if supported(best, share, i):
                 chosen[i] = best
