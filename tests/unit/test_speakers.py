@@ -246,7 +246,9 @@ def test_a_speaker_is_the_source_by_last_word_or_by_where_it_is_named():
     assert not build.same(("Jiwei", (17, 22)), source) and not build.same(("X", (5, 10)), source)
     assert not build.same(("Jiwei", None), source) and not build.same(("Jiwei", (0, 5)), source)
     assert not build.same(None, source) and not build.same(("Lou", None), None)
-    assert not build.same((None, None), (None, None)) and not build.same((None, (1, 2)), (None, None))
+    assert not build.same((None, None), (None, None)) and not build.same(
+        (None, (1, 2)), (None, None)
+    )
     assert build.speaker_source(None) is None and build.speaker_source({}) is None
     assert build.speaker_source({"name": "Ann Lee.", "entity": 0, "start": 3, "end": 10}) == (
         "Lee",
@@ -462,3 +464,114 @@ def test_the_model_file_carries_its_verbs(tmp_path):
     assert model is not None and model.verbs is None and model.weights == {"bias": 1.0}
     speakers.load_model.cache_clear()
     assert speakers.load_model().verbs is not None  # the shipped model learned its verbs
+
+
+def test_a_verb_is_looked_for_near_the_name_and_a_cue_before_one_opening_the_text():
+    verbs = speakers.attribution_pattern(["argued"])
+    long = " " + "x" * 300 + " argued"  # two words between, but past VERB_REACH
+    assert verbs.match("Ann" + long, 3)
+    text = "Ann Lee" + long + '.\n\n"We will win this county in the end."'
+    entities = tagged(text, [("Ann Lee", "PERSON")])
+    found = find_quotes(text, entities, "en")
+    [cands] = speakers.article_candidates(text, entities, found, verbs)
+    assert "v_dist" not in cands[0][2]
+    speech = (
+        "Ann Lee" + long.replace("argued", "said") + '.\n\n"We will win this county in the end."'
+    )
+    entities = tagged(speech, [("Ann Lee", "PERSON")])
+    [cands] = speakers.article_candidates(speech, entities, find_quotes(speech, entities, "en"))
+    assert "s_dist" not in cands[0][2]
+    # "Said Ann Lee" opening the text: the cue before her name is read from its first letter
+    text = 'Said Ann Lee on Monday, before she left.\n\n"We will win this county in the end."'
+    assert "s_dist" in candidate_features(text, [("Ann Lee", "PERSON")])["Ann Lee"]
+
+
+def test_gold_reads_a_named_source_only_and_a_missing_start_as_zero():
+    text = 'Ann Lee spoke. "Yes we will," she said. "Go on now," he said.'
+    article = {
+        "text": text,
+        "attributions": [
+            attribution("indirect", [], 0, "named", [0, 7, "Ann Lee"]),
+            # a pronoun source with a name marked: not a named source
+            attribution("direct", [[16, 27]], 29, "pronoun", [29, 32, "she"]),
+            # no start: counted at 0, so Ann Lee (at 0) is not earlier
+            attribution("direct", [[41, 50]], None, "pronoun"),
+        ],
+    }
+    assert build.gold(article) == [(16, 27, None, ("Lee", (0, 7))), (41, 50, None, None)]
+    # a named source written first at the same position is not earlier either
+    article["attributions"] = [
+        attribution("mixed", [], 29, "named", [29, 36, "Bob Ray"]),
+        attribution("direct", [[16, 27]], 29, "pronoun"),
+    ]
+    assert build.gold(article) == [(16, 27, None, None)]
+
+
+def test_rows_read_the_verbs_and_keep_the_rules_mention(monkeypatch):
+    text = (
+        "Bob Ray argued on Monday that taxes would rise.\n\n"
+        '"Taxes will rise this year," Bob Ray said.'
+    )
+    entities = tagged(text, [("Bob Ray", "PERSON")])
+    found = find_quotes(text, entities, "en")
+    want = [(found[0]["start"], found[0]["end"], ("Ray", (0, 7)), ("Ray", (0, 7)))]
+    rule = found[0]["speaker"]
+    assert (rule["start"], rule["end"]) != (0, 7)  # the rules read the name after the quotation
+    [row] = build.rows_of(text, entities, found, want)
+    # the rules' choice keeps the rules' mention, not the one nearest before the quotation
+    assert row["names"] == [("Ray", (rule["start"], rule["end"]))] == [row["rule"]]
+    assert "v_dist" not in row["features"][0]
+    [row] = build.rows_of(text, entities, found, want, speakers.attribution_pattern(["argued"]))
+    assert "v_dist" in row["features"][0]
+    doc = {"publisher": "p", "text": text, "entities": entities, "found": found, "gold": want}
+    [row] = build.rows_for([doc], ["argued"])
+    assert "v_dist" in row["features"][0] and row["publisher"] == "p"
+    # a passage without a source to count is no row; the ones after it still are
+    both = [(0, 3, None, None), *want]
+    assert len(build.rows_of(text, entities, found, both)) == 1
+    with pytest.raises(ValueError):
+        build.accuracy([row, row], [("Ray", None)])
+    with pytest.raises(ValueError):
+        build.accuracy([{**row, "named": None}, row], [("Ray", None)])
+
+
+def test_each_fold_learns_its_verbs_and_weights_from_the_other_publishers(monkeypatch):
+    seen: dict[str, list[object]] = {"verbs": [], "fit": []}
+    real_learn, real_fit = build.learn_verbs, build.fit
+
+    def learn(docs):
+        seen["verbs"].append(sorted({d["publisher"] for d in docs}))
+        return real_learn(docs)
+
+    def fit(rows, c=build.C):
+        seen["fit"].append((sorted({r["publisher"] for r in rows}), c))
+        return real_fit(rows, c)
+
+    monkeypatch.setattr(build, "learn_verbs", learn)
+    monkeypatch.setattr(build, "fit", fit)
+    text = ARTICLE["text"]
+    entities = tagged(text, [("Ann Lee", "PERSON"), ("Bob Ray", "PERSON")])
+    found = find_quotes(text, entities, "en")
+    docs = [
+        {
+            "publisher": p,
+            "text": text,
+            "entities": entities,
+            "found": found,
+            "gold": build.gold(ARTICLE),
+            "cues": [],
+        }
+        for p in ("a", "b", "c")
+    ]
+    cv = build.cross_validate(docs, c=0.5)
+    assert seen["verbs"] == [["b", "c"], ["a", "c"], ["a", "b"]]
+    assert seen["fit"] == [(["b", "c"], 0.5), (["a", "c"], 0.5), (["a", "b"], 0.5)]
+    # each publisher's figures are its own rows' (three each)
+    assert set(cv["per_publisher"]) == {"a", "b", "c"}
+    assert cv["model"] == build.accuracy(
+        build.rows_for(docs, []),
+        [
+            build.pick(speakers.Model(real_fit(build.rows_for(docs[1:], []), 0.5)), r)
+            for r in build.rows_for(docs, [])
+        ],
+    )

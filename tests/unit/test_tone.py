@@ -603,3 +603,28 @@ def test_a_sentence_mean_is_computed_once_for_all_its_mentions():
         )
     tone.vector_features(v, 2, 3, 0, 5)  # another sentence: its own mean
     assert sorted(v.sentence_means) == [(0, 3), (0, 6)]
+
+
+def test_each_fold_is_fitted_with_the_regularisation_asked_for(monkeypatch) -> None:
+    seen = []
+    real = build.fit
+
+    def fit(feats, labels, c=build.C):
+        seen.append(c)
+        return real(feats, labels, c)
+
+    monkeypatch.setattr(build, "fit", fit)
+    rows = []
+    for i in range(12):
+        for label, word in ((0, "terrible"), (1, "met"), (2, "wonderful")):
+            rows.append(
+                {
+                    "sentence": f"Smith {word} them.",
+                    "start": 0,
+                    "end": 5,
+                    "label": label,
+                    "group": f"g{i}",
+                }
+            )
+    build.cross_validate(rows, build.featurise(rows), k=2, c=0.7)
+    assert seen == [0.7, 0.7]

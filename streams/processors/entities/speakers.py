@@ -57,7 +57,7 @@ VERB_REACH = 300
 def attribution_pattern(verbs: Sequence[str]) -> re.Pattern[str]:
     """A name's attribution after it: one of `verbs` (whole words, any case), with what
     ``_BETWEEN`` allows between; matched at the name's end."""
-    alternatives = "|".join(sorted((re.escape(v) for v in verbs), key=len, reverse=True))
+    alternatives = "|".join(re.escape(v) for v in verbs)
     return re.compile(rf"{_BETWEEN}(?:{alternatives})(?!\w)", re.I)
 
 
