@@ -33,6 +33,7 @@ from streams.build import header_lines as hl
 from streams.processors.clean import header_model
 from streams.processors.clean.dates import find_date
 from streams.processors.clean.header import Header
+from streams.processors.clean.html import extract_html
 
 FIELDS = header_model.FIELDS
 NAMES = {"title": "title", "byline": "authors", "date": "date"}
@@ -128,6 +129,10 @@ def main() -> int:
         idx = [i for i, e in enumerate(examples) if e.with_title is flag]
         row(f"  rules alone, text {name}", rules, idx)
         row(f"  model grouped CV, text {name}", grouped, idx)
+    for flag, name in ((True, "with its URL"), (False, "without its URL")):
+        idx = [i for i, e in enumerate(examples) if (e.url is not None) is flag]
+        row(f"  rules alone, page given {name}", rules, idx)
+        row(f"  model grouped CV, page given {name}", grouped, idx)
     for lang in ("en", "de", "other"):
         row(f"  rules alone, pages in {lang}", rules, by_lang[lang])
         row(f"  model grouped CV, pages in {lang}", grouped, by_lang[lang])
@@ -136,13 +141,21 @@ def main() -> int:
         row(f"  model grouped CV, {name}", grouped, idx)
     traf = {f: [0.0] * len(examples) for f in FIELDS}
     for i, e in enumerate(examples):
-        if not e.with_title:
+        if not e.with_title or not e.with_url:
             continue
         h = trafilatura_header(e.html)
         for f in FIELDS:
             traf[f][i] = hl.right_field(e, f, h)
+    ours = {f: [0.0] * len(examples) for f in FIELDS}
+    for i, e in enumerate(examples):
+        if e.with_title and e.with_url:
+            h = extract_html(e.html, e.url).header
+            for f in FIELDS:
+                ours[f][i] = hl.right_field(e, f, h)
     print("HTML (labels are the page's own metadata, which these readers read):")
-    row("trafilatura extract_metadata", traf, [i for i, e in enumerate(examples) if e.with_title])
+    once = [i for i, e in enumerate(examples) if e.with_title and e.with_url]
+    row("trafilatura extract_metadata", traf, once)
+    row("newswire's HTML path (extract_html, URL given)", ours, once)
     return 0
 
 

@@ -36,9 +36,11 @@ import logging
 import math
 import multiprocessing
 import os
+import secrets
 import shutil
 import signal
 import socket
+import sys
 import tempfile
 import time
 from multiprocessing.connection import Connection
@@ -159,8 +161,12 @@ class Isolated:
         self.inner.warm_up()
         if self.zygote_pid is not None:
             return
-        self._dir = tempfile.mkdtemp(prefix=f"newswire-{self.stage.name}-")
-        address = str(Path(self._dir) / "workers.sock")
+        if sys.platform.startswith("linux"):
+            # an abstract socket: no file is left behind when the stage is killed -9
+            address = f"\0newswire-{self.stage.name}-{os.getpid()}-{secrets.token_hex(8)}"
+        else:  # pragma: no cover (other systems have no abstract sockets)
+            self._dir = tempfile.mkdtemp(prefix=f"newswire-{self.stage.name}-")
+            address = str(Path(self._dir) / "workers.sock")
         self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._server.bind(address)
         self._server.listen(4)

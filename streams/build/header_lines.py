@@ -43,6 +43,7 @@ class Page:
     group: str  # the publisher (the URL's registered domain, or the set's page name)
     html: str
     source: str  # which set
+    url: str = ""  # where the page was fetched ("" when the set does not say)
 
 
 def domain(url: str) -> str:
@@ -62,13 +63,14 @@ def pages(folder: Path) -> Iterator[Page]:
             path = folder / "html" / f"{key}.html.gz"
             if path.is_file():
                 html = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
-                yield Page(domain(item.get("url") or "") or key, html, "extraction")
+                url = item.get("url") or ""
+                yield Page(domain(url) or key, html, "extraction", url)
     elif (folder / "tests" / "evaldata.json").is_file():  # trafilatura's evaluation pages
         evaldata = json.loads((folder / "tests" / "evaldata.json").read_text(encoding="utf-8"))
         for url, item in sorted(evaldata.items()):
             path = folder / "tests" / "eval" / item["file"]
             if path.is_file():
-                yield Page(domain(url), path.read_text("utf-8", "replace"), "trafilatura")
+                yield Page(domain(url), path.read_text("utf-8", "replace"), "trafilatura", url)
     elif (folder / "test" / "test-pages").is_dir():  # readability's test pages
         for sub in sorted((folder / "test" / "test-pages").iterdir()):
             path = sub / "source.html"
@@ -104,12 +106,16 @@ class Example:
     html: str = ""
     language: str = ""  # the page's <html lang>, its first two letters
     with_title: bool = True  # the text starts with the page's <title>
+    url: str | None = None  # the page's URL as the producer gave it (None: not given)
+    with_url: bool = True  # the rendering that gives the URL (where the page has one)
 
 
-def label(page: Page, with_title: bool = True) -> Example | None:
+def label(page: Page, with_title: bool = True, with_url: bool = True) -> Example | None:
     """A page's candidates labelled from its own metadata (None for a page without text).
     The plain text starts with the page's ``<title>`` as a scraper writes it, or, without
-    `with_title`, with the first visible line (scrapers that leave the head out)."""
+    `with_title`, with the first visible line (scrapers that leave the head out). With
+    `with_url` the producer gives the page's URL (the set's, else the page's canonical
+    link: where a crawler found it)."""
     import lxml.html
 
     try:
@@ -122,9 +128,10 @@ def label(page: Page, with_title: bool = True) -> Example | None:
         text = text.split("\n", 1)[1] if "\n" in text else ""
     if not text.strip():
         return None
+    url = (page.url or truth.canonical_url or None) if with_url else None
     lines, start, _ = locate(text)
-    rules = read_header(lines, start, model=False)
-    found = header_model.candidates(lines, start, rules.used)
+    rules = read_header(lines, start, model=False, url=url)
+    found = header_model.candidates(lines, start, rules.used, url)
     first = next((ln for ln in lines if ln.words > 0), None)
     title = normal(truth.title or "")
     # the lines the page prints (the text's first line is the <title> a scraper wrote, when
@@ -166,6 +173,8 @@ def label(page: Page, with_title: bool = True) -> Example | None:
         page.html,
         language,
         with_title,
+        url,
+        with_url,
     )
 
 
@@ -266,7 +275,7 @@ def apply(example: Example, model: header_model.HeaderModel, field: str) -> tupl
     full = header_model.HeaderModel(
         {f: model.fields.get(f, _NEVER) for f in header_model.FIELDS}, model.features
     )
-    best = learned(header, example.lines, example.body_start, full)
+    best = learned(header, example.lines, example.body_start, full, example.url)
     return header, best.get(field, 0.0)
 
 
@@ -292,13 +301,18 @@ def right_field(example: Example, field: str, header: Header) -> float:
     )
 
 
+#: how each page is given: its text with and without the ``<title>`` line, with and without
+#: its URL
+RENDERINGS = ((True, True), (False, True), (True, False), (False, False))
+
+
 def load_examples(folders: list[Path]) -> list[Example]:
-    """Every page of the folders, twice: its text with and without the ``<title>`` line."""
+    """Every page of the folders in each of the RENDERINGS."""
     out = []
     for folder in folders:
         for page in pages(folder):
-            for with_title in (True, False):
-                example = label(page, with_title)
+            for with_title, with_url in RENDERINGS:
+                example = label(page, with_title, with_url)
                 if example is not None:
                     out.append(example)
     return out

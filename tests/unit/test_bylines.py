@@ -11,6 +11,7 @@ from streams.processors.clean.bylines import (
     byline_marker,
     byline_names,
     is_name,
+    people,
     read_byline,
     split_authors,
 )
@@ -128,3 +129,40 @@ def test_every_particle_word(particle: str) -> None:
 @pytest.mark.parametrize("article", ["der", "den", "dem", "zu"])
 def test_a_particle_before_an_article_and_a_surname(article: str) -> None:
     assert byline_marker(f"Ana von {article} Berg") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("by Lena Juno Torsk July 10, 2015", ["Lena Juno Torsk"]),  # a month ends the names
+        ("Mira Dal Pozzo", ["Mira Dal Pozzo"]),  # "Dal" is no byline word
+        ("Mark Di Stefano", ["Mark Di Stefano"]),  # a capitalised particle before a surname
+        ("Meg Rowan megr@example.com(509) 459-5382", ["Meg Rowan"]),  # an address beside it
+        ("   Jo Tsidul\xa0November 19, 2019, 07:47 PM EST", ["Jo Tsidul"]),  # a date after it
+        ("Ana Holt 12.03.2024", ["Ana Holt"]),  # a number after it
+    ],
+)
+def test_names_end_where_a_date_or_an_address_begins(line: str, names: list[str]) -> None:
+    assert byline_names(line) == names
+
+
+@pytest.mark.parametrize(
+    ("given", "names"),
+    [
+        (["Anna Berg und Tom Li, dpa"], ["Anna Berg", "Tom Li"]),
+        (["By Jane Roe and John Smith"], ["Jane Roe", "John Smith"]),
+        (["Nora Weiss (nw)", "Nora Weiss"], ["Nora Weiss"]),  # a note, and given twice
+        (["Meg Rowan meg@example.com"], ["Meg Rowan"]),
+        (["Grant Fell, PhD", "Staff Reporter"], ["Grant Fell"]),  # a degree, a job title
+        (["Reuters", "AFP", "APA", "Newsroom", "mix1.de Redaktion"], []),  # agencies, desks
+        (["CBS News", "The Haitian Times", "Daily Courier", "7 News WSVN"], []),  # outlets
+        (["example.com"], []),
+        (["Sun Yu", "Emily Post", "Ann Star"], ["Sun Yu", "Emily Post", "Ann Star"]),
+        (["— 123 —"], []),  # no letters
+        (["Tomás Ruiz; Eva Gil & Lu Wen"], ["Tomás Ruiz", "Eva Gil", "Lu Wen"]),
+    ],
+)
+def test_people_are_the_persons_among_the_metadata_s_authors(
+    given: list[str], names: list[str]
+) -> None:
+    assert people(given) == names

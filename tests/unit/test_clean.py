@@ -367,3 +367,27 @@ def test_a_line_short_in_words_but_long_in_characters_is_read_at_its_ends() -> N
     assert boilerplate_reason(middle) is None
     edge = "a " + "x" * (HEAD - 40) + " subscribe to our newsletter " + "y" * 20
     assert len(edge) <= HEAD + TAIL and boilerplate_reason(edge) == "newsletter"
+
+
+def test_the_url_dates_a_page_that_prints_no_date_and_metadata_authors_are_people() -> None:
+    para = (
+        "<p>The harbour board approved a new ferry timetable on Thursday after months of "
+        "complaints from commuters about late evening crossings and crowded boats.</p>"
+    )
+    html = (
+        "<html><head><title>Ferry timetable approved</title>"
+        "<meta name='author' content='Ana Holt und Tom Li, dpa'></head><body><article>"
+        "<h1>Ferry timetable approved</h1>" + para * 4 + "</article></body></html>"
+    )
+    url = "https://example.com/2024/03/05/ferry-timetable-approved"
+    art = clean(RawArticle(html=html, url=url))
+    assert art.authors == ["Ana Holt", "Tom Li"]  # the agency is not an author
+    assert art.published_at is not None and art.published_at.date().isoformat() == "2024-03-05"
+    assert clean(RawArticle(html=html, url="https://example.com/ferry")).published_at is None
+    # plain text: the producer's URL dates it too, and its date line wins over the URL's
+    text = "Ferry timetable approved\n\n" + "\n\n".join([_PROSE] * 3)
+    plain = clean(RawArticle(text=text, url=url))
+    assert plain.published_at is not None and plain.published_at.day == 5
+    dated = clean(RawArticle(text="Published 7 March 2024\n" + text, url=url))
+    assert dated.published_at is not None and dated.published_at.day == 7
+    assert clean(RawArticle(text=text)).published_at is None

@@ -299,7 +299,29 @@ def test_every_feature_of_every_candidate_line() -> None:
     for c in found:
         own = zip(hm.FEATURES[: hm._BASE], c.features[: hm._BASE], strict=True)
         got = {k: round(v, 3) for k, v in own if v}
-        assert got == EXPECTED[c.line.index], c.line.text
+        # no URL given: no slug, and no day for a date to agree with (-1)
+        assert got == {**EXPECTED[c.line.index], "url_day": -1.0}, c.line.text
+
+
+def test_a_line_agrees_with_the_url_s_slug_and_day() -> None:
+    lines, start, _ = locate(FEATURE_PAGE)
+    rules = read_header(lines, start, model=False)
+    url = "https://news.example.org/city/2024/03/03/tram-line-opens-north"
+    found = {c.line.index: c for c in hm.candidates(lines, start, rules.used, url)}
+    title = found[1]  # "Tram line opens"
+    assert _feature(title, "has_slug") == 1.0
+    assert _feature(title, "slug_share") == 1.0  # all three words in the slug
+    assert _feature(title, "slug_cover") == pytest.approx(3 / 4)  # "north" is not in it
+    assert _feature(title, "url_day") == -1.0  # no date in the line
+    assert _feature(found[6], "url_day") == 1.0  # "Updated 3 March 2024 10:15"
+    assert _feature(found[6], "slug_share") == 0.0
+    other = {
+        c.line.index: c
+        for c in hm.candidates(lines, start, rules.used, url.replace("03/03", "03/04"))
+    }
+    assert _feature(other[6], "url_day") == 0.0  # another day
+    bare = {c.line.index: c for c in hm.candidates(lines, start, rules.used, "https://e.org/a")}
+    assert _feature(bare[1], "has_slug") == 0.0 and _feature(bare[1], "slug_cover") == 0.0
 
 
 # the neighbours' features (CONTEXT, before then after; -1 where there is none) and the
@@ -460,8 +482,9 @@ def test_fit_reads_only_pages_with_the_field_and_titles_among_title_candidates()
     assert all(len(node) == 5 for tree in spec["trees"] for node in tree)
     leaves = [n for tree in spec["trees"] for n in tree if n[0] == -1]
     assert leaves and all(n[1] == 0.0 and n[2] == n[3] == -1 for n in leaves)
-    # two of the three title candidates hold the title: the trees start from its log-odds
-    assert spec["rate"] == 0.1 and spec["init"] == pytest.approx(math.log(2))
+    # two of the four title candidates (the body's first line is one) hold the title: the
+    # trees start from its log-odds
+    assert spec["rate"] == 0.1 and spec["init"] == pytest.approx(math.log(2 / 2))
 
 
 @pytest.mark.parametrize(
@@ -487,7 +510,7 @@ def test_a_line_is_read_by_its_head_but_measured_whole() -> None:
     assert hm.HEAD_CHARS == 400
 
 
-def test_main_trains_on_every_page_twice_and_writes_a_model_the_stage_reads(
+def test_main_trains_on_every_page_four_times_and_writes_a_model_the_stage_reads(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     page = TEASED_HTML
@@ -499,13 +522,19 @@ def test_main_trains_on_every_page_twice_and_writes_a_model_the_stage_reads(
         truth[f"p{i}"] = {"url": f"https://www.site{i}.com/a"}
     (bench / "ground-truth.json").write_text(json.dumps(truth))
     examples = hl.load_examples([bench])
-    assert len(examples) == 20 and [e.with_title for e in examples[:2]] == [True, False]
+    assert len(examples) == 40
+    assert [(e.with_title, e.url) for e in examples[:4]] == [
+        (True, "https://www.site0.com/a"),
+        (False, "https://www.site0.com/a"),
+        (True, None),
+        (False, None),
+    ]
     out = tmp_path / "model.json"
     assert hl.main([str(bench), "--out", str(out)]) == 0
-    assert "20 pages from 10 publishers" in capsys.readouterr().out
+    assert "40 pages from 10 publishers" in capsys.readouterr().out
     spec = json.loads(out.read_text())
     assert spec["features"] == list(hm.FEATURES) and set(spec["fields"]) == set(hm.FIELDS)
-    assert spec["trained_on"]["pages"] == 20 and spec["trained_on"]["publishers"] == 10
+    assert spec["trained_on"]["pages"] == 40 and spec["trained_on"]["publishers"] == 10
     assert spec["trained_on"]["sets"] == ["extraction"]
     model = hm.load(out)
     assert model is not None
@@ -535,9 +564,14 @@ def test_a_headline_is_never_a_byline_date_source_or_breadcrumb(reading: str | N
     found = {c.line.index: c for c in hm.candidates(lines, start, {})}
     used = {3: reading} if reading else {}
     assert title_candidate(found[3], start, used) is allowed
-    # the first line only in the <title> form; two words, boilerplate and the body never
+    # the first line only in the <title> form; boilerplate and the body past its first
+    # line never
     assert title_candidate(found[0], start, used)
-    assert not title_candidate(found[9], start, {})  # the body
+    lines2, start2, _ = locate(FEATURE_PAGE.replace(" | City News", ""))
+    plain_first = hm.candidates(lines2, start2, {})[0]
+    assert plain_first.line.index == 0 and not title_candidate(plain_first, start2, {})
+    assert title_candidate(found[9], start, {})  # the body's first line: its headline, maybe
+    assert not title_candidate(found[10], start, {})  # the body's second line
     assert not title_candidate(found[7], start, {})  # "Photo: Ann Lee", boilerplate
 
 
@@ -576,11 +610,30 @@ def test_the_model_reads_names_from_a_byline_s_head_only() -> None:
     people = [f"Ann Lee{chr(97 + k)}" for k in range(26)]
     line = "By " + ", ".join(people) + ", " + "Bo Ek, " * 30 + "Zed Quist"
     lines, start, _ = locate(PAGE.replace("By Jane Roe and John Smith", line))
-    model = hm.HeaderModel(
-        {f: hm.Ensemble(_stump("by_prefix", 3.0)) for f in hm.FIELDS}, hm.FEATURES
-    )
+    # (the long byline is where the body starts: the title is the line the rules read so)
+    stumps = {f: _stump("rule_title" if f == "title" else "by_prefix", 3.0) for f in hm.FIELDS}
+    model = hm.HeaderModel({f: hm.Ensemble(s) for f, s in stumps.items()}, hm.FEATURES)
     header = Header()
     learned(header, lines, start, model)
     assert line.index("Zed") > hm.HEAD_CHARS > line.index("Bo Ek")
     assert header.authors[:27] == [*people, "Bo Ek"]
     assert "Zed Quist" not in header.authors  # past the head
+
+
+def test_a_headline_read_from_the_body_s_first_line_leaves_the_body(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from streams.processors.clean import header as header_module
+    from streams.processors.clean.plain import extract_text
+
+    # a model sure of the body's first line as the headline, of nothing else
+    stumps = {f: _stump("in_body" if f == "title" else "one_word", 3.0) for f in hm.FIELDS}
+    model = hm.HeaderModel({f: hm.Ensemble(s) for f, s in stumps.items()}, hm.FEATURES)
+    monkeypatch.setattr(header_module.header_model, "load", lambda: model)
+    out = extract_text("\n".join([PROSE, PROSE.replace("council", "mayor")]))
+    assert out.header.title == PROSE  # the body's first line, as the stump is sure
+    assert PROSE not in out.text and out.text.startswith("The mayor voted")
+    # a one-line brief stays its own body, headline or not
+    brief = extract_text("Harbour board approves the new ferry timetable for the winter.")
+    assert brief.text == "Harbour board approves the new ferry timetable for the winter."
+    assert brief.quality.method == "body"  # found as a body, not kept as every line

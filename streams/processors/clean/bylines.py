@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from streams.processors.clean.dates import MONTH_NAMES
+
 # the word before a byline's names, in the languages of the pages newswire reads
 _BY_WORDS = (
     r"by|von|durch|por|par|da|di|door|af|av|przez|от|autor|author|auteur|autorin|автор|авторы"
@@ -111,11 +113,15 @@ _BY_ANYWHERE = re.compile(
 # colon ("Lesezeit: 4 Min."), "on"/"am"/"in"/"le" ...
 _BYLINE_END = re.compile(
     r"\s(?:on|am|le|el|il|op|den|the|at|um|à|in|im|dans|en)\s|\s[-–—]\s|[|/·•@(\t\d]|\s{3,}"
-    r"|\s[-–—]$|\s\w+:",
+    rf"|\s[-–—]$|\s\w+:|\s(?=(?:{MONTH_NAMES})\.?\s+\d)",
     re.I,
 )
 # the parts of a byline line that are not about its names: marks, addresses, runs of spaces
-_BYLINE_PARTS = re.compile(r"\s*(?:[|·•/@\t]|\s{3,}|\s[-–—]\s)\s*")
+_BYLINE_PARTS = re.compile(
+    rf"\s*(?:[|·•/@\t]|\s{{3,}}|\s[-–—]\s)\s*|\s(?=\d|(?:{MONTH_NAMES})\.?\s+\d)", re.I
+)
+# an e-mail address beside a name ("Megan Rowe meganr@example.com"): not part of it
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
 
 
 _ONE_WORD = re.compile(r"^\s*[^\W\d_][\w'’-]{2,}\s*$")
@@ -123,14 +129,13 @@ _ONE_WORD = re.compile(r"^\s*[^\W\d_][\w'’-]{2,}\s*$")
 
 def _particle(text: str, marker: re.Match[str]) -> bool:
     """Whether a "von", "da", "af" ... found as a byline's word is a name's particle instead
-    ("Alexa von Heyden", "Ursula von der Leyen"): lower case, right after a capitalised word,
-    before a surname alone ("Eine Kolumne von Nils Pahl" is a byline)."""
+    ("Alexa von Heyden", "Ursula von der Leyen", "Mark Di Stefano"): right after a
+    capitalised word, before a surname alone ("Eine Kolumne von Nils Pahl" is a byline)."""
     word = marker.group(0).strip(" :").lower()
     before = text[: marker.start()].split()
     after = _names_part(text, marker).split()
     return (
         word in {"von", "da", "di", "af", "av", "door", "par"}
-        and marker.group(0)[:1].islower()
         and bool(before)
         and before[-1][:1].isupper()
         and before[-1].lower() not in _PUBLISHING_VERBS
@@ -172,7 +177,8 @@ def names_after(text: str, marker: re.Match[str] | None) -> list[str]:
     if marker is None:
         if _ONE_WORD.match(text):  # the line is one name ("Tine", "Pepemaus")
             return [text.strip()]
-        found = [n for part in _BYLINE_PARTS.split(text) for n in split_authors(part)]
+        parts = _BYLINE_PARTS.split(_EMAIL.sub(" | ", text))
+        found = [n for part in parts for n in split_authors(part)]
         return list(dict.fromkeys(found))
     out: list[str] = []
     for raw in BYLINE_SPLIT.split(_names_part(text, marker)):
@@ -181,5 +187,54 @@ def names_after(text: str, marker: re.Match[str] | None) -> list[str]:
         if not tokens or _ROLE.search(piece) or SOURCE_WORDS.search(piece) or piece in _DEGREES:
             continue
         if (len(tokens) == 1 and tokens[0][:1].isalpha()) or is_name(piece):
+            out.append(" ".join(tokens))
+    return list(dict.fromkeys(out))
+
+
+# news agencies as their bylines abbreviate them ("A und B, dpa", "Name (AFP)")
+_AGENCY = re.compile(
+    r"^(dpa|afp|ap|apa|reuters|ansa|efe|kna|epd|sid|tass|ria|xinhua|upi|ddp|anp|belga|ats|sda"
+    r"|ctk|pap|mti|ians|pti|ani|yonhap|kyodo|jiji|aap|dts|red|ots|ntb|tt|stt)$",
+    re.I,
+)
+# a desk or a newsroom, not a person ("Redaktion", "Staff", "Newsroom", "mix1.de Redaktion")
+_DESK = re.compile(
+    r"\b(redaktion|rédaction|redacción|redazione|redactie|redakcja|редакция|newsroom|desk"
+    r"|team|staff)\b",
+    re.I,
+)
+# an outlet named as the author ("CBS News", "7 News WSVN", "example.com"): the words of
+# SOURCE_WORDS that are never surnames ("Sun", "Star", "Post" can be)
+_OUTLET = re.compile(
+    r"^the\s|\b(news|agency|press|media|tv|radio|network|online|magazine|journal|reuters"
+    r"|times|tribune|gazette|herald|chronicle|telegraph|daily|weekly|zeitung"
+    r"|nachrichten|presse|noticias|diario|новости|агентство|agence|agencia|agenzia)\b"
+    r"|\w\.(com|de|org|net|fr|it|es|at|ch|uk|ru)\b",
+    re.I,
+)
+_BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+
+
+def people(names: list[str]) -> list[str]:
+    """The people among the authors a page's metadata names: each entry split into names
+    ("A and B", "A und B, dpa", "By A"), without bracketed notes ("Name (abc)"), e-mail
+    addresses, degrees, job titles, agencies, desks and outlets."""
+    out: list[str] = []
+    for raw in names:
+        text = _EMAIL.sub(" ", _BRACKETED.sub(" ", raw)).strip()
+        m = BYLINE_PREFIX.match(text)
+        for part in BYLINE_SPLIT.split(m.group(2) if m else text):
+            piece = _piece(part)
+            tokens = piece.split()
+            if (
+                not tokens
+                or piece in _DEGREES
+                or _ROLE.search(piece)
+                or _DESK.search(piece)
+                or _AGENCY.match(piece)
+                or _OUTLET.search(piece)
+                or not any(c.isalpha() for c in piece)
+            ):
+                continue
             out.append(" ".join(tokens))
     return list(dict.fromkeys(out))

@@ -46,7 +46,8 @@ def _month_names() -> dict[str, int]:
 
 
 _MONTH_OF = _month_names()
-_MONTH = "(?P<month>" + "|".join(sorted(map(re.escape, _MONTH_OF), key=len, reverse=True)) + ")"
+MONTH_NAMES = "|".join(sorted(map(re.escape, _MONTH_OF), key=len, reverse=True))
+_MONTH = "(?P<month>" + MONTH_NAMES + ")"
 
 # zone abbreviations news sites print, as minutes east of UTC
 _ZONES = {

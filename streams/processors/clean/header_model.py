@@ -20,13 +20,15 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from streams.processors.clean.boilerplate import Line, is_dateline
 from streams.processors.clean.bylines import BYLINE_PREFIX, byline_marker, names_after
-from streams.processors.clean.dates import find_date
+from streams.processors.clean.dates import Dated, find_date
+from streams.processors.clean.urls import agreement, slug_words, url_date
 
 MODEL_PATH = Path(__file__).resolve().parent / "header_model.json"
 #: the fields the model reads
@@ -87,6 +89,11 @@ FEATURES = (
     "boilerplate",  # the boilerplate verdict gave it a reason
     "prose",
     "score",
+    # what the article's URL says, when the producer gave one
+    "has_slug",  # the URL has a slug (a path segment of three words or more)
+    "slug_share",  # share of the line's words the slug holds
+    "slug_cover",  # share of the slug's words the line holds
+    "url_day",  # the line's date is the URL path's day: 1; another day: 0; no date in either: -1
     *(f"rule_{r.replace(' ', '_')}" for r in _RULE_READINGS),
     # the line among its neighbours: a headline sits above a byline or a date line, under
     # a section name or a menu, and is among the page's longer, body-like header lines
@@ -107,8 +114,16 @@ def _share(pred: Any, items: list[str]) -> float:
     return sum(1 for x in items if pred(x)) / len(items) if items else 0.0
 
 
-def candidates(lines: list[Line], body_start: int, used: dict[int, str]) -> list[Candidate]:
-    """The lines a header field may be on, with their features (see FEATURES)."""
+def local_day(dated: Dated) -> date:
+    """The day a date falls on where it was written (UTC when it gave no zone)."""
+    return (dated.at + timedelta(minutes=dated.offset_minutes or 0)).date()
+
+
+def candidates(
+    lines: list[Line], body_start: int, used: dict[int, str], url: str | None = None
+) -> list[Candidate]:
+    """The lines a header field may be on, with their features (see FEATURES); `url` is
+    where the page was fetched, when the producer gave it."""
     nonempty = [ln for ln in lines if ln.words > 0]
     above = [ln for ln in nonempty if ln.index < body_start]
     into = [ln for ln in nonempty if ln.index >= body_start][:INTO]
@@ -127,6 +142,8 @@ def candidates(lines: list[Line], body_start: int, used: dict[int, str]) -> list
         if len(lead_words) >= 60:
             break
     position = {ln.index: k for k, ln in enumerate(above)}
+    slug = slug_words(url)
+    in_url = url_date(url)
     out = []
     for ln in window:
         full = ln.text.strip()
@@ -179,6 +196,11 @@ def candidates(lines: list[Line], body_start: int, used: dict[int, str]) -> list
             1.0 if ln.reason is not None else 0.0,
             1.0 if ln.prose else 0.0,
             max(-30.0, min(30.0, ln.score)),
+            1.0 if slug else 0.0,
+            *agreement(text, slug),
+            -1.0
+            if in_url is None or dated is None
+            else float(local_day(dated) == local_day(in_url)),
             *(1.0 if reading == r else 0.0 for r in _RULE_READINGS),
         ]
         out.append(Candidate(ln, tuple(feats)))

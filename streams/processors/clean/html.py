@@ -12,7 +12,7 @@ from schemas import RemovedSpan
 from streams.processors.clean.boilerplate import (
     boilerplate_reason,
 )
-from streams.processors.clean.bylines import BYLINE_PREFIX, BYLINE_SPLIT
+from streams.processors.clean.bylines import BYLINE_PREFIX, BYLINE_SPLIT, people
 from streams.processors.clean.dates import find_date
 from streams.processors.clean.header import TITLE_SPLIT, Header
 from streams.processors.clean.plain import Extraction, extract_text, quality_of
@@ -190,9 +190,7 @@ def html_metadata(tree: Any) -> Header:
             authors = [a for a in BYLINE_SPLIT.split(BYLINE_PREFIX.sub(r"\2", meta_author)) if a]
     if not authors:
         authors = [a.text_content().strip() for a in tree.xpath('//a[@rel="author"]')[:3]]
-    header.authors = list(
-        dict.fromkeys(repair(a).strip() for a in authors if a and 2 <= len(a.strip()) <= 80)
-    )
+    header.authors = people([repair(a) for a in authors if a and 2 <= len(a.strip()) <= 80])
     publisher = _names(ld.get("publisher"))
     header.source = _meta(tags, "og:site_name", "application-name") or (
         publisher[0] if publisher else None
@@ -270,7 +268,11 @@ def extract_html(html: str, url: str | None) -> Extraction:
         return Extraction(fallback.text, fallback.removed, header, quality)
 
     # the page's lines through the text path: a second reading of where the article is
-    visible = extract_text(repair(visible_text(html)))
+    visible = extract_text(repair(visible_text(html)), url)
+    if header.published_at is None:
+        # no date in the page's metadata: the one its text prints, else its URL's day
+        header.published_at = visible.header.published_at
+        header.published_offset = visible.header.published_offset
     # too little from trafilatura (or nothing): take the text path's body instead
     if word_count(main) < 60 and word_count(main) < max(30, 0.3 * word_count(visible.text)):
         return text_path(visible)

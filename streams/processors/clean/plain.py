@@ -163,8 +163,9 @@ def locate(text: str) -> tuple[list[Line], int, int]:
     return lines, start, cut_at_end_marker(lines, start, end)
 
 
-def extract_text(text: str) -> Extraction:
-    """The body of a page given as plain text, with the header read and the rest explained."""
+def extract_text(text: str, url: str | None = None) -> Extraction:
+    """The body of a page given as plain text, with the header read and the rest explained
+    (`url`: where the page was fetched, when known; the header reads its slug and day)."""
     lines, start, end = locate(text)
     method: CleanMethod = "body"
     confidence = 1.0
@@ -173,7 +174,12 @@ def extract_text(text: str) -> Extraction:
         # every line not recognised as boilerplate (the header lines are still read below).
         method, confidence, start, end = "whole_text", 0.4, 0, len(lines)
     keep = {ln.index for ln in lines[start:end] if ln.reason is None and ln.words > 0}
-    header = read_header(lines, start)
+    header = read_header(lines, start, url=url)
+    # the headline read from the body's first line is the title, not the article's text
+    # (unless it is all the text there is: a one-line brief is its own headline and body)
+    titled = {i for i, reading in header.used.items() if reading == "title"}
+    if any(has_alnum(lines[i].text) for i in keep - titled):
+        keep -= titled
     if method == "whole_text":
         keep -= set(header.used)
         if not any(lines[i].words for i in keep):

@@ -43,7 +43,7 @@ def clean_fields(raw: RawArticle, *, max_chars: int = DEFAULT_MAX_CHARS) -> dict
                 f"the scraped text has {len(body):,} characters, over the limit of "
                 f"{max_chars * SCRAPED_TEXT_FACTOR:,} ({SCRAPED_TEXT_FACTOR}x the body's)"
             )
-        result = extract_text(repair(body))
+        result = extract_text(repair(body), raw.url)
         input_format = "text"
     if len(result.text) > max_chars:
         raise TooLarge(
