@@ -174,7 +174,9 @@ train-header: install
 	$(BIN)/python -m streams.build.header_lines $(HEADER_PAGES)
 
 # header fields on plain text: rules, the model in publisher-grouped and plain
-# cross-validation, trafilatura's metadata on the same HTML
+# cross-validation, each page given with and without its <title> line and its URL;
+# trafilatura's metadata and newswire's HTML path on the same HTML (about 40 minutes with
+# both checkouts)
 bench-header: install
 	$(BIN)/python bench/header_lines.py $(DEV) $(if $(strip $(TRAFILATURA) $(READABILITY)),--pages $(TRAFILATURA) $(READABILITY))
 

@@ -150,6 +150,7 @@ def test_names_end_where_a_date_or_an_address_begins(line: str, names: list[str]
     ("given", "names"),
     [
         (["Anna Berg und Tom Li, dpa"], ["Anna Berg", "Tom Li"]),
+        (["dpa, Anna Berg"], ["Anna Berg"]),  # the agency first
         (["By Jane Roe and John Smith"], ["Jane Roe", "John Smith"]),
         (["Nora Weiss (nw)", "Nora Weiss"], ["Nora Weiss"]),  # a note, and given twice
         (["Meg Rowan meg@example.com"], ["Meg Rowan"]),

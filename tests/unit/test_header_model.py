@@ -169,12 +169,16 @@ def test_pages_reads_the_three_layouts(tmp_path: Path) -> None:
     read = tmp_path / "read"
     (read / "test" / "test-pages" / "nytimes-2").mkdir(parents=True)
     (read / "test" / "test-pages" / "nytimes-2" / "source.html").write_text(ARTICLE_HTML)
-    found = [(p.group, p.source) for f in (bench, traf, read) for p in hl.pages(f)]
+    found = [(p.group, p.source, p.url) for f in (bench, traf, read) for p in hl.pages(f)]
     assert found == [
-        ("x.com", "extraction"),
-        ("y.org", "trafilatura"),
-        ("readability:nytimes", "readability"),
+        ("x.com", "extraction", "https://www.x.com/1"),
+        ("y.org", "trafilatura", "https://blog.y.org/p"),
+        ("readability:nytimes", "readability", ""),
     ]
+    # an extraction page without a URL: its key is its publisher, and it has no URL
+    (bench / "html" / "b.html.gz").write_bytes(gzip.compress(ARTICLE_HTML.encode()))
+    (bench / "ground-truth.json").write_text(json.dumps({"b": {}}))
+    assert [(p.group, p.url) for p in hl.pages(bench)] == [("b", "")]
     assert list(hl.pages(tmp_path / "nothing")) == []
 
 
@@ -637,3 +641,89 @@ def test_a_headline_read_from_the_body_s_first_line_leaves_the_body(
     brief = extract_text("Harbour board approves the new ferry timetable for the winter.")
     assert brief.text == "Harbour board approves the new ferry timetable for the winter."
     assert brief.quality.method == "body"  # found as a body, not kept as every line
+
+
+def _marked(example: hl.Example, field: str) -> list[str]:
+    return [
+        c.line.text for c, y in zip(example.candidates, example.labels[field], strict=True) if y
+    ]
+
+
+def test_a_page_is_given_with_its_url_or_its_canonical_link_or_none() -> None:
+    url = "https://www.x.com/city/2024/03/05/tram-line-extended-north"
+    undated = ARTICLE_HTML.replace("<p>3 March 2024</p>", "")
+    example = hl.label(hl.Page("x.com", undated, "extraction", url))
+    assert example is not None and example.url == url and example.with_url
+    assert example.html == undated
+    # the rules read the URL's day where the text prints none; the lines its slug
+    assert example.rules.published_at == datetime(2024, 3, 5, tzinfo=UTC)
+    title = next(c for c in example.candidates if c.line.text == "Tram line extended to the north")
+    assert _feature(title, "has_slug") == 1.0 and _feature(title, "slug_cover") == 1.0
+    bare = hl.label(hl.Page("x.com", undated, "extraction", url), with_url=False)
+    assert bare is not None and bare.url is None and not bare.with_url
+    assert bare.rules.published_at is None
+    assert all(_feature(c, "has_slug") == 0.0 for c in bare.candidates)
+    linked = undated.replace("</head>", '<link rel="canonical" href="https://x.com/a-b-c"></head>')
+    canonical = hl.label(hl.Page("x.com", linked, "extraction"))
+    assert canonical is not None and canonical.url == "https://x.com/a-b-c"
+    unlinked = hl.label(hl.Page("x.com", undated, "extraction"))
+    assert unlinked is not None and unlinked.url is None
+
+
+def test_without_its_title_line_a_text_starts_at_what_the_page_shows() -> None:
+    alone = "<html><head><title>Only a title here</title></head><body></body></html>"
+    assert hl.label(hl.Page("x", alone, "s"), with_title=False) is None
+    assert hl.label(hl.Page("x", alone, "s"), with_title=True) is not None
+    untitled = ARTICLE_HTML.replace(
+        "<title>Tram line extended to the north | City News</title>", ""
+    ).replace("<nav>Home</nav>", "<nav>Home page of the city</nav>")
+    example = hl.label(hl.Page("x", untitled, "s"), with_title=False)
+    assert example is not None  # no <title>: the first visible line stays
+    assert example.candidates[0].line.text == "Home page of the city"
+
+
+def test_labels_read_days_where_they_were_written_and_short_bylines_only() -> None:
+    page = (
+        ARTICLE_HTML.replace("lang='de'", "lang='de-AT'")
+        .replace("2024-03-03T10:15:00+01:00", "2024-03-03T00:30:00+01:00")
+        .replace("<p>3 March 2024</p>", "<p>3 March 2024, 00:30 CET</p>")
+    )
+    example = hl.label(hl.Page("x", page, "s"))
+    assert example is not None and example.language == "de"
+    assert _marked(example, "date") == ["3 March 2024, 00:30 CET"]  # 2 March in UTC
+    words = " ".join(["word"] * 17)
+    for count, line in ((20, f"By Jane Roe {words}"), (21, f"By Jane Roe {words} more")):
+        long = ARTICLE_HTML.replace("<p>By Jane Roe</p>", f"<p>{line}</p>")
+        found = hl.label(hl.Page("x", long, "s"))
+        assert found is not None
+        assert _marked(found, "byline") == ([line] if count <= 20 else []), count
+
+
+def test_a_title_with_its_site_stays_whole_unless_the_page_prints_its_head() -> None:
+    site = ARTICLE_HTML.replace(
+        'content="Tram line extended to the north"',
+        'content="Tram line extended to the north - City News"',
+    )
+    # printed whole and as its head: the whole line the page prints is the title
+    whole = site.replace(
+        "<h1>Tram line extended to the north</h1>",
+        "<h1>Tram line extended to the north - City News</h1><p>Tram line extended to the north</p>",
+    )
+    example = hl.label(hl.Page("x", whole, "s"))
+    assert example is not None
+    assert example.truth.title == "Tram line extended to the north - City News"
+    # printed in neither form: the metadata's title stands
+    neither = site.replace("<h1>Tram line extended to the north</h1>", "<h1>Trams</h1>")
+    other = hl.label(hl.Page("x", neither, "s"), with_title=False)
+    assert other is not None and other.truth.title == "Tram line extended to the north - City News"
+
+
+def test_local_day_moves_a_date_by_its_offset_only() -> None:
+    from datetime import date
+
+    from streams.processors.clean.dates import Dated
+
+    assert hm.local_day(Dated(datetime(2024, 3, 2, 23, 30, tzinfo=UTC), 60)) == date(2024, 3, 3)
+    assert hm.local_day(Dated(datetime(2024, 3, 3, 0, 30, tzinfo=UTC), -60)) == date(2024, 3, 2)
+    late = Dated(datetime(2024, 3, 2, 23, 59, 30, tzinfo=UTC), None)
+    assert hm.local_day(late) == date(2024, 3, 2)  # no zone: the day in UTC
