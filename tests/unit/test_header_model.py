@@ -718,12 +718,12 @@ def test_a_title_with_its_site_stays_whole_unless_the_page_prints_its_head() -> 
     assert other is not None and other.truth.title == "Tram line extended to the north - City News"
 
 
-def test_local_day_moves_a_date_by_its_offset_only() -> None:
+def test_a_date_s_day_moves_by_its_offset_only() -> None:
     from datetime import date
 
     from streams.processors.clean.dates import Dated
 
-    assert hm.local_day(Dated(datetime(2024, 3, 2, 23, 30, tzinfo=UTC), 60)) == date(2024, 3, 3)
-    assert hm.local_day(Dated(datetime(2024, 3, 3, 0, 30, tzinfo=UTC), -60)) == date(2024, 3, 2)
+    assert Dated(datetime(2024, 3, 2, 23, 30, tzinfo=UTC), 60).day == date(2024, 3, 3)
+    assert Dated(datetime(2024, 3, 3, 0, 30, tzinfo=UTC), -60).day == date(2024, 3, 2)
     late = Dated(datetime(2024, 3, 2, 23, 59, 30, tzinfo=UTC), None)
-    assert hm.local_day(late) == date(2024, 3, 2)  # no zone: the day in UTC
+    assert late.day == date(2024, 3, 2)  # no zone: the day in UTC

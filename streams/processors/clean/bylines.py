@@ -181,14 +181,23 @@ def names_after(text: str, marker: re.Match[str] | None) -> list[str]:
         found = [n for part in parts for n in split_authors(part)]
         return list(dict.fromkeys(found))
     out: list[str] = []
-    for raw in BYLINE_SPLIT.split(_names_part(text, marker)):
-        piece = _piece(raw)
-        tokens = piece.split()
-        if not tokens or _ROLE.search(piece) or SOURCE_WORDS.search(piece) or piece in _DEGREES:
+    for piece in _pieces(_names_part(text, marker)):
+        if SOURCE_WORDS.search(piece):
             continue
-        if (len(tokens) == 1 and tokens[0][:1].isalpha()) or is_name(piece):
-            out.append(" ".join(tokens))
+        if (" " not in piece and piece[:1].isalpha()) or is_name(piece):
+            out.append(piece)
     return list(dict.fromkeys(out))
+
+
+def _pieces(text: str) -> list[str]:
+    """The pieces of a byline's names part ("A, B and C"), each without its honorific,
+    place and marks and with its spaces made single; degrees and job titles left out."""
+    out = []
+    for raw in BYLINE_SPLIT.split(text):
+        piece = " ".join(_piece(raw).split())
+        if piece and piece not in _DEGREES and not _ROLE.search(piece):
+            out.append(piece)
+    return out
 
 
 # news agencies as their bylines abbreviate them ("A und B, dpa", "Name (AFP)")
@@ -223,18 +232,13 @@ def people(names: list[str]) -> list[str]:
     for raw in names:
         text = _EMAIL.sub(" ", _BRACKETED.sub(" ", raw)).strip()
         m = BYLINE_PREFIX.match(text)
-        for part in BYLINE_SPLIT.split(m.group(2) if m else text):
-            piece = _piece(part)
-            tokens = piece.split()
+        for piece in _pieces(m.group(2) if m else text):
             if (
-                not tokens
-                or piece in _DEGREES
-                or _ROLE.search(piece)
-                or _DESK.search(piece)
+                _DESK.search(piece)
                 or _AGENCY.match(piece)
                 or _OUTLET.search(piece)
                 or not any(c.isalpha() for c in piece)
             ):
                 continue
-            out.append(" ".join(tokens))
+            out.append(piece)
     return list(dict.fromkeys(out))

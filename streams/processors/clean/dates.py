@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 # month names in the languages news is published in, from CLDR (babel): wide and abbreviated,
 # as they stand in a date ("3 марта", "3 kwietnia") and alone ("март"); lower case, no final
@@ -106,6 +106,11 @@ class Dated:
         sign = "+" if self.offset_minutes >= 0 else "-"
         hours, minutes = divmod(abs(self.offset_minutes), 60)
         return f"{sign}{hours:02d}:{minutes:02d}"
+
+    @property
+    def day(self) -> date:
+        """The day it falls on where it was written (in UTC when it gave no zone)."""
+        return (self.at + timedelta(minutes=self.offset_minutes or 0)).date()
 
     @classmethod
     def of(cls, moment: datetime) -> Dated:

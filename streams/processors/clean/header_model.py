@@ -20,14 +20,13 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from streams.processors.clean.boilerplate import Line, is_dateline
 from streams.processors.clean.bylines import BYLINE_PREFIX, byline_marker, names_after
-from streams.processors.clean.dates import Dated, find_date
+from streams.processors.clean.dates import find_date
 from streams.processors.clean.urls import agreement, slug_words, url_date
 
 MODEL_PATH = Path(__file__).resolve().parent / "header_model.json"
@@ -114,11 +113,6 @@ def _share(pred: Any, items: list[str]) -> float:
     return sum(1 for x in items if pred(x)) / len(items) if items else 0.0
 
 
-def local_day(dated: Dated) -> date:
-    """The day a date falls on where it was written (UTC when it gave no zone)."""
-    return (dated.at + timedelta(minutes=dated.offset_minutes or 0)).date()
-
-
 def candidates(
     lines: list[Line], body_start: int, used: dict[int, str], url: str | None = None
 ) -> list[Candidate]:
@@ -198,9 +192,7 @@ def candidates(
             max(-30.0, min(30.0, ln.score)),
             1.0 if slug else 0.0,
             *agreement(text, slug),
-            -1.0
-            if in_url is None or dated is None
-            else float(local_day(dated) == local_day(in_url)),
+            -1.0 if in_url is None or dated is None else float(dated.day == in_url.day),
             *(1.0 if reading == r else 0.0 for r in _RULE_READINGS),
         ]
         out.append(Candidate(ln, tuple(feats)))

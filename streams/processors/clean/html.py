@@ -12,7 +12,7 @@ from schemas import RemovedSpan
 from streams.processors.clean.boilerplate import (
     boilerplate_reason,
 )
-from streams.processors.clean.bylines import BYLINE_PREFIX, BYLINE_SPLIT, people
+from streams.processors.clean.bylines import people
 from streams.processors.clean.dates import find_date
 from streams.processors.clean.header import TITLE_SPLIT, Header
 from streams.processors.clean.plain import Extraction, extract_text, quality_of
@@ -187,7 +187,7 @@ def html_metadata(tree: Any) -> Header:
             "parsely-author",
         )
         if meta_author and not meta_author.startswith("http"):
-            authors = [a for a in BYLINE_SPLIT.split(BYLINE_PREFIX.sub(r"\2", meta_author)) if a]
+            authors = [meta_author]  # people() splits it
     if not authors:
         authors = [a.text_content().strip() for a in tree.xpath('//a[@rel="author"]')[:3]]
     header.authors = people([repair(a) for a in authors if a and 2 <= len(a.strip()) <= 80])
@@ -259,8 +259,8 @@ def extract_html(html: str, url: str | None) -> Extraction:
 
     def text_path(fallback: Extraction) -> Extraction:
         """The page's visible text through the text path; the header it read fills what the
-        page's metadata left empty."""
-        for field_name in ("title", "source", "section", "published_at", "published_offset"):
+        page's metadata left empty (its date already has, below)."""
+        for field_name in ("title", "source", "section"):
             if getattr(header, field_name) is None:
                 setattr(header, field_name, getattr(fallback.header, field_name))
         header.authors = header.authors or fallback.header.authors
