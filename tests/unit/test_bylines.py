@@ -140,6 +140,7 @@ def test_a_particle_before_an_article_and_a_surname(article: str) -> None:
         ("Meg Rowan megr@example.com(509) 459-5382", ["Meg Rowan"]),  # an address beside it
         ("   Jo Tsidul\xa0November 19, 2019, 07:47 PM EST", ["Jo Tsidul"]),  # a date after it
         ("Ana Holt 12.03.2024", ["Ana Holt"]),  # a number after it
+        ("By Reuters and Ana Holt", ["Ana Holt"]),  # an outlet before a name
     ],
 )
 def test_names_end_where_a_date_or_an_address_begins(line: str, names: list[str]) -> None:
