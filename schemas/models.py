@@ -322,7 +322,8 @@ class Geo(BaseModel):
         "(the article's countries, demonyms or organisations named for a country), "
         "article_places (where the article's other places are), population (the most "
         "populous of its namesakes, nothing else telling), only_candidate (the one place of "
-        "that name). None before 1.5",
+        "that name), list_of_divisions (a state beside other states of its country in a list "
+        "or a sentence: 'Ohio, Texas and New York'; since 0.3.0). None before 1.5",
     )
 
 

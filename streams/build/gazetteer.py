@@ -167,14 +167,14 @@ def _divisions(
         if len(cols) < 7 or cols[6] not in _LEVELS or not cols[1] or not cols[3]:
             continue
         point = points.get(cols[1])
-        if point is None:
-            continue
         code = cols[1].split("-")[0]
         admin = cols[2] if cols[6] == "1" else ""
-        checked = checked_point(point[:2], own.get(admin, []), national.get(code, []))
+        checked = checked_point(
+            point[:2] if point else None, own.get(admin, []), national.get(code, [])
+        )
         if checked is None:
             continue
-        (lat, lon), english = checked, point[2]
+        (lat, lon), english = checked, point[2] if point else cols[0]
         alternates = [a for a in cols[5].split("|") if a]
         for n in dict.fromkeys([cols[0], english, *alternates]):
             if n and n not in COMMON_NOUNS and not any(ch.isdigit() for ch in n):
@@ -256,7 +256,7 @@ SPREAD_KM = 300.0
 
 
 def checked_point(
-    point: tuple[float, float],
+    point: tuple[float, float] | None,
     own: list[tuple[float, float]],
     national: list[tuple[float, float]],
 ) -> tuple[float, float] | None:
@@ -264,9 +264,12 @@ def checked_point(
     none in the table, within NATIONAL_KM of one of its country's cities (else None: the
     division is left out rather than placed abroad). A point placed abroad, or at a city of
     its own while its cities spread far (the division geocoded to its capital), gives way to
-    the centre of its own cities' extent."""
+    the centre of its own cities' extent; so does no point at all (country-state-city has
+    none for Victoria, Santa Catarina, Córdoba province: 447 first-level divisions)."""
     from streams.build.country_centres import km
 
+    if point is None:
+        return _extent_centre(own) if own else None
     near, limit = (own, POINT_KM) if own else (national, NATIONAL_KM)
     distances = [km(point[0], point[1], lat, lon) for lat, lon in near]
     if not own:
@@ -274,9 +277,15 @@ def checked_point(
     at_a_city = min(distances) <= CAPITAL_KM and max(distances) > SPREAD_KM
     if min(distances) <= limit and not at_a_city:
         return point
+    return _extent_centre(own) or point
+
+
+def _extent_centre(own: list[tuple[float, float]]) -> tuple[float, float] | None:
+    """The centre of the box around `own`'s points, None across the antimeridian (a box
+    there has no centre worth taking)."""
     lats, lons = [lat for lat, _ in own], [lon for _, lon in own]
-    if max(lons) - min(lons) > 180:  # across the antimeridian: no extent to take the centre of
-        return point
+    if max(lons) - min(lons) > 180:
+        return None
     return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
 
 

@@ -34,7 +34,10 @@ demonym for its country at half weight; places with too small a share are left o
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
@@ -42,7 +45,7 @@ from functools import lru_cache
 from typing import Any
 
 from schemas import Focus, FocusCity, FocusCountry
-from streams.processors.entities import adjectives, gazetteer
+from streams.processors.entities import abbreviations, adjectives, gazetteer
 from streams.processors.entities.gazetteer import PlaceTable
 from streams.processors.entities.names import Dateline
 
@@ -194,7 +197,9 @@ def _lead_end(text: str) -> int:
     return min(len(text), 400)
 
 
-def _candidate_rows(table: PlaceTable, entity: Any, language: str | None) -> _Candidate:
+def _candidate_rows(
+    table: PlaceTable, entity: Any, language: str | None, text: str = ""
+) -> _Candidate:
     # the longest form first: "Democratic Republic of the Congo" before its "Congo"
     forms = dict.fromkeys([entity.name, *(m.text for m in entity.mentions)])
     names = sorted(forms, key=len, reverse=True)
@@ -221,15 +226,42 @@ def _candidate_rows(table: PlaceTable, entity: Any, language: str | None) -> _Ca
             return _Candidate(entity, [row] if row is not None else [], found.country_code, states)
     rows: list[int] = []
     for name in names:
+        rows = abbreviations.division_rows(table, name)
+        if rows:  # "N.Y.", "NSW", "Qld": the state
+            return _Candidate(entity, rows, None)
+    for name in names:
         for key, _ in gazetteer._forms(name, city=True):
             rows += table.rows_named(key)
         if rows:
             break
+    if entity.name.casefold().removeprefix("the ") in WATERS_AND_REGIONS:
+        # "the Pacific", "the Middle East", "the Atlantic flyway": a sea or a region the
+        # table does not have, not Pacific, Missouri
+        rows = [r for r in rows if table.kind(r) != "P"]
     if len(entity.name.split()) > 1 and entity.name.split()[-1].casefold() in BUILDING_WORDS:
         # "White House" is a building: not Casablanca (whose Arabic name means that), not
         # White House, Tennessee; the gazetteer has no buildings, so it is not located
         rows = []
     return _Candidate(entity, list(dict.fromkeys(rows)), None)
+
+
+#: oceans, seas and regions of the world whose names the table's towns also bear (Pacific,
+#: Missouri; Middle East, Maryland): never one of those towns
+WATERS_AND_REGIONS = frozenset(
+    [
+        *"pacific atlantic arctic mediterranean caribbean baltic adriatic aegean".split(),
+        *"pacific ocean,atlantic ocean,indian ocean,arctic ocean,southern ocean".split(","),
+        *"north sea,black sea,red sea,dead sea,caspian sea,baltic sea,south china sea".split(","),
+        *"east china sea,north atlantic,south atlantic,north pacific,south pacific".split(","),
+        *"gulf of mexico,persian gulf,the gulf,gulf coast,gulf of aden,arabian sea".split(","),
+        *"middle east,near east,far east,mideast,west africa,east africa,north africa".split(","),
+        *"southern africa,central africa,horn of africa,sahel,southeast asia,south asia".split(","),
+        *"east asia,central asia,western europe,eastern europe,northern europe".split(","),
+        *"southern europe,central europe,latin america,central america,south pacific".split(","),
+        *"balkans,the balkans,caucasus,scandinavia,siberia,midwest,great lakes".split(","),
+        *"earth,the earth,world".split(","),
+    ]
+)
 
 
 #: last words of buildings' and streets' names
@@ -246,26 +278,71 @@ BUILDING_WORDS = frozenset(
 CITY_OVER_DIVISION = 100_000
 
 
-def _city_over_division(table: PlaceTable, rows: list[int], best: int) -> int:
+def _city_over_division(table: PlaceTable, rows: list[int], best: int, name: str = "") -> int:
     """`best`, unless it is a division and one of `rows` (the places its name names) is a
     city of CITY_OVER_DIVISION people or more inside it (a first-level division: in it; a
-    second-level one: in its country): then the most populous such city."""
+    second-level one: in its country), or its country's capital ("Washington", "Buenos
+    Aires": the capital, beside a state or province of that name): then the most populous
+    such city. A city whose own name is the first words of `name`, the name written, is not
+    what it means ("Rio Grande do Sul" is the state, not its town Rio Grande)."""
     if table.code(best) not in DIVISIONS:
         return best
     inside = table.admin1(best)
+    written = name.casefold().split()
     cities = [
         r
         for r in rows
         if table.kind(r) == "P"
         and table.population(r) >= CITY_OVER_DIVISION
-        and (table.admin1(r) == inside if inside else table.country(r) == table.country(best))
+        and not _shorter_form(table.name(r).casefold().split(), written)
+        and (
+            (table.admin1(r) == inside if inside else table.country(r) == table.country(best))
+            or (table.code(r) == "PPLC" and table.country(r) == table.country(best))
+        )
     ]
     return max(cities, key=table.population) if cities else best
+
+
+def _shorter_form(words: list[str], written: list[str]) -> bool:
+    """Whether `words` are the first words of `written`, and fewer."""
+    return len(words) < len(written) and written[: len(words)] == words
+
+
+#: a capital or a city this large is what its bare name means ...
+FAMOUS_CITY = 1_000_000
+#: ... over a namesake this many times smaller, whatever country the article names ("Cairo"
+#: and "Rome" in an article about the United States: Egypt's and Italy's, not Georgia's)
+FAMOUS_RATIO = 10
+
+
+def _famous_over_namesake(table: PlaceTable, rows: list[int], best: int) -> int:
+    """`best`, unless it is a town and one of `rows` is a capital or a city of FAMOUS_CITY
+    people or more with FAMOUS_RATIO times its people: then the most populous such city.
+    The caller keeps `best` where the text names its container or the article's other
+    places lie in its state or province ("Rome, Georgia"; "Rome" beside "Atlanta")."""
+    if table.kind(best) != "P" or table.population(best) >= SMALL_TOWN:
+        return best
+    floor = FAMOUS_RATIO * max(1, table.population(best))
+    famous = [
+        r
+        for r in rows
+        if table.kind(r) == "P"
+        and table.population(r) >= floor
+        and (table.code(r) == "PPLC" or table.population(r) >= FAMOUS_CITY)
+    ]
+    return max(famous, key=table.population) if famous else best
 
 
 def _container_named(table: PlaceTable, text: str, start: int) -> set[str]:
     """The codes of a country or first-level division whose name (one to three
     capitalised words) starts at `start`."""
+    first = text[start : start + 12].split()[:1]
+    if first:
+        short = first[0].rstrip(",;:)\"'")
+        for form in (short, short.rstrip(".")):
+            rows = abbreviations.division_rows(table, form)
+            if rows:  # "Buffalo, N.Y.", "Austin, TX", "Mareeba, Qld"
+                return {table.admin1(r) for r in rows}
     words = []
     for word in text[start : start + 60].split()[:3]:
         word = word.strip(".,;:()\"'")
@@ -300,13 +377,15 @@ def places_by_context(
 ) -> None:
     """An organisation or person the tagger read in a name that is a country's name (in the
     text's language) or a state's or province's own name, and that stands after a locative
-    word or a place and a comma at least once ("schools across Ontario", "in Sudan",
-    "Toronto, Ontario"), is that place (its label
-    becomes GPE, in place); so is one named as a county is ("Fulton County", "Orleans
-    Parish"), wherever it stands."""
+    word, or after a place and a comma, "and" or "or", at least once ("schools across
+    Ontario", "in Sudan", "Toronto, Ontario", "Tocantins and Minas Gerais"; names are read in
+    the text's order, so a list's places join one by one), is that place (its label becomes
+    GPE, in place); so is a state's short form there ("in NSW", "Austin, TX": two capitals
+    only after a town), and one named as a county is ("Fulton County", "Orleans Parish"),
+    wherever it stands."""
     place_ends = {m.end for e in entities if e.label in PLACE_LABELS for m in e.mentions}
-    for e in entities:
-        if e.label not in {"ORG", "PERSON"} or any(m.text != e.name for m in e.mentions):
+    for e in sorted(entities, key=lambda e: min((m.start for m in e.mentions), default=0)):
+        if e.label not in {"ORG", "PERSON", "NORP"} or any(m.text != e.name for m in e.mentions):
             continue
         if e.name.endswith(COUNTY_WORDS) and any(
             table.code(r) == "ADM2" and table.name(r) == e.name for r in table.rows_named(e.name)
@@ -319,38 +398,97 @@ def places_by_context(
         ):
             continue
         key = e.name.casefold()
-        if key in gazetteer.country_names_in(language or "en") or any(
+        if e.label == "NORP" and demonym_country(e.name):
+            continue  # "Iranian" is a people's word, whatever stands before it
+        postal = len(e.name) == 2 and e.name.isupper()
+        if abbreviations.named(e.name) and (
+            not postal or any(_after_place(text, m.start, place_ends) for m in e.mentions)
+        ):
+            e.label = "GPE"  # "in NSW", "Austin, TX" (two capitals only after a town: not "in IT")
+            place_ends |= {m.end for m in e.mentions}
+        elif _names_a_country(e.name, language) or any(
             table.code(r) == "ADM1" and table.name(r).casefold() == key
             for r in table.rows_named(e.name)
         ):
             e.label = "GPE"
+            place_ends |= {m.end for m in e.mentions}
+        elif _names_a_town(table, e.name) and any(
+            _after_town_word(text, m.start) or _after_place(text, m.start, place_ends)
+            for m in e.mentions
+        ):
+            # "in Malakal", "from Menoufia", "Moonbi, Parkes, Berry and Wyong"
+            e.label = "GPE"
+            place_ends |= {m.end for m in e.mentions}
 
 
 def _after_place(text: str, start: int, place_ends: set[int]) -> bool:
-    """Whether a comma and a place stand right before `start` ("Toronto, Ontario")."""
-    before = text[max(0, start - 3) : start]
-    if not before.rstrip().endswith(","):
-        return False
-    return len(text[:start].rstrip().rstrip(",").rstrip()) in place_ends
+    """Whether a place and a comma, "and" or "or" stand right before `start` ("Toronto,
+    Ontario"; "Santa Catarina, Tocantins and Minas Gerais")."""
+    head = text[:start].rstrip()
+    for join in (",", " and", " or"):
+        if head.endswith(join):
+            head = head[: -len(join)].rstrip()
+            return len(head.removesuffix(",").rstrip()) in place_ends
+    return False
 
 
 def _after_locative(text: str, start: int) -> bool:
-    before = text[max(0, start - 16) : start].split()
+    """Whether a locative word stands right before `start`, or before "the" there ("in
+    Sudan", "in the DRC")."""
+    before = text[max(0, start - 20) : start].split()
+    if before and before[-1].lower() == "the":
+        before = before[:-1]
     return bool(before) and before[-1].lower() in LOCATIVES
+
+
+#: words before a name that make a town of it (stricter than LOCATIVES: "according to
+#: Tyler", "at Toyota" name a person and a company)
+TOWN_LOCATIVES = frozenset("in from near outside inside into throughout across".split())
+
+
+def _after_town_word(text: str, start: int) -> bool:
+    """Whether one of TOWN_LOCATIVES stands right before `start`."""
+    before = text[max(0, start - 12) : start].split()
+    return bool(before) and before[-1].lower() in TOWN_LOCATIVES
+
+
+def _names_a_town(table: PlaceTable, name: str) -> bool:
+    """Whether `name` is a town's own name in the place table (not only one of its other
+    names: "Lu" is not Luzhou), not written in capitals, and not an organisation's the
+    gazetteer knows ("Toyota" is a city too)."""
+    if name in gazetteer.KNOWN_ORGS or not name[:1].isupper() or name.isupper():
+        return False
+    key = name.casefold()
+    return any(
+        table.kind(r) == "P" and table.name(r).casefold() == key for r in table.rows_named(name)
+    )
+
+
+def _names_a_country(name: str, language: str | None) -> bool:
+    """Whether `name` is a country's name in the language, or a short form news gives one
+    ("DRC", "UAE")."""
+    if name.casefold() in gazetteer.country_names_in(language or "en"):
+        return True
+    found = gazetteer.place(name, language)
+    return found is not None and found.kind == "country"
 
 
 #: words after a name that make it a division ("New York state", "Punjab province")
 DIVISION_WORDS = frozenset(
-    "state province region county department prefecture oblast governorate district "
+    "state province region county department prefecture oblast governorate district governor "
     "estado provincia región departamento région département land bundesland".split()
 )
 
 
 def _division_word_after(entity: Any, text: str) -> bool:
-    """Whether a mention of `entity` is followed by a division's word."""
+    """Whether a mention of `entity` is followed by a division's word ("New York state"), or
+    follows one and "of" ("the state of Washington", "province of Anhui")."""
     for m in entity.mentions:
         after = text[m.end : m.end + 16].split()
         if after and after[0].strip(".,;:").lower() in DIVISION_WORDS:
+            return True
+        before = text[max(0, m.start - 20) : m.start].split()
+        if len(before) >= 2 and before[-1] == "of" and before[-2].lower() in DIVISION_WORDS:
             return True
     return False
 
@@ -390,6 +528,120 @@ def _containers(
                 if j is not None:
                     writers.add(j)
     return out
+
+
+#: what joins the names of a list ("Ohio, Texas and New York")
+_LIST_JOINS = frozenset({",", "and", ", and", "or", ", or", "&"})
+
+
+def _listed_with_divisions(candidates: list[_Candidate], table: PlaceTable, text: str) -> list[int]:
+    """The candidates that name both a first-level division and something else ("New York",
+    "Quebec", "Washington") and stand beside divisions of the same country: in a list with
+    one ("Michigan, Oregon, New York", "New Jersey and New York"), or in a sentence with two
+    or more and no town ("twelve in Ontario, eight in Alberta, and one in Quebec"). A list
+    is three names or more joined by commas, or two joined by "and" or "or": two joined by a
+    comma alone are a town and its container ("Washington, Pennsylvania")."""
+    at = sorted((m.start, m.end, i) for i, c in enumerate(candidates) for m in c.entity.mentions)
+    groups: list[list[tuple[int, int, int]]] = []
+    for start, end, i in at:
+        if groups and text[groups[-1][-1][1] : start].strip() in _LIST_JOINS:
+            groups[-1].append((start, end, i))
+        else:
+            groups.append([(start, end, i)])
+    out: set[int] = set()
+    for group in groups:
+        joins = {text[a[1] : b[0]].strip() for a, b in itertools.pairwise(group)}
+        if len(group) >= 3 or (len(group) == 2 and joins != {","}):
+            out |= _beside_divisions(candidates, table, [i for _, _, i in group], 1)
+    for a, b in _sentences(text):
+        members = [i for start, _, i in at if a <= start < b]
+        if not any(
+            not candidates[i].country_named
+            and all(table.kind(r) == "P" for r in candidates[i].rows)
+            for i in members
+        ):
+            out |= _beside_divisions(candidates, table, members, 2)
+    return sorted(out)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Where the text's sentences start and end (at ". ", "! ", "? " before a capital)."""
+    cuts = [m.end() for m in _SENTENCE_END.finditer(text)]
+    return list(zip([0, *cuts], [*cuts, len(text)], strict=True))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')]*\s+(?=[\"“‘(]?[A-Z])")
+
+
+def _division_like(table: PlaceTable, cand: _Candidate) -> bool:
+    """A name whose most populous place is a first-level division ("Ontario", "Alberta")."""
+    return (
+        not cand.country_named
+        and bool(cand.rows)
+        and table.code(max(cand.rows, key=table.population)) == "ADM1"
+    )
+
+
+def _beside_divisions(
+    candidates: list[_Candidate], table: PlaceTable, members: list[int], need: int
+) -> set[int]:
+    """Those of `members` that name a first-level division and something else, with `need`
+    other members that are divisions of that division's country."""
+    unique = set(members)
+    states = {i: _state_countries(table, candidates[i]) for i in unique}
+    # for each country, the members that are its divisions and nothing bigger
+    divisions: dict[str, set[int]] = defaultdict(set)
+    for j in unique:
+        if _division_like(table, candidates[j]):
+            for code in states[j]:
+                divisions[code].add(j)
+    out = set()
+    for i in unique:
+        cand = candidates[i]
+        own = states[i]
+        if cand.country_named or not own or all(table.code(r) == "ADM1" for r in cand.rows):
+            continue
+        peers = set().union(*(divisions[code] for code in own)) - {i}
+        if len(peers) >= need:
+            out.add(i)
+    return out
+
+
+def _state_countries(table: PlaceTable, cand: _Candidate) -> set[str]:
+    """The countries of the first-level divisions a candidate names."""
+    return {table.country(r) for r in cand.rows if table.code(r) == "ADM1"}
+
+
+#: a town this far from every city its container's name also names is not in that city
+_CITY_KM = 50.0
+
+
+def _far_from_its_cities(table: PlaceTable, inner: list[int], outer: list[int]) -> bool:
+    """Whether `outer` names a city and every place of `inner` lies more than _CITY_KM from
+    each city it names ("Buffalo" from New York City; not "Brooklyn")."""
+    cities = [r for r in outer if table.kind(r) == "P"]
+    return bool(cities) and all(_km(table, a, b) > _CITY_KM for a in inner for b in cities)
+
+
+def _km(table: PlaceTable, a: int, b: int) -> float:
+    lat1, lon1 = math.radians(float(table.a["lat"][a])), math.radians(float(table.a["lon"][a]))
+    lat2, lon2 = math.radians(float(table.a["lat"][b])), math.radians(float(table.a["lon"][b]))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+#: how much a place whose own name is the name written counts over one that bears it as
+#: another name ("Glasgow": Scotland's city, not Pampa, Texas, once called so)
+OWN_NAME_WEIGHT = 2.0
+
+
+@lru_cache(maxsize=65_536)
+def _plain(name: str) -> str:
+    """A name folded for comparison: no accents, no case ("Québec" = "quebec")."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
 
 
 DATELINE_WEIGHT = 6.0
@@ -435,7 +687,7 @@ def resolve(
     candidates = []
     for e in entities:
         if e.label in PLACE_LABELS:
-            cand = _candidate_rows(table, e, language)
+            cand = _candidate_rows(table, e, language, text)
             if cand.rows:
                 candidates.append(cand)
             if cand.country_named:
@@ -464,6 +716,12 @@ def resolve(
                 countries[cand.country_named] -= own
                 cand.rows, cand.country_named = cand.divisions, None
                 decided[i] = "article_countries"
+    # "Michigan, Oregon, New York and Ohio", "New Jersey and New York": the state
+    for i in _listed_with_divisions(candidates, table, text):
+        cand = candidates[i]
+        peers = {table.country(r) for r in cand.rows if table.code(r) == "ADM1"}
+        cand.rows = [r for r in cand.rows if table.code(r) == "ADM1" and table.country(r) in peers]
+        decided[i] = "list_of_divisions"
     # containment written in the text narrows a name's places to those inside its container
     contained: set[int] = set()
     for i, (inside, writers) in _containers(candidates, table, text).items():
@@ -474,15 +732,24 @@ def resolve(
             candidates[i].rows = rows
             contained.add(i)
             decided[i] = "containment"
-            # "Fulton County, Georgia": the container is the state its place lies in
+            # "Fulton County, Georgia": the container is the state its place lies in;
+            # "Buffalo, New York": the state, not the city of its name 470 km away
             held = {table.admin1(r) for r in rows}
             for j in writers:
                 outer = candidates[j]
-                states = [r for r in outer.divisions if table.admin1(r) in held]
-                if outer.country_named and states:
+                states = [
+                    r
+                    for r in outer.rows + outer.divisions
+                    if table.admin1(r) in held and table.code(r) == "ADM1"
+                ]
+                if not states:
+                    continue
+                if outer.country_named:
                     countries[outer.country_named] -= _weight(outer.entity, text, title, lead)
-                    outer.rows, outer.country_named = states, None
-                    decided[j] = "containment"
+                elif j in decided or not _far_from_its_cities(table, rows, outer.rows):
+                    continue
+                outer.rows, outer.country_named = states, None
+                decided[j] = "containment"
     # "New York state", "the Georgia state line", "Punjab province": the division
     for i, cand in enumerate(candidates):
         divisions = [r for r in cand.rows + cand.divisions if table.code(r) in DIVISIONS]
@@ -492,9 +759,11 @@ def resolve(
 
     # cities: the article's countries first, then the countries its other places are in,
     # then population (PASSES passes: each knows where the others were placed in the one before)
-    def score(row: int, others: Counter[str], regions: Counter[str]) -> float:
+    def score(row: int, others: Counter[str], regions: Counter[str], written: str = "") -> float:
         code = table.country(row)
         s = math.log10(table.population(row) + 10)
+        if written and _plain(table.name(row)) == written:
+            s += OWN_NAME_WEIGHT  # "Glasgow" is Glasgow's own name, one of Pampa's others
         if code in countries:
             s += 3.0 + min(2.0, countries[code] / 4)
         s += 2.0 * others[code]
@@ -527,18 +796,26 @@ def resolve(
             if cand.country_named:
                 chosen[i] = cand.rows[0]
                 continue
+            if not cand.rows:
+                continue
             others = placed.copy()
             regions = placed_regions.copy()
             if i in chosen:
                 others[table.country(chosen[i])] -= 1
                 regions[table.admin1(chosen[i])] -= 1
+            written = _plain(cand.entity.name)
             total = sum(v for v in others.values() if v > 0) or 1
             share = Counter({k: v / total for k, v in others.items() if v > 0})
             region_share = Counter({k: v / total for k, v in regions.items() if k and v > 0})
             shares[i] = share
             best = _city_over_division(
-                table, cand.rows, max(cand.rows, key=lambda r: score(r, share, region_share))
+                table,
+                cand.rows,
+                max(cand.rows, key=lambda r: score(r, share, region_share, written)),
+                cand.entity.name,
             )
+            if i not in contained and not region_share[table.admin1(best)]:
+                best = _famous_over_namesake(table, cand.rows, best)
             if supported(best, share, i):
                 chosen[i] = best
             else:
@@ -556,7 +833,7 @@ def resolve(
         elif i in decided:
             where.evidence = decided[i]
         else:
-            where.evidence = _evidence(table, cand.rows, row, countries)
+            where.evidence = _evidence(table, cand.rows, row, countries, cand.entity.name)
         e.geo = where
         if where.country_code:
             e.country_code = where.country_code
@@ -588,14 +865,16 @@ def resolve(
     )
 
 
-def _evidence(table: PlaceTable, rows: list[int], chosen: int, countries: Container[str]) -> str:
+def _evidence(
+    table: PlaceTable, rows: list[int], chosen: int, countries: Container[str], name: str = ""
+) -> str:
     """What chose ``chosen`` among ``rows`` when no rule of the text did: the one place of
     that name, its population alone, the article's ``countries`` (it lies in one), else
     where the article's other places are. One look at the rows' populations (an array)."""
     if len(set(rows)) == 1:
         return "only_candidate"
     best = rows[int(table.a["pop"][rows].argmax())]
-    if chosen == best or chosen == _city_over_division(table, rows, best):
+    if chosen == best or chosen == _city_over_division(table, rows, best, name):
         return "population"
     return "article_countries" if table.country(chosen) in countries else "article_places"
 
