@@ -459,3 +459,27 @@ def test_places_by_context_reads_every_entity_and_keeps_the_list_s_places():
 
 def test_a_country_s_name_in_no_stated_language_is_read_in_english():
     assert geo._names_a_country("Sudan", None) and not geo._names_a_country("Malakal", None)
+
+
+def test_words_around_a_name_that_make_it_a_place(table):
+    def phrase(text: str, name: str) -> bool:
+        start = text.index(name)
+        return geo._in_place_phrase(text, start, start + len(name), table)
+
+    assert phrase("a resident of Toruń, told us", "Toruń")
+    assert phrase("the mayor of Dogubayazit claims", "Dogubayazit")
+    assert phrase("Mark Kitsmore, 54, of Tyler said", "Tyler")
+    assert phrase("drove from the capital, Juba, northeast", "Juba")
+    assert phrase("a 67-year-old Hammond resident said", "Hammond")
+    assert phrase("camps in Nyanza province.", "Nyanza")
+    assert phrase("Krasnodar, Russia officials said", "Krasnodar")
+    assert not phrase("the son of Tyler said", "Tyler")
+    assert not phrase("Tyler, who spoke, said", "Tyler")
+    assert not phrase("Tyler said so", "Tyler")
+    assert not phrase("the wife, 54, said Tyler", "Tyler")
+    text = "A resident of Malakal, Ibrahim Deng, said the mayor of Nyala agreed."
+    assert labels(text, [("Malakal", "PERSON"), ("Nyala", "ORG"), ("Ibrahim Deng", "PERSON")]) == [
+        "GPE",
+        "GPE",
+        "PERSON",
+    ]

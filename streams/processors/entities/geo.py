@@ -392,7 +392,8 @@ def places_by_context(
         ):
             e.label = "GPE"
             continue
-        if not any(
+        phrased = any(_in_place_phrase(text, m.start, m.end, table) for m in e.mentions)
+        if not phrased and not any(
             _after_locative(text, m.start) or _after_place(text, m.start, place_ends)
             for m in e.mentions
         ):
@@ -412,9 +413,12 @@ def places_by_context(
         ):
             e.label = "GPE"
             place_ends |= {m.end for m in e.mentions}
-        elif _names_a_town(table, e.name) and any(
-            _after_town_word(text, m.start) or _after_place(text, m.start, place_ends)
-            for m in e.mentions
+        elif _names_a_town(table, e.name) and (
+            phrased
+            or any(
+                _after_town_word(text, m.start) or _after_place(text, m.start, place_ends)
+                for m in e.mentions
+            )
         ):
             # "in Malakal", "from Menoufia", "Moonbi, Parkes, Berry and Wyong"
             e.label = "GPE"
@@ -439,6 +443,38 @@ def _after_locative(text: str, start: int) -> bool:
     if before and before[-1].lower() == "the":
         before = before[:-1]
     return bool(before) and before[-1].lower() in LOCATIVES
+
+
+#: nouns that make the name after "of" a place ("a resident of Toruń", "the mayor of
+#: Dogubayazit", "the district of Karo", "villages of Bumbacari")
+PLACE_NOUNS = frozenset(
+    "city town village villages towns cities district districts province provinces region "
+    "state capital resident residents mayor suburb outskirts county island port "
+    "municipality governorate prefecture".split()
+)
+#: words after a name that make it a place ("Nyanza province", "a Hammond resident")
+AFTER_NOUNS = frozenset(
+    "resident residents city town village island state province region county district "
+    "prefecture oblast governorate".split()
+)
+_AGE_OF = re.compile(r"\b\d{1,3}, of $")
+
+
+def _in_place_phrase(text: str, start: int, end: int, table: PlaceTable) -> bool:
+    """Whether the words around a mention make it a place: one of PLACE_NOUNS and "of"
+    before it, "capital," before it, a person's age and "of" before it ("Mark Kitsmore,
+    54, of Tyler"), one of AFTER_NOUNS after it, or a comma and a country or a state's name
+    after it ("Krasnodar, Russia")."""
+    before = text[max(0, start - 30) : start]
+    words = before.split()
+    if len(words) >= 2 and words[-1] == "of" and words[-2].lower() in PLACE_NOUNS:
+        return True
+    if (words and words[-1].lower() == "capital,") or _AGE_OF.search(before):
+        return True
+    after = text[end : end + 20].split()
+    if after and after[0].lower().strip(".,;:") in AFTER_NOUNS:
+        return True
+    return text[end : end + 2] == ", " and bool(_container_named(table, text, end + 2))
 
 
 #: words before a name that make a town of it (stricter than LOCATIVES: "according to
