@@ -483,3 +483,14 @@ def test_words_around_a_name_that_make_it_a_place(table):
         "GPE",
         "PERSON",
     ]
+
+
+def test_arabic_article_joined_by_a_hyphen():
+    from streams.processors.entities import gazetteer
+
+    forms = [k for k, _ in gazetteer._forms("Al-Minya", city=True)]
+    assert forms[:3] == ["al-minya", "al minya", "minya"]
+    assert [k for k, _ in gazetteer._forms("Alma-Ata")] == ["alma-ata"]
+    assert gazetteer.place("Al-Jazeera", "en") is None
+    found = gazetteer.place("Al-Minya", "en")
+    assert found is not None and found.country_code == "EG"

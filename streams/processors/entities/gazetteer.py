@@ -392,10 +392,15 @@ class Place:
         return f"city:{self.geonames_id}" if self.geonames_id else f"country:{self.country_code}"
 
 
+#: Arabic's article written in Latin letters and joined by a hyphen ("Al-Minya", "El-Arish")
+_LATIN_ARTICLE = re.compile(r"^(al|el|ad|ar|as|ash|at|az|an)-(?=\w{3})", re.IGNORECASE)
+
+
 def _forms(surface: str, *, city: bool = False) -> list[tuple[str, str]]:
     """(table key, canonical surface) for a name as written and with an inflection or a
     proclitic taken off: "Казахстана" -> ("казахстан", "Казахстан"), "بالقاهرة" ->
-    ("القاهرة", "القاهرة"), "Berlins" -> ("berlin", "Berlin"). For a city, of the Latin
+    ("القاهرة", "القاهرة"), "Berlins" -> ("berlin", "Berlin"), "Al-Minya" -> ("al minya",
+    "Al Minya") and ("minya", "Minya"). For a city, of the Latin
     endings only the genitive "s" is taken off ("Magen" is not "Mage", "Roman" not "Roma")."""
     text = " ".join(surface.replace("’", "'").split())
     key = text.lower()
@@ -409,6 +414,11 @@ def _forms(surface: str, *, city: bool = False) -> list[tuple[str, str]]:
         if key.endswith(suffix) and len(key) - len(suffix) >= 3:
             stem, written = key[: -len(suffix)], text[: -len(suffix)]
             out += [(stem + tail, written + tail) for tail in _TAILS]
+    article = _LATIN_ARTICLE.match(text)
+    if article:  # "Al-Minya" is "Al Minya", or "Minya"
+        rest = text[article.end() :]
+        out += [(f"{article.group(1)} {rest}".lower(), f"{article.group(1)} {rest}")]
+        out.append((rest.lower(), rest))
     if "\u0600" <= text[:1] <= "\u06ff":
         for clitic in _AR_PROCLITICS:
             rest = text[len(clitic) :]
