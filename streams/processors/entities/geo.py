@@ -392,11 +392,12 @@ def places_by_context(
         ):
             e.label = "GPE"
             continue
-        phrased = any(_in_place_phrase(text, m.start, m.end, table) for m in e.mentions)
-        if not phrased and not any(
+        near = any(
             _after_locative(text, m.start) or _after_place(text, m.start, place_ends)
             for m in e.mentions
-        ):
+        )
+        phrased = None if near else _phrased(text, e, table)
+        if not near and not phrased:
             continue
         key = e.name.casefold()
         if e.label == "NORP" and demonym_country(e.name):
@@ -414,11 +415,11 @@ def places_by_context(
             e.label = "GPE"
             place_ends |= {m.end for m in e.mentions}
         elif _names_a_town(table, e.name) and (
-            phrased
-            or any(
+            any(
                 _after_town_word(text, m.start) or _after_place(text, m.start, place_ends)
                 for m in e.mentions
             )
+            or (phrased if phrased is not None else _phrased(text, e, table))
         ):
             # "in Malakal", "from Menoufia", "Moonbi, Parkes, Berry and Wyong"
             e.label = "GPE"
@@ -428,11 +429,12 @@ def places_by_context(
 def _after_place(text: str, start: int, place_ends: set[int]) -> bool:
     """Whether a place and a comma, "and" or "or" stand right before `start` ("Toronto,
     Ontario"; "Santa Catarina, Tocantins and Minas Gerais")."""
-    head = text[:start].rstrip()
+    lo = max(0, start - 24)  # a window, not the text before: a long list stays linear
+    head = text[lo:start].rstrip()
     for join in (",", " and", " or"):
         if head.endswith(join):
-            head = head[: -len(join)].rstrip()
-            return len(head.removesuffix(",").rstrip()) in place_ends
+            head = head[: -len(join)].rstrip().removesuffix(",").rstrip()
+            return lo + len(head) in place_ends
     return False
 
 
@@ -458,6 +460,11 @@ AFTER_NOUNS = frozenset(
     "prefecture oblast governorate".split()
 )
 _AGE_OF = re.compile(r"\b\d{1,3}, of $")
+
+
+def _phrased(text: str, entity: Any, table: PlaceTable) -> bool:
+    """Whether the words around one of an entity's mentions make it a place."""
+    return any(_in_place_phrase(text, m.start, m.end, table) for m in entity.mentions)
 
 
 def _in_place_phrase(text: str, start: int, end: int, table: PlaceTable) -> bool:
