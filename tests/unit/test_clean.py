@@ -382,6 +382,11 @@ def test_the_url_dates_a_page_that_prints_no_date_and_metadata_authors_are_peopl
     url = "https://example.com/2024/03/05/ferry-timetable-approved"
     art = clean(RawArticle(html=html, url=url))
     assert art.authors == ["Ana Holt", "Tom Li"]  # the agency is not an author
+    # a field of many names, longer than one name may be, is still split into its people
+    many = "Ana Holt, Tom Li, Maria Gonzalez, Peter Brown, Lena Fischer, Ian Wu and Samuel Okafor"
+    assert len(many) > 80
+    long_meta = clean(RawArticle(html=html.replace("Ana Holt und Tom Li, dpa", many), url=url))
+    assert long_meta.authors == [n.strip() for n in many.replace(" and ", ", ").split(",")]
     assert art.published_at is not None and art.published_at.date().isoformat() == "2024-03-05"
     assert clean(RawArticle(html=html, url="https://example.com/ferry")).published_at is None
     # plain text: the producer's URL dates it too, and its date line wins over the URL's

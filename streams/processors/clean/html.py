@@ -157,6 +157,10 @@ def _names(value: Any) -> list[str]:
     return []
 
 
+#: longer than this, a "name" is a sentence or a list, not one person's name
+NAME_CHARS = 80
+
+
 def html_metadata(tree: Any) -> Header:
     """Title, authors, site name, section and date from a page's meta tags and JSON-LD."""
     header = Header()
@@ -175,7 +179,8 @@ def html_metadata(tree: Any) -> Header:
         t = tree.xpath("//title/text()")
         title = TITLE_SPLIT.split(t[0].strip())[0] if t else None
     header.title = repair(title) if title else None
-    authors = _names(ld.get("author"))
+    # one name each (JSON-LD, rel="author" links), or several in one field (the meta tags)
+    authors = [a for a in _names(ld.get("author")) if a and 2 <= len(a.strip()) <= NAME_CHARS]
     if not authors:
         meta_author = _meta(
             tags,
@@ -186,11 +191,12 @@ def html_metadata(tree: Any) -> Header:
             "sailthru.author",
             "parsely-author",
         )
-        if meta_author and not meta_author.startswith("http"):
-            authors = [meta_author]  # people() splits it
+        if meta_author and len(meta_author.strip()) >= 2 and not meta_author.startswith("http"):
+            authors = [meta_author]  # people() splits it: "A, B and C" is three names
     if not authors:
-        authors = [a.text_content().strip() for a in tree.xpath('//a[@rel="author"]')[:3]]
-    header.authors = people([repair(a) for a in authors if a and 2 <= len(a.strip()) <= 80])
+        links = [a.text_content().strip() for a in tree.xpath('//a[@rel="author"]')[:3]]
+        authors = [a for a in links if 2 <= len(a) <= NAME_CHARS]
+    header.authors = [n for n in people([repair(a) for a in authors]) if len(n) <= NAME_CHARS]
     publisher = _names(ld.get("publisher"))
     header.source = _meta(tags, "og:site_name", "application-name") or (
         publisher[0] if publisher else None
