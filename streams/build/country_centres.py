@@ -17,10 +17,11 @@ is small and committed; the place table is built from it at install.
 from __future__ import annotations
 
 import json
-import math
 import sys
 from importlib import resources
 from pathlib import Path
+
+from streams.processors.entities.gazetteer import km
 
 OUT = Path(__file__).resolve().parent.parent / "processors" / "entities" / "country_centres.tsv"
 
@@ -226,16 +227,6 @@ GEONAMES_POINTS: dict[str, tuple[int, float, float]] = {
 #: gold point for 106 of 123 countries with the Factbook's, 93 with Natural Earth's, 109
 #: with this (0.64, 0.70 and 0.72 of mentions)
 AGREE_KM = 300.0
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine, mean earth radius 6,371 km)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def main(argv: list[str] | None = None) -> int:

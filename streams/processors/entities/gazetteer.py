@@ -9,6 +9,7 @@ are newswire's own: groups and names that news mentions often.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -126,6 +127,16 @@ TABLES_DIR = Path(
     os.environ.get("NEWSWIRE_GAZETTEER_DIR")
     or Path(__file__).resolve().parents[2] / "models" / "gazetteer"
 )
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean earth radius 6,371 km)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _key(name: str) -> int:

@@ -37,7 +37,6 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +47,8 @@ from schemas import Focus, FocusCity, FocusCountry
 from streams.processors.entities import abbreviations, adjectives, gazetteer
 from streams.processors.entities.gazetteer import PlaceTable
 from streams.processors.entities.names import Dateline
+from streams.processors.identity import normal
+from streams.processors.sentences import split as split_sentences
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
@@ -257,7 +258,7 @@ WATERS_AND_REGIONS = frozenset(
         *"middle east,near east,far east,mideast,west africa,east africa,north africa".split(","),
         *"southern africa,central africa,horn of africa,sahel,southeast asia,south asia".split(","),
         *"east asia,central asia,western europe,eastern europe,northern europe".split(","),
-        *"southern europe,central europe,latin america,central america,south pacific".split(","),
+        *"southern europe,central europe,latin america,central america".split(","),
         *"balkans,the balkans,caucasus,scandinavia,siberia,midwest,great lakes".split(","),
         *"earth,the earth,world".split(","),
     ]
@@ -447,6 +448,13 @@ def _after_locative(text: str, start: int) -> bool:
     return bool(before) and before[-1].lower() in LOCATIVES
 
 
+#: words after a name that make it a division ("New York state", "Punjab province")
+DIVISION_WORDS = frozenset(
+    "state province region county department prefecture oblast governorate district governor "
+    "estado provincia región departamento région département land bundesland".split()
+)
+
+
 #: nouns that make the name after "of" a place ("a resident of Toruń", "the mayor of
 #: Dogubayazit", "the district of Karo", "villages of Bumbacari")
 PLACE_NOUNS = frozenset(
@@ -455,10 +463,7 @@ PLACE_NOUNS = frozenset(
     "municipality governorate prefecture".split()
 )
 #: words after a name that make it a place ("Nyanza province", "a Hammond resident")
-AFTER_NOUNS = frozenset(
-    "resident residents city town village island state province region county district "
-    "prefecture oblast governorate".split()
-)
+AFTER_NOUNS = DIVISION_WORDS | frozenset("resident residents city town village island".split())
 _AGE_OF = re.compile(r"\b\d{1,3}, of $")
 
 
@@ -516,13 +521,6 @@ def _names_a_country(name: str, language: str | None) -> bool:
     return found is not None and found.kind == "country"
 
 
-#: words after a name that make it a division ("New York state", "Punjab province")
-DIVISION_WORDS = frozenset(
-    "state province region county department prefecture oblast governorate district governor "
-    "estado provincia región departamento région département land bundesland".split()
-)
-
-
 def _division_word_after(entity: Any, text: str) -> bool:
     """Whether a mention of `entity` is followed by a division's word ("New York state"), or
     follows one and "of" ("the state of Washington", "province of Anhui")."""
@@ -577,11 +575,17 @@ def _containers(
 _LIST_JOINS = frozenset({",", "and", ", and", "or", ", or", "&"})
 
 
-def _listed_with_divisions(candidates: list[_Candidate], table: PlaceTable, text: str) -> list[int]:
+def _listed_with_divisions(
+    candidates: list[_Candidate],
+    table: PlaceTable,
+    text: str,
+    spans: Sequence[tuple[int, int]] | None = None,
+) -> list[int]:
     """The candidates that name both a first-level division and something else ("New York",
     "Quebec", "Washington") and stand beside divisions of the same country: in a list with
     one ("Michigan, Oregon, New York", "New Jersey and New York"), or in a sentence with two
-    or more and no town ("twelve in Ontario, eight in Alberta, and one in Quebec"). A list
+    or more and no town ("twelve in Ontario, eight in Alberta, and one in Quebec"; `spans`:
+    the text's sentences, split here when not given). A list
     is three names or more joined by commas, or two joined by "and" or "or": two joined by a
     comma alone are a town and its container ("Washington, Pennsylvania")."""
     at = sorted((m.start, m.end, i) for i, c in enumerate(candidates) for m in c.entity.mentions)
@@ -596,7 +600,7 @@ def _listed_with_divisions(candidates: list[_Candidate], table: PlaceTable, text
         joins = {text[a[1] : b[0]].strip() for a, b in itertools.pairwise(group)}
         if len(group) >= 3 or (len(group) == 2 and joins != {","}):
             out |= _beside_divisions(candidates, table, [i for _, _, i in group], 1)
-    for a, b in _sentences(text):
+    for a, b in spans if spans is not None else split_sentences(text):
         members = [i for start, _, i in at if a <= start < b]
         if not any(
             not candidates[i].country_named
@@ -605,15 +609,6 @@ def _listed_with_divisions(candidates: list[_Candidate], table: PlaceTable, text
         ):
             out |= _beside_divisions(candidates, table, members, 2)
     return sorted(out)
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """Where the text's sentences start and end (at ". ", "! ", "? " before a capital)."""
-    cuts = [m.end() for m in _SENTENCE_END.finditer(text)]
-    return list(zip([0, *cuts], [*cuts, len(text)], strict=True))
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')]*\s+(?=[\"“‘(]?[A-Z])")
 
 
 def _division_like(table: PlaceTable, cand: _Candidate) -> bool:
@@ -667,24 +662,13 @@ def _far_from_its_cities(table: PlaceTable, inner: list[int], outer: list[int]) 
 
 
 def _km(table: PlaceTable, a: int, b: int) -> float:
-    lat1, lon1 = math.radians(float(table.a["lat"][a])), math.radians(float(table.a["lon"][a]))
-    lat2, lon2 = math.radians(float(table.a["lat"][b])), math.radians(float(table.a["lon"][b]))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    lat, lon = table.a["lat"], table.a["lon"]
+    return gazetteer.km(float(lat[a]), float(lon[a]), float(lat[b]), float(lon[b]))
 
 
 #: how much a place whose own name is the name written counts over one that bears it as
 #: another name ("Glasgow": Scotland's city, not Pampa, Texas, once called so)
 OWN_NAME_WEIGHT = 2.0
-
-
-@lru_cache(maxsize=65_536)
-def _plain(name: str) -> str:
-    """A name folded for comparison: no accents, no case ("Québec" = "quebec")."""
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
 
 
 DATELINE_WEIGHT = 6.0
@@ -711,9 +695,12 @@ def resolve(
     title: str | None,
     language: str | None,
     lines: Sequence[Dateline] = (),
+    spans: Sequence[tuple[int, int]] | None = None,
 ) -> Focus:
     """Give each place entity its ``geo`` (and country code), and return the article's
-    ``focus``; ``lines`` are the text's datelines (names.datelines). Entities are updated in
+    ``focus``; ``lines`` are the text's datelines (names.datelines), ``spans`` its sentences
+    (:func:`streams.processors.sentences.split`; split here when not given). Entities are
+    updated in
     place."""
     try:
         table = PlaceTable.load()
@@ -760,7 +747,7 @@ def resolve(
                 cand.rows, cand.country_named = cand.divisions, None
                 decided[i] = "article_countries"
     # "Michigan, Oregon, New York and Ohio", "New Jersey and New York": the state
-    for i in _listed_with_divisions(candidates, table, text):
+    for i in _listed_with_divisions(candidates, table, text, spans):
         cand = candidates[i]
         peers = {table.country(r) for r in cand.rows if table.code(r) == "ADM1"}
         cand.rows = [r for r in cand.rows if table.code(r) == "ADM1" and table.country(r) in peers]
@@ -805,7 +792,7 @@ def resolve(
     def score(row: int, others: Counter[str], regions: Counter[str], written: str = "") -> float:
         code = table.country(row)
         s = math.log10(table.population(row) + 10)
-        if written and _plain(table.name(row)) == written:
+        if written and normal(table.name(row)) == written:
             s += OWN_NAME_WEIGHT  # "Glasgow" is Glasgow's own name, one of Pampa's others
         if code in countries:
             s += 3.0 + min(2.0, countries[code] / 4)
@@ -846,7 +833,7 @@ def resolve(
             if i in chosen:
                 others[table.country(chosen[i])] -= 1
                 regions[table.admin1(chosen[i])] -= 1
-            written = _plain(cand.entity.name)
+            written = normal(cand.entity.name)
             total = sum(v for v in others.values() if v > 0) or 1
             share = Counter({k: v / total for k, v in others.items() if v > 0})
             region_share = Counter({k: v / total for k, v in regions.items() if k and v > 0})

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from schemas import Entity, LanguageArticle, Mention
-from streams.processors import budget, identity
+from streams.processors import budget, identity, sentences
 from streams.processors.entities import (
     adjectives,
     gazetteer,
@@ -645,15 +645,17 @@ def enrich(
     A step is not started once the record's time budget is spent: it is then missing from
     the result."""
     language = article.language.code
+    # one sentence list for the steps that read sentences (places' lists, tone)
+    spans = sentences.split(article.text, language)
     steps = {
-        "focus": lambda: geo.resolve(entities, article.text, article.title, language, lines),
+        "focus": lambda: geo.resolve(entities, article.text, article.title, language, lines, spans),
         "quotes": lambda: speakers.rerank(
             article.text,
             entities,
             quotes.find_quotes(article.text, entities, language, has_model=has_model),
             language,
         ),
-        "tone": lambda: tone.tone(article.text, entities, language, vectors),
+        "tone": lambda: tone.tone(article.text, entities, language, vectors, spans),
     }
     out: dict[str, Any] = {}
     for name in ENRICH_STEPS:

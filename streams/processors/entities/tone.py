@@ -383,14 +383,19 @@ def target_tone(
 
 
 def tone(
-    text: str, entities: Sequence[Any], language: str, vectors: Vectors | None = None
+    text: str,
+    entities: Sequence[Any],
+    language: str,
+    vectors: Vectors | None = None,
+    spans: Sequence[tuple[int, int]] | None = None,
 ) -> float | None:
     """The article's tone; sets each entity's ``tone`` to its own (the mean over its
-    mentions), read with the tagger's token `vectors` of the text when given. None (and no
-    entity tone) outside LANGUAGES or for a text without sentences."""
+    mentions), read with the tagger's token `vectors` of the text when given; `spans` are
+    the text's sentences (:func:`sentences`; split here when not given). None (and no entity
+    tone) outside LANGUAGES or for a text without sentences."""
     if language not in LANGUAGES:
         return None
-    spans = sentences(text, language)
+    spans = list(spans) if spans is not None else sentences(text, language)
     if not spans:
         return None
     scores = [compound(text[s:e]) for s, e in spans]
