@@ -31,7 +31,13 @@ from urllib.parse import urlsplit
 
 from streams.processors.clean import header_model
 from streams.processors.clean.dates import find_date
-from streams.processors.clean.header import TITLE_SPLIT, Header, read_header, title_candidate
+from streams.processors.clean.header import (
+    TITLE_SPLIT,
+    Header,
+    page_title,
+    read_header,
+    title_candidate,
+)
 from streams.processors.clean.html import html_metadata, visible_text
 from streams.processors.clean.plain import locate
 
@@ -122,7 +128,7 @@ def label(page: Page, with_title: bool = True, with_url: bool = True) -> Example
         tree = lxml.html.document_fromstring(page.html)
     except Exception:  # lxml raises several types for broken markup
         return None
-    truth = html_metadata(tree)
+    truth = html_metadata(tree, page.url or None)
     text = visible_text(page.html)
     if not with_title and (tree.findtext(".//title") or "").strip():
         text = text.split("\n", 1)[1] if "\n" in text else ""
@@ -147,7 +153,7 @@ def label(page: Page, with_title: bool = True, with_url: bool = True) -> Example
     day = local_day(truth.published_at, truth.published_offset) if truth.published_at else None
     for c in found:
         text_n = normal(c.line.text)
-        head = normal(TITLE_SPLIT.split(c.line.text)[0]) if c.line is first else text_n
+        head = normal(page_title(c.line.text, url)) if c.line is first else text_n
         labels["title"].append(int(bool(title) and title in {text_n, head}))
         padded = f" {text_n} "
         # a byline is none of the headline's lines: a name inside one is the site's

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from streams.processors.clean import bylines
 from streams.processors.clean.bylines import (
     byline_marker,
     byline_names,
@@ -102,6 +103,11 @@ def test_a_particle_before_a_whole_name_is_a_byline_word() -> None:
             for p in ("de", "van", "von", "der", "da", "di", "al", "bin", "el", "la", "le")
         ),
         ("Ana du Souza", False),
+        # a headline in title case is no name, whatever its capitals
+        ("How To Grow", False),
+        ("Care For Roses", False),
+        ("Why It Matters", False),
+        *((f"Ana {w.title()} Souza", False) for w in sorted(bylines._TITLE_CASE_WORDS)),
     ],
 )
 def test_is_name(text: str, name: bool) -> None:

@@ -276,11 +276,11 @@ EXPECTED = {
         "repeats": 1.0, "lead_overlap": 1.0, "score": -5.0, "rule_title": 1.0},
     4: {"to_body": 4.0, "from_top": 4.0, "relative": 0.5, "words": 3.0, "chars": 10.0,
         "log_words": 1.386, "capitalised": 1.0, "upper": 0.375, "by_prefix": 1.0,
-        "names_shape": 1.0, "by_anywhere": 1.0, "byline_names": 1.0, "score": -5.0,
-        "rule_byline": 1.0},
+        "names_shape": 1.0, "by_anywhere": 1.0, "byline_names": 1.0, "known_names": 1.0,
+        "score": -5.0, "rule_byline": 1.0},
     5: {"to_body": 3.0, "from_top": 5.0, "relative": 0.625, "words": 3.0, "chars": 13.0,
         "log_words": 1.386, "capitalised": 1.0, "upper": 0.273, "names_shape": 1.0,
-        "byline_names": 1.0, "score": -5.0, "rule_byline": 1.0},
+        "byline_names": 1.0, "known_names": 1.0, "score": -5.0, "rule_byline": 1.0},
     6: {"to_body": 2.0, "from_top": 6.0, "relative": 0.75, "words": 5.0, "chars": 26.0,
         "log_words": 1.792, "capitalised": 0.333, "upper": 0.167, "digits": 0.346,
         "has_date": 1.0, "short_date": 1.0, "dateline": 1.0, "published_word": 1.0,
@@ -334,14 +334,15 @@ _NONE = [-1.0] * 7
 CONTEXT_EXPECTED = {
     # first line: nothing before it; "Tram line opens" after (3 words); longer lines: the
     # three body lines; lines 1-3 share more of the lead; lines 1-6 are eligible headlines
-    0: [*_NONE, 0.0, 0.0, 0.0, 0.0, 3.0, 0.0, 0.0, 3.0, 3.0, 6.0],
+    0: [*_NONE, 0.0, 0.0, 0.0, 0.0, 3.0, 0.0, 0.0, 3.0, 3.0, 6.0, 0.0],
     # between "TRAM LINE OPENS" (names' shape, read as a byline) and "By Ann Lee"
-    3: [0.0, 0.0, 1.0, 0.0, 3.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 3.0, 1.0, 1.0, 5.0, 0.0, 3.0],
+    3: [0.0, 0.0, 1.0, 0.0, 3.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 3.0, 1.0, 1.0, 5.0, 0.0, 3.0, 0.0],
     # the date line (5 words: only the first line and the body longer): "Ann Lee Smith"
-    # before it, the boilerplate "Photo: Ann Lee" after, nothing eligible below
-    6: [0.0, 0.0, 1.0, 0.0, 3.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 3.0, 0.0, 0.0, 4.0, 4.0, 0.0],
+    # before it, the boilerplate "Photo: Ann Lee" after, nothing eligible below; no line of
+    # this page is outside the window (the last of each list: "far")
+    6: [0.0, 0.0, 1.0, 0.0, 3.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 3.0, 0.0, 0.0, 4.0, 4.0, 0.0, 0.0],
     # the last body line: its prose neighbour before, nothing after
-    11: [0.0, 0.0, 0.0, 0.0, 30.0, 0.0, 0.0, *_NONE, 0.0, 4.0, 0.0],
+    11: [0.0, 0.0, 0.0, 0.0, 30.0, 0.0, 0.0, *_NONE, 0.0, 4.0, 0.0, 0.0],
 }
 
 
@@ -349,7 +350,7 @@ def test_each_line_carries_its_neighbours_and_its_ranks() -> None:
     lines, start, _ = locate(FEATURE_PAGE)
     rules = read_header(lines, start, model=False)
     found = {c.line.index: c for c in hm.candidates(lines, start, rules.used)}
-    assert len(hm.FEATURES) == hm._BASE + 2 * len(hm.CONTEXT) + 3
+    assert len(hm.FEATURES) == hm._BASE + 2 * len(hm.CONTEXT) + 4
     for index, want in CONTEXT_EXPECTED.items():
         assert list(found[index].features[hm._BASE :]) == want, index
 
@@ -727,3 +728,88 @@ def test_a_date_s_day_moves_by_its_offset_only() -> None:
     assert Dated(datetime(2024, 3, 3, 0, 30, tzinfo=UTC), -60).day == date(2024, 3, 2)
     late = Dated(datetime(2024, 3, 2, 23, 59, 30, tzinfo=UTC), None)
     assert late.day == date(2024, 3, 2)  # no zone: the day in UTC
+
+
+FAR_HEADER = [
+    "Tram line opens north | City News",
+    "Tram line opens north",
+    *[f"Link number {i}" for i in range(hm.ABOVE + 5)],
+]
+
+
+def test_a_line_far_from_the_body_is_a_candidate_when_it_echoes_the_title_or_the_slug() -> None:
+    lines, start, _ = locate("\n".join([*FAR_HEADER, "", LEAD, LEAD, LEAD]))
+    found = hm.candidates(lines, start, {})
+    far = [c.line.text for c in found if _feature(c, "far") == 1.0]
+    # inside the page's first line and shorter than it; the first line itself is no echo
+    assert far == ["Tram line opens north"]
+    assert [c.line.index for c in found] == sorted(c.line.index for c in found)
+    assert len(found) == hm.ABOVE + 2 + hm.INTO
+    # the slug "link-number-story": two of its three words in every menu line, at most FAR
+    url = "https://city.example/2024/link-number-story"
+    found = hm.candidates(lines, start, {}, url)
+    far = [c.line.index for c in found if _feature(c, "far") == 1.0]
+    assert far == [1, 2, 3, 4, 5] and hm.FAR == 5
+    # three of four words ("link-number-story-told") is short of SLUG_ECHO
+    found = hm.candidates(lines, start, {}, url + "-told")
+    assert [c.line.index for c in found if _feature(c, "far") == 1.0] == [1]
+
+
+def test_echoes() -> None:
+    slug = frozenset({"tram", "line", "opens", "north", "today"})
+    assert hm._echoes("Tram line opens", "tram line opens | city news", frozenset())
+    assert not hm._echoes("Tram line opens | City News", "tram line opens | city news", frozenset())
+    assert hm._echoes("Line opens north", "", slug)  # 3 of 5: SLUG_ECHO
+    assert not hm._echoes("Line opens", "", slug)  # 2 of 5
+    assert hm.SLUG_ECHO == 0.6
+
+
+def test_a_far_line_deep_in_the_body_may_be_the_headline() -> None:
+    from streams.processors.clean.header import title_candidate
+
+    body = [LEAD.replace("Monday", f"day {i}") for i in range(8)]
+    text = "\n".join(
+        ["Tram line opens north | City News", "Menu", "", *body, "Tram line opens north"]
+    )
+    lines, start, _ = locate(text)
+    found = {c.line.text: c for c in hm.candidates(lines, start, {})}
+    deep = found["Tram line opens north"]
+    assert _feature(deep, "far") == 1.0 and _feature(deep, "to_body") < -hm.INTO
+    assert title_candidate(deep, start, {})
+    plain = hm.Candidate(
+        deep.line,
+        tuple(0.0 if n == "far" else v for n, v in zip(hm.FEATURES, deep.features, strict=True)),
+    )
+    assert not title_candidate(plain, start, {})
+
+
+def test_a_line_the_patterns_call_a_call_to_action_is_never_the_byline() -> None:
+    from streams.processors.clean.header import NEVER_BYLINE
+
+    text = "\n".join(
+        [
+            "Career Network for Defense and Intelligence Jobs - JOIN NOW",
+            "Tram line opens north",
+            "Ann Lee",
+            "",
+            LEAD,
+            LEAD,
+        ]
+    )
+    lines, start, _ = locate(text)
+    assert lines[0].reason == "call_to_action"
+    # a model that likes boilerplate lines best for the byline, then names
+    at = hm.FEATURES.index("boilerplate")
+    shape = hm.FEATURES.index("names_shape")
+    tree = [[at, 0.5, 1, 2, 0.0], [shape, 0.5, 3, 4, 0.0], [-1, 0.0, -1, -1, 9.0],
+            [-1, 0.0, -1, -1, -9.0], [-1, 0.0, -1, -1, 5.0]]  # fmt: skip
+    never = hm.Ensemble({"init": -40.0, "rate": 0.0, "trees": [], "threshold": 1.0})
+    byline = hm.Ensemble({"init": 0.0, "rate": 1.0, "trees": [tree], "threshold": 0.5})
+    model = hm.HeaderModel({"title": never, "byline": byline, "date": never}, hm.FEATURES)
+    assert model.best("byline", hm.candidates(lines, start, {}))[0].index == 0
+    header = read_header(lines, start, model=False)
+    header.authors = []
+    learned(header, lines, start, model)
+    assert header.authors == ["Ann Lee"]  # the call to action passed over
+    assert NEVER_BYLINE >= {"call_to_action", "navigation", "share", "cookie_or_legal"}
+    assert not NEVER_BYLINE & {"photo_credit", "link", "newsletter"}  # they may hold one

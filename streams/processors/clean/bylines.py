@@ -40,12 +40,21 @@ def is_name(text: str) -> bool:
         return False
     if all(_CASELESS_WORD.match(t) for t in tokens):
         return len(tokens) <= 3
+    if any(t.lower() in _TITLE_CASE_WORDS for t in tokens):
+        return False
     return all(
         _NAME_TOKEN.match(t)
         or t.lower() in {"de", "van", "von", "der", "da", "di", "al", "bin", "el", "la", "le"}
         for t in tokens
     )
 
+
+# words a headline in title case capitalises ("How To Grow and Care For Roses", "Why It
+# Matters") that are never part of a person's name
+_TITLE_CASE_WORDS = frozenset(
+    {"to", "for", "the", "of", "on", "with", "how", "why", "what", "when", "is", "are", "at",
+     "from", "your", "my", "our", "this", "all", "about", "into", "it", "you", "we"}
+)  # fmt: skip
 
 _HONORIFIC = re.compile(r"^(dr|prof|mr|mrs|ms|mme|mlle|m|sr|sra|herr|frau)\.?\s+", re.I)
 # job titles in a byline ("Jane Roe, Transport Correspondent"): a piece with one is not a name

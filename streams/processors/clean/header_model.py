@@ -26,6 +26,7 @@ from typing import Any
 
 from streams.processors.clean.boilerplate import Line, is_dateline
 from streams.processors.clean.bylines import BYLINE_PREFIX, byline_marker, names_after
+from streams.processors.clean.census_names import share_known
 from streams.processors.clean.dates import find_date
 from streams.processors.clean.urls import agreement, slug_words, url_date
 
@@ -84,6 +85,7 @@ FEATURES = (
     "names_shape",  # 2-4 capitalised words, no digits
     "by_anywhere",  # "by", "von", "por" ... anywhere in it, not a name's particle
     "byline_names",  # the names bylines.byline_names reads in it (at most four)
+    "known_names",  # the share of those names the 1990 US Census lists (census_names)
     "one_word",  # one word, no digits (a user name's line, or a menu's)
     "boilerplate",  # the boilerplate verdict gave it a reason
     "prose",
@@ -100,6 +102,7 @@ FEATURES = (
     "length_rank",  # how many lines of the window are longer (in words)
     "overlap_rank",  # how many lines above the body share more of the body's opening words
     "eligible_to_body",  # lines of three words or more, no boilerplate, between it and the body
+    "far",  # outside the window round the body's start, taken for echoing the <title> or slug
 )
 
 
@@ -127,6 +130,19 @@ def candidates(
     if not window:
         return []
     first = nonempty[0].text.casefold()
+    slug = slug_words(url)
+    # a headline far from where the body was found to start (a cookie notice or a reader
+    # survey taken for the body's opening) is still found where it echoes the page's
+    # <title> or its URL's slug
+    inside = {ln.index for ln in window}
+    far = [
+        ln
+        for ln in nonempty[1:]
+        if ln.index not in inside and ln.words >= 3 and _echoes(ln.text, first, slug)
+    ][:FAR]
+    far_ones = {ln.index for ln in far}
+    window = sorted(window + far, key=lambda ln: ln.index)
+    body_rank = {ln.index: k for k, ln in enumerate(x for x in nonempty if x.index >= body_start)}
     counts: dict[str, int] = {}
     for ln in nonempty:
         counts[ln.text.strip()] = counts.get(ln.text.strip(), 0) + 1
@@ -136,7 +152,6 @@ def candidates(
         if len(lead_words) >= 60:
             break
     position = {ln.index: k for k, ln in enumerate(above)}
-    slug = slug_words(url)
     in_url = url_date(url)
     out = []
     for ln in window:
@@ -150,13 +165,10 @@ def candidates(
         dated = find_date(text) if any(c.isdigit() for c in text) else None
         marker = byline_marker(text)
         in_body = ln.index >= body_start
-        to_body = (
-            -sum(1 for x in into if x.index < ln.index)
-            if in_body
-            else len(above) - position[ln.index]
-        )
+        to_body = -body_rank[ln.index] if in_body else len(above) - position[ln.index]
         k = position.get(ln.index, len(above))
         reading = used.get(ln.index)
+        names = names_after(text, marker) if len(words) <= 20 else []
         feats = [
             float(to_body),
             1.0 if in_body else 0.0,
@@ -185,7 +197,8 @@ def candidates(
             and all(w[:1].isupper() for w in text.split())
             else 0.0,
             1.0 if marker is not None else 0.0,
-            float(min(4, len(names_after(text, marker)))) if len(words) <= 20 else 0.0,
+            float(min(4, len(names))),
+            share_known(names),
             1.0 if len(words) == 1 and not any(c.isdigit() for c in text) else 0.0,
             1.0 if ln.reason is not None else 0.0,
             1.0 if ln.prose else 0.0,
@@ -196,13 +209,24 @@ def candidates(
             *(1.0 if reading == r else 0.0 for r in _RULE_READINGS),
         ]
         out.append(Candidate(ln, tuple(feats)))
-    return _in_context(out)
+    return _in_context(out, far_ones)
 
 
-_BASE = len(FEATURES) - 2 * len(CONTEXT) - 3
+_BASE = len(FEATURES) - 2 * len(CONTEXT) - 4
+#: at most this many lines outside the window are taken for echoing the <title> or the slug
+FAR = 5
+#: a line echoes the slug when it holds this share of the slug's words
+SLUG_ECHO = 0.6
 
 
-def _in_context(found: list[Candidate]) -> list[Candidate]:
+def _echoes(text: str, first: str, slug: frozenset[str]) -> bool:
+    """Whether a line repeats part of the page's first line (a scraper's <title>) or holds
+    most of its URL's slug."""
+    line = text.strip().casefold()
+    return (line in first and len(line) < len(first)) or agreement(text, slug)[1] >= SLUG_ECHO
+
+
+def _in_context(found: list[Candidate], far: set[int]) -> list[Candidate]:
     """Each candidate with the features of its neighbours in the window and its ranks."""
     at = [FEATURES.index(name) for name in CONTEXT]
     words, overlap, above = (FEATURES.index(n) for n in ("words", "lead_overlap", "in_body"))
@@ -223,6 +247,7 @@ def _in_context(found: list[Candidate]) -> list[Candidate]:
             )
         )
         extra.append(float(sum(eligible[k + 1 :])))
+        extra.append(1.0 if c.line.index in far else 0.0)
         out.append(Candidate(c.line, (*f, *extra)))
     return out
 

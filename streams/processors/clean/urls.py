@@ -93,3 +93,31 @@ def url_date(url: str | None) -> Dated | None:
             continue
         return Dated(at, None)
     return None
+
+
+def _squashed(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+#: host labels that are not a publisher's name ("co" in bbc.co.uk)
+_GENERIC_LABELS = frozenset({"www", "m", "amp", "co", "com", "org", "net", "ac", "gov", "edu"})
+#: a piece of a title longer than this (in words) is never only the site's name
+SITE_WORDS = 6
+
+
+def names_site(piece: str, site: str | None, url: str | None) -> bool:
+    """Whether one piece of a page title ("Headline | Site") is the site's name: the
+    page's ``og:site_name`` ("The Anti-June Cleaver"), or a name that holds its host's own
+    label ("BBC News" on www.bbc.co.uk, "9to5Mac" on 9to5mac.com)."""
+    squashed = _squashed(piece)
+    if not squashed or len(piece.split()) > SITE_WORDS:
+        return False
+    if site and squashed == _squashed(site):
+        return True
+    try:
+        host = (urlsplit(url).hostname or "") if url else ""
+    except ValueError:  # a malformed URL (an unclosed IPv6 bracket) names no site
+        host = ""
+    labels = [x for x in host.lower().split(".")[:-1] if x not in _GENERIC_LABELS]
+    label = _squashed(labels[-1]) if labels else ""
+    return len(label) >= 3 and (label in squashed or squashed in label)
