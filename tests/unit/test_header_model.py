@@ -353,6 +353,13 @@ def test_each_line_carries_its_neighbours_and_its_ranks() -> None:
     assert len(hm.FEATURES) == hm._BASE + 2 * len(hm.CONTEXT) + 4
     for index, want in CONTEXT_EXPECTED.items():
         assert list(found[index].features[hm._BASE :]) == want, index
+    # every line after the first carries the one before it, every line but the last the next
+    ordered = list(found.values())
+    at = [hm.FEATURES.index(name) for name in hm.CONTEXT]
+    n = len(hm.CONTEXT)
+    for before, c, after in zip(ordered, ordered[1:], ordered[2:], strict=False):
+        assert list(c.features[hm._BASE : hm._BASE + n]) == [before.features[i] for i in at]
+        assert list(c.features[hm._BASE + n : hm._BASE + 2 * n]) == [after.features[i] for i in at]
 
 
 def test_the_first_line_is_always_a_candidate_and_a_page_without_lines_has_none() -> None:

@@ -41,6 +41,7 @@ def ld(headline_text: str) -> str:
         ("Site", None, None, False),
         ("Site", None, "not a url", False),
         ("Site", None, "http://[::1/x", False),  # a malformed URL names no site
+        ("Xxxx", None, None, False),  # no URL: no host to hold the piece
     ],
 )
 def test_which_piece_names_the_site(
