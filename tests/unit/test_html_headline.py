@@ -152,3 +152,22 @@ def test_the_h1_and_the_title_tag_when_no_metadata_names_a_title() -> None:
 )  # fmt: skip
 def test_the_headline_in_a_scrapers_first_line(line: str, url: str | None, title: str) -> None:
     assert page_title(line, url) == title
+
+
+@pytest.mark.parametrize(
+    "name", ["datePublished", "publishdate", "DC.date.issued", "parsely-pub-date"]
+)
+def test_the_publication_day_from_the_meta_tags_publishers_use(name: str) -> None:
+    tree = page(f'<meta itemprop="{name}" content="2023-04-28T19:20:36+02:00">')
+    header = html_metadata(tree)
+    assert header.published_at is not None and header.published_offset == "+02:00"
+    assert header.published_at.isoformat() == "2023-04-28T17:20:36+00:00"
+
+
+def test_the_specific_meta_tag_before_the_general_one() -> None:
+    tree = page(
+        '<meta name="date" content="2020-01-01">'
+        '<meta property="article:published_time" content="2023-04-28T10:00:00Z">'
+    )
+    assert html_metadata(tree).published_at.year == 2023  # type: ignore[union-attr]
+    assert html_metadata(page('<meta name="date" content="2020-01-01">')).published_at.year == 2020  # type: ignore[union-attr]

@@ -195,6 +195,20 @@ def headline(title: str, h1s: list[str], site: str | None, url: str | None) -> s
     return title
 
 
+#: the meta tags (property, name or itemprop, lower case) publishers give the publication
+#: time in, the specific before the general: OpenGraph's, schema.org's, Dublin Core's,
+#: Parse.ly's, Sailthru's, Google Scholar's and the plain ones (htmldate reads these too)
+PUBLISHED_META = (
+    "article:published_time", "og:published_time", "og:article:published_time",
+    "article:published", "datepublished", "date_published", "published_time", "publish_date",
+    "publish-date", "publishdate", "published-date", "published_date", "publication_date",
+    "pubdate", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued",
+    "dcterms.created", "dc.date.created", "dc.created", "citation_publication_date",
+    "citation_date", "originalpublicationdate", "article.published", "dc.date",
+    "dcterms.date", "date", "datecreated",
+)  # fmt: skip
+
+
 def html_metadata(tree: Any, url: str | None = None) -> Header:
     """Title, authors, site name, section and date from a page's meta tags and JSON-LD
     (`url`: where the page was fetched, when known; its canonical link counts first)."""
@@ -249,9 +263,7 @@ def html_metadata(tree: Any, url: str | None = None) -> Header:
     if isinstance(section, list):
         section = section[0] if section else None
     header.section = str(section).strip() if section else None
-    date = _meta(
-        tags, "article:published_time", "og:published_time", "datePublished", "date", "pubdate"
-    ) or ld.get("datePublished")
+    date = _meta(tags, *PUBLISHED_META) or ld.get("datePublished")
     if not date:
         date = next((t.get("datetime") for t in tree.iter("time") if t.get("datetime")), None)
     if isinstance(date, str):
