@@ -229,6 +229,32 @@ def test_out_of_time_the_names_come_without_the_steps_after_them(extractor) -> N
     assert whole["quotes"][0]["speaker"]["name"] == "Angela Merkel"
 
 
+def test_the_sentences_are_split_once_for_places_and_tone_and_not_when_out_of_time(  # type: ignore[no-untyped-def]
+    extractor, monkeypatch
+) -> None:
+    from streams.processors import budget, sentences
+
+    calls: list[str] = []
+    split = sentences.split
+    monkeypatch.setattr(
+        sentences, "split", lambda text, lang: calls.append(lang) or split(text, lang)
+    )
+    info = LanguageInfo(code="en", confidence=1.0, detector="test")
+    text = "Angela Merkel met Emmanuel Macron in Paris on Monday. They spoke of Berlin."
+    art = LanguageArticle(id="s", text=text, content_hash="h", language=info)
+    extractor.warm_up()
+    [whole] = extractor.process([art])
+    assert whole["focus"] is not None and whole["tone"] is not None
+    assert calls == ["en"]
+    calls.clear()
+    budget.start(0.0)
+    try:
+        extractor.process([art])
+    finally:
+        budget.clear()
+    assert calls == []
+
+
 def test_only_an_english_article_s_tone_reads_the_tagger_s_vectors(monkeypatch) -> None:
     from streams.processors.entities import stage
 
@@ -236,7 +262,9 @@ def test_only_an_english_article_s_tone_reads_the_tagger_s_vectors(monkeypatch) 
     monkeypatch.setattr(stage, "enrich", lambda *a, **k: seen.append(k["vectors"]) or {})
     arts = [
         LanguageArticle(
-            id=code, text=text, content_hash="h",
+            id=code,
+            text=text,
+            content_hash="h",
             language=LanguageInfo(code=code, confidence=1.0, detector="test"),
         )
         for code, text in (

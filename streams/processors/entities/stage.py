@@ -18,7 +18,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 from typing import Any
 
 from schemas import Entity, LanguageArticle, Mention
@@ -645,17 +645,20 @@ def enrich(
     A step is not started once the record's time budget is spent: it is then missing from
     the result."""
     language = article.language.code
-    # one sentence list for the steps that read sentences (places' lists, tone)
-    spans = sentences.split(article.text, language)
+    # one sentence list for the steps that read sentences (places' lists, tone), split when
+    # the first of them starts (not at all when the budget is spent before both)
+    spans = cache(partial(sentences.split, article.text, language))
     steps = {
-        "focus": lambda: geo.resolve(entities, article.text, article.title, language, lines, spans),
+        "focus": lambda: geo.resolve(
+            entities, article.text, article.title, language, lines, spans()
+        ),
         "quotes": lambda: speakers.rerank(
             article.text,
             entities,
             quotes.find_quotes(article.text, entities, language, has_model=has_model),
             language,
         ),
-        "tone": lambda: tone.tone(article.text, entities, language, vectors, spans),
+        "tone": lambda: tone.tone(article.text, entities, language, vectors, spans()),
     }
     out: dict[str, Any] = {}
     for name in ENRICH_STEPS:
