@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from streams.processors.clean import header_model
 from streams.processors.clean.dates import find_date
@@ -40,6 +39,7 @@ from streams.processors.clean.header import (
 )
 from streams.processors.clean.html import html_metadata, visible_text
 from streams.processors.clean.plain import locate
+from streams.processors.clean.urls import domain
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -50,15 +50,6 @@ class Page:
     html: str
     source: str  # which set
     url: str = ""  # where the page was fetched ("" when the set does not say)
-
-
-def domain(url: str) -> str:
-    """The publisher of a URL: its host without "www." and its last two labels (three where
-    the second-level label is a generic one, as in bbc.co.uk)."""
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    parts = host.split(".")
-    keep = 3 if len(parts) >= 3 and parts[-2] in {"co", "com", "org", "net", "ac", "gov"} else 2
-    return ".".join(parts[-keep:])
 
 
 def pages(folder: Path) -> Iterator[Page]:

@@ -451,6 +451,8 @@ def test_local_day_is_the_day_where_it_was_published(offset: str | None, day: in
         ("https://www.co.org/y", "co.org"),
         ("https://WWW.Example.COM/y", "example.com"),
         ("example-page-name", ""),
+        ("http://[::1/x", ""),  # malformed: no publisher
+        ("", ""),
     ],
 )
 def test_domain_keeps_a_generic_second_level_label(url: str, want: str) -> None:
@@ -820,3 +822,13 @@ def test_a_line_the_patterns_call_a_call_to_action_is_never_the_byline() -> None
     assert header.authors == ["Ann Lee"]  # the call to action passed over
     assert NEVER_BYLINE >= {"call_to_action", "navigation", "share", "cookie_or_legal"}
     assert not NEVER_BYLINE & {"photo_credit", "link", "newsletter"}  # they may hold one
+
+
+def test_a_far_line_is_headline_sized() -> None:
+    long_echo = " ".join(["link number story"] * 14)  # 42 words, the slug's every word
+    text = "\n".join([*FAR_HEADER[:2], long_echo, *FAR_HEADER[2:], "", LEAD, LEAD, LEAD])
+    lines, start, _ = locate(text)
+    url = "https://city.example/2024/link-number-story"
+    far = [c.line for c in hm.candidates(lines, start, {}, url) if _feature(c, "far") == 1.0]
+    assert long_echo not in [ln.text for ln in far] and len(far) == hm.FAR
+    assert hm.FAR_WORDS == 40 and lines[2].words == 42

@@ -21,6 +21,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -135,11 +136,18 @@ def candidates(
     # survey taken for the body's opening) is still found where it echoes the page's
     # <title> or its URL's slug
     inside = {ln.index for ln in window}
-    far = [
-        ln
-        for ln in nonempty[1:]
-        if ln.index not in inside and ln.words >= 3 and _echoes(ln.text, first, slug)
-    ][:FAR]
+    far = list(
+        islice(
+            (
+                ln
+                for ln in nonempty[1:]
+                if ln.index not in inside
+                and 3 <= ln.words <= FAR_WORDS
+                and _echoes(ln.text, first, slug)
+            ),
+            FAR,
+        )
+    )
     far_ones = {ln.index for ln in far}
     window = sorted(window + far, key=lambda ln: ln.index)
     body_rank = {ln.index: k for k, ln in enumerate(x for x in nonempty if x.index >= body_start)}
@@ -215,6 +223,8 @@ def candidates(
 _BASE = len(FEATURES) - 2 * len(CONTEXT) - 4
 #: at most this many lines outside the window are taken for echoing the <title> or the slug
 FAR = 5
+#: ... of at most this many words (a headline's length: the body's prose is not read for it)
+FAR_WORDS = 40
 #: a line echoes the slug when it holds this share of the slug's words
 SLUG_ECHO = 0.6
 

@@ -162,8 +162,9 @@ def _names(value: Any) -> list[str]:
 NAME_CHARS = 80
 
 
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
+def _said(text: str) -> str:
+    """What a title says, case and marks aside (its words, lower case)."""
+    return " ".join(words(text))
 
 
 #: a JSON-LD headline this long may have been cut to fit Google's limit (110 characters)
@@ -173,7 +174,7 @@ CUT_CHARS = 100
 def _cut_short(title: str, whole: str) -> bool:
     """Whether `title` is `whole` cut short: marked so ("…") or long, and its beginning."""
     cut = title.rstrip().endswith(("…", "...")) or len(title) >= CUT_CHARS
-    return cut and len(whole) > len(title) and _words(whole).startswith(_words(title))
+    return cut and len(whole) > len(title) and _said(whole).startswith(_said(title))
 
 
 def headline(title: str, h1s: list[str], site: str | None, url: str | None) -> str:
@@ -181,12 +182,12 @@ def headline(title: str, h1s: list[str], site: str | None, url: str | None) -> s
     a ``<h1>`` prints it, else its part before the first separator when a ``<h1>`` prints
     that ("Headline - Site"), else the title without a first or last part that names the
     site (see :func:`names_site`); a title the page does not explain stays whole."""
-    shown = {_words(h) for h in h1s}
+    shown = {_said(h) for h in h1s}
     cuts = list(TITLE_SPLIT.finditer(title))
-    if not cuts or _words(title) in shown:
+    if not cuts or _said(title) in shown:
         return title
     head = title[: cuts[0].start()].strip()
-    if _words(head) in shown:
+    if _said(head) in shown:
         return head
     if names_site(title[cuts[-1].end() :], site, url):
         return title[: cuts[-1].start()].strip()

@@ -99,8 +99,22 @@ def _squashed(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-#: host labels that are not a publisher's name ("co" in bbc.co.uk)
-_GENERIC_LABELS = frozenset({"www", "m", "amp", "co", "com", "org", "net", "ac", "gov", "edu"})
+#: second-level labels under which a publisher registers its own ("co" in bbc.co.uk)
+_GENERIC_LABELS = frozenset({"co", "com", "org", "net", "ac", "gov"})
+
+
+def domain(url: str | None) -> str:
+    """The publisher of a URL: its host without "www." and its last two labels (three where
+    the second-level label is a generic one, as in bbc.co.uk); "" for none or a malformed URL."""
+    try:
+        host = (urlsplit(url).hostname or "") if url else ""
+    except ValueError:  # a malformed URL (an unclosed IPv6 bracket) names no publisher
+        return ""
+    parts = host.lower().removeprefix("www.").split(".")
+    keep = 3 if len(parts) >= 3 and parts[-2] in _GENERIC_LABELS else 2
+    return ".".join(parts[-keep:])
+
+
 #: a piece of a title longer than this (in words) is never only the site's name
 SITE_WORDS = 6
 
@@ -114,10 +128,6 @@ def names_site(piece: str, site: str | None, url: str | None) -> bool:
         return False
     if site and squashed == _squashed(site):
         return True
-    try:
-        host = (urlsplit(url).hostname or "") if url else ""
-    except ValueError:  # a malformed URL (an unclosed IPv6 bracket) names no site
-        host = ""
-    labels = [x for x in host.lower().split(".")[:-1] if x not in _GENERIC_LABELS]
-    label = _squashed(labels[-1]) if labels else ""
+    registered = domain(url)
+    label = _squashed(registered.split(".")[0]) if "." in registered else ""
     return len(label) >= 3 and (label in squashed or squashed in label)
