@@ -23,6 +23,8 @@ from streams.processors.entities.gazetteer import (
     NameTable,
     _key,
     country_names_in,
+    folded,
+    with_folded,
 )
 
 
@@ -36,7 +38,7 @@ def _build_country_names() -> dict[str, str]:
         for name, code in country_names_in(locale_id).items():
             names.setdefault(name, code)
     names.update(EXTRA_COUNTRY_NAMES)
-    return names
+    return with_folded(names)  # "cote d'ivoire", "sao tome and principe"
 
 
 def _build_city_names() -> dict[str, str]:
@@ -176,7 +178,9 @@ def _divisions(
             continue
         (lat, lon), english = checked, point[2] if point else cols[0]
         alternates = [a for a in cols[5].split("|") if a]
-        for n in dict.fromkeys([cols[0], english, *alternates]):
+        written = [cols[0], english, *alternates]
+        # and without accents, as wire copy writes them: "Baden-Wurttemberg", "Ile-de-France"
+        for n in dict.fromkeys([*written, *map(folded, written)]):
             if n and n not in COMMON_NOUNS and not any(ch.isdigit() for ch in n):
                 names.append((n, first + len(rows)))
         rows.append(

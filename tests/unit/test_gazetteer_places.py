@@ -120,3 +120,67 @@ def test_common_words_are_not_places(text: str, language: str) -> None:
 def test_the_country_names_news_uses_beside_cldrs(name: str, code: str) -> None:
     found = gazetteer.place(name, "en")
     assert found is not None and found.kind == "country" and found.country_code == code
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        ("Côte d’Ivoire", "Cote d'Ivoire"),
+        ("Baden-Württemberg", "Baden-Wurttemberg"),
+        ("Łódź", "Lodz"),
+        ("Ærøskøbing", "Aeroskobing"),
+        ("Œuvre", "Oeuvre"),
+        ("Straße", "Strasse"),
+        ("Đà Nẵng", "Da Nang"),
+        ("İstanbul", "Istanbul"),
+        ("Þórshöfn", "Thorshofn"),
+        ("Москва", "Москва"),  # another script: as it is
+        ("Zürich–Москва", "Zürich–Москва"),  # not all Latin: as it is
+        ("Paris", "Paris"),
+    ],
+)
+def test_a_name_without_its_accents(written: str, plain: str) -> None:
+    assert gazetteer.folded(written) == plain
+
+
+def test_names_with_their_forms_without_accents() -> None:
+    names = {"côte d’ivoire": "CI", "méxico": "MX", "mexico": "US"}
+    out = gazetteer.with_folded(names)
+    assert out == {**names, "cote d'ivoire": "CI"}  # a name already there keeps its code
+    assert names == {"côte d’ivoire": "CI", "méxico": "MX", "mexico": "US"}  # not changed
+
+
+@pytest.mark.parametrize("language", [None, "en", "fr"])
+def test_a_country_written_without_its_accents_is_that_country(language: str | None) -> None:
+    assert gazetteer.country_code("Cote d'Ivoire", language=language) == "CI"
+    assert gazetteer.country_code("Cote d’Ivoire", language=language, inflected=False) == "CI"
+    assert gazetteer.country_code("Sao Tome & Principe", language=language) == "ST"
+
+
+def test_divisions_are_found_without_their_accents() -> None:
+    table = PlaceTable.load()
+    for name in ("Baden-Wurttemberg", "Ile-de-France"):
+        rows = table.rows_named(name)
+        assert any(table.code(r) == "ADM1" for r in rows), name
+
+
+def test_latin_case_endings_come_off_only_in_languages_that_have_them() -> None:
+    assert gazetteer.place("Polens", "de").country_code == "PL"  # type: ignore[union-attr]
+    assert gazetteer.country_code("Polens", language="de") == "PL"
+    # "the Americas" is not America, nor is "Athens" a place called "Athen"
+    assert gazetteer.place("Americas", "en") is None
+    assert gazetteer.country_code("Americas", cities=False, language="en") is None
+    assert ("america", "America") not in gazetteer._forms("Americas", language="en")
+    assert ("america", "America") in gazetteer._forms("Americas", language="de")
+    assert ("america", "America") in gazetteer._forms("Americas")  # language not known
+    assert ("berlin", "Berlin") in gazetteer._forms("Berlins", city=True, language="de")
+    assert ("berlin", "Berlin") not in gazetteer._forms("Berlins", city=True, language="fr")
+    # a country's Latin endings other than "s" come off too ("den Niederlanden"), a
+    # city's not ("Magen" is not "Mage")
+    assert gazetteer.country_code("Niederlanden", cities=False, language="de") == "NL"
+    assert ("mage", "Mage") not in gazetteer._forms("Magen", city=True, language="de")
+    assert ("mage", "Mage") in gazetteer._forms("Magen", language="de")
+    # an apostrophe's case ending and the Cyrillic ones come off in every language
+    assert ("berlin", "Berlin") in gazetteer._forms("Berlin's", city=True, language="en")
+    assert ("berlin", "Berlin") in gazetteer._forms("Berlin’s", city=True, language="en")
+    assert ("казахстан", "Казахстан") in gazetteer._forms("Казахстана", language="en")

@@ -200,6 +200,91 @@ def test_joined_places():
     assert joined_places(parts, text, lambda _: True) == parts
     parts = cut(text, ("Republic", "FAC"), ("Korea", "ORG"))
     assert [m.label for m in joined_places(parts, text, lambda _: True)] == ["GPE"]
+    # a hyphen joins names of any label when the whole is a place: "Guinea-Bissau"
+    names.add("guinea-bissau")
+    text = "Guinea, Guinea-Bissau and Mali"
+    parts = cut(text, ("Guinea", "GPE"), ("Bissau", "PERSON"), ("Mali", "GPE"))
+    parts[0] = RawMention(8, 14, "Guinea", "GPE")
+    parts.insert(0, RawMention(0, 6, "Guinea", "GPE"))
+    joined = joined_places(parts, text, known)
+    assert [(m.start, m.end, m.text, m.label) for m in joined] == [
+        (0, 6, "Guinea", "GPE"),
+        (8, 21, "Guinea-Bissau", "GPE"),
+        (26, 30, "Mali", "GPE"),
+    ]
+    for between in (" - ", "--", "/", " "):
+        text = f"Guinea{between}Bissau"
+        parts = [
+            RawMention(0, 6, "Guinea", "GPE"),
+            RawMention(len(text) - 6, len(text), "Bissau", "PERSON"),
+        ]
+        assert joined_places(parts, text, lambda _: True) == parts, between
+    text = "Guinea–Bissau"  # an en dash
+    parts = [RawMention(0, 6, "Guinea", "GPE"), RawMention(7, 13, "Bissau", "GPE")]
+    assert [m.text for m in joined_places(parts, text, lambda _: True)] == [text]
+    text = "Austria-Hungary"  # not a place's name as a whole: left as it was
+    parts = [RawMention(0, 7, "Austria", "GPE"), RawMention(8, 15, "Hungary", "GPE")]
+    assert joined_places(parts, text, known) == parts
+
+
+def test_a_hyphenated_country_and_a_country_written_without_accents(extractor):
+    text = "Cholera reached Guinea, Guinea-Bissau and Cote d'Ivoire last month."
+    record = enrich(extractor, text, "en")
+    assert placed(record, "Guinea-Bissau")[:2] == ("PCLI", "GW")
+    assert placed(record, "Guinea")[:2] == ("PCLI", "GN")
+    assert placed(record, "Cote d'Ivoire")[:2] == ("PCLI", "CI")
+    assert "Bissau" not in {e.name for e in record.entities}
+
+
+def test_a_country_in_a_list_of_countries_is_that_country(extractor):
+    text = "The outbreak spread to Ghana, Guinea-Bissau, Niger, Nigeria and Togo."
+    record = enrich(extractor, text, "en")
+    assert placed(record, "Niger")[:2] == ("PCLI", "NE")
+    assert placed(record, "Nigeria")[:2] == ("PCLI", "NG")
+    # a country after a comma is a container, not a list: the state
+    text = "She flew from Atlanta, Georgia, United States to Macon on Monday."
+    record = enrich(extractor, text, "en")
+    assert placed(record, "Georgia")[:3] == ("ADM1", "US", "US.GA")
+    # the American state beside American places, unless a country is listed with it
+    text = "Flights from Atlanta to Georgia and Armenia resumed on Monday."
+    record = enrich(extractor, text, "en")
+    assert placed(record, "Georgia")[:2] == ("PCLI", "GE")
+    text = "Flights from Atlanta to Savannah, Georgia resumed on Monday."
+    assert placed(enrich(extractor, text, "en"), "Georgia")[:2] == ("ADM1", "US")
+
+
+def test_listed_countries_reads_the_joins_of_a_list():
+    from streams.processors.entities.spans import RawMention
+
+    def cands(text: str, *names: tuple[str, str | None]) -> list[geo._Candidate]:
+        out = []
+        for name, code in names:
+            start = text.index(name)
+            e = Entity(name, "GPE", [RawMention(start, start + len(name), name, "GPE")])
+            out.append(geo._Candidate(e, [1], code))
+        return out
+
+    text = "Ghana, Niger, Nigeria"
+    c = cands(text, ("Ghana", "GH"), ("Niger", "NE"), ("Nigeria", "NG"))
+    assert geo._listed_countries(c, text) == {1, 2}
+    text = "Ghana and Niger or Chad & Mali"
+    c = cands(text, ("Ghana", "GH"), ("Niger", "NE"), ("Chad", "TD"), ("Mali", "ML"))
+    assert geo._listed_countries(c, text) == {0, 1, 2, 3}
+    text = "Ghana, and Niger"
+    assert geo._listed_countries(cands(text, ("Ghana", "GH"), ("Niger", "NE")), text) == {1}
+    # a city in the list, or no join, or a country only after a comma: no list of countries
+    text = "Accra, Niger"
+    assert geo._listed_countries(cands(text, ("Accra", None), ("Niger", "NE")), text) == set()
+    text = "Ghana; Niger"
+    assert geo._listed_countries(cands(text, ("Ghana", "GH"), ("Niger", "NE")), text) == set()
+    text = "Georgia, United States"
+    c = cands(text, ("Georgia", "GE"), ("United States", "US"))
+    assert geo._listed_countries(c, text) == {1}
+    text = "Accra, Ghana and Niger"  # a town before the countries: they are still listed
+    c = cands(text, ("Accra", None), ("Ghana", "GH"), ("Niger", "NE"))
+    assert geo._listed_countries(c, text) == {1, 2}
+    text = "Ghana,Niger"
+    assert geo._listed_countries(cands(text, ("Ghana", "GH"), ("Niger", "NE")), text) == {1}
 
 
 def test_each_place_says_what_decided_it(extractor):
@@ -304,3 +389,38 @@ def test_a_town_s_namesake_is_the_one_in_the_state_of_the_article_s_other_places
     )
     text = "Springfield police said the suspect fled toward Joplin and Branson."
     assert placed(enrich(extractor, text, "en"), "Springfield")[2] == "US.MO"
+
+
+def test_a_place_written_without_its_accents_is_its_own_name():
+    table = PlaceTable.load()
+    # the table's own names are "Malmö", "Zürich", "Baden-Württemberg"
+    assert geo._names_a_town(table, "Malmo") and geo._names_a_town(table, "Malmö")
+    assert geo._names_a_town(table, "Zurich")
+    assert not geo._names_a_town(table, "Malmoe")
+    text = "Stuttgart, Baden-Wurttemberg"
+    assert (
+        geo._container_named(table, text, text.index("Baden"))
+        == geo._container_named(table, "Stuttgart, Baden-Württemberg", text.index("Baden"))
+        != set()
+    )
+    assert geo._plain("Bình Phước") == "binh phuoc" == geo._plain("BINH PHUOC")
+    assert geo._plain("Москва") == "москва"
+
+
+def test_a_person_read_town_written_without_accents_is_placed():
+    from streams.processors.entities.spans import RawMention
+
+    table = PlaceTable.load()
+    text = "Officials in Malmo said the ferry would not sail, and Goteborg agreed."
+    malmo = Entity("Malmo", "PERSON", [RawMention(13, 18, "Malmo", "PERSON")])
+    goteborg = Entity("Goteborg", "PERSON", [RawMention(54, 62, "Goteborg", "PERSON")])
+    geo.places_by_context([malmo, goteborg], text, table, "en")
+    assert malmo.label == "GPE"  # "in Malmo": the town whose own name is "Malmö"
+    assert goteborg.label == "PERSON"  # no place's word before it
+
+
+def test_the_americas_are_not_america(extractor):
+    text = "Measles cases rose across the Americas, the World Health Organization said."
+    record = enrich(extractor, text, "en")
+    americas = [e for e in record.entities if e.name.endswith("Americas")]
+    assert americas and all(e.geo is None or e.geo.country_code != "US" for e in americas)

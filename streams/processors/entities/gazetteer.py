@@ -12,6 +12,7 @@ import hashlib
 import math
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -209,6 +210,35 @@ class NameTable:
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
 
 
+#: Latin letters that Unicode's decomposition leaves whole, and the curly apostrophe
+_PLAIN_LETTERS = str.maketrans(
+    {
+        "ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ł": "l", "Ł": "L",
+        "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "Þ": "Th", "ß": "ss", "ı": "i", "’": "'",
+    }
+)  # fmt: skip
+
+
+def folded(name: str) -> str:
+    """A Latin-script name without its accents, as wire copy and scraped text often write it
+    ("côte d'ivoire" -> "cote d'ivoire", "Baden-Württemberg" -> "Baden-Wurttemberg"); a name
+    that would not come out plain ASCII (another script) is returned as it is."""
+    plain = "".join(
+        ch
+        for ch in unicodedata.normalize("NFKD", name.translate(_PLAIN_LETTERS))
+        if not unicodedata.combining(ch)
+    )
+    return plain if plain.isascii() else name
+
+
+def with_folded(names: dict[str, str]) -> dict[str, str]:
+    """`names` and, for each, its :func:`folded` form where that is not a name already."""
+    out = dict(names)
+    for name, code in names.items():
+        out.setdefault(folded(name), code)
+    return out
+
+
 @lru_cache(maxsize=128)
 def country_names_in(language: str) -> dict[str, str]:
     """Lower-cased country names in one CLDR language -> ISO 3166-1 alpha-2 code."""
@@ -346,7 +376,10 @@ _SUFFIXES = (
 
 @lru_cache(maxsize=64)
 def _names_for(language: str) -> dict[str, str]:
-    return {**country_names_in(language), **EXTRA_COUNTRY_NAMES, **country_names_in("en")}
+    """One language's and English's country names, with their forms without accents."""
+    return with_folded(
+        {**country_names_in(language), **EXTRA_COUNTRY_NAMES, **country_names_in("en")}
+    )
 
 
 def country_code(
@@ -371,7 +404,7 @@ def country_code(
         return "US"
     if not inflected:
         return city_names().get(key) if cities else None
-    for reduced, _ in _forms(name)[1:]:
+    for reduced, _ in _forms(name, language=language)[1:]:
         if reduced in countries:
             return countries[reduced]
     if cities:
@@ -407,12 +440,22 @@ class Place:
 _LATIN_ARTICLE = re.compile(r"^(al|el|ad|ar|as|ash|at|az|an)-(?=\w{3})", re.IGNORECASE)
 
 
-def _forms(surface: str, *, city: bool = False) -> list[tuple[str, str]]:
+#: the languages whose names take a case ending in Latin letters ("Polens", "Berlins",
+#: "Sveriges"); in the others a final "s" or "n" is the name's own ("Americas", "Athens")
+LATIN_CASE_LANGUAGES = frozenset({"de", "nl", "sv", "da", "nb", "no", "lb", "is"})
+
+
+def _forms(
+    surface: str, *, city: bool = False, language: str | None = None
+) -> list[tuple[str, str]]:
     """(table key, canonical surface) for a name as written and with an inflection or a
     proclitic taken off: "Казахстана" -> ("казахстан", "Казахстан"), "بالقاهرة" ->
     ("القاهرة", "القاهرة"), "Berlins" -> ("berlin", "Berlin"), "Al-Minya" -> ("al minya",
     "Al Minya") and ("minya", "Minya"). For a city, of the Latin
-    endings only the genitive "s" is taken off ("Magen" is not "Mage", "Roman" not "Roma")."""
+    endings only the genitive "s" is taken off ("Magen" is not "Mage", "Roman" not "Roma"),
+    and only where `language` is one of LATIN_CASE_LANGUAGES or not known ("the Americas"
+    in English is not America)."""
+    latin = language is None or language in LATIN_CASE_LANGUAGES
     text = " ".join(surface.replace("’", "'").split())
     key = text.lower()
     out = [(key, text)]
@@ -420,7 +463,7 @@ def _forms(surface: str, *, city: bool = False) -> list[tuple[str, str]]:
         head = text[: text.rindex("'")]
         out.append((head.lower(), head))
     for suffix in _SUFFIXES:
-        if city and suffix.isascii() and suffix != "s":
+        if suffix.isascii() and (not latin or (city and suffix != "s")):
             continue
         if key.endswith(suffix) and len(key) - len(suffix) >= 3:
             stem, written = key[: -len(suffix)], text[: -len(suffix)]
@@ -452,7 +495,7 @@ def place(surface: str, language: str | None = None) -> Place | None:
     (a form another language has); the name as written wins over a reduced form. One word
     in a script without capitals names a city only when it has UNCASED_CITY_POPULATION
     people or more."""
-    forms = _forms(surface)
+    forms = _forms(surface, language=language)
     own = _names_for(language) if language else None
     for i, (key, written) in enumerate(forms):
         key = key[4:] if key.startswith("the ") else key
@@ -469,7 +512,7 @@ def place(surface: str, language: str | None = None) -> Place | None:
     uncased_word = " " not in surface.strip() and not any(
         ch.isupper() or ch.islower() for ch in surface
     )
-    for key, written in _forms(surface, city=True):
+    for key, written in _forms(surface, city=True, language=language):
         found = cities.get(key)
         if found is not None:
             code, gid, people = found.split(":")

@@ -231,7 +231,7 @@ def _candidate_rows(
         if rows:  # "N.Y.", "NSW", "Qld": the state
             return _Candidate(entity, rows, None)
     for name in names:
-        for key, _ in gazetteer._forms(name, city=True):
+        for key, _ in gazetteer._forms(name, city=True, language=language):
             rows += table.rows_named(key)
         if rows:
             break
@@ -359,7 +359,7 @@ def _container_named(table: PlaceTable, text: str, start: int) -> set[str]:
         codes = {
             table.admin1(r)
             for r in table.rows_named(name)
-            if table.code(r) == "ADM1" and table.name(r).casefold() == key
+            if table.code(r) == "ADM1" and _plain(table.name(r)) == _plain(key)
         }
         if codes:
             return codes
@@ -410,7 +410,7 @@ def places_by_context(
             e.label = "GPE"  # "in NSW", "Austin, TX" (two capitals only after a town: not "in IT")
             place_ends |= {m.end for m in e.mentions}
         elif _names_a_country(e.name, language) or any(
-            table.code(r) == "ADM1" and table.name(r).casefold() == key
+            table.code(r) == "ADM1" and _plain(table.name(r)) == _plain(key)
             for r in table.rows_named(e.name)
         ):
             e.label = "GPE"
@@ -500,6 +500,12 @@ def _after_town_word(text: str, start: int) -> bool:
     return bool(before) and before[-1].lower() in TOWN_LOCATIVES
 
 
+def _plain(name: str) -> str:
+    """A name as compared with the table's own names: case and accents aside ("Binh Phuoc"
+    is "Bình Phước")."""
+    return gazetteer.folded(name).casefold()
+
+
 def _names_a_town(table: PlaceTable, name: str) -> bool:
     """Whether `name` is a town's own name in the place table (not only one of its other
     names: "Lu" is not Luzhou), not written in capitals, and not an organisation's the
@@ -508,7 +514,8 @@ def _names_a_town(table: PlaceTable, name: str) -> bool:
         return False
     key = name.casefold()
     return any(
-        table.kind(r) == "P" and table.name(r).casefold() == key for r in table.rows_named(name)
+        table.kind(r) == "P" and _plain(table.name(r)) == _plain(key)
+        for r in table.rows_named(name)
     )
 
 
@@ -573,6 +580,36 @@ def _containers(
 
 #: what joins the names of a list ("Ohio, Texas and New York")
 _LIST_JOINS = frozenset({",", "and", ", and", "or", ", or", "&"})
+#: a list's join at the end of the text before a name, and "and"/"or" after it
+_JOIN_BEFORE = re.compile(r"(?:,[ \t]*|,?[ \t]+(?:and|or)[ \t]+|[ \t]+&[ \t]+)\Z")
+_JOIN_AFTER = re.compile(r"[ \t]+(?:and|or|&)[ \t]+")
+
+
+def _listed_countries(candidates: list[_Candidate], text: str) -> set[int]:
+    """The candidates naming a country that the text lists among other countries: after a
+    country and a list's join ("Ghana, Niger, Nigeria and Togo": Niger), or before "and" or
+    "or" and a country ("Georgia and Russia"). Such a name is its country, whatever the
+    article's other places say ("Niger" beside "Nigeria" is not Nigeria's state of Niger);
+    a country after a comma is not a list's ("Atlanta, Georgia, United States": the state)."""
+    starts: set[int] = set()
+    ends: set[int] = set()
+    for cand in candidates:
+        if cand.country_named:
+            starts.update(m.start for m in cand.entity.mentions)
+            ends.update(m.end for m in cand.entity.mentions)
+    out: set[int] = set()
+    for i, cand in enumerate(candidates):
+        if not cand.country_named:
+            continue
+        for m in cand.entity.mentions:
+            before = _JOIN_BEFORE.search(text, max(0, m.start - 8), m.start)
+            after = _JOIN_AFTER.match(text, m.end)
+            if (before is not None and before.start() in ends) or (
+                after is not None and after.end() in starts
+            ):
+                out.add(i)
+                break
+    return out
 
 
 def _listed_with_divisions(
@@ -737,9 +774,11 @@ def resolve(
 
     # what decided each candidate, where a rule below did (the rest: see _evidence)
     decided: dict[int, str] = {}
-    # "Georgia" is the US state in an article whose other places are American
+    # "Georgia" is the US state in an article whose other places are American (not in a
+    # list of countries)
+    listed = _listed_countries(candidates, text)
     for i, cand in enumerate(candidates):
-        if cand.country_named and cand.divisions:
+        if cand.country_named and cand.divisions and i not in listed:
             own = _weight(cand.entity, text, title, lead)
             elsewhere = {table.country(r) for r in cand.divisions}
             if countries[cand.country_named] <= own and any(countries[c] for c in elsewhere):

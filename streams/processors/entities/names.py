@@ -249,6 +249,8 @@ def refine(mentions: list[RawMention], text: str, language: str) -> list[RawMent
 #: what may stand between two parts of one country's name the tagger cut in two
 #: ("Democratic Republic | of the | Congo", "Republic | of | Korea")
 _JOINS = re.compile(r"[ \t]+of(?:[ \t]+the)?[ \t]+\Z")
+#: a hyphen or dash between two words, no space: "Guinea-Bissau", "Timor-Leste"
+_HYPHEN = re.compile(r"[-‐‑–]\Z")
 
 
 def joined_places(
@@ -256,14 +258,16 @@ def joined_places(
 ) -> list[RawMention]:
     """Two place mentions joined by "of" or "of the" are one when the whole is a place's
     name (``is_place``): the news tagger reads "the Democratic Republic of the Congo" as
-    "Democratic Republic" and "Congo", and "Congo" alone is the other country."""
+    "Democratic Republic" and "Congo", and "Congo" alone is the other country. So are two
+    names of any label joined by a hyphen whose whole is a place's name: the tokenizer cuts
+    "Guinea-Bissau" at its hyphen and the tagger reads "Guinea" and "Bissau", which are
+    another country and a city."""
     out: list[RawMention] = []
     for m in sorted(mentions, key=lambda m: m.start):
         prev = out[-1] if out else None
         if (
             prev is not None
-            and {prev.label, m.label} <= _PLACE_LABELS
-            and _JOINS.match(text[prev.end : m.start])
+            and _joined(prev, m, text[prev.end : m.start])
             and is_place(text[prev.start : m.end])
         ):
             out[-1] = RawMention(prev.start, m.end, text[prev.start : m.end], "GPE")
@@ -273,6 +277,14 @@ def joined_places(
 
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "ORG", "FAC"})
+
+
+def _joined(a: RawMention, b: RawMention, between: str) -> bool:
+    """Whether two mentions are written as one name: places joined by "of" or "of the", or
+    any two names joined by a hyphen."""
+    if _HYPHEN.fullmatch(between):
+        return True
+    return {a.label, b.label} <= _PLACE_LABELS and _JOINS.match(between) is not None
 
 
 #: news agencies whose name closes a dateline: "Palma, 23 may (EFE)", "LONDON (Reuters) -"
