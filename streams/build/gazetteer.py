@@ -38,7 +38,7 @@ def _build_country_names() -> dict[str, str]:
         for name, code in country_names_in(locale_id).items():
             names.setdefault(name, code)
     names.update(EXTRA_COUNTRY_NAMES)
-    return with_folded(names)  # "cote d'ivoire", "sao tome and principe"
+    return with_folded(names)  # "cote d'ivoire", "sao tome & principe"
 
 
 def _build_city_names() -> dict[str, str]:
