@@ -587,26 +587,6 @@ def test_a_headline_is_never_a_byline_date_source_or_breadcrumb(reading: str | N
     assert title_candidate(found[9], start, {})  # the body's first line: its headline, maybe
     assert not title_candidate(found[10], start, {})  # the body's second line
     assert not title_candidate(found[7], start, {})  # "Photo: Ann Lee", boilerplate
-    # a plain first line that holds most of the URL's slug is the headline's, maybe; one
-    # that does not, or of fewer than three words, is not
-    url = "https://news.example/2024/03/03/tram-line-opens"
-    first = hm.candidates(lines2, start2, {}, url)[0]
-    assert first.line.index == 0 and title_candidate(first, start2, {})
-    other = "https://news.example/2024/03/03/bus-fares-rise"
-    assert not title_candidate(hm.candidates(lines2, start2, {}, other)[0], start2, {})
-    lines3, start3, _ = locate(FEATURE_PAGE.replace("Tram line opens | City News", "Tram line"))
-    two = hm.candidates(lines3, start3, {}, "https://news.example/tram-line")[0]
-    assert two.line.text == "Tram line" and not title_candidate(two, start3, {})
-
-
-def test_a_one_or_two_word_line_may_be_the_headline() -> None:
-    from streams.processors.clean.header import title_candidate
-
-    page = "\n".join(["City News", "Brexit", "By Ann Lee", "", LEAD, LEAD])
-    lines, start, _ = locate(page)
-    found = {c.line.text: c for c in hm.candidates(lines, start, {})}
-    assert title_candidate(found["Brexit"], start, {})  # the model weighs it
-    assert not title_candidate(found["City News"], start, {})  # the first line, no form
 
 
 def test_a_one_word_line_and_a_by_inside_a_line_are_features() -> None:

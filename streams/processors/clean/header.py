@@ -181,27 +181,22 @@ def page_title(text: str, url: str | None = None) -> str:
 
 def title_candidate(c: header_model.Candidate, body_start: int, used: dict[int, str]) -> bool:
     """Whether the model may take a line as the headline: above the body or the body's own
-    first line (where the body was found to start at the headline), not boilerplate, not
-    what the rules read as a byline, a date, a source or a breadcrumb, and, when it is the
-    page's first line, in the ``<title>`` form ("Headline | Site") or of three words or more
-    holding most of the URL's slug: a first line without either is as often a banner
-    ("Breaking: ...") as a headline. A line the rules read as a section, or of one or two
-    words ("Brexit", "Fake news"), is weighed by the model (features), not ruled out.
-    Letting the body's first line in (the model trained with the same choice) reads the
-    headline right on 0.584 of the pages of publishers the model was not trained on, against
-    0.572; letting short lines and the slug's first line in, 0.624 against 0.614
+    first line (where the body was found to start at the headline), three words or more,
+    not boilerplate, not what the rules read as a byline, a date, a source or a breadcrumb,
+    and, when it is the page's first line, in the ``<title>`` form ("Headline | Site"): a
+    first line without it is as often a banner ("Breaking: ...") as a headline. A line the
+    rules read as a section is weighed by the model (a feature), not ruled out. Letting the
+    body's first line in (the model trained with the same choice) reads the headline right
+    on 0.584 of the pages of publishers the model was not trained on, against 0.572
     (``make bench-header``'s pages, grouped 5-fold)."""
     line = c.line
     first = c.features[_FROM_TOP] == 0 and c.features[_IN_BODY] == 0
     return (
         (line.index < body_start or c.features[_TO_BODY] == 0 or c.features[_FAR] > 0)
+        and line.words >= 3
         and line.reason is None
         and used.get(line.index) not in _NOT_TITLE
-        and (
-            not first
-            or c.features[_TITLE_FORM] > 0
-            or (line.words >= 3 and c.features[_SLUG_COVER] >= header_model.SLUG_ECHO)
-        )
+        and (not first or c.features[_TITLE_FORM] > 0)
     )
 
 
@@ -212,7 +207,6 @@ _FAR = header_model.FEATURES.index("far")
 _FROM_TOP = header_model.FEATURES.index("from_top")
 _IN_BODY = header_model.FEATURES.index("in_body")
 _TITLE_FORM = header_model.FEATURES.index("title_form")
-_SLUG_COVER = header_model.FEATURES.index("slug_cover")
 
 
 def _rules(lines: list[Line], body_start: int) -> Header:
