@@ -22,9 +22,10 @@ articles the forms would count apart, so the top of a trends window would be spl
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
+
+from streams.processors.text import without_accents
 
 #: labels that name places: one kind, so "Chicago" as GPE and as LOC is one place
 PLACES = frozenset({"GPE", "LOC", "FAC"})
@@ -49,8 +50,7 @@ _SPACE = re.compile(r"[^\w]+")
 def normal(name: str) -> str:
     """Lower case, no accents, no dots or apostrophes, one space between words, a trailing
     possessive dropped: "U.S." -> "us", "Macron's" -> "macron", "Zürich" -> "zurich"."""
-    text = unicodedata.normalize("NFKD", _POSSESSIVE.sub("", name.strip()))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = without_accents(_POSSESSIVE.sub("", name.strip()))
     return _SPACE.sub(" ", _DROP.sub("", text.casefold())).strip()
 
 

@@ -55,6 +55,14 @@ def repair(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+def without_accents(text: str) -> str:
+    """`text` with its combining marks dropped after Unicode's decomposition, case kept
+    ("Zürich" -> "Zurich", "Bình Phước" -> "Binh Phuoc"); letters that do not decompose
+    ("ł", "ø", "ß") stay as they are."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

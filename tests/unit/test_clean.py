@@ -396,3 +396,21 @@ def test_the_url_dates_a_page_that_prints_no_date_and_metadata_authors_are_peopl
     dated = clean(RawArticle(text="Published 7 March 2024\n" + text, url=url))
     assert dated.published_at is not None and dated.published_at.day == 7
     assert clean(RawArticle(text=text)).published_at is None
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        ("Zürich", "Zurich"),  # case kept
+        ("Bình Phước", "Binh Phuoc"),
+        ("Côte d’Ivoire", "Cote d’Ivoire"),  # marks other than accents kept
+        ("Łódź", "Łodz"),  # a letter that does not decompose stays
+        ("Straße", "Straße"),
+        ("Москва́", "Москва"),  # the stress mark goes, the script stays
+        ("", ""),
+    ],
+)
+def test_without_accents(written: str, plain: str) -> None:
+    from streams.processors.text import without_accents
+
+    assert without_accents(written) == plain

@@ -9,11 +9,11 @@ words agree with the slug, and a page whose text prints no date is dated by its 
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
 from streams.processors.clean.dates import Dated
+from streams.processors.text import without_accents
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 #: a path segment's words: what hyphens, underscores, dots and plus signs separate
@@ -31,8 +31,7 @@ _PATH_DAY = re.compile(
 
 def fold(word: str) -> str:
     """A word as a slug writes it: lower case, accents dropped."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return without_accents(word.casefold())
 
 
 def forms(word: str) -> set[str]:

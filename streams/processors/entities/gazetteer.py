@@ -12,7 +12,6 @@ import hashlib
 import math
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from schemas import Geo
+from streams.processors.text import without_accents
 
 # Organisations, movements and armed groups news mentions often, with the label a reader
 # expects. Keys are matched case-sensitively on word boundaries.
@@ -223,11 +223,7 @@ def folded(name: str) -> str:
     """A Latin-script name without its accents, as wire copy and scraped text often write it
     ("côte d'ivoire" -> "cote d'ivoire", "Baden-Württemberg" -> "Baden-Wurttemberg"); a name
     that would not come out plain ASCII (another script) is returned as it is."""
-    plain = "".join(
-        ch
-        for ch in unicodedata.normalize("NFKD", name.translate(_PLAIN_LETTERS))
-        if not unicodedata.combining(ch)
-    )
+    plain = without_accents(name.translate(_PLAIN_LETTERS))
     return plain if plain.isascii() else name
 
 

@@ -209,6 +209,8 @@ def _candidate_rows(
         if found is not None and found.kind == "country":
             row = table.country_row(found.country_code)
             key = name.casefold()
+            # named exactly like the country: "Georgia" (accents count: "México" the state is
+            # not what "Mexico" names)
             divisions = [
                 r
                 for r in table.rows_named(name)
@@ -355,12 +357,7 @@ def _container_named(table: PlaceTable, text: str, start: int) -> set[str]:
         found = gazetteer.place(name)
         if found is not None and found.kind == "country":
             return {found.country_code}
-        key = name.casefold()
-        codes = {
-            table.admin1(r)
-            for r in table.rows_named(name)
-            if table.code(r) == "ADM1" and _plain(table.name(r)) == _plain(key)
-        }
+        codes = {table.admin1(r) for r in _named_as_written(table, name) if table.code(r) == "ADM1"}
         if codes:
             return codes
     return set()
@@ -400,7 +397,6 @@ def places_by_context(
         phrased = None if near else _phrased(text, e, table)
         if not near and not phrased:
             continue
-        key = e.name.casefold()
         if e.label == "NORP" and demonym_country(e.name):
             continue  # "Iranian" is a people's word, whatever stands before it
         postal = len(e.name) == 2 and e.name.isupper()
@@ -410,8 +406,7 @@ def places_by_context(
             e.label = "GPE"  # "in NSW", "Austin, TX" (two capitals only after a town: not "in IT")
             place_ends |= {m.end for m in e.mentions}
         elif _names_a_country(e.name, language) or any(
-            table.code(r) == "ADM1" and _plain(table.name(r)) == _plain(key)
-            for r in table.rows_named(e.name)
+            table.code(r) == "ADM1" for r in _named_as_written(table, e.name)
         ):
             e.label = "GPE"
             place_ends |= {m.end for m in e.mentions}
@@ -500,10 +495,11 @@ def _after_town_word(text: str, start: int) -> bool:
     return bool(before) and before[-1].lower() in TOWN_LOCATIVES
 
 
-def _plain(name: str) -> str:
-    """A name as compared with the table's own names: case and accents aside ("Binh Phuoc"
-    is "Bình Phước")."""
-    return gazetteer.folded(name).casefold()
+def _named_as_written(table: PlaceTable, name: str) -> list[int]:
+    """The rows of the places whose own name (not one of their other names) is `name`, case
+    and accents aside ("Binh Phuoc" is "Bình Phước"; "Lu" is not Luzhou)."""
+    key = gazetteer.folded(name).casefold()
+    return [r for r in table.rows_named(name) if gazetteer.folded(table.name(r)).casefold() == key]
 
 
 def _names_a_town(table: PlaceTable, name: str) -> bool:
@@ -512,11 +508,7 @@ def _names_a_town(table: PlaceTable, name: str) -> bool:
     gazetteer knows ("Toyota" is a city too)."""
     if name in gazetteer.KNOWN_ORGS or not name[:1].isupper() or name.isupper():
         return False
-    key = name.casefold()
-    return any(
-        table.kind(r) == "P" and _plain(table.name(r)) == _plain(key)
-        for r in table.rows_named(name)
-    )
+    return any(table.kind(r) == "P" for r in _named_as_written(table, name))
 
 
 def _names_a_country(name: str, language: str | None) -> bool:
