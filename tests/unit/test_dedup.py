@@ -172,6 +172,8 @@ def test_fingerprints_are_sampled_alike_and_positioned() -> None:
         (3, 10, 100, 0.0, False),  # below the threshold
         (4, 10, 100, 0.21, False),  # starts past the lead of the larger
         (4, 10, 100, 0.2, True),  # exactly at the lead
+        (8, 10, 20, 0.5, True),  # past the lead, but 40% of the larger too: one text
+        (7, 10, 20, 0.5, False),  # past the lead and 35% of the larger: lifted
         (3, 3, 3, 0.0, True),  # a very short text needs only what it has
         (2, 5, 5, 0.0, False),  # fewer than MIN_SHARED and under the threshold
         (1, 1, 2, 0.0, False),  # one shared shingle of a longer text: a stock phrase
@@ -183,16 +185,28 @@ def test_is_copy_boundaries(shared: int, a: int, b: int, start: float, expected:
     assert dedup.is_copy(shared, a, b, start) is expected
 
 
+def test_is_copy_reads_an_unknown_start_as_the_lede() -> None:
+    assert dedup.is_copy(4, 10, 100)  # 4% of the larger: only the lede lets it through
+
+
 def test_decide_takes_the_earliest_copy_and_ignores_later_and_weak_candidates() -> None:
     cands = [
         Candidate("late", 50, 9.0, 40),  # arrived after: not what this copies
         Candidate("weak", 50, 1.0, 3),
         Candidate("second", 50, 3.0, 30),
         Candidate("first", 60, 2.0, 25, start=0.1),
-        Candidate("lifted", 60, 0.5, 45, start=0.5),  # shared text deep in the larger one
+        Candidate("lifted", 200, 0.5, 45, start=0.5),  # deep in a much larger one
     ]
     m = decide("me", 50, 5.0, cands)
     assert m.duplicate_of == "first" and m.story_id == "first" and m.similarity == 0.5
+
+
+def test_decide_takes_a_copy_with_its_own_paragraph_above_the_lede() -> None:
+    # the shared text starts half-way into the larger, but is most of both: one story
+    cands = [Candidate("first", 60, 2.0, 25, start=0.1), Candidate("prefaced", 60, 0.5, 45)]
+    m = decide("me", 50, 5.0, [cands[0], Candidate("prefaced", 60, 0.5, 45, 0.5, 0.5)])
+    assert m.duplicate_of == "prefaced" and m.similarity == 0.9
+    assert decide("me", 50, 5.0, cands).duplicate_of == "prefaced"
 
 
 def test_decide_compares_ties_in_time_by_id() -> None:

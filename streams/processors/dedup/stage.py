@@ -53,6 +53,10 @@ MIN_SHARED = 4
 #: story's lede (a brief or a truncation is its start; an outlet's header lines are short),
 #: while a paragraph lifted into another story sits in that story's middle
 LEAD = 0.2
+#: unless the shared text is also this share of the larger text: then the two are mostly
+#: one text, whatever stands before it (an outlet's own paragraph put above the wire lede),
+#: where a lifted paragraph is a small part of the story it was put in
+WHOLE = 0.4
 
 
 @dataclass(frozen=True)
@@ -106,16 +110,17 @@ def is_copy(
     threshold: float = THRESHOLD,
     lead: float = LEAD,
     min_shared: int = MIN_SHARED,
+    whole: float = WHOLE,
 ) -> bool:
     """Shared enough fingerprints, and enough of the smaller text, starting early enough in
-    the larger one, to be the same story."""
+    the larger one or making up `whole` of it too, to be the same story."""
     need = min(min_shared, min(n_a, n_b))
     if need < 2 and max(n_a, n_b) > 1:  # one shared shingle is a stock phrase, unless it
         need = 2  # is all either text has: two one-line texts that are the same
     return (
         shared >= max(need, 1)
         and containment(shared, n_a, n_b) >= threshold
-        and start_in_larger <= lead
+        and (start_in_larger <= lead or shared >= whole * max(n_a, n_b))
     )
 
 
