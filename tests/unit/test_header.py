@@ -178,3 +178,45 @@ def test_a_producer_time_wins_and_keeps_its_offset() -> None:
 def test_canonical_url_from_html(head: str, url: str | None, canonical: str | None) -> None:
     html = f"<html><head>{head}<title>T</title></head><body><article><p>{BODY}</p></article></body></html>"
     assert clean_fields(RawArticle(html=html, url=url))["canonical_url"] == canonical
+
+
+def test_a_date_alone_is_the_date_never_the_headline() -> None:
+    # the date line has more words than the headline: the longest line is not the title
+    h = header(
+        "Windkraft: Regierung beschleunigt Genehmigungen",
+        "Von Anna Schmidt und Max Weber, dpa",
+        "3. Mai 2024, 17:47 Uhr",
+    )
+    assert h["title"] == "Windkraft: Regierung beschleunigt Genehmigungen"
+    assert h["published_at"] == datetime(2024, 5, 3, 17, 47, tzinfo=UTC)
+    assert (h["authors"], h["source"]) == (["Anna Schmidt", "Max Weber"], "dpa")
+    # a headline with a date and more than three words besides stays a headline
+    h = header("Council sets the vote for 3 May 2024 after long debate")
+    assert h["title"] == "Council sets the vote for 3 May 2024 after long debate"
+
+
+@pytest.mark.parametrize(
+    ("opening", "source", "published"),
+    [
+        ("Passau (dpa) - ", "dpa", None),
+        ("WASHINGTON (Reuters) — ", "Reuters", None),
+        ("Lyon, 12 juin (AFP) - ", "AFP", None),  # no year: an archive's is not this year's
+        ("Ciudad de México, 14 feb 2023 (EFE). - ", "EFE", datetime(2023, 2, 14, tzinfo=UTC)),
+        ("The council (the city's) - ", None, None),  # prose, not a place
+        ("Passau - ", None, None),
+    ],
+)
+def test_a_wire_dateline_names_the_agency(
+    opening: str, source: str | None, published: datetime | None
+) -> None:
+    out = clean_fields(RawArticle(text="Tram line approved by the council\n\n" + opening + BODY))
+    assert (out["source"], out["published_at"]) == (source, published)
+
+
+def test_the_agency_of_the_dateline_does_not_replace_a_source_the_header_names() -> None:
+    out = clean_fields(
+        RawArticle(
+            text="Tram line approved by the council\n\nBy Ann Lee, Reuters\n\nBonn (dpa) - " + BODY
+        )
+    )
+    assert out["source"] == "Reuters"

@@ -31,12 +31,25 @@ _PUBLISHED = re.compile(
 
 
 def _is_date_line(text: str) -> bool:
-    """A dateline or a "Published ..." line: where a header gives its date."""
-    return is_dateline(text) or _PUBLISHED.match(text) is not None
+    """A dateline, a "Published ..." line or a date alone ("3. Mai 2024, 17:47 Uhr"): where a
+    header gives its date."""
+    return is_dateline(text) or _PUBLISHED.match(text) is not None or _a_date(text)
+
+
+def _a_date(text: str) -> bool:
+    """A date and at most three words besides its numbers."""
+    return _date_only(text) and find_date(text) is not None
 
 
 # a body that opens with its dateline: a place in capitals, then the date, up to the dash
 _OPENING_DATELINE = re.compile(r"^[A-ZÀ-ÞА-ЯЁ][A-ZÀ-ÞА-ЯЁ .'-]{1,40},\s*[^–—]{3,60}?\s[–—-]\s")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# the agency a wire story's dateline names: "Passau (dpa) -", "Lyon, 12 juin (AFP) -",
+# "Ciudad de México, 14 feb (EFE). -", "WASHINGTON (Reuters) —"
+_DATELINE_AGENCY = re.compile(
+    r"^[^\W\d_][\w .'-]{0,40}?(?:,[^()\n]{1,30}?)?\s*\((?P<agency>[^\W\d_][\w/&. -]{0,23})\)"
+    r"\.?\s*[–—-]{1,2}\s"
+)
 
 
 @dataclass
@@ -197,7 +210,19 @@ def title_candidate(c: header_model.Candidate, body_start: int, used: dict[int, 
         and line.reason is None
         and used.get(line.index) not in _NOT_TITLE
         and (not first or c.features[_TITLE_FORM] > 0)
+        and not (c.features[_HAS_DATE] > 0 and _date_only(line.text))
     )
+
+
+#: a word of letters (the rest of a line is numbers and marks)
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _date_only(text: str) -> bool:
+    """A line that holds a date and at most three words besides its numbers ("3. Mai 2024,
+    17:47 Uhr", "Updated April 28, 2023 7:20 PM"): a date line, never the headline, even
+    where no date rule named it."""
+    return len(_LETTERS.findall(text)) <= 3
 
 
 #: what the rules read a line as that rules it out as the headline
@@ -244,6 +269,7 @@ def _rules(lines: list[Line], body_start: int) -> Header:
         for ln in near
         if 3 <= ln.words <= 40
         and not is_dateline(ln.text)
+        and not _a_date(ln.text)
         and ln.index not in bylines
         and not is_name(ln.text)
         and ln.index not in header.used
@@ -305,10 +331,17 @@ def _rules(lines: list[Line], body_start: int) -> Header:
                 break
     if header.source is None and site_from_title:
         header.source = site_from_title
+    opening_line = next((ln for ln in lines[body_start:] if ln.words), None)
+    agency = _DATELINE_AGENCY.match(opening_line.text) if opening_line else None
+    if header.source is None and agency is not None:
+        header.source = agency["agency"].strip()
     if header.published_at is None:
-        # a dateline opening the body: "PARIS, 6 déc. (Reuters) –"
-        opening_line = next((ln for ln in lines[body_start:] if ln.words), None)
+        # a dateline opening the body: "PARIS, 6 déc. (Reuters) –"; in other cases only with
+        # its year ("Lyon, 12 juin 2024 (AFP) -"): "Berlin (dpa) -" of an archive page is
+        # not this year's
         opening = _OPENING_DATELINE.match(opening_line.text) if opening_line else None
+        if opening is None and agency is not None and _YEAR.search(agency.group(0)):
+            opening = agency
         if opening is not None:
             dated = find_date(opening.group(0))
             if dated is not None:
