@@ -7,6 +7,7 @@ import pytest
 from schemas import CleanArticle, EmptyText, RawArticle, TooLarge
 from streams.processors.clean.boilerplate import REASONS, RULES, Rule, boilerplate_reason
 from streams.processors.clean.bylines import split_authors
+from streams.processors.clean.stage import clean_fields
 from streams.processors.text import repair
 from tests.conftest import BRIEF, CALENDAR, CAPTION, LIVE, STANDINGS, run_stages
 
@@ -52,10 +53,27 @@ def test_metadata_given_by_producer_wins_and_is_carried(seed_text: str) -> None:
         ("We use cookies to improve your experience", "cookie_or_legal"),
         ("Sign up for our daily newsletter", "newsletter"),
         ("* Banned in Russia", "footnote"),
+        ("English | Deutsch | 中文", "navigation"),  # a language menu
     ],
 )
 def test_boilerplate_lines(line: str, reason: str) -> None:
     assert boilerplate_reason(line) == reason
+
+
+@pytest.mark.parametrize("line", ["English", "Deutsch Bank reports profits", "English and French"])
+def test_a_language_named_in_prose_or_alone_is_not_a_menu(line: str) -> None:
+    assert boilerplate_reason(line) is None
+
+
+def test_a_language_menu_above_the_headline_is_neither_byline_nor_title() -> None:
+    body = (
+        "The council approved the plan on Tuesday after a debate that lasted most of the "
+        "afternoon, officials said. Work is expected to begin in the spring and to take about "
+        "two years, and residents who opposed it said they would keep raising their concerns."
+    )
+    text = "English Français Español Deutsch\n\nCouncil approves tram plan\n\n" + body
+    out = clean_fields(RawArticle(text=text))
+    assert (out["title"], out["authors"]) == ("Council approves tram plan", [])
 
 
 def test_long_paragraph_mentioning_cookies_is_body() -> None:

@@ -194,6 +194,18 @@ RULES: tuple[Rule, ...] = (
         "Tags: politics, elections",
     ),
     Rule("navigation", r"^(loading|please wait)\W*$", "Loading..."),
+    # a language menu: two or more languages each named in itself ("English Français Español")
+    Rule(
+        "navigation",
+        r"^(?:(?:english|français|francais|español|espanol|deutsch|italiano|português|portugues"
+        r"|nederlands|polski|русский|українська|беларуская|български|српски|srpski|hrvatski"
+        r"|slovenščina|slovenčina|čeština|magyar|română|ελληνικά|türkçe|svenska|dansk|norsk"
+        r"|suomi|eesti|latviešu|lietuvių|català|euskara|galego|العربية|عربي|فارسی|اردو|עברית"
+        r"|हिन्दी|বাংলা|中文|简体中文|繁體中文|日本語|한국어|bahasa indonesia|bahasa melayu"
+        r"|tiếng việt|ไทย|kiswahili|af-soomaali|hausa|o'zbekcha|қазақша|azərbaycanca"
+        r"|ქართული|հայերեն)[\s|/·•,]*){2,}$",
+        "English Français Español Deutsch",
+    ),
     Rule("comments", r"^(\d+\s+)?(comments?|replies|reactions|responses)\W*$", "12 Comments"),
     Rule(
         "comments",
