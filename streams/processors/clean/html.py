@@ -12,7 +12,7 @@ from schemas import RemovedSpan
 from streams.processors.clean.boilerplate import (
     boilerplate_reason,
 )
-from streams.processors.clean.bylines import people
+from streams.processors.clean.bylines import byline_names, people
 from streams.processors.clean.dates import find_date
 from streams.processors.clean.header import TITLE_SPLIT, Header
 from streams.processors.clean.plain import Extraction, extract_text, quality_of
@@ -260,6 +260,8 @@ def html_metadata(tree: Any, url: str | None = None) -> Header:
         links = [a.text_content().strip() for a in tree.xpath('//a[@rel="author"]')[:3]]
         authors = [a for a in links if 2 <= len(a) <= NAME_CHARS]
     header.authors = [n for n in people([repair(a) for a in authors]) if len(n) <= NAME_CHARS]
+    if not header.authors:
+        header.authors = marked_byline(tree)
     section = _meta(tags, "article:section") or ld.get("articleSection")
     if isinstance(section, list):
         section = section[0] if section else None
@@ -272,6 +274,38 @@ def html_metadata(tree: Any, url: str | None = None) -> Header:
         if dated is not None:
             header.published_at, header.published_offset = dated.at, dated.offset
     return header
+
+
+#: elements the markup marks as the byline, most specific first (a class or id "byline",
+#: schema.org's author property, then a class naming the author: "author-name", "c-author")
+_BYLINE_XPATHS = tuple(
+    f"{marked}[not(ancestor-or-self::*[contains(@class, 'comment') or contains(@id, 'comment')])]"
+    "[not(ancestor::footer or ancestor::aside)]"
+    for marked in (
+        '//*[contains(@class, "byline") or contains(@id, "byline")]',
+        '//*[@itemprop="author"]',
+        '//*[contains(@class, "author")][not(self::body or self::article)]',
+    )
+)  # not a comment's author, nor a related article's in a sidebar or footer
+#: a byline is short: a longer element marked "author" is a biography or a comment
+_BYLINE_WORDS = 14
+
+
+def marked_byline(tree: Any) -> list[str]:
+    """The people in the first short element the page's markup marks as its byline, where
+    its metadata names no author (`<p class="byline">By A and B, Associated Press</p>`:
+    A and B); [] when none holds a name."""
+    for xpath in _BYLINE_XPATHS:
+        for element in tree.xpath(xpath)[:5]:
+            if element.tag in ("meta", "link", "script", "style"):
+                continue
+            text = " ".join(element.text_content().split())
+            if len(text) < 2 or word_count(text) > _BYLINE_WORDS:
+                continue
+            names = [n for n in people(byline_names(repair(text))) if len(n) <= NAME_CHARS]
+            if names:
+                return names
+    return []
 
 
 # A document type declaration with an internal subset can declare entities (the "billion
