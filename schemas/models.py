@@ -431,8 +431,8 @@ class EnrichedArticle(DedupArticle):
     quotes: list[Quote] | None = Field(
         default=None,
         description="new in 1.4: direct quotations with their speakers (English, French, "
-        "German, Spanish; an empty list when there are none; None before 1.4 or in another "
-        "language)",
+        "German, Spanish, Russian since 1.6; an empty list when there are none; None before "
+        "1.4 or in another language)",
     )
     tone: Tone | None = Field(
         default=None,

@@ -182,7 +182,13 @@ def test_russian_names_come_from_natasha_in_their_nominative_form(
     assert names.count("Казахстан") == 1 and "Казахстана" not in names
     assert any(e.label == "PERSON" for e in record.entities)
     assert record.focus is not None and record.focus.countries[0].code == "KZ"
-    assert record.quotes is None and record.tone is None  # not covered: null
+    # the minister's words, his name as the text writes it after the cue
+    assert [(q.text, q.cue) for q in record.quotes or []] == [
+        ("Это важнейший проект для всего транзитного коридора", "заявил")
+    ]
+    speaker = (record.quotes or [])[0].speaker
+    assert speaker is not None and "Сауранбаев" in speaker.name
+    assert record.tone is None  # entity tone is English only: null
 
 
 def test_with_a_model_a_pronoun_never_takes_a_title_for_a_person(

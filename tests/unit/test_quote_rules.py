@@ -449,3 +449,39 @@ def test_an_attribution_with_a_bracketed_party_after_the_name() -> None:
         "said in a phone interview."
     )
     assert said(text, [("Jim Jordan", "PERSON")], "en") == ["Jim Jordan"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tags", "expected", "quoted"),
+    [
+        (  # guillemets, the cue and the name after the dash
+            "«Мы ожидаем роста грузооборота вдвое», — сказал глава РЖД Олег Белозёров.",
+            [("Олег Белозёров", "PERSON"), ("РЖД", "ORG")],
+            ["Олег Белозёров"],
+            ["Мы ожидаем роста грузооборота вдвое"],
+        ),
+        (  # dialogue: the dash opens the paragraph, the comma ends the quotation
+            "Министр прибыл в Астану во вторник.\n\n— Это исторический день для наших стран, "
+            "— заявил министр транспорта Роман Старовойт.",
+            [("Роман Старовойт", "PERSON")],
+            ["Роман Старовойт"],
+            ["Это исторический день для наших стран"],
+        ),
+        (  # "!" belongs to the quotation; a pronoun after the cue is the one named before
+            "Ирина Волкова возглавила комиссию в марте.\n\n— Мы справимся! — сказала она.",
+            [("Ирина Волкова", "PERSON")],
+            ["Ирина Волкова"],
+            ["Мы справимся!"],
+        ),
+    ],
+)
+def test_russian_quotations_in_guillemets_and_dialogue_dashes(
+    text: str, tags: list[tuple[str, str]], expected: list[str], quoted: list[str]
+) -> None:
+    assert said(text, tags, "ru") == expected
+    assert [q["text"] for q in find_quotes(text, tagged(text, tags), "ru") or []] == quoted
+
+
+def test_a_dash_inside_a_russian_sentence_opens_no_quotation() -> None:
+    text = "Рост цен — главная проблема, — считают экономисты, опрошенные агентством."
+    assert find_quotes(text, [], "ru") == []

@@ -1,4 +1,4 @@
-"""The words quotations are found and attributed by, per language (en, fr, de, es): the
+"""The words quotations are found and attributed by, per language (en, fr, de, es, ru): the
 quotation marks and their pairs, the speech verbs (cues), pronouns, determiners,
 prepositions, the frames ("Pour X, …") and documents ("selon un communiqué") that
 :mod:`streams.processors.entities.quotes` reads."""
@@ -63,26 +63,45 @@ CUES = {
         "consideró|considera|defendió|defiende|criticó|critica|narró|narra|confesó|"
         "prometió|garantizó|celebró|según"
     ),
+    # a Russian past-tense verb agrees with its speaker: "сказал" (he), "сказала" (she)
+    "ru": (
+        "сказал|сказала|сказали|заявил|заявила|заявили|отметил|отметила|отметили|сообщил|"
+        "сообщила|сообщили|подчеркнул|подчеркнула|добавил|добавила|пояснил|пояснила|"
+        "уточнил|уточнила|рассказал|рассказала|признал|признала|заметил|заметила|"
+        "ответил|ответила|предупредил|предупредила|напомнил|напомнила|написал|написала|"
+        "указал|указала|заверил|заверила|считает|говорит|говорил|говорила|"
+        "констатировал|констатировала|резюмировал|резюмировала|пообещал|пообещала|"
+        "по словам|по мнению|по данным|цитирует"
+    ),
 }
 PRONOUNS = {
     "en": "he|she|they|we|i",
     "fr": "il|elle|ils|elles|on",
     "de": "er|sie|man",
     "es": "él|ella|ellos|ellas",
+    "ru": "он|она|они",
 }
 ARTICLES = {
     "en": "the",
     "fr": "le|la|les|l'|l’",
     "de": "der|die|das|des|dem|den",
     "es": "el|la|los|las",
+    "ru": "(?!)",  # Russian has no articles
 }
 POSSESSIVE = {
     "en": "his|her|their|its",
     "fr": "son|sa|ses|leur",
     "de": "sein|seine|seiner|ihr|ihre|ihrer",
     "es": "su|sus",
+    "ru": "его|её|ее|их",
 }
-INDEFINITE = {"en": "a|an|one", "fr": "un|une", "de": "ein|eine|einer", "es": "un|una"}
+INDEFINITE = {
+    "en": "a|an|one",
+    "fr": "un|une",
+    "de": "ein|eine|einer",
+    "es": "un|una",
+    "ru": "один|одна",
+}
 
 #: abbreviations whose period does not end a sentence
 ABBREV = re.compile(
@@ -97,7 +116,7 @@ PREPOSITIONS = frozenset(
 )
 OWN_SENTENCE = frozenset({"after", "before", "frame", "colon"})
 #: "Pour X, « … »": X's view (sentence-initial only)
-FRAMES = {"en": "for", "fr": "pour", "de": "für", "es": "para"}
+FRAMES = {"en": "for", "fr": "pour", "de": "für", "es": "para", "ru": "для"}
 #: "selon un communiqué", "according to a statement": documents, not speakers
 DOCUMENTS = frozenset(
     "statement report letter communiqué rapport lettre courrier comunicado informe carta "
@@ -113,12 +132,14 @@ GENDER_WORDS = {
     "fr": ({"il"}, {"elle"}),
     "de": ({"er", "ihm", "ihn", "seine", "seinen", "seinem", "seiner", "sein"}, set()),
     "es": ({"él"}, {"ella"}),
+    "ru": ({"он", "ему", "него", "ним"}, {"она", "ей", "неё", "нее", "ней"}),
 }
 GENDER_TITLES = {
     "en": ({"mr"}, {"mrs", "ms", "miss"}),
     "fr": ({"m", "monsieur"}, {"mme", "madame", "mlle"}),
     "de": ({"herr", "herrn"}, {"frau"}),
     "es": ({"sr", "señor", "don"}, {"sra", "señora", "doña"}),
+    "ru": ({"господин", "г-н"}, {"госпожа", "г-жа"}),
 }
 #: the grammatical gender a subject pronoun of a speech cue gives its speaker ("she said"):
 #: the subject pronouns (PRONOUNS) that are gendered words; one that may be either (German

@@ -1,9 +1,11 @@
-"""Direct quotations and who said them, in English, French, German and Spanish (pure).
+"""Direct quotations and who said them, in English, French, German, Spanish and Russian
+(pure).
 
-A quotation is the text between a pair of quotation marks (“…”, "…", «…», „…“, »…«) of at
-least QUOTE_MIN_WORDS words; a shorter phrase (PARTIAL_MIN_WORDS or more) is a partial
-quotation only when its own sentence says who said it ('called the fine "a rounding error"'),
-else it is a title, a nickname or scare quotes.
+A quotation is the text between a pair of quotation marks (“…”, "…", «…», „…“, »…«), and
+in Russian a dialogue line a dash opens ("— …, — заявил X"), of at least QUOTE_MIN_WORDS
+words; a shorter phrase (PARTIAL_MIN_WORDS or more) is a partial quotation only when its own
+sentence says who said it ('called the fine "a rounding error"'), else it is a title, a
+nickname or scare quotes.
 Its speaker is found where news writing puts one:
 
 - after it, in the same sentence: "…," said Ali Sayyari / "…," he said / «…», a déclaré le
@@ -63,7 +65,7 @@ from streams.processors.entities.quote_words import (
 
 QUOTE_MIN_WORDS = 4
 PARTIAL_MIN_WORDS = 2
-LANGUAGES = frozenset({"en", "fr", "de", "es"})
+LANGUAGES = frozenset({"en", "fr", "de", "es", "ru"})
 #: how far before and after a quotation its speaker is looked for (characters): the people,
 #: organisations and names a quotation's context holds are those within this window, and a
 #: paragraph is read at most this far either side (a page that is one long paragraph, or a
@@ -737,6 +739,28 @@ _SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))‘(?=\w)", re.M)
 _SINGLE_CLOSE = re.compile(r"(?<=\S)’(?!\w)")
 
 
+#: Russian dialogue: a paragraph (or a sentence) opening with a dash, the quotation up to
+#: its comma, "!", "?" or "…", then a dash and the attribution ("— Это исторический день, —
+#: заявил министр.")
+_DASH_QUOTE = re.compile(
+    r"(?:^|(?<=[.!?…]\s))(—)[ \u00a0](?=\w)[^—\n]{2,600}?([,!?…])[ \u00a0](—)(?=[ \u00a0]\w)",
+    re.M,
+)
+
+
+def dashes(text: str) -> str:
+    """`text` with Russian dialogue dashes written as guillemets, offset for offset: the
+    opening dash as «, and as » the comma that ends the quotation (it belongs to the
+    sentence), else the dash after its "!", "?" or "…" (those belong to the quotation)."""
+    if "—" not in text:
+        return text
+    chars = list(text)
+    for m in _DASH_QUOTE.finditer(text):
+        chars[m.start(1)] = "«"
+        chars[m.start(2) if m.group(2) == "," else m.start(3)] = "»"
+    return "".join(chars)
+
+
 def marks(text: str) -> str:
     """`text` with the quotation marks of other conventions written as double ones, offset
     for offset: doubled apostrophes (\'\'…\'\', old newspaper archives) and single curly marks
@@ -780,7 +804,8 @@ def find_quotes(
         return None
     finder = _finder(language)
     out = []
-    for q in finder.find(marks(text), entities, has_model):
+    read = dashes(text) if language == "ru" else text
+    for q in finder.find(marks(read), entities, has_model):
         speaker = None
         if q.entity is not None:
             name = entities[q.entity].name
