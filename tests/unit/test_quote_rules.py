@@ -485,3 +485,17 @@ def test_russian_quotations_in_guillemets_and_dialogue_dashes(
 def test_a_dash_inside_a_russian_sentence_opens_no_quotation() -> None:
     text = "Рост цен — главная проблема, — считают экономисты, опрошенные агентством."
     assert find_quotes(text, [], "ru") == []
+
+
+def test_a_low_opening_mark_closes_with_either_high_mark() -> None:
+    # German „…“, and „…” as Polish writes it and many German web copies do
+    text = (
+        "„Die Lage ist ernst, aber beherrschbar“, sagte Jürgen Dupper. "
+        "„Wir bauen die Deiche weiter aus”, sagte Markus Söder."
+    )
+    tags = [("Jürgen Dupper", "PERSON"), ("Markus Söder", "PERSON")]
+    assert said(text, tags, "de") == ["Jürgen Dupper", "Markus Söder"]
+    assert [q["text"] for q in find_quotes(text, tagged(text, tags), "de") or []] == [
+        "Die Lage ist ernst, aber beherrschbar",
+        "Wir bauen die Deiche weiter aus",
+    ]

@@ -151,6 +151,8 @@ def _pairs(text: str) -> list[tuple[int, int]]:
             visible = found.end() if found else line_start
         if ch in {'"', "“"}:  # copies mix straight and curly marks: either closes
             j = min(next_of('"', i + 1), next_of("”", i + 1))
+        elif ch == "„":  # German closes with “, Polish and many web copies with ”
+            j = min(next_of("“", i + 1), next_of("”", i + 1))
         else:
             j = next_of(close, i + 1)
         j = -1 if j >= line_end else j
