@@ -220,3 +220,21 @@ def test_the_agency_of_the_dateline_does_not_replace_a_source_the_header_names()
         )
     )
     assert out["source"] == "Reuters"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Updated May 1, 2023 | Published April 28, 2023",
+        "Published April 28, 2023, updated May 1, 2023",
+        "Aktualisiert am 01.05.2023 – veröffentlicht am 28.04.2023",
+    ],
+)
+def test_a_line_with_both_times_gives_the_publication(line: str) -> None:
+    h = header("Tram line approved by the council", line)
+    assert h["published_at"] == datetime(2023, 4, 28, tzinfo=UTC)
+
+
+def test_an_updated_time_alone_is_still_the_date_the_page_gives() -> None:
+    h = header("Tram line approved by the council", "Updated May 1, 2023")
+    assert h["published_at"] == datetime(2023, 5, 1, tzinfo=UTC)

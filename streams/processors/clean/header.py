@@ -18,7 +18,7 @@ from streams.processors.clean.bylines import (
     is_name,
     read_byline,
 )
-from streams.processors.clean.dates import find_date
+from streams.processors.clean.dates import Dated, find_date
 from streams.processors.clean.urls import names_site, url_date
 
 TITLE_SPLIT = re.compile(r"\s+[|–—-]\s+|\s+::\s+|\s+·\s+")
@@ -34,6 +34,31 @@ def _is_date_line(text: str) -> bool:
     """A dateline, a "Published ..." line or a date alone ("3. Mai 2024, 17:47 Uhr"): where a
     header gives its date."""
     return is_dateline(text) or _PUBLISHED.match(text) is not None or _a_date(text)
+
+
+# a line that gives both times: "Updated May 1, 2023 | Published April 28, 2023"
+_PUBLISHED_WORD = re.compile(
+    r"\b(?:published|posted|first published|publié|veröffentlicht|erschienen|publicado"
+    r"|pubblicato|опубликовано|gepubliceerd|publicerad|opublikowano|yayınlanma)\b",
+    re.I,
+)
+_UPDATED_WORD = re.compile(
+    r"\b(?:updated|last updated|modified|mis à jour|actualisé|aktualisiert|geändert"
+    r"|actualizado|aggiornato|обновлено|bijgewerkt|uppdaterad|zaktualizowano|güncellenme"
+    r"|güncellendi)\b",
+    re.I,
+)
+
+
+def line_date(text: str) -> Dated | None:
+    """The publication date a header line gives: where it gives an updated time too, the
+    date after its "published" word, whichever comes first; else its first date."""
+    published = _PUBLISHED_WORD.search(text)
+    if published is not None and _UPDATED_WORD.search(text):
+        dated = find_date(text[published.end() :])
+        if dated is not None:
+            return dated
+    return find_date(text)
 
 
 def _a_date(text: str) -> bool:
@@ -165,7 +190,7 @@ def learned(
     date = model.best("date", [c for c in found if c.features[_HAS_DATE] > 0])
     seen["date"] = date[1] if date else 0.0
     if date is not None and model.sure("date", date):
-        dated = find_date(date[0].text)
+        dated = line_date(date[0].text)
         if dated is not None:
             header.published_at, header.published_offset = dated.at, dated.offset
             header.used.setdefault(date[0].index, "date")
@@ -291,7 +316,7 @@ def _rules(lines: list[Line], body_start: int) -> Header:
             continue
         text = ln.text
         if header.published_at is None and _is_date_line(text):
-            dated = find_date(text)
+            dated = line_date(text)
             if dated is not None:
                 header.published_at, header.published_offset = dated.at, dated.offset
                 header.used[ln.index] = "date"
