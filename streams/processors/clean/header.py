@@ -31,9 +31,10 @@ _PUBLISHED = re.compile(
 
 
 def _is_date_line(text: str) -> bool:
-    """A dateline, a "Published ..." line or a date alone ("3. Mai 2024, 17:47 Uhr"): where a
-    header gives its date."""
-    return is_dateline(text) or _PUBLISHED.match(text) is not None or _a_date(text)
+    """A dateline or a "Published ..." line: where a header gives its date. (A line of a date
+    and a short name, "Lars Nilsson, 28.04.2023", is left to the byline: :func:`_a_date`
+    only keeps such lines from being the title.)"""
+    return is_dateline(text) or _PUBLISHED.match(text) is not None
 
 
 # a line that gives both times: "Updated May 1, 2023 | Published April 28, 2023"
