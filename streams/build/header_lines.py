@@ -119,7 +119,7 @@ def label(page: Page, with_title: bool = True, with_url: bool = True) -> Example
         tree = lxml.html.document_fromstring(page.html)
     except Exception:  # lxml raises several types for broken markup
         return None
-    truth = html_metadata(tree, page.url or None)
+    truth = html_metadata(tree, page.url or None, markup=False)
     text = visible_text(page.html)
     if not with_title and (tree.findtext(".//title") or "").strip():
         text = text.split("\n", 1)[1] if "\n" in text else ""

@@ -55,3 +55,8 @@ def test_the_metadata_names_the_authors_first() -> None:
     page = tree('<p class="byline">By Jane Doe</p>', head)
     assert html_metadata(page).authors == ["Lars Nilsson"]
     assert html_metadata(tree('<p class="byline">By Jane Doe</p>')).authors == ["Jane Doe"]
+
+
+def test_the_labels_of_the_header_model_are_the_metadata_alone() -> None:
+    page = tree('<p class="byline">By Jane Doe</p>')
+    assert html_metadata(page, markup=False).authors == []

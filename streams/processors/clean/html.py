@@ -210,9 +210,11 @@ PUBLISHED_META = (
 )  # fmt: skip
 
 
-def html_metadata(tree: Any, url: str | None = None) -> Header:
+def html_metadata(tree: Any, url: str | None = None, markup: bool = True) -> Header:
     """Title, authors, site name, section and date from a page's meta tags and JSON-LD
-    (`url`: where the page was fetched, when known; its canonical link counts first)."""
+    (`url`: where the page was fetched, when known; its canonical link counts first); with
+    `markup`, where they name no author, the byline the markup marks (:func:`marked_byline`;
+    the header model's labels are the metadata alone)."""
     header = Header()
     tags = _meta_tags(tree)
     articles = [
@@ -260,7 +262,7 @@ def html_metadata(tree: Any, url: str | None = None) -> Header:
         links = [a.text_content().strip() for a in tree.xpath('//a[@rel="author"]')[:3]]
         authors = [a for a in links if 2 <= len(a) <= NAME_CHARS]
     header.authors = [n for n in people([repair(a) for a in authors]) if len(n) <= NAME_CHARS]
-    if not header.authors:
+    if not header.authors and markup:
         header.authors = marked_byline(tree)
     section = _meta(tags, "article:section") or ld.get("articleSection")
     if isinstance(section, list):
