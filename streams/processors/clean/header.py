@@ -31,24 +31,13 @@ _PUBLISHED = re.compile(
 
 
 def _is_date_line(text: str) -> bool:
-    """A dateline or a "Published ..." line: where a header gives its date. (A line of a date
-    and a short name, "Lars Nilsson, 28.04.2023", is left to the byline: :func:`_a_date`
-    only keeps such lines from being the title.)"""
+    """A dateline or a "Published ..." line: where a header gives its date."""
     return is_dateline(text) or _PUBLISHED.match(text) is not None
 
 
 # a line that gives both times: "Updated May 1, 2023 | Published April 28, 2023"
-_PUBLISHED_WORD = re.compile(
-    r"\b(?:published|posted|first published|publié|veröffentlicht|erschienen|publicado"
-    r"|pubblicato|опубликовано|gepubliceerd|publicerad|opublikowano|yayınlanma)\b",
-    re.I,
-)
-_UPDATED_WORD = re.compile(
-    r"\b(?:updated|last updated|modified|mis à jour|actualisé|aktualisiert|geändert"
-    r"|actualizado|aggiornato|обновлено|bijgewerkt|uppdaterad|zaktualizowano|güncellenme"
-    r"|güncellendi)\b",
-    re.I,
-)
+_PUBLISHED_WORD = re.compile(rf"\b(?:{header_model.PUBLISHED_WORDS})\b", re.I)
+_UPDATED_WORD = re.compile(rf"\b(?:{header_model.UPDATED_WORDS})\b", re.I)
 
 
 def line_date(text: str) -> Dated | None:

@@ -41,12 +41,16 @@ INTO = 3
 HEAD_CHARS = 400
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_PUBLISHED = re.compile(
-    r"\b(published|updated|posted|publié|mis à jour|veröffentlicht|aktualisiert|publicado|"
-    r"actualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt|publicerad|uppdaterad|"
-    r"opublikowano|zaktualizowano|опубликовано|обновлено|yayınlanma|güncellenme|نشر|تحديث)\b",
-    re.I,
+#: the words a header line gives its publication time and its updated time with
+PUBLISHED_WORDS = (
+    "published|posted|publié|veröffentlicht|publicado|pubblicato|gepubliceerd|publicerad|"
+    "opublikowano|опубликовано|yayınlanma|نشر"
 )
+UPDATED_WORDS = (
+    "updated|mis à jour|aktualisiert|actualizado|aggiornato|bijgewerkt|uppdaterad|"
+    "zaktualizowano|обновлено|güncellenme|تحديث"
+)
+_PUBLISHED = re.compile(rf"\b({PUBLISHED_WORDS}|{UPDATED_WORDS})\b", re.I)
 _SEPARATOR = re.compile(r"\s[|–—-]\s|\s::\s|\s·\s|\s»\s")
 _RULE_READINGS = ("title", "byline", "date", "section", "source", "page title", "breadcrumb")
 
